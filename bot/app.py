@@ -1,0 +1,97 @@
+"""Wiring: build the python-telegram-bot Application around an AppContext, run it.
+
+The same `build_application` serves `chibo run`, `chibo demo` and the end-to-end tests (which
+point `base_url` at the local Bot API emulator).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from types import ModuleType
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler
+
+from bot import features
+from bot.i18n import LOCALES, translator
+from handlers import basics, errors, flows
+from handlers.registry import commands_for
+from storage import meta
+from usecases.context import AppContext
+
+log = logging.getLogger("chibo")
+
+
+def build_application(ctx: AppContext, *, token: str, base_url: str = "",
+                      base_file_url: str = "", rate_limit: bool = True,
+                      features: Iterable[ModuleType] | None = None) -> Application:
+    builder = ApplicationBuilder().token(token).post_init(_post_init)
+    if base_url:
+        builder = builder.base_url(base_url)
+    if base_file_url:
+        builder = builder.base_file_url(base_file_url)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.build()
+    app.bot_data["ctx"] = ctx
+    for module in features if features is not None else features_default():
+        module.register(app)
+    flows.register(app)  # catch-alls last: the first matching handler of a group wins
+    app.add_handler(CallbackQueryHandler(basics.expired_callback))
+    errors.register(app)
+    return app
+
+
+def features_default() -> list[ModuleType]:
+    return list(features.HANDLER_MODULES)
+
+
+async def _post_init(app: Application) -> None:
+    ctx: AppContext = app.bot_data["ctx"]
+    me = app.bot.username
+    async with ctx.db.transaction() as tx:
+        await meta.put(tx, "bot_username", me)
+    await publish_commands(app)
+    for hook in features.STARTUP_HOOKS:
+        await hook(app)
+
+
+async def publish_commands(app: Application) -> None:
+    """Default command lists (for every user) in Vietnamese and English."""
+    specs = commands_for({"all"})
+    for lang in LOCALES:
+        t = translator(lang)
+        commands = [BotCommand(s.name, t(s.description)[:256]) for s in specs]
+        try:
+            await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
+                                          language_code=lang)
+            if lang == "vi":
+                await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+        except TelegramError:
+            log.warning("could not publish the %s command list", lang, exc_info=True)
+
+
+@asynccontextmanager
+async def running(app: Application, *, poll_timeout: float = 10.0) -> AsyncIterator[Application]:
+    """Start the application with long polling; stop it cleanly on exit."""
+    await app.initialize()
+    try:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=timedelta(seconds=poll_timeout),
+            allowed_updates=Update.ALL_TYPES, drop_pending_updates=False,
+        )
+        try:
+            yield app
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+    finally:
+        await app.shutdown()

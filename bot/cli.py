@@ -1,0 +1,265 @@
+"""The `chibo` command line: run the bot, manage the database, organisations, invites, users.
+
+Output goes through gettext in the configured default language; errors are one line on
+stderr with exit status 2 (bad input) or 1 (failure), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+
+from bot import features
+from bot.config import Config, ConfigError, load_config, parse_duration
+from bot.i18n import Translator, translator
+from rules.messages import N_
+from storage import meta
+from storage.db import Database, SchemaTooNewError
+from storage.orgs import ORG_KINDS
+from storage.users import ROLES
+from usecases import invites as invites_uc
+from usecases import orgs as orgs_uc
+from usecases import users as users_uc
+from usecases.clock import SystemClock
+from usecases.context import AppContext
+from usecases.errors import UseCaseError
+
+log = logging.getLogger("chibo")
+CLI_ACTOR = "cli"
+
+Command = Callable[[argparse.Namespace, Config, Translator], Awaitable[int]]
+KIND_LABELS = {"committee": N_("committee"), "cell": N_("cell")}
+
+
+class CliError(Exception):
+    """A one-line error for the terminal."""
+
+
+@contextlib.asynccontextmanager
+async def open_context(config: Config):
+    try:
+        db = await Database.open(config.db_path)
+    except SchemaTooNewError as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        yield AppContext.build(db, SystemClock(), config)
+    finally:
+        await db.close()
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+async def cmd_run(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    if not config.telegram.token:
+        raise CliError(t("no Telegram bot token: create a bot with @BotFather (send /newbot at"
+                         " https://t.me/BotFather) and put its token in CHIBO_TELEGRAM_TOKEN or"
+                         " in [telegram] token of the config file."))
+    from bot.app import build_application, running
+
+    async with open_context(config) as ctx:
+        app = build_application(ctx, token=config.telegram.token,
+                                base_url=config.telegram.base_url,
+                                base_file_url=config.telegram.base_file_url)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        async with running(app):
+            log.info("chibo is running as @%s; Ctrl+C to stop", app.bot.username)
+            await stop.wait()
+    return 0
+
+
+async def cmd_db_upgrade(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    try:
+        db = await Database.open(config.db_path, migrate=False)
+    except SchemaTooNewError as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        applied = await db.upgrade()
+        version = await db.schema_version()
+    finally:
+        await db.close()
+    if applied:
+        print(t("Database {path} upgraded to version {version}.", path=config.db_path,
+                version=version))
+    else:
+        print(t("Database {path} is up to date (version {version}).", path=config.db_path,
+                version=version))
+    return 0
+
+
+async def cmd_org_add(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    async with open_context(config) as ctx:
+        org = await orgs_uc.add_org(ctx, actor=CLI_ACTOR, code=args.code, name=args.name,
+                                    parent_code=args.parent, kind=args.kind)
+    print(t("Added {kind} {code}: {name}.", kind=t(KIND_LABELS[org.kind]), code=org.code,
+            name=org.name))
+    return 0
+
+
+async def cmd_org_list(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    async with open_context(config) as ctx:
+        rows = await orgs_uc.tree(ctx, args.root)
+    if not rows:
+        print(t("No organisations yet. Add one with: chibo org add CODE NAME"))
+        return 0
+    for row in rows:
+        marker = t("(cell)") if row.org.is_cell else ""
+        print(f"{'  ' * row.depth}{row.org.code}  {row.org.name} {marker}".rstrip())
+    return 0
+
+
+async def cmd_invite_create(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    try:
+        expires = parse_duration(args.expires) if args.expires else None
+    except ValueError as exc:
+        raise CliError(t("--expires: expected a duration like 7d, 12h or 30m.")) from exc
+    async with open_context(config) as ctx:
+        created = await invites_uc.create_invite(ctx, actor=CLI_ACTOR, org_code=args.org,
+                                                 role=args.role, expires_in=expires)
+        async with ctx.db.read() as tx:
+            username = await meta.get(tx, "bot_username")
+    username = config.telegram.username or username or "<bot_username>"
+    print(t("Invite for {role} of {org} ({code}), valid until {until}, usable once.",
+            role=args.role, org=created.org.name, code=created.org.code,
+            until=t.instant(created.expires_at, config.timezone)))
+    print(t("Deep link: {link}", link=f"https://t.me/{username}?start={created.code}"))
+    print(t("Or send to the bot: /start {code}", code=created.code))
+    print(created.code)
+    return 0
+
+
+async def cmd_invite_list(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    async with open_context(config) as ctx:
+        rows = await invites_uc.list_invites(ctx)
+    if not rows:
+        print(t("No invites."))
+    for inv, state in rows:
+        print(f"#{inv.id}  {inv.hint}…  {inv.org_code}  {inv.role}  {state}  "
+              f"{t.instant(inv.expires_at, config.timezone)}"
+              + (f"  → {inv.used_by}" if inv.used_by else ""))
+    return 0
+
+
+async def cmd_invite_revoke(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    async with open_context(config) as ctx:
+        await invites_uc.revoke_invite(ctx, actor=CLI_ACTOR, invite_id=args.id)
+    print(t("Invite #{id} revoked.", id=args.id))
+    return 0
+
+
+async def cmd_user_list(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    async with open_context(config) as ctx:
+        rows = await users_uc.list_users(ctx)
+    if not rows:
+        print(t("No bound users."))
+    for user, grants in rows:
+        roles = ", ".join(f"{g.role}@{g.org_code}" for g in grants)
+        name = user.full_name + (f" (@{user.username})" if user.username else "")
+        print(f"{user.tg_id}  {name}  {roles}")
+    return 0
+
+
+async def cmd_user_remove(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    async with open_context(config) as ctx:
+        grants = await users_uc.remove_user(ctx, actor=CLI_ACTOR, tg_id=args.tg_id)
+    print(t("User {id} unbound from {n} role(s); their access ended.", id=args.tg_id,
+            n=len(grants)))
+    return 0
+
+
+async def cmd_demo(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    from bot.demo import run_demo
+
+    return await run_demo(config, script=args.script)
+
+
+# -- parser ------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="chibo", description="Trợ lý Chi bộ")
+    p.add_argument("--config", help="configuration file (else CHIBO_CONFIG, else defaults)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    demo = sub.add_parser("demo", help="offline demo in the terminal (no token, no network)")
+    demo.add_argument("--script", help=argparse.SUPPRESS)
+    demo.set_defaults(func=cmd_demo)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_cmd", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    org = sub.add_parser("org", help="organisations").add_subparsers(dest="org_cmd",
+                                                                     required=True)
+    add = org.add_parser("add", help="add an organisation")
+    add.add_argument("code")
+    add.add_argument("name")
+    add.add_argument("--parent", help="code of the organisation above")
+    add.add_argument("--kind", choices=ORG_KINDS,
+                     help="default: committee without --parent, cell with --parent")
+    add.set_defaults(func=cmd_org_add)
+    lst = org.add_parser("list", help="the organisation tree")
+    lst.add_argument("--root", help="only this subtree")
+    lst.set_defaults(func=cmd_org_list)
+
+    inv = sub.add_parser("invite", help="invite codes").add_subparsers(dest="inv_cmd",
+                                                                       required=True)
+    create = inv.add_parser("create", help="create a single-use invite code")
+    create.add_argument("--org", required=True)
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--expires", help="lifetime such as 7d, 12h, 30m (default 7d)")
+    create.set_defaults(func=cmd_invite_create)
+    inv.add_parser("list", help="all invites").set_defaults(func=cmd_invite_list)
+    rev = inv.add_parser("revoke", help="revoke an unused invite")
+    rev.add_argument("id", type=int)
+    rev.set_defaults(func=cmd_invite_revoke)
+
+    usr = sub.add_parser("user", help="bound users").add_subparsers(dest="user_cmd",
+                                                                    required=True)
+    usr.add_parser("list", help="users and their roles").set_defaults(func=cmd_user_list)
+    rm = usr.add_parser("remove", help="unbind a user (access ends at once)")
+    rm.add_argument("tg_id", type=int)
+    rm.set_defaults(func=cmd_user_remove)
+
+    for module in features.CLI_MODULES:
+        module.add_commands(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "run":
+        logging.getLogger().setLevel(logging.INFO)
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"chibo: {exc}", file=sys.stderr)
+        return 2
+    t = translator(config.default_locale)
+    try:
+        return asyncio.run(args.func(args, config, t))
+    except UseCaseError as exc:
+        print(f"chibo: {t.msg(exc.msg)}", file=sys.stderr)
+        return 2
+    except CliError as exc:
+        print(f"chibo: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,176 @@
+"""Configuration: the embedded default `config.toml`, an optional user file, environment overrides.
+
+Precedence (later wins): embedded default → `--config PATH` or `CHIBO_CONFIG` → environment
+(`CHIBO_TELEGRAM_TOKEN`, `CHIBO_TELEGRAM_BASE_URL`, `CHIBO_DB`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.resources import resource_path
+
+SUPPORTED_LOCALES = ("vi", "en")
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the person who edits the file."""
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str = ""
+    base_url: str = ""
+    base_file_url: str = ""
+    username: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    telegram: TelegramConfig
+    db_path: Path
+    timezone: ZoneInfo
+    daily_at: time
+    default_locale: str
+    conversation_timeout: timedelta
+    invite_default_expiry: timedelta
+    invite_max_failures: int
+    meeting_remind_day: int
+    rating_levels: tuple[str, ...]
+    calendar: dict[str, Any] = field(default_factory=dict)
+    rule_overrides: dict[str, Any] = field(default_factory=dict)
+    source: str = "default"
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """`7d`, `12h`, `30m` → timedelta. Raises ValueError with what was expected."""
+    m = _DURATION.match(text or "")
+    if not m:
+        raise ValueError(f"expected a duration like 7d, 12h or 30m, got {text!r}")
+    n, unit = int(m.group(1)), m.group(2)
+    if n <= 0:
+        raise ValueError(f"a duration must be positive, got {text!r}")
+    return {"d": timedelta(days=n), "h": timedelta(hours=n), "m": timedelta(minutes=n)}[unit]
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+class _Reader:
+    """Typed access to the merged dict, with errors naming `section.key`."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def get(self, section: str, key: str, kind: type, default: Any = None) -> Any:
+        sect = self.data.get(section, {})
+        if not isinstance(sect, dict):
+            raise ConfigError(f"[{section}] must be a table")
+        value = sect.get(key, default)
+        if kind is int and isinstance(value, bool):
+            raise ConfigError(f"{section}.{key}: expected a whole number, got {value!r}")
+        if not isinstance(value, kind):
+            raise ConfigError(
+                f"{section}.{key}: expected {kind.__name__}, got {type(value).__name__} {value!r}"
+            )
+        return value
+
+
+def load_config(path: str | os.PathLike[str] | None = None,
+                env: dict[str, str] | None = None) -> Config:
+    """Load the configuration; `path` wins over CHIBO_CONFIG. Raises ConfigError."""
+    env = dict(os.environ) if env is None else env
+    data = _read_toml(resource_path("config.toml"))
+    source = "default"
+    chosen = path or env.get("CHIBO_CONFIG")
+    if chosen:
+        data = _deep_merge(data, _read_toml(Path(chosen)))
+        source = str(chosen)
+    r = _Reader(data)
+
+    tg = TelegramConfig(
+        token=env.get("CHIBO_TELEGRAM_TOKEN") or r.get("telegram", "token", str, ""),
+        base_url=env.get("CHIBO_TELEGRAM_BASE_URL") or r.get("telegram", "base_url", str, ""),
+        base_file_url=r.get("telegram", "base_file_url", str, ""),
+        username=r.get("telegram", "username", str, "").lstrip("@"),
+    )
+    db_path = Path(env.get("CHIBO_DB") or r.get("storage", "path", str))
+    tz_name = r.get("time", "timezone", str)
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"time.timezone: unknown time zone {tz_name!r}") from exc
+    daily = r.get("reminders", "daily_at", str)
+    try:
+        daily_at = time.fromisoformat(daily)
+    except ValueError as exc:
+        raise ConfigError(f"reminders.daily_at: expected HH:MM, got {daily!r}") from exc
+    locale = r.get("i18n", "default_locale", str)
+    if locale not in SUPPORTED_LOCALES:
+        raise ConfigError(
+            f"i18n.default_locale: expected one of {SUPPORTED_LOCALES}, got {locale!r}"
+        )
+    timeout = r.get("conversation", "timeout_minutes", int, 30)
+    if timeout <= 0:
+        raise ConfigError("conversation.timeout_minutes: must be positive")
+    try:
+        expiry = parse_duration(r.get("invites", "default_expiry", str, "7d"))
+    except ValueError as exc:
+        raise ConfigError(f"invites.default_expiry: {exc}") from exc
+    max_fail = r.get("invites", "max_failures_per_hour", int, 5)
+    if max_fail <= 0:
+        raise ConfigError("invites.max_failures_per_hour: must be positive")
+    remind_day = r.get("meetings", "remind_day", int, 25)
+    if not 1 <= remind_day <= 28:
+        raise ConfigError("meetings.remind_day: expected a day from 1 to 28")
+    levels = r.get("meetings", "rating_levels", list)
+    if not levels or not all(isinstance(x, str) and x.strip() for x in levels):
+        raise ConfigError("meetings.rating_levels: expected a non-empty list of names")
+    calendar = data.get("calendar", {})
+    if not isinstance(calendar, dict):
+        raise ConfigError("[calendar] must be a table")
+    overrides = data.get("rules", {})
+    if not isinstance(overrides, dict):
+        raise ConfigError("[rules] must be a table")
+    return Config(
+        telegram=tg,
+        db_path=db_path,
+        timezone=tz,
+        daily_at=daily_at,
+        default_locale=locale,
+        conversation_timeout=timedelta(minutes=timeout),
+        invite_default_expiry=expiry,
+        invite_max_failures=max_fail,
+        meeting_remind_day=remind_day,
+        rating_levels=tuple(s.strip() for s in levels),
+        calendar=calendar,
+        rule_overrides=overrides,
+        source=source,
+    )

@@ -1,0 +1,250 @@
+"""/start (binding by invite code), /help, /menu, /lang, /cancel, /whoami, choosing a cell."""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import BotCommandScopeChat
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.i18n import Translator, translator
+from handlers.common import Req, cb, handler, stranger_text
+from handlers.registry import (
+    CommandSpec,
+    MenuEntry,
+    add_command,
+    add_menu,
+    audiences_of,
+    commands_for,
+    menu_for,
+)
+from rules.messages import N_
+from usecases import drafts as drafts_uc
+from usecases import invites as invites_uc
+from usecases import users as users_uc
+from usecases.invites import Outcome
+from usecases.users import Profile
+
+ROLE_LABELS = {
+    "secretary": N_("Secretary of the cell"),
+    "deputy": N_("Deputy secretary of the cell"),
+    "officer": N_("Committee officer"),
+}
+
+
+def role_label(t: Translator, role: str) -> str:
+    return t(ROLE_LABELS.get(role, role))
+
+
+def _roles_lines(t: Translator, profile: Profile) -> list[str]:
+    return [
+        t("• {role} — {org} ({code})", role=role_label(t, g.role), org=g.org_name,
+          code=g.org_code)
+        for g in profile.roles
+    ]
+
+
+@handler(bound=False)
+async def start(req: Req) -> None:
+    args = req.context.args or []
+    code = "".join(args).strip()
+    if not code:
+        if req.profile.bound:
+            await show_menu(req)
+        else:
+            await req.reply(stranger_text(req.t))
+        return
+    result = await invites_uc.redeem(req.ctx, user_id=req.user_id, code=code)
+    t = req.t
+    if result.outcome is Outcome.THROTTLED:
+        assert result.retry_at is not None
+        await req.reply(t("Too many wrong codes. Please try again after {time}.",
+                          time=t.clock(result.retry_at, req.ctx.config.timezone)))
+        return
+    if result.outcome is Outcome.UNKNOWN:
+        await req.reply(t("That invite code is not valid. Check it letter by letter, or ask the"
+                          " committee office for a new one."))
+        return
+    if result.outcome is Outcome.EXPIRED:
+        await req.reply(t("That invite code has expired. Ask the committee office for a new"
+                          " one."))
+        return
+    if result.outcome is Outcome.USED:
+        await req.reply(t("That invite code has already been used. Each code works once: ask"
+                          " the committee office for your own."))
+        return
+    assert result.org is not None and result.role is not None
+    profile = await users_uc.profile(req.ctx, req.user_id)
+    assert profile is not None
+    req.profile = profile
+    if result.outcome is Outcome.ALREADY:
+        await req.reply(t("You are already {role} of {org}.", role=role_label(t, result.role),
+                          org=result.org.name))
+    else:
+        await req.reply(t("Welcome! You are now {role} of {org}.",
+                          role=role_label(t, result.role), org=result.org.name))
+    await set_user_commands(req)
+    await show_menu(req)
+
+
+@handler()
+async def help_command(req: Req) -> None:
+    t = req.t
+    lines = [t("What you can do here:")]
+    for spec in commands_for(audiences_of(req.profile)):
+        lines.append(f"/{spec.name} — {t(spec.description)}")
+    lines.append("")
+    lines.append(t("Buttons do most of the work: press /menu. Dates can be typed as 5/3,"
+                   " 05/03/2025 or “hôm nay”."))
+    await req.reply("\n".join(lines))
+
+
+async def show_menu(req: Req) -> None:
+    t = req.t
+    rows: list[list[tuple[str, str]]] = []
+    cell = req.profile.current_cell
+    header = t("Main menu.")
+    if cell is not None:
+        header = t("Main menu — {org}.", org=cell.org_name)
+    elif len(req.profile.cells) > 1:
+        header = t("Main menu. You work in several cells: choose one first.")
+    for entry in menu_for(req.profile):
+        if entry.audience == "cell" and cell is None:
+            continue
+        rows.append([(t(entry.label), entry.data)])
+    if len(req.profile.cells) > 1:
+        rows.append([(t("Choose the cell to work in"), cb("cell", "pick"))])
+    rows.append([(t("Language / Ngôn ngữ"), cb("lang", "ask")),
+                 (t("Who am I"), cb("me", "show"))])
+    await req.show(header, rows)
+
+
+@handler()
+async def menu_command(req: Req) -> None:
+    await show_menu(req)
+
+
+@handler()
+async def menu_callback(req: Req) -> None:
+    await show_menu(req)
+
+
+@handler(bound=False)
+async def lang_command(req: Req) -> None:
+    await _ask_language(req)
+
+
+async def _ask_language(req: Req) -> None:
+    await req.show(req.t("Choose your language:"),
+                   [[("Tiếng Việt", cb("lang", "set", "vi")),
+                     ("English", cb("lang", "set", "en"))]])
+
+
+@handler(bound=False)
+async def lang_callback(req: Req) -> None:
+    data = req.data
+    assert data is not None
+    if data.action == "ask":
+        await _ask_language(req)
+        return
+    lang = data.args[0] if data.action == "set" and data.args else ""
+    if lang not in ("vi", "en"):
+        await req.notify(req.t("This button has expired. Please use /menu again."))
+        return
+    await users_uc.set_language(req.ctx, req.user_id, lang)
+    req.t = translator(lang)
+    await req.show(req.t("Language set to English.") if lang == "en"
+                   else req.t("Đã chuyển sang tiếng Việt."))
+    if req.profile.bound:
+        await set_user_commands(req)
+
+
+@handler()
+async def cancel(req: Req) -> None:
+    had = await drafts_uc.clear(req.ctx, req.user_id)
+    if had:
+        await req.reply(req.t("Cancelled. Nothing was saved."))
+    else:
+        await req.reply(req.t("There is nothing to cancel."))
+
+
+@handler()
+async def whoami(req: Req) -> None:
+    await _show_whoami(req)
+
+
+async def _show_whoami(req: Req) -> None:
+    t = req.t
+    p = req.profile
+    lines = [t("You are {name} (Telegram id {id}).", name=p.user.full_name, id=p.user.tg_id)]
+    lines.append(t("Your roles:"))
+    lines.extend(_roles_lines(t, p))
+    cell = p.current_cell
+    if cell is not None and len(p.cells) > 1:
+        lines.append(t("Working now in: {org}.", org=cell.org_name))
+    await req.show("\n".join(lines), [[(t("« Menu"), cb("menu", "main"))]])
+
+
+@handler()
+async def whoami_callback(req: Req) -> None:
+    await _show_whoami(req)
+
+
+@handler()
+async def cell_callback(req: Req) -> None:
+    data = req.data
+    assert data is not None
+    t = req.t
+    if data.action == "pick":
+        rows = [[(g.org_name, cb("cell", "use", g.org_id))] for g in req.profile.cells]
+        await req.show(t("Which cell do you want to work in?"), rows)
+        return
+    org_id = data.int_arg(0)
+    if data.action != "use" or org_id is None:
+        await req.notify(t("This button has expired. Please use /menu again."))
+        return
+    grant = await users_uc.choose_cell(req.ctx, req.user_id, org_id)
+    profile = await users_uc.profile(req.ctx, req.user_id)
+    assert profile is not None
+    req.profile = profile
+    await req.notify(t("Now working in {org}.", org=grant.org_name))
+    await show_menu(req)
+
+
+async def set_user_commands(req: Req) -> None:
+    """Per-chat command list for this user's roles, in their language."""
+    specs = commands_for(audiences_of(req.profile))
+    commands = [(s.name, req.t(s.description)[:256]) for s in specs]
+    with contextlib.suppress(TelegramError):  # the default command list still applies
+        await req.context.bot.set_my_commands(commands, scope=BotCommandScopeChat(req.user_id))
+
+
+@handler(bound=False)
+async def expired_callback(req: Req) -> None:
+    """Any button nothing else understood: old, from before a restart, or forged."""
+    await req.notify(req.t("This button has expired. Please use /menu again."), alert=True)
+
+
+def register(app: Application) -> None:
+    for spec in (
+        CommandSpec("start", N_("Start, or bind with an invite code"), "all", 0),
+        CommandSpec("menu", N_("Main menu with buttons"), "all", 1),
+        CommandSpec("help", N_("What I can do for you"), "all", 2),
+        CommandSpec("whoami", N_("Your roles and organisations"), "all", 90),
+        CommandSpec("lang", N_("Language: Tiếng Việt / English"), "all", 91),
+        CommandSpec("cancel", N_("Stop what you are doing; nothing is saved"), "all", 92),
+    ):
+        add_command(spec)
+    add_menu(MenuEntry(N_("Help"), cb("help", "show"), "all", 900))
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(CommandHandler("menu", menu_command))
+    app.add_handler(CommandHandler("lang", lang_command))
+    app.add_handler(CommandHandler("cancel", cancel))
+    app.add_handler(CommandHandler("whoami", whoami))
+    app.add_handler(CallbackQueryHandler(menu_callback, pattern=r"^menu:"))
+    app.add_handler(CallbackQueryHandler(help_command, pattern=r"^help:show$"))
+    app.add_handler(CallbackQueryHandler(lang_callback, pattern=r"^lang:"))
+    app.add_handler(CallbackQueryHandler(whoami_callback, pattern=r"^me:"))
+    app.add_handler(CallbackQueryHandler(cell_callback, pattern=r"^cell:"))

@@ -1,0 +1,197 @@
+"""What every handler shares: the request object, the access decorator, keyboards, callbacks.
+
+Handlers are plain `async def h(req: Req)` functions wrapped by `@handler(...)`, which:
+records the contact, picks the user's language, refuses strangers and group chats, answers
+callback queries (always — never a spinning button), and turns a `UseCaseError` into a short
+message in the user's language. Callback data is `feature:action[:arg…]`, at most 64 bytes,
+parsed with `CallbackData.parse` and validated like any user input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.i18n import Translator, locale_for, translator
+from usecases import users as users_uc
+from usecases.context import AppContext
+from usecases.errors import UseCaseError
+from usecases.users import Profile
+
+log = logging.getLogger(__name__)
+
+Keyboard = Sequence[Sequence[tuple[str, str]]]
+_CB_PART = re.compile(r"^[A-Za-z0-9_.\-]{1,24}$")
+
+
+def app_context(context: ContextTypes.DEFAULT_TYPE) -> AppContext:
+    return context.application.bot_data["ctx"]
+
+
+@dataclass(frozen=True)
+class CallbackData:
+    """`feature:action:arg…` — short, self-describing, survives restarts."""
+
+    feature: str
+    action: str
+    args: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        data = ":".join((self.feature, self.action, *self.args))
+        if len(data.encode()) > 64:
+            raise ValueError(f"callback data too long: {data}")
+        return data
+
+    @classmethod
+    def parse(cls, data: str | None) -> CallbackData | None:
+        if not data or len(data.encode()) > 64:
+            return None
+        parts = data.split(":")
+        if len(parts) < 2 or not all(_CB_PART.match(p) for p in parts):
+            return None
+        return cls(parts[0], parts[1], tuple(parts[2:]))
+
+    def int_arg(self, i: int) -> int | None:
+        """Argument `i` as a non-negative int, or None when absent or malformed."""
+        if i >= len(self.args) or not self.args[i].isdigit() or len(self.args[i]) > 12:
+            return None
+        return int(self.args[i])
+
+
+def cb(feature: str, action: str, *args: object) -> str:
+    return str(CallbackData(feature, action, tuple(str(a) for a in args)))
+
+
+def keyboard(rows: Keyboard) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in rows]
+    )
+
+
+@dataclass
+class Req:
+    """One incoming update, with the user's profile and language resolved."""
+
+    update: Update
+    context: ContextTypes.DEFAULT_TYPE
+    ctx: AppContext
+    profile: Profile
+    t: Translator
+    data: CallbackData | None = None
+    answered: bool = False
+
+    @property
+    def user_id(self) -> int:
+        return self.profile.user.tg_id
+
+    @property
+    def query(self) -> CallbackQuery | None:
+        return self.update.callback_query
+
+    @property
+    def text(self) -> str:
+        msg = self.update.effective_message
+        return (msg.text or msg.caption or "") if msg else ""
+
+    async def reply(self, text: str, rows: Keyboard | None = None) -> Message:
+        chat = self.update.effective_chat
+        assert chat is not None
+        return await self.context.bot.send_message(
+            chat.id, text, reply_markup=keyboard(rows) if rows else None
+        )
+
+    async def show(self, text: str, rows: Keyboard | None = None) -> None:
+        """Edit the pressed button's message in place when answering a button, else reply."""
+        q = self.query
+        if q is not None and q.message is not None and isinstance(q.message, Message):
+            try:
+                await q.edit_message_text(text, reply_markup=keyboard(rows) if rows else None)
+                return
+            except BadRequest as exc:
+                if "not modified" in str(exc).lower():
+                    return
+                log.info("edit failed (%s); sending a new message", exc)
+        await self.reply(text, rows)
+
+    async def notify(self, text: str, *, alert: bool = False) -> None:
+        """A toast on the pressed button (or a message when not answering a button)."""
+        if self.query is not None:
+            await self.query.answer(text[:200], show_alert=alert)
+            self.answered = True
+        else:
+            await self.reply(text)
+
+
+async def build_req(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Req | None:
+    tg_user = update.effective_user
+    if tg_user is None or tg_user.is_bot:
+        return None
+    ctx = app_context(context)
+    profile = await users_uc.seen(
+        ctx, tg_id=tg_user.id, full_name=tg_user.full_name, username=tg_user.username,
+        tg_language=tg_user.language_code,
+    )
+    lang = locale_for(profile.user.language, tg_user.language_code, ctx.config.default_locale)
+    data = CallbackData.parse(update.callback_query.data) if update.callback_query else None
+    return Req(update, context, ctx, profile, translator(lang), data)
+
+
+Handler = Callable[[Req], Awaitable[Any]]
+
+
+def stranger_text(t: Translator) -> str:
+    return t(
+        "Hello! This is Trợ lý Chi bộ, the assistant that helps cell secretaries keep the"
+        " meeting book, the member roster and the deadlines.\n\nIt works only for people"
+        " invited by their party committee: ask the organisation office of the committee above"
+        " your cell for an invite code, then send /start CODE here."
+    )
+
+
+def handler(*, bound: bool = True) -> Callable[[Handler], Callable[..., Awaitable[Any]]]:
+    """Wrap a `Req` handler with contact recording, language, access and error replies."""
+
+    def deco(fn: Handler) -> Callable[..., Awaitable[Any]]:
+        @functools.wraps(fn)
+        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+            chat = update.effective_chat
+            if chat is None or chat.type != ChatType.PRIVATE:
+                return None  # group chats get the private-chat note from handlers.groups
+            req = await build_req(update, context)
+            if req is None:
+                return None
+            try:
+                if bound and not req.profile.bound:
+                    if req.query is not None:
+                        await req.notify(req.t("This bot works only for invited users."))
+                    else:
+                        await req.reply(stranger_text(req.t))
+                    return None
+                return await fn(req)
+            except UseCaseError as exc:
+                await req.notify(req.t.msg(exc.msg), alert=req.query is not None)
+                return None
+            finally:
+                if req.query is not None and not req.answered:
+                    with contextlib.suppress(BadRequest):  # too old to answer
+                        await req.query.answer()
+
+        return wrapper
+
+    return deco

@@ -1,0 +1,80 @@
+"""Text and file input while a conversation (a persisted draft) is in progress.
+
+Feature modules register a function per draft kind; plain text or an uploaded file in a
+private chat is routed to the user's current draft. Without one, the user is pointed to
+/menu; after a restart or a timeout the user is told to start again — never silence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram.ext import Application, MessageHandler, filters
+
+from handlers.common import Req, handler, stranger_text
+from storage.drafts import Draft
+from usecases import drafts as drafts_uc
+
+Flow = Callable[[Req, Draft], Awaitable[None]]
+TEXT_FLOWS: dict[str, Flow] = {}
+FILE_FLOWS: dict[str, Flow] = {}
+# Kinds that accept a file even without a draft (e.g. a roster upload from the menu).
+DEFAULT_FILE_FLOW: list[Callable[[Req], Awaitable[bool]]] = []
+
+
+def register_text_flow(kind: str, flow: Flow) -> None:
+    TEXT_FLOWS[kind] = flow
+
+
+def register_file_flow(kind: str, flow: Flow) -> None:
+    FILE_FLOWS[kind] = flow
+
+
+async def _route(req: Req, flows: dict[str, Flow]) -> bool:
+    current = await drafts_uc.current(req.ctx, req.user_id)
+    if current.expired:
+        await req.reply(req.t("Your unfinished entry timed out and was discarded; nothing was"
+                              " saved. Please start again from /menu."))
+        return True
+    draft = current.draft
+    if draft is None:
+        return False
+    flow = flows.get(draft.kind)
+    if flow is None:
+        await req.reply(req.t("Please use the buttons above, or /cancel to stop."))
+        return True
+    await flow(req, draft)
+    return True
+
+
+@handler()
+async def on_text(req: Req) -> None:
+    if not await _route(req, TEXT_FLOWS):
+        await req.reply(req.t("I did not understand that. Press /menu to see what you can do."))
+
+
+@handler()
+async def on_file(req: Req) -> None:
+    if await _route(req, FILE_FLOWS):
+        return
+    for accept in DEFAULT_FILE_FLOW:
+        if await accept(req):
+            return
+    await req.reply(req.t("I was not expecting a file. Press /menu to see what you can do."))
+
+
+def register(app: Application) -> None:
+    """Register LAST: within a group the first matching handler wins, so these catch only
+    what no feature handler took."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
+    app.add_handler(MessageHandler(private & filters.Document.ALL, on_file))
+    app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+
+
+@handler(bound=False)
+async def unknown_command(req: Req) -> None:
+    if req.profile.bound:
+        await req.reply(req.t("I do not know that command. Press /menu or /help."))
+    else:
+        await req.reply(stranger_text(req.t))

@@ -1,0 +1,639 @@
+"""The one rules catalogue: every number the rules use, with its source and dates in force.
+
+Each :class:`RuleEntry` is one version of a rule. Versions of one id must not overlap;
+``effective_to`` is the last day a version is in force (inclusive), ``None`` = still in force.
+:meth:`Catalogue.get` picks the version in force on the date of the event (ceremony date,
+end of probation, meeting date, ...), as domain-rules §0 asks: the implementing regulation
+changed from QĐ 24 (30/7/2021) to QĐ 232 (20/1/2025) to QĐ 294 (in force 1/7/2025).
+
+Tags: "V" found in the text, "S" found in a secondary source, "R" not found in a text — a
+configurable default (the configuration may override it with :meth:`Catalogue.with_overrides`).
+Where no earlier text is recorded, the oldest version starts at ``date.min`` so historical
+records (old ceremonies, births) can still be computed; its note says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from fractions import Fraction
+from itertools import pairwise
+from typing import Literal
+
+Tag = Literal["V", "S", "R"]
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """One version of one rule number."""
+
+    id: str
+    value: object
+    source: str
+    tag: Tag
+    effective_from: date
+    effective_to: date | None
+    note: str = ""
+
+    def in_force(self, on: date) -> bool:
+        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+
+class UnknownRuleError(KeyError):
+    """No such rule id, or no version of it in force on the date asked."""
+
+
+class Catalogue:
+    """Versioned rule numbers, with configuration overrides that apply to every date."""
+
+    def __init__(
+        self, entries: Iterable[RuleEntry], overrides: Mapping[str, object] | None = None
+    ) -> None:
+        by_id: dict[str, list[RuleEntry]] = {}
+        for entry in entries:
+            by_id.setdefault(entry.id, []).append(entry)
+        for rule_id, versions in by_id.items():
+            versions.sort(key=lambda e: e.effective_from)
+            _check_versions(rule_id, versions)
+        self._versions = by_id
+        self._overrides: dict[str, object] = {}
+        for rule_id, value in (overrides or {}).items():
+            self._overrides[rule_id] = self._coerce(rule_id, value)
+
+    def ids(self) -> list[str]:
+        return sorted(self._versions)
+
+    def entries(self) -> list[RuleEntry]:
+        return [e for rule_id in self.ids() for e in self._versions[rule_id]]
+
+    def versions(self, rule_id: str) -> list[RuleEntry]:
+        return list(self._known(rule_id))
+
+    def entry(self, rule_id: str, on: date) -> RuleEntry:
+        """The version in force on ``on``; an overridden value replaces the default's."""
+        for version in self._known(rule_id):
+            if version.in_force(on):
+                if rule_id in self._overrides:
+                    note = f"{version.note} Value set by configuration.".strip()
+                    return replace(version, value=self._overrides[rule_id], note=note)
+                return version
+        raise UnknownRuleError(f"rule {rule_id!r} has no version in force on {on.isoformat()}")
+
+    def get(self, rule_id: str, on: date) -> object:
+        """The value in force on ``on`` (a configured override wins on every date)."""
+        if rule_id in self._overrides:
+            self._known(rule_id)
+            return self._overrides[rule_id]
+        return self.entry(rule_id, on).value
+
+    def source(self, rule_id: str, on: date) -> str:
+        return self.entry(rule_id, on).source
+
+    def get_int(self, rule_id: str, on: date) -> int:
+        value = self.get(rule_id, on)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"rule {rule_id!r} is not an integer: {value!r}")
+        return value
+
+    def get_ints(self, rule_id: str, on: date) -> tuple[int, ...]:
+        value = self.get(rule_id, on)
+        if not isinstance(value, tuple) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise TypeError(f"rule {rule_id!r} is not a tuple of integers: {value!r}")
+        return value
+
+    def get_fraction(self, rule_id: str, on: date) -> Fraction:
+        value = self.get(rule_id, on)
+        if not isinstance(value, Fraction):
+            raise TypeError(f"rule {rule_id!r} is not a fraction: {value!r}")
+        return value
+
+    def get_strs(self, rule_id: str, on: date) -> tuple[str, ...]:
+        value = self.get(rule_id, on)
+        if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+            raise TypeError(f"rule {rule_id!r} is not a tuple of strings: {value!r}")
+        return value
+
+    def with_overrides(self, mapping: Mapping[str, object]) -> Catalogue:
+        """A new catalogue where configured values replace the defaults on every date.
+
+        Values are checked against the default's type: "2/3" or 0.75 become a Fraction where
+        the default is one, lists become tuples. Unknown ids and wrong types raise ValueError.
+        """
+        return Catalogue(self.entries(), {**self._overrides, **mapping})
+
+    def _known(self, rule_id: str) -> list[RuleEntry]:
+        try:
+            return self._versions[rule_id]
+        except KeyError:
+            raise UnknownRuleError(f"unknown rule {rule_id!r}") from None
+
+    def _coerce(self, rule_id: str, value: object) -> object:
+        if rule_id not in self._versions:
+            raise ValueError(f"configuration overrides unknown rule {rule_id!r}")
+        default = self._versions[rule_id][-1].value
+        try:
+            return _coerce_like(default, value)
+        except (TypeError, ValueError, ZeroDivisionError) as exc:
+            raise ValueError(
+                f"configuration value for rule {rule_id!r} is invalid: {value!r} ({exc})"
+            ) from None
+
+
+def _coerce_like(default: object, value: object) -> object:
+    if isinstance(default, Fraction):
+        if isinstance(value, bool) or not isinstance(value, Fraction | int | float | str):
+            raise TypeError("expected a fraction such as 2/3")
+        return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise TypeError("expected true or false")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError("expected a whole number")
+        return value
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise TypeError("expected text")
+        return value
+    if isinstance(default, tuple):
+        if not isinstance(value, list | tuple):
+            raise TypeError("expected a list")
+        if default and len({type(v) for v in default}) == 1:
+            return tuple(_coerce_like(default[0], v) for v in value)
+        if len(value) != len(default):
+            raise TypeError(f"expected {len(default)} items")
+        return tuple(_coerce_like(d, v) for d, v in zip(default, value, strict=True))
+    raise TypeError(f"cannot configure a value of type {type(default).__name__}")
+
+
+def _check_versions(rule_id: str, versions: list[RuleEntry]) -> None:
+    for entry in versions:
+        if entry.effective_to is not None and entry.effective_to < entry.effective_from:
+            raise ValueError(f"rule {rule_id!r}: version from {entry.effective_from} ends earlier")
+    for earlier, later in pairwise(versions):
+        if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+            raise ValueError(
+                f"rule {rule_id!r}: versions from {earlier.effective_from} and "
+                f"{later.effective_from} overlap"
+            )
+
+
+# --- the documents and the dates they came into force (domain-rules §0) -------------------
+
+QD24_FROM = date(2021, 7, 30)  # QĐ 24-QĐ/TW, 30/7/2021
+QD232_FROM = date(2025, 1, 20)  # QĐ 232-QĐ/TW, 20/1/2025
+QD294_FROM = date(2025, 7, 1)  # QĐ 294-QĐ/TW of 26/5/2025, in force 1/7/2025
+HD06_FROM = date(2025, 6, 9)  # HD 06-HD/TW, 9/6/2025 (replaces HD 01-HD/TW of 28/9/2021)
+QD01_DUES_FROM = date(2026, 2, 1)  # QĐ 01-QĐ/TW on dues (one source: effective 1/2/2026)
+_DAY = timedelta(days=1)
+_BEFORE_RECORDS = "Also applied to earlier dates: no older text is recorded."
+
+
+def _always(
+    rule_id: str, value: object, source: str, tag: Tag, note: str = ""
+) -> tuple[RuleEntry, ...]:
+    """A rule with a single version, applied to every date."""
+    return (RuleEntry(rule_id, value, source, tag, date.min, None, note),)
+
+
+def _by_regulation(
+    rule_id: str,
+    value: object,
+    qd24: str,
+    qd232: str,
+    qd294: str,
+    tags: tuple[Tag, Tag, Tag],
+    note: str = "",
+) -> tuple[RuleEntry, ...]:
+    """Three versions following the implementing regulation QĐ 24 -> QĐ 232 -> QĐ 294.
+
+    The QĐ 24 version also covers earlier dates (older texts are not recorded here). Where the
+    domain reference does not cite QĐ 232, its version is tagged "R": same number assumed.
+    """
+    return (
+        RuleEntry(
+            rule_id,
+            value,
+            qd24,
+            tags[0],
+            date.min,
+            QD232_FROM - _DAY,
+            f"{note} {_BEFORE_RECORDS}".strip(),
+        ),
+        RuleEntry(rule_id, value, qd232, tags[1], QD232_FROM, QD294_FROM - _DAY, note),
+        RuleEntry(rule_id, value, qd294, tags[2], QD294_FROM, None, note),
+    )
+
+
+def _by_guidance(
+    rule_id: str, value: object, hd01: str, hd06: str, tags: tuple[Tag, Tag], note: str = ""
+) -> tuple[RuleEntry, ...]:
+    """Two versions following the implementing guidance HD 01 (2021) -> HD 06 (9/6/2025)."""
+    return (
+        RuleEntry(
+            rule_id,
+            value,
+            hd01,
+            tags[0],
+            date.min,
+            HD06_FROM - _DAY,
+            f"{note} {_BEFORE_RECORDS}".strip(),
+        ),
+        RuleEntry(rule_id, value, hd06, tags[1], HD06_FROM, None, note),
+    )
+
+
+REGULATION_NAME = "regulation.name"
+
+DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
+    # The implementing regulation in force, for messages that cite a section of it.
+    RuleEntry(
+        REGULATION_NAME,
+        "QĐ 24-QĐ/TW",
+        "QĐ 24-QĐ/TW, 30/7/2021",
+        "V",
+        date.min,
+        QD232_FROM - _DAY,
+        _BEFORE_RECORDS,
+    ),
+    RuleEntry(
+        REGULATION_NAME,
+        "QĐ 232-QĐ/TW",
+        "QĐ 232-QĐ/TW, 20/1/2025",
+        "V",
+        QD232_FROM,
+        QD294_FROM - _DAY,
+    ),
+    RuleEntry(REGULATION_NAME, "QĐ 294-QĐ/TW", "QĐ 294-QĐ/TW, 26/5/2025", "V", QD294_FROM, None),
+    # --- A: admission ---
+    *_by_regulation(
+        "admission.min_age_months",
+        18 * 12,
+        "QĐ 24-QĐ/TW §1.1",
+        "QĐ 232-QĐ/TW §1.1",
+        "QĐ 294-QĐ/TW §1.1.1",
+        ("V", "R", "V"),
+        "A1: at least 18 full years, counted in months, on the day the cell considers the case.",
+    ),
+    *_by_regulation(
+        "admission.max_age_months",
+        60 * 12,
+        "QĐ 24-QĐ/TW §1.1",
+        "QĐ 232-QĐ/TW §1.1",
+        "QĐ 294-QĐ/TW §1.1.1",
+        ("V", "R", "V"),
+        "A1: over 60 full years needs the provincial-level committee (exception).",
+    ),
+    *_by_guidance(
+        "admission.awareness_cert.valid_months",
+        60,
+        "HD 01-HD/TW 2021",
+        "HD 06-HD/TW point 5.4",
+        ("R", "S"),
+        "A3: block the cell resolution when the certificate is older on the meeting date.",
+    ),
+    *_always(
+        "admission.awareness_cert.warn_months",
+        54,
+        "Bot default (domain-rules A3)",
+        "R",
+        "A3: warn when the certificate reaches this age.",
+    ),
+    *_always(
+        "admission.awareness_cert.expiry_reminder_days",
+        90,
+        "Bot default",
+        "R",
+        "A3: remind this many days before the certificate expires.",
+    ),
+    *_always(
+        "admission.paper.valid_months",
+        6,
+        "HD 01-HD/TW 2021 (recalled)",
+        "R",
+        "A4: application, introducers' letters, mass-organisation resolutions, comments; "
+        "from signing to the cell meeting. Some units apply 12 months.",
+    ),
+    *_always(
+        "admission.background.valid_months",
+        12,
+        "HD 01-HD/TW 2021 (recalled)",
+        "R",
+        "A4: background statement and verification, from the grassroots committee's conclusion.",
+    ),
+    *_always(
+        "admission.paper.warn_days",
+        30,
+        "Bot default (domain-rules A4)",
+        "R",
+        "A4: warn this many days before a paper expires.",
+    ),
+    *_by_regulation(
+        "admission.introducer.overlap_months",
+        12,
+        "Party Charter Art. 4; QĐ 24-QĐ/TW §3.2.1",
+        "Party Charter Art. 4; QĐ 232-QĐ/TW §3.2.1",
+        "Party Charter Art. 4; QĐ 294-QĐ/TW §3.2.1",
+        ("V", "R", "V"),
+        "A7: worked, studied or lived with the candidate at least this long in the same unit.",
+    ),
+    *_always(
+        "admission.introducer.count",
+        2,
+        "Party Charter Art. 4",
+        "V",
+        "A7: official members introducing the candidate.",
+    ),
+    *_always(
+        "admission.youth.max_age_years",
+        30,
+        "Youth Law (16-30); Party Charter Art. 4",
+        "R",
+        "A8: up to this age a Youth Union member may be introduced by 1 member + the Đoàn "
+        "grassroots executive committee.",
+    ),
+    *_always(
+        "vote.min_ratio",
+        Fraction(2, 3),
+        "Party Charter Art. 4-5; HD 06-HD/TW §3.6b",
+        "S",
+        "A9/P6: share of the cell's official members (vote base) who must agree.",
+    ),
+    *_by_regulation(
+        "admission.committee_decision.deadline_wd",
+        60,
+        "QĐ 29-QĐ/TW §4.3.1 as cited",
+        "QĐ 232-QĐ/TW §4.3.1",
+        "QĐ 294-QĐ/TW §4.3.1",
+        ("V", "V", "R"),
+        "A10: working days from the cell resolution to the committee's decision. The QĐ 294 "
+        "wording is assumed unchanged.",
+    ),
+    *_by_regulation(
+        "admission.committee_decision.extension_wd",
+        30,
+        "QĐ 29-QĐ/TW §4.3.1 as cited",
+        "QĐ 232-QĐ/TW §4.3.1",
+        "QĐ 294-QĐ/TW §4.3.1",
+        ("V", "V", "R"),
+        "A10: at most this many extra working days in special cases.",
+    ),
+    *_always(
+        "admission.committee_decision.reminders_wd",
+        (40, 60),
+        "Bot default (domain-rules A10)",
+        "R",
+        "A10: chase the decision at these working days after the cell resolution.",
+    ),
+    *_by_regulation(
+        "admission.ceremony.deadline_wd",
+        30,
+        "QĐ 24-QĐ/TW §4.1",
+        "QĐ 232-QĐ/TW §4.1",
+        "QĐ 294-QĐ/TW §4",
+        ("V", "V", "V"),
+        "A11: working days from receiving the decision; later needs the upper level's consent.",
+    ),
+    *_always(
+        "admission.ceremony.reminders_wd",
+        (15, 25),
+        "Bot default (domain-rules A11)",
+        "R",
+        "A11: remind at these working days after the decision was received.",
+    ),
+    *_always(
+        "member.background.deadline_wd",
+        30,
+        "HD 12-HD/BTCTW 2022 §2.2",
+        "S",
+        "A12: the new member fills in the party-member background after the ceremony.",
+    ),
+    *_by_regulation(
+        "readmission.min_months_since_leaving",
+        36,
+        "QĐ 24-QĐ/TW §3.5",
+        "QĐ 232-QĐ/TW §3.5",
+        "QĐ 294-QĐ/TW §3.5",
+        ("V", "R", "V"),
+        "A13: partly verified.",
+    ),
+    *_always(
+        "candidate.stalled_months",
+        6,
+        "Bot default (issue)",
+        "R",
+        "Warn when a candidate's file has had no step for this many months.",
+    ),
+    *_always(
+        "admission.yearly_target_ratio",
+        (Fraction(3, 100), Fraction(4, 100)),
+        "Provincial and district plans (seeds): 3%-4% of members a year",
+        "R",
+        "Yearly admissions as a share of the members at the start of the year (min, max).",
+    ),
+    # --- P: probation and conversion ---
+    *_always(
+        "probation.months",
+        12,
+        "Party Charter Art. 5",
+        "V",
+        "P1: counted from the admission ceremony, not the decision. Charter 2011; also applied "
+        "to earlier ceremonies (older charters not checked).",
+    ),
+    *_by_guidance(
+        "probation.course.reminder_months",
+        (3, 6, 9),
+        "HD 01-HD/TW 2021 §4",
+        "HD 01-HD/TW 2021 §4 (carried over by HD 06-HD/TW, assumed)",
+        ("V", "R"),
+        "P3: remind at these months of probation while the new-member course is not recorded.",
+    ),
+    *_by_guidance(
+        "probation.course.warn_month",
+        10,
+        "HD 01-HD/TW 2021 §4",
+        "HD 01-HD/TW 2021 §4 (carried over by HD 06-HD/TW, assumed)",
+        ("R", "R"),
+        "P3: from this month of probation the missing certificate is a warning.",
+    ),
+    *_always(
+        "probation.conversion.prepare_days",
+        (45, 15),
+        "Bot default (issue)",
+        "R",
+        "P5: remind to prepare the conversion dossier this many days before probation ends.",
+    ),
+    *_always(
+        "probation.conversion.overdue_repeat_days",
+        7,
+        "Bot default (issue)",
+        "R",
+        "P5: repeat the overdue reminder every this many days while no cell resolution.",
+    ),
+    *_by_regulation(
+        "probation.conversion.cell_deadline_wd",
+        30,
+        "QĐ 24-QĐ/TW §4.2.1",
+        "QĐ 232-QĐ/TW §4.2.1",
+        "QĐ 294-QĐ/TW §4.2",
+        ("V", "R", "V"),
+        "P5: working days after probation ends for the cell to consider the conversion; "
+        "then escalate to the officers above.",
+    ),
+    *_by_regulation(
+        "probation.conversion.committee_deadline_wd",
+        30,
+        "QĐ 29-QĐ/TW §4.3.1 as cited",
+        "QĐ 232-QĐ/TW §4.3.1",
+        "QĐ 294-QĐ/TW §4.3.1",
+        ("V", "V", "R"),
+        "P7: working days from the cell resolution to the committee's conversion decision. "
+        "The QĐ 294 wording is assumed unchanged.",
+    ),
+    *_by_regulation(
+        "probation.conversion.committee_extension_wd",
+        30,
+        "QĐ 29-QĐ/TW §4.3.1 as cited",
+        "QĐ 232-QĐ/TW §4.3.1",
+        "QĐ 294-QĐ/TW §4.3.1",
+        ("V", "V", "R"),
+        "P7: at most this many extra working days.",
+    ),
+    *_by_regulation(
+        "probation.conversion.max_vote_rounds",
+        3,
+        "Party Charter Art. 5; QĐ 24-QĐ/TW §4.2.3",
+        "Party Charter Art. 5; QĐ 232-QĐ/TW §4.2.3",
+        "Party Charter Art. 5; QĐ 294-QĐ/TW §4.2.3",
+        ("V", "R", "V"),
+        "P6: after this many votes without 2/3 either way, the upper committees decide.",
+    ),
+    # --- M: meetings and the cell ---
+    *_always(
+        "meeting.monthly.remind_day",
+        25,
+        "Party Charter Art. 24(2); day is a bot default (issue)",
+        "R",
+        "M1: remind on this day of the month if no regular meeting is logged.",
+    ),
+    *_always(
+        "meeting.monthly.escalate_days",
+        5,
+        "Party Charter Art. 24(2); delay is a bot default (issue)",
+        "R",
+        "M1: escalate this many days after the month's end if no meeting is logged.",
+    ),
+    *_always(
+        "meeting.thematic.remind_day",
+        15,
+        "HD 12-HD/BTCTW 6/7/2018; day is a bot default (issue)",
+        "R",
+        "M2: remind on this day of the quarter's last month if no thematic meeting is logged.",
+    ),
+    *_always(
+        "meeting.thematic.escalate_days",
+        0,
+        "HD 12-HD/BTCTW 6/7/2018; delay is a bot default (issue)",
+        "R",
+        "M2: escalate this many days after the quarter's end (0 = on the last day).",
+    ),
+    *_always(
+        "meeting.pilot_group.max_per_year",
+        3,
+        "HD 03-HD/TW 27/12/2022",
+        "S",
+        "M3: meetings by party group instead of the whole cell, per year.",
+    ),
+    *_always(
+        "meeting.pilot_group.min_members",
+        50,
+        "HD 03-HD/TW 27/12/2022",
+        "S",
+        "M3: only cells with party groups and at least this many members.",
+    ),
+    *_always(
+        "meeting.rating_levels",
+        ("Tốt", "Khá", "Trung bình", "Kém"),
+        "HD 12-HD/BTCTW 6/7/2018; provincial rules (default)",
+        "R",
+        "Meeting quality levels, best first; provinces may set their own.",
+    ),
+    *_always(
+        "cell.min_official_members",
+        3,
+        "Party Charter Art. 24(1)",
+        "V",
+        "M5: fewer official members: the upper level must reassign or merge; no valid vote.",
+    ),
+    # --- §6.5 removal from the list (xóa tên) ---
+    *_by_regulation(
+        "attendance.unexcused.removal_threshold",
+        3,
+        "Party Charter Art. 2; QĐ 24-QĐ/TW §8.1",
+        "Party Charter Art. 2; QĐ 232-QĐ/TW §8.1",
+        "Party Charter Art. 2; QĐ 294-QĐ/TW §8.1",
+        ("V", "R", "V"),
+        "§6.5(a): months of party activity skipped without valid reason in a year -> raise a "
+        "xóa tên review (never automatic).",
+    ),
+    *_always(
+        "attendance.unexcused.warn_at",
+        2,
+        "Bot default (domain-rules §6.5)",
+        "R",
+        "§6.5: warn at this many unexcused absences in the window.",
+    ),
+    *_always(
+        "attendance.unexcused.window_months",
+        12,
+        "Bot default (domain-rules §6.5)",
+        "R",
+        "§6.5: 'three months in a year' is undefined; counted over a rolling window and the "
+        "calendar year.",
+    ),
+    *_by_regulation(
+        "dues.unpaid.removal_threshold",
+        3,
+        "QĐ 24-QĐ/TW §8.1",
+        "QĐ 232-QĐ/TW §8.1",
+        "QĐ 294-QĐ/TW §8.1; QĐ 01-QĐ/TW 2026",
+        ("V", "R", "V"),
+        "§6.5(a)/§6.6: months of dues unpaid in a year without valid reason -> xóa tên review.",
+    ),
+    # --- §7 reconciliation ---
+    *_always(
+        "reconciliation.period_ends",
+        ((6, 30), (12, 31)),
+        "HD 01-HD/TW 2021 §8 (every 6 months); cut-off dates are a bot default",
+        "R",
+        "(month, day) of each half-year cut-off.",
+    ),
+    *_always(
+        "reconciliation.ask_from_day",
+        15,
+        "Bot default (issue)",
+        "R",
+        "Ask for the reconciliation from this day of the period's last month.",
+    ),
+    *_always(
+        "reconciliation.escalate_days",
+        15,
+        "Bot default (issue)",
+        "R",
+        "Escalate this many days after the period's end if not done.",
+    ),
+    # --- §5 evaluation ---
+    *_always(
+        "evaluation.htxs_cap_ratio",
+        Fraction(1, 5),
+        "QĐ 132 / HD 21-HD/BTCTW 2019; not verified for QĐ 366 / HD 43",
+        "R",
+        "E3: party members rated HTXS at most this share of those rated HTT. Warn only.",
+    ),
+)
+
+DEFAULT_CATALOGUE = Catalogue(DEFAULT_ENTRIES)

@@ -1,0 +1,142 @@
+"""Probation and conversion to official membership (domain-rules P1-P8).
+
+Dates: probation ends on ``add_months(ceremony, 12)`` — the 12th monthly anniversary of the
+admission ceremony, clamped to the month's end (ceremony 29/02/2024 -> end 28/02/2025, see
+:mod:`rules.dates`). That day is also the official date (P8), whatever the decision date.
+
+P5, the end day itself: the domain text says the cell resolution must be dated "after the end
+of probation". We read ``probation_end`` as the first day on which the 12 months are complete:
+it is the official date (P8 makes the member official "from the day the 12 months end"), and
+on it 12 full months have elapsed under the same anniversary convention used for ages. So a
+resolution dated on ``probation_end`` is already after the probation and is accepted; only a
+resolution dated before it is refused. This also matches the reminder engine, which tells the
+secretary on the end day that the cell can now consider the case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
+from rules.dates import add_months
+from rules.messages import N_, Msg
+from rules.votes import reaches_ratio
+
+
+def probation_end(ceremony_date: date, catalogue: Catalogue = DEFAULT_CATALOGUE) -> date:
+    """P1: the day the 12 months counted from the ceremony are complete."""
+    return add_months(ceremony_date, catalogue.get_int("probation.months", ceremony_date))
+
+
+def official_date(ceremony_date: date, catalogue: Catalogue = DEFAULT_CATALOGUE) -> date:
+    """P8: a member converted is official from the end of probation, even if the cell or the
+    committee acted late."""
+    return probation_end(ceremony_date, catalogue)
+
+
+def check_cell_resolution_date(
+    resolution_date: date, probation_end: date, catalogue: Catalogue = DEFAULT_CATALOGUE
+) -> Msg | None:
+    """P5: refuse a conversion resolution dated before the end of probation (end day allowed)."""
+    if resolution_date >= probation_end:
+        return None
+    return Msg(
+        N_(
+            "Probation lasts {months} months from the admission ceremony (Party Charter, "
+            "Art. 5); the cell resolution on conversion must be dated on or after {end}, "
+            "not {resolution}."
+        ),
+        {
+            "months": catalogue.get_int("probation.months", probation_end),
+            "end": probation_end,
+            "resolution": resolution_date,
+        },
+    )
+
+
+def check_helper(member_id: int, helper_id: int | None, helper_is_official: bool) -> Msg | None:
+    """P1: the cell assigns an official member (not the member themself) to help."""
+    if helper_id is None:
+        return Msg(
+            N_(
+                "The cell must assign an official party member to help the probationary "
+                "member (Party Charter, Art. 5)."
+            )
+        )
+    if helper_id == member_id:
+        return Msg(
+            N_(
+                "The helper must be another party member, not the probationary member "
+                "(Party Charter, Art. 5)."
+            )
+        )
+    if not helper_is_official:
+        return Msg(
+            N_(
+                "The helper of a probationary member must be an official party member "
+                "(Party Charter, Art. 5)."
+            )
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class ConversionVote:
+    """One round of the cell's vote on a conversion."""
+
+    held_on: date
+    agree: int  # for conversion
+    disagree: int  # against: proposes removal from the probationary list (xóa tên)
+    base: int  # official members in the vote base that day (A9)
+
+
+VoteOutcome = Literal["none", "convert", "remove", "undecided", "escalate"]
+
+
+@dataclass(frozen=True)
+class ConversionVoteStatus:
+    outcome: VoteOutcome
+    failed_rounds: int
+    message: Msg | None = None
+
+
+def conversion_vote_status(
+    rounds: Sequence[ConversionVote], catalogue: Catalogue = DEFAULT_CATALOGUE
+) -> ConversionVoteStatus:
+    """P6: the first round with 2/3 either way decides; after 3 failed rounds, escalate.
+
+    Rounds are taken in the order given (oldest first); rounds after a decisive one, or after
+    the case went to the upper committees, are ignored.
+    """
+    status = ConversionVoteStatus("none", 0)
+    for failed_before, vote in enumerate(rounds):
+        if reaches_ratio(vote.agree, vote.base, vote.held_on, catalogue):
+            return ConversionVoteStatus("convert", failed_before)
+        if reaches_ratio(vote.disagree, vote.base, vote.held_on, catalogue):
+            return ConversionVoteStatus("remove", failed_before)
+        failed = failed_before + 1
+        limit = catalogue.get_int("probation.conversion.max_vote_rounds", vote.held_on)
+        params = {
+            "rounds": failed,
+            "limit": limit,
+            "ratio": str(catalogue.get_fraction("vote.min_ratio", vote.held_on)),
+            "regulation": catalogue.get(REGULATION_NAME, vote.held_on),
+        }
+        if failed >= limit:
+            return ConversionVoteStatus("escalate", failed, Msg(_ESCALATE, params))
+        status = ConversionVoteStatus("undecided", failed, Msg(_UNDECIDED, params))
+    return status
+
+
+_ESCALATE = N_(
+    "The cell has voted {rounds} times on this conversion without {ratio} of its official "
+    "members agreeing either way (Party Charter, Art. 5; {regulation} §4.2.3): the case "
+    "now goes to the upper committees to decide."
+)
+_UNDECIDED = N_(
+    "Round {rounds} did not reach {ratio} of the official members either way (Party Charter, "
+    "Art. 5). After {limit} such rounds the upper committees decide ({regulation} §4.2.3)."
+)

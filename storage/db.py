@@ -1,0 +1,191 @@
+"""The SQLite connection: pragmas, transactions and the migration runner.
+
+One `Database` per process wraps one aiosqlite connection in autocommit mode; every write
+goes through `transaction()` (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any error), and an
+asyncio lock keeps coroutines of the same process from interleaving inside a transaction.
+Other processes on the same file are serialised by SQLite itself (WAL + busy timeout).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer version of chibo than this one."""
+
+
+def to_db_instant(dt: datetime) -> str:
+    """A timezone-aware instant as fixed-width UTC ISO text (sorts as text)."""
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime: pass a timezone-aware instant")
+    return dt.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_db_instant(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text).astimezone(UTC)
+
+
+def to_db_date(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def from_db_date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """The shipped migrations as (version, file), in order, checked for gaps."""
+    found = []
+    for path in MIGRATIONS_DIR.glob("*.sql"):
+        m = _MIGRATION_NAME.match(path.name)
+        if not m:
+            raise RuntimeError(f"badly named migration file: {path.name}")
+        found.append((int(m.group(1)), path))
+    found.sort()
+    for expected, (version, path) in enumerate(found, start=1):
+        if version != expected:
+            raise RuntimeError(f"migration {path.name}: expected number {expected:04d}")
+    return found
+
+
+class Database:
+    """An open SQLite database; use `await Database.open(path)`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        db = cls(conn, path)
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            if migrate:
+                await db.upgrade()
+            else:
+                await db.check_version()
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    # -- schema -----------------------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        async with self._conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def check_version(self) -> int:
+        current = await self.schema_version()
+        latest = len(migrations())
+        if current > latest:
+            raise SchemaTooNewError(
+                f"database {self.path} has schema version {current}, but this chibo knows "
+                f"only up to {latest}: upgrade chibo, or restore a backup made by this version"
+            )
+        return current
+
+    async def upgrade(self) -> list[int]:
+        """Apply pending migrations, each in its own transaction. Returns the versions applied."""
+        applied: list[int] = []
+        async with self._lock:
+            current = await self.check_version()
+            for version, path in migrations():
+                if version <= current:
+                    continue
+                script = path.read_text(encoding="utf-8")
+                try:
+                    await self._conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+                    )
+                except Exception:
+                    if self._conn.in_transaction:
+                        await self._conn.execute("ROLLBACK")
+                    raise
+                applied.append(version)
+        return applied
+
+    # -- access -----------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """A write transaction: everything inside commits together or not at all."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """A consistent read snapshot (a deferred transaction that only reads)."""
+        async with self._lock:
+            await self._conn.execute("BEGIN")
+            try:
+                yield Tx(self._conn)
+            finally:
+                await self._conn.execute("ROLLBACK")
+
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class Tx:
+    """The statements of one transaction. Only `storage/` modules use it."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns lastrowid (inserts) — use `changes` for row counts."""
+        async with self._conn.execute(sql, params) as cur:
+            return cur.lastrowid or 0
+
+    async def changes(self, sql: str, params: Params = ()) -> int:
+        async with self._conn.execute(sql, params) as cur:
+            return cur.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = await self.one(sql, params)
+        return None if row is None else row[0]

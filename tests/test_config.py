@@ -1,0 +1,72 @@
+from datetime import time, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config, parse_duration
+
+
+def test_defaults_work_out_of_the_box():
+    cfg = load_config(env={})
+    assert cfg.db_path == Path("data/chibo.sqlite3")
+    assert cfg.timezone.key == "Asia/Ho_Chi_Minh"
+    assert cfg.default_locale == "vi"
+    assert cfg.daily_at == time(7, 30)
+    assert cfg.telegram.token == ""
+    assert cfg.rating_levels == ("Tốt", "Khá", "Trung bình", "Kém")
+
+
+def test_environment_overrides_the_file(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text('[telegram]\ntoken = "from-file"\n[storage]\npath = "x.db"\n')
+    cfg = load_config(env={"CHIBO_CONFIG": str(f), "CHIBO_TELEGRAM_TOKEN": "from-env",
+                           "CHIBO_TELEGRAM_BASE_URL": "http://127.0.0.1:1/bot",
+                           "CHIBO_DB": str(tmp_path / "env.db")})
+    assert cfg.telegram.token == "from-env"
+    assert cfg.telegram.base_url == "http://127.0.0.1:1/bot"
+    assert cfg.db_path == tmp_path / "env.db"
+
+
+def test_explicit_path_wins_over_chibo_config(tmp_path):
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text('[i18n]\ndefault_locale = "en"\n')
+    b.write_text('[i18n]\ndefault_locale = "vi"\n')
+    assert load_config(a, env={"CHIBO_CONFIG": str(b)}).default_locale == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('[reminders]\ndaily_at = "7h30"\n', "reminders.daily_at"),
+        ('[reminders]\ndaily_at = 730\n', "reminders.daily_at: expected str"),
+        ('[time]\ntimezone = "Mars/Olympus"\n', "time.timezone"),
+        ('[i18n]\ndefault_locale = "fr"\n', "i18n.default_locale"),
+        ('[invites]\ndefault_expiry = "soon"\n', "invites.default_expiry"),
+        ('[meetings]\nremind_day = 31\n', "meetings.remind_day"),
+        ('[meetings]\nrating_levels = []\n', "meetings.rating_levels"),
+        ("[storage\npath = 1", "not valid TOML"),
+    ],
+)
+def test_malformed_config_names_the_key(tmp_path, text, fragment):
+    f = tmp_path / "bad.toml"
+    f.write_text(text)
+    with pytest.raises(ConfigError, match=fragment.replace("[", r"\[")):
+        load_config(f, env={})
+
+
+def test_missing_config_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml", env={})
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("7d", timedelta(days=7)), ("12h", timedelta(hours=12)), (" 30m ", timedelta(minutes=30)),
+])
+def test_durations(text, expected):
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "7", "d7", "0d", "-1d", "7w"])
+def test_bad_durations(text):
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration(text)

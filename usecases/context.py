@@ -1,0 +1,40 @@
+"""What every use case needs: the database, the clock, settings and the rule tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from rules.workdays import WorkCalendar
+from storage.db import Database
+from usecases.clock import Clock, local_today
+
+if TYPE_CHECKING:
+    from bot.config import Config
+
+
+@dataclass
+class AppContext:
+    db: Database
+    clock: Clock
+    config: Config
+    calendar: WorkCalendar
+    catalogue: Catalogue
+
+    @classmethod
+    def build(cls, db: Database, clock: Clock, config: Config) -> AppContext:
+        return cls(
+            db=db,
+            clock=clock,
+            config=config,
+            calendar=WorkCalendar.from_config(config.calendar),
+            catalogue=DEFAULT_CATALOGUE.with_overrides(config.rule_overrides),
+        )
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return local_today(self.clock, self.config.timezone)

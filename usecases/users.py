@@ -1,0 +1,100 @@
+"""Users as the channel sees them: contact, language, roles, the cell they work in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rules.messages import N_, Msg
+from storage import audit
+from storage import users as user_store
+from storage.users import WRITE_ROLES, RoleGrant, User
+from usecases.context import AppContext
+from usecases.errors import InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A user with their roles; `cell` is the cell they currently work in (if any)."""
+
+    user: User
+    roles: list[RoleGrant]
+
+    @property
+    def bound(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def cells(self) -> list[RoleGrant]:
+        """Cells where the user may write (one entry per cell)."""
+        seen: dict[int, RoleGrant] = {}
+        for g in self.roles:
+            if g.role in WRITE_ROLES and g.org_id not in seen:
+                seen[g.org_id] = g
+        return list(seen.values())
+
+    @property
+    def officer_orgs(self) -> list[RoleGrant]:
+        return [g for g in self.roles if g.role == "officer"]
+
+    @property
+    def current_cell(self) -> RoleGrant | None:
+        cells = self.cells
+        for g in cells:
+            if g.org_id == self.user.current_org_id:
+                return g
+        return cells[0] if len(cells) == 1 else None
+
+
+async def seen(ctx: AppContext, *, tg_id: int, full_name: str, username: str | None,
+               tg_language: str | None) -> Profile:
+    """Record contact (refreshing name, language, un-blocking) and return the profile."""
+    async with ctx.db.transaction() as tx:
+        await user_store.upsert_seen(tx, tg_id=tg_id, full_name=full_name, username=username,
+                                     tg_language=tg_language, at=ctx.now())
+        user = await user_store.get(tx, tg_id)
+        roles = await user_store.roles_of(tx, tg_id)
+    assert user is not None
+    return Profile(user, roles)
+
+
+async def profile(ctx: AppContext, tg_id: int) -> Profile | None:
+    async with ctx.db.read() as tx:
+        user = await user_store.get(tx, tg_id)
+        if user is None:
+            return None
+        return Profile(user, await user_store.roles_of(tx, tg_id))
+
+
+async def set_language(ctx: AppContext, tg_id: int, language: str) -> None:
+    if language not in ("vi", "en"):
+        raise InvalidInput(Msg(N_("Language must be vi or en.")))
+    async with ctx.db.transaction() as tx:
+        await user_store.set_language(tx, tg_id, language)
+
+
+async def choose_cell(ctx: AppContext, tg_id: int, org_id: int) -> RoleGrant:
+    """Switch the cell a secretary of several cells works in (must be one of theirs)."""
+    async with ctx.db.transaction() as tx:
+        roles = await user_store.roles_of(tx, tg_id)
+        grant = next((g for g in roles if g.org_id == org_id and g.role in WRITE_ROLES), None)
+        if grant is None:
+            raise NotFound(Msg(N_("You do not work in that cell.")))
+        await user_store.set_current_org(tx, tg_id, org_id)
+    return grant
+
+
+async def remove_user(ctx: AppContext, *, actor: str, tg_id: int) -> list[RoleGrant]:
+    """Unbind a user from every role: access ends at once."""
+    async with ctx.db.transaction() as tx:
+        grants = await user_store.revoke_all(tx, tg_id)
+        if not grants:
+            raise NotFound(Msg(N_("User {id} holds no role."), {"id": tg_id}))
+        await audit.record(tx, at=ctx.now(), actor=actor, entity="role", entity_id=tg_id,
+                           action="unbind",
+                           before=[{"org": g.org_code, "role": g.role} for g in grants])
+    return grants
+
+
+async def list_users(ctx: AppContext) -> list[tuple[User, list[RoleGrant]]]:
+    async with ctx.db.read() as tx:
+        return await user_store.list_with_roles(tx)
