@@ -29,7 +29,7 @@ log = logging.getLogger("chibo")
 def build_application(ctx: AppContext, *, token: str, base_url: str = "",
                       base_file_url: str = "", rate_limit: bool = True,
                       features: Iterable[ModuleType] | None = None) -> Application:
-    builder = ApplicationBuilder().token(token).post_init(_post_init)
+    builder = ApplicationBuilder().token(token)
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:
@@ -50,7 +50,8 @@ def features_default() -> list[ModuleType]:
     return list(features.HANDLER_MODULES)
 
 
-async def _post_init(app: Application) -> None:
+async def on_startup(app: Application) -> None:
+    """After login: remember the bot's username, publish commands, run feature hooks."""
     ctx: AppContext = app.bot_data["ctx"]
     me = app.bot.username
     async with ctx.db.transaction() as tx:
@@ -80,6 +81,7 @@ async def running(app: Application, *, poll_timeout: float = 10.0) -> AsyncItera
     """Start the application with long polling; stop it cleanly on exit."""
     await app.initialize()
     try:
+        await on_startup(app)
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(
