@@ -19,3 +19,6 @@ CLI_MODULES: list[ModuleType] = []
 
 #: Start-up hooks, `async fn(app)`, run after the bot has logged in (e.g. scheduling sweeps).
 STARTUP_HOOKS: list[Callable[[Any], Awaitable[None]]] = []
+
+#: Demo data, `async fn(ctx)`, run by `chibo demo` after the demo tree and users exist.
+DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = []

@@ -46,8 +46,9 @@ def test_translations_keep_the_placeholders(lang):
 
 def test_vietnamese_catalog_is_really_vietnamese():
     entries = catalog_entries("vi", LOCALES_DIR)
-    diacritics = re.compile(r"[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]",
-                            re.IGNORECASE)
+    diacritics = re.compile(
+        r"[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.IGNORECASE
+    )
     long_ones = [t for t in entries.values() if len(t) > 40]
     with_marks = [t for t in long_ones if diacritics.search(t)]
     assert len(with_marks) >= 0.95 * len(long_ones)
