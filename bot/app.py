@@ -20,7 +20,7 @@ from bot import features
 from bot.i18n import LOCALES, translator
 from handlers import basics, errors, flows
 from handlers.registry import commands_for
-from storage import meta
+from usecases import installation
 from usecases.context import AppContext
 
 log = logging.getLogger("chibo")
@@ -28,7 +28,8 @@ log = logging.getLogger("chibo")
 
 def build_application(ctx: AppContext, *, token: str, base_url: str = "",
                       base_file_url: str = "", rate_limit: bool = True,
-                      features: Iterable[ModuleType] | None = None) -> Application:
+                      modules: Iterable[ModuleType] | None = None) -> Application:
+    """The Application with every feature's handlers (or only `modules`, for tests)."""
     builder = ApplicationBuilder().token(token)
     if base_url:
         builder = builder.base_url(base_url)
@@ -38,7 +39,7 @@ def build_application(ctx: AppContext, *, token: str, base_url: str = "",
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app = builder.build()
     app.bot_data["ctx"] = ctx
-    for module in features if features is not None else features_default():
+    for module in modules if modules is not None else default_features():
         module.register(app)
     flows.register(app)  # catch-alls last: the first matching handler of a group wins
     app.add_handler(CallbackQueryHandler(basics.expired_callback))
@@ -46,16 +47,14 @@ def build_application(ctx: AppContext, *, token: str, base_url: str = "",
     return app
 
 
-def features_default() -> list[ModuleType]:
+def default_features() -> list[ModuleType]:
     return list(features.HANDLER_MODULES)
 
 
 async def on_startup(app: Application) -> None:
     """After login: remember the bot's username, publish commands, run feature hooks."""
     ctx: AppContext = app.bot_data["ctx"]
-    me = app.bot.username
-    async with ctx.db.transaction() as tx:
-        await meta.put(tx, "bot_username", me)
+    await installation.remember_bot_username(ctx, app.bot.username)
     await publish_commands(app)
     for hook in features.STARTUP_HOOKS:
         await hook(app)

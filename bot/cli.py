@@ -18,10 +18,10 @@ from bot import features
 from bot.config import Config, ConfigError, load_config, parse_duration
 from bot.i18n import Translator, translator
 from rules.messages import N_
-from storage import meta
 from storage.db import Database, SchemaTooNewError
 from storage.orgs import ORG_KINDS
 from storage.users import ROLES
+from usecases import installation
 from usecases import invites as invites_uc
 from usecases import orgs as orgs_uc
 from usecases import users as users_uc
@@ -125,8 +125,7 @@ async def cmd_invite_create(args: argparse.Namespace, config: Config, t: Transla
     async with open_context(config) as ctx:
         created = await invites_uc.create_invite(ctx, actor=CLI_ACTOR, org_code=args.org,
                                                  role=args.role, expires_in=expires)
-        async with ctx.db.read() as tx:
-            username = await meta.get(tx, "bot_username")
+        username = await installation.bot_username(ctx)
     username = config.telegram.username or username or "<bot_username>"
     print(t("Invite for {role} of {org} ({code}), valid until {until}, usable once.",
             role=args.role, org=created.org.name, code=created.org.code,

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.app import build_application, features_default, running
+from bot.app import build_application, default_features, running
 from botapi_emulator import BotApiEmulator
 from usecases import drafts as drafts_uc
 
@@ -21,7 +21,7 @@ async def _restart(emu: BotApiEmulator, world: World, old: Application,
     await old.stop()
     app = build_application(world.ctx, token=emu.token, base_url=emu.base_url,
                             base_file_url=emu.base_file_url,
-                            features=[*features_default(), *(extra or [])])
+                            modules=[*default_features(), *(extra or [])])
     emu.track_application(app)
     return app
 
