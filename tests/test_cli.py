@@ -90,3 +90,22 @@ def test_user_list_and_remove(env, capsys):
     code, _, err = run(capsys, "user", "remove", "42")
     assert code == 2 and "42" in err
     assert "Chưa có người dùng" in run(capsys, "user", "list")[1]
+
+
+def test_invite_link_uses_the_bot_username_learned_at_run(env, capsys):
+    from bot.config import load_config
+    from usecases import installation
+    from usecases.clock import SystemClock
+    from usecases.context import AppContext
+
+    async def learn() -> None:
+        db = await Database.open(env)
+        ctx = AppContext.build(db, SystemClock(), load_config(env={"CHIBO_DB": str(env)}))
+        await installation.remember_bot_username(ctx, "chibo_xa_bot")
+        await db.close()
+
+    asyncio.run(learn())
+    run(capsys, "org", "add", "CB1", "Chi bộ 1")
+    _, out, _ = run(capsys, "invite", "create", "--org", "CB1", "--role", "deputy")
+    bare = out.strip().splitlines()[-1]
+    assert f"https://t.me/chibo_xa_bot?start={bare}" in out
