@@ -105,7 +105,7 @@ def test_invite_link_uses_the_bot_username_learned_at_run(env, capsys):
         await db.close()
 
     asyncio.run(learn())
-    run(capsys, "org", "add", "CB1", "Chi bộ 1")
+    run(capsys, "org", "add", "CB1", "Chi bộ 1", "--kind", "cell")
     _, out, _ = run(capsys, "invite", "create", "--org", "CB1", "--role", "deputy")
     bare = out.strip().splitlines()[-1]
     assert f"https://t.me/chibo_xa_bot?start={bare}" in out
