@@ -1,7 +1,8 @@
 """`chibo demo`: the real bot against the local Bot API emulator, chatted with in the terminal.
 
 No token and no network: a throw-away database with a demo province, commune and two cells,
-a bound demo secretary (you) and a demo officer. Type as the secretary; the bot's buttons are
+a bound demo secretary (you) and a demo officer, the demo cell's roster, and today's reminder
+sweep. Type as the secretary; the bot's buttons are
 numbered — type a number to press one. `/quit` (or Ctrl+D) ends the demo.
 """
 
@@ -19,10 +20,12 @@ from bot.app import build_application, running
 from bot.config import Config
 from bot.i18n import translator
 from botapi_emulator import BotApiEmulator, ChatMessage
+from handlers.reminders import TelegramNotifier
 from storage import users as user_store
 from storage.db import Database
 from usecases import invites as invites_uc
 from usecases import orgs as orgs_uc
+from usecases import reminders as reminders_uc
 from usecases.clock import SystemClock
 from usecases.context import AppContext
 
@@ -95,6 +98,8 @@ async def run_demo(config: Config, *, script: str | None = None,
                             " it; /quit to leave."), file=out)
                     await me.send("/menu")
                     await emu.wait_idle(timeout=30)
+                    # today's reminder sweep, so the demo shows reminders with their buttons
+                    await reminders_uc.sweep(ctx, TelegramNotifier(app.bot, "vi"))
                     lines = _lines(script, stdin or sys.stdin)
                     async for line in lines:
                         line = line.strip()

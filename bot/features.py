@@ -9,16 +9,37 @@ from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any
 
+from bot import (
+    cli_candidates,
+    cli_meetings,
+    cli_officer,
+    cli_reminders,
+    cli_roster,
+    demo_data,
+    scheduler,
+)
 from handlers import basics, groups
+from handlers import candidates as candidate_handlers
+from handlers import meetings as meeting_handlers
+from handlers import officer as officer_handlers
+from handlers import probation as probation_handlers
+from handlers import reconciliation as reconciliation_handlers
+from handlers import reminders as reminder_handlers
+from handlers import roster as roster_handlers
 
 #: Handler modules, each with `register(app)`, in registration order (groups guard first).
-HANDLER_MODULES: list[ModuleType] = [groups, basics]
+HANDLER_MODULES: list[ModuleType] = [groups, basics, reminder_handlers, meeting_handlers,
+                                     roster_handlers, probation_handlers,
+                                     candidate_handlers, reconciliation_handlers,
+                                     officer_handlers]
 
 #: CLI modules, each with `add_commands(subparsers)`.
-CLI_MODULES: list[ModuleType] = []
+CLI_MODULES: list[ModuleType] = [cli_reminders, cli_meetings, cli_roster, cli_officer,
+                                 cli_candidates]
 
 #: Start-up hooks, `async fn(app)`, run after the bot has logged in (e.g. scheduling sweeps).
-STARTUP_HOOKS: list[Callable[[Any], Awaitable[None]]] = []
+STARTUP_HOOKS: list[Callable[[Any], Awaitable[None]]] = [scheduler.schedule_reminders]
 
 #: Demo data, `async fn(ctx)`, run by `chibo demo` after the demo tree and users exist.
-DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = []
+DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = [demo_data.seed_roster,
+                                                             demo_data.seed_meetings]

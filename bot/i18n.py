@@ -32,6 +32,7 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from bot.resources import resource_path
+from rules.catalogue import DEFAULT_CATALOGUE
 from rules.messages import Msg
 
 LOCALES = ("vi", "en")
@@ -39,6 +40,8 @@ DEFAULT_LOCALE = "vi"
 DATE_PATTERN = "dd/MM/yyyy"
 KEYWORDS = {"_": None, "N_": None, "t": None, "_n": (1, 2)}
 SOURCE_PACKAGES = ("bot", "handlers", "usecases", "rules", "storage")
+#: Message params holding catalogue text (a rule's source citation): translated, not copied.
+TRANSLATED_PARAMS = frozenset({"source"})
 
 
 def _load_catalog(lang: str, locales_dir: Path) -> Translations:
@@ -91,7 +94,9 @@ class Translator:
     def _fmt(self, params: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for k, v in params.items():
-            if isinstance(v, datetime):
+            if k in TRANSLATED_PARAMS and isinstance(v, str):
+                out[k] = self.translations.gettext(v)
+            elif isinstance(v, datetime):
                 out[k] = self.instant(v)
             elif isinstance(v, date):
                 out[k] = self.date(v)
@@ -144,6 +149,8 @@ def extract_messages(root: Path) -> dict[str, tuple[str, int]]:
             for msgid in ids:
                 if msgid:
                     found.setdefault(msgid, (f"{package}/{filename}", lineno))
+    for entry in DEFAULT_CATALOGUE.entries():  # citations reach messages as {source}
+        found.setdefault(entry.source, ("rules/catalogue.py", 0))
     return found
 
 

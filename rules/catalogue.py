@@ -357,6 +357,14 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
         "grassroots executive committee.",
     ),
     *_always(
+        "admission.introducer.trade_union_route",
+        True,
+        "Party Charter Art. 4 as cited for trade-union members (not verified)",
+        "R",
+        "A8: a trade-union member may be introduced by 1 official member + the resolution of "
+        "the grassroots trade-union executive committee. Set false to require 2 members.",
+    ),
+    *_always(
         "vote.min_ratio",
         Fraction(2, 3),
         "Party Charter Art. 4-5; HD 06-HD/TW §3.6b",
@@ -612,6 +620,15 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
         "R",
         "(month, day) of each half-year cut-off.",
     ),
+    *_by_guidance(
+        "reconciliation.interval_months",
+        6,
+        "HD 01-HD/TW §8",
+        "HD 06-HD/TW",
+        ("V", "R"),
+        "§7: the member list is checked against the members' files this often. HD 06 is "
+        "assumed to keep HD 01's rule (its text was not readable).",
+    ),
     *_always(
         "reconciliation.ask_from_day",
         15,
@@ -625,6 +642,14 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
         "Bot default (issue)",
         "R",
         "Escalate this many days after the period's end if not done.",
+    ),
+    *_always(
+        "reconciliation.near_match.min_name_similarity",
+        Fraction(9, 10),
+        "Bot default",
+        "R",
+        "Two unmatched rows with the same birth date are flagged as one person with a likely "
+        "typo when their folded names are at least this similar (rules.text.similar_names).",
     ),
     # --- §5 evaluation ---
     *_always(

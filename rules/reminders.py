@@ -1,9 +1,10 @@
 """The reminder engine: what is due today for every subject, as pure data.
 
 :func:`due_reminders` runs every family's rules over a :class:`ReminderState` snapshot.
-Each family lives in its own module (``probation_reminders`` now; meetings and candidates
-follow the same pattern: a frozen input dataclass, a ``*_reminders(items, today, calendar,
-catalogue)`` function returning one latest step per chain, and a field here).
+Each family lives in its own module with the same pattern: a frozen input dataclass, a
+``*_reminders(items, today, calendar, catalogue)`` function returning one latest step per chain,
+and a field here (``probation_reminders``, ``meeting_reminders``, ``candidate_reminders``,
+``reconciliation``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rules.admission import CandidateCase
+from rules.candidate_reminders import candidate_reminders
 from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from rules.meeting_reminders import (
+    AbsenceCase,
+    CellMeetingCase,
+    TaskCase,
+    absence_reminders,
+    meeting_reminders,
+    task_reminders,
+)
 from rules.probation_reminders import PROBATIONARY, ProbationCase, probation_reminders
+from rules.reconciliation import ReconciliationCase, reconciliation_reminders
 from rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
 from rules.workdays import WorkCalendar
 
@@ -21,13 +33,23 @@ __all__ = [
     "OFFICERS",
     "PROBATIONARY",
     "SECRETARIAT",
+    "AbsenceCase",
+    "CandidateCase",
+    "CellMeetingCase",
     "ProbationCase",
+    "ReconciliationCase",
     "Reminder",
     "ReminderState",
     "Severity",
+    "TaskCase",
+    "absence_reminders",
+    "candidate_reminders",
     "due_reminders",
     "latest_step",
+    "meeting_reminders",
     "probation_reminders",
+    "reconciliation_reminders",
+    "task_reminders",
 ]
 
 
@@ -36,6 +58,11 @@ class ReminderState:
     """A snapshot of everything the reminder rules look at (one field per family)."""
 
     probation_cases: Sequence[ProbationCase] = ()
+    cell_meeting_cases: Sequence[CellMeetingCase] = ()
+    absence_cases: Sequence[AbsenceCase] = ()
+    task_cases: Sequence[TaskCase] = ()
+    candidate_cases: Sequence[CandidateCase] = ()
+    reconciliation_cases: Sequence[ReconciliationCase] = ()
 
 
 def due_reminders(
@@ -45,5 +72,12 @@ def due_reminders(
     catalogue: Catalogue = DEFAULT_CATALOGUE,
 ) -> list[Reminder]:
     """Every reminder due on ``today``, at most one per chain, ordered by date then key."""
-    found = probation_reminders(state.probation_cases, today, calendar, catalogue)
+    found = [
+        *probation_reminders(state.probation_cases, today, calendar, catalogue),
+        *meeting_reminders(state.cell_meeting_cases, today, calendar, catalogue),
+        *absence_reminders(state.absence_cases, today, calendar, catalogue),
+        *task_reminders(state.task_cases, today, calendar, catalogue),
+        *candidate_reminders(state.candidate_cases, today, calendar, catalogue),
+        *reconciliation_reminders(state.reconciliation_cases, today, calendar, catalogue),
+    ]
     return sorted(found, key=lambda r: (r.due_date, r.org_id, r.key))

@@ -70,3 +70,21 @@ def test_durations(text, expected):
 def test_bad_durations(text):
     with pytest.raises(ValueError, match="duration"):
         parse_duration(text)
+
+
+def test_meeting_settings_reach_the_rules_catalogue(tmp_path):
+    from datetime import date
+
+    from rules.catalogue import DEFAULT_CATALOGUE
+    from usecases.clock import SystemClock
+    from usecases.context import AppContext
+
+    f = tmp_path / "c.toml"
+    f.write_text('[meetings]\nremind_day = 20\nrating_levels = ["Tốt", "Đạt"]\n'
+                 '[rules]\n"probation.conversion.overdue_repeat_days" = 10\n')
+    ctx = AppContext.build(None, SystemClock(), load_config(f, env={}))  # type: ignore[arg-type]
+    on = date(2026, 11, 1)
+    assert ctx.catalogue.get_int("meeting.monthly.remind_day", on) == 20
+    assert ctx.catalogue.get_strs("meeting.rating_levels", on) == ("Tốt", "Đạt")
+    assert ctx.catalogue.get_int("probation.conversion.overdue_repeat_days", on) == 10
+    assert DEFAULT_CATALOGUE.get_int("meeting.monthly.remind_day", on) == 25

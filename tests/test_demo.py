@@ -16,3 +16,5 @@ async def test_demo_script_shows_replies_and_numbered_buttons(tmp_path):
     assert "[1]" in text and "Bí thư chi bộ — Chi bộ thôn Đông (CB1)" in text
     assert "Language set to English." in text
     assert "Main menu — Chi bộ thôn Đông." in text
+    # the demo roster and today's reminder sweep: a probation reminder with its buttons
+    assert "Ngô Thị Lan" in text and "Xem hồ sơ" in text and "Nhắc lại sau 3 ngày" in text

@@ -73,3 +73,9 @@ def test_msg_params_are_formatted():
     t = translator("vi")
     text = t.msg(Msg("Now working in {org}.", {"org": "Chi bộ 1"}))
     assert text == "Đã chuyển sang làm việc với Chi bộ 1."
+
+
+def test_rule_citations_are_translated_in_messages():
+    msg = Msg("{source}", {"source": "Party Charter Art. 5"})
+    assert translator("vi").msg(msg) == "Điều lệ Đảng, Điều 5"
+    assert translator("en").msg(msg) == "Party Charter Art. 5"

@@ -25,12 +25,19 @@ class AppContext:
 
     @classmethod
     def build(cls, db: Database, clock: Clock, config: Config) -> AppContext:
+        """The context for `config`: its calendar, and the catalogue with the settings that
+        override rule defaults ([meetings] first, then explicit [rules] entries)."""
+        overrides: dict[str, object] = {
+            "meeting.monthly.remind_day": config.meeting_remind_day,
+            "meeting.rating_levels": list(config.rating_levels),
+            **config.rule_overrides,
+        }
         return cls(
             db=db,
             clock=clock,
             config=config,
             calendar=WorkCalendar.from_config(config.calendar),
-            catalogue=DEFAULT_CATALOGUE.with_overrides(config.rule_overrides),
+            catalogue=DEFAULT_CATALOGUE.with_overrides(overrides),
         )
 
     def now(self) -> datetime:

@@ -21,6 +21,7 @@ CREATE TABLE members (
 );
 CREATE INDEX members_org ON members (org_id, status);
 CREATE INDEX members_name ON members (org_id, name_key, birth_date);
+CREATE INDEX members_status ON members (status, ceremony_date);
 
 CREATE TABLE member_status_history (
     id          INTEGER PRIMARY KEY,
@@ -50,5 +51,6 @@ CREATE TABLE conversions (
     committee_decision_no   TEXT,
     outcome                 TEXT CHECK (outcome IN ('converted', 'not_eligible')),
     outcome_note            TEXT,
+    outcome_date            TEXT,                         -- day the outcome was recorded
     updated_at              TEXT NOT NULL
 );

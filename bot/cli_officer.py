@@ -1,0 +1,175 @@
+"""Officers' numbers from the terminal, the same as in the chat (usecases.status):
+
+    chibo status --org CODE [--date YYYY-MM-DD] [--json]
+    chibo overdue --org CODE [--date YYYY-MM-DD] [--json]
+    chibo report --org CODE [--period YYYY|YYYY-MM] --out FILE.xlsx   (+ FILE.png)
+    chibo reconcile import FILE --org CODE --period 2026-H2 [--json]
+
+`--json` prints one object per line: per child organisation (status), per overdue item, or per
+discrepancy (`cell`, `kind`, `name`, and for a mismatch or near match `field`, `cell_value`,
+`official_value`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from bot.config import Config
+from bot.i18n import Translator
+from usecases import reconciliation as recon_uc
+from usecases import report_chart, report_xlsx
+from usecases import status as status_uc
+from usecases.reconciliation import STATUS_LABELS, ListInvalid
+
+CLI_ACTOR = "cli"
+
+
+def _date(text: str | None, t: Translator) -> date | None:
+    from bot.cli import CliError
+
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise CliError(t("--date: expected a date as YYYY-MM-DD, got {value}.",
+                         value=text)) from exc
+
+
+def _table(head: list[str], body: list[list[str]]) -> list[str]:
+    widths = [max(len(str(c)) for c in col) for col in zip(head, *body, strict=True)]
+    return ["  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+            for line in (head, *body)]
+
+
+def _recon_text(t: Translator, line: status_uc.Line) -> str:
+    if line.reconciliation_status is not None:
+        return t(STATUS_LABELS[line.reconciliation_status])
+    done = line.reconciliation.get("confirmed", 0) + line.reconciliation.get("resolved", 0)
+    return f"{done}/{line.org.cells}"
+
+
+async def cmd_status(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    from bot.cli import open_context
+
+    day = _date(args.date, t)
+    async with open_context(config) as ctx:
+        view = await status_uc.status(ctx, CLI_ACTOR, code=args.org, on=day)
+    if args.json:
+        for line in view.lines:
+            print(json.dumps(line.as_json(), ensure_ascii=False))
+        return 0
+    head = [t("Code"), t("Organisation"), t("Cells"), t("Official"), t("Probationary"),
+            t("Candidates"), t("Latest meeting"), t("Thematic"), t("Reconciled"),
+            t("Overdue")]
+    body = []
+    for x in [*view.lines, view.total]:
+        last = x.last_regular
+        body.append([x.org.code, x.org.name, str(x.org.cells), str(x.official),
+                     str(x.probationary), str(x.candidates),
+                     last.strftime("%m/%Y") if last else "—",
+                     f"{x.cells_with_thematic}/{x.org.cells}", _recon_text(t, x),
+                     str(x.overdue)])
+    print(t("{org} ({code}) on {date}; reconciliation period ending {end}.",
+            org=view.root.name, code=view.root.code, date=view.on, end=view.period.end))
+    print("\n".join(_table(head, body)))
+    return 0
+
+
+async def cmd_overdue(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    from bot.cli import open_context
+
+    day = _date(args.date, t)
+    async with open_context(config) as ctx:
+        view = await status_uc.overdue(ctx, CLI_ACTOR, code=args.org, on=day)
+    for group in view.groups:
+        for r in group.items:
+            row = {"cell": group.cell.code, "kind": r.kind, "due_date": r.due_date.isoformat(),
+                   "severity": r.severity, "subject": r.subject_name, "key": r.key}
+            if args.json:
+                print(json.dumps(row, ensure_ascii=False))
+            else:
+                print(f"{row['due_date']}  {group.cell.code}  {r.kind}  {r.subject_name}")
+    if not args.json:
+        print(t("{n} overdue item(s) on {date}.", n=view.count, date=view.on))
+    return 0
+
+
+async def cmd_report(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    from bot.cli import open_context
+
+    async with open_context(config) as ctx:
+        data = await status_uc.report(ctx, CLI_ACTOR, code=args.org, period=args.period)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(report_xlsx.build(data, t))
+    chart = out.with_suffix(".png")
+    chart.write_bytes(report_chart.heat_map(data, t))
+    print(t("Report of {org} ({code}), {start} – {end}: {xlsx} and {png}.", org=data.root.name,
+            code=data.root.code, start=data.start, end=data.as_of, xlsx=out, png=chart))
+    return 0
+
+
+async def cmd_reconcile_import(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    from bot.cli import CliError, open_context
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(t("cannot read {file}: {error}", file=path, error=exc.strerror)) from exc
+    async with open_context(config) as ctx:
+        period = recon_uc.parse_period(ctx, args.period)
+        try:
+            result = await recon_uc.import_official(ctx, CLI_ACTOR, code=args.org, period=period,
+                                                    data=data, filename=path.name)
+        except ListInvalid as exc:
+            print(t("chibo: the list {file} was not compared:", file=path.name), file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {t.msg(problem)}", file=sys.stderr)
+            return 2
+    for cell, d in result.discrepancies:
+        row: dict[str, object] = {"cell": cell.code, "kind": d.kind, "name": d.full_name}
+        if d.kind in ("mismatch", "near_match"):
+            row.update(field=d.field, cell_value=d.cell_value, official_value=d.official_value)
+        if args.json:
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            extra = (f"  {d.field}: {d.cell_value} ≠ {d.official_value}"
+                     if d.kind in ("mismatch", "near_match") else "")
+            print(f"{cell.code}  {d.kind}  {d.full_name}{extra}")
+    if not args.json:
+        print(t("{rows} rows compared with {cells} cells (period ending {end}): {n}"
+                " discrepancies.", rows=result.rows, cells=len(result.cells),
+                end=result.period.end, n=len(result.discrepancies)))
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    status = sub.add_parser("status", help="officers: numbers per organisation below CODE")
+    status.add_argument("--org", required=True, help="code of the organisation")
+    status.add_argument("--date", help="as on this day, YYYY-MM-DD (default: today)")
+    status.add_argument("--json", action="store_true", help="one JSON object per line")
+    status.set_defaults(func=cmd_status)
+    overdue = sub.add_parser("overdue", help="officers: overdue items below CODE")
+    overdue.add_argument("--org", required=True, help="code of the organisation")
+    overdue.add_argument("--date", help="as on this day, YYYY-MM-DD (default: today)")
+    overdue.add_argument("--json", action="store_true", help="one JSON object per line")
+    overdue.set_defaults(func=cmd_overdue)
+    report = sub.add_parser("report", help="officers: XLSX workbook and PNG chart")
+    report.add_argument("--org", required=True, help="code of the organisation")
+    report.add_argument("--period", help="YYYY or YYYY-MM (default: this year)")
+    report.add_argument("--out", required=True, help="the .xlsx file; the chart goes beside it")
+    report.set_defaults(func=cmd_report)
+    recon = sub.add_parser("reconcile", help="reconciliation of the member list")
+    cmds = recon.add_subparsers(dest="reconcile_cmd", required=True)
+    imp = cmds.add_parser("import", help="compare an official list with the cells' rosters")
+    imp.add_argument("file", help="the official list (.xlsx or .csv, roster template + cell)")
+    imp.add_argument("--org", required=True, help="code of the organisation it covers")
+    imp.add_argument("--period", required=True, help="2026-H1, 2026-H2 or the period's end")
+    imp.add_argument("--json", action="store_true", help="one discrepancy per line")
+    imp.set_defaults(func=cmd_reconcile_import)

@@ -1,0 +1,120 @@
+"""`chibo reminders due|run`: preview what a sweep would send on a date, or run one sweep now.
+
+Both use `usecases.reminders.plan`, so the preview lists exactly what the sweep would send
+(reminders not yet sent, with the recipients still to reach), and `--json` prints one object
+per line for scripts and tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from typing import Any
+
+from bot.config import Config
+from bot.i18n import Translator, translator
+from usecases import reminders as reminders_uc
+from usecases.reminders import Planned
+
+PREVIEW_LOCALE = "vi"
+
+
+def _date(args: argparse.Namespace, t: Translator) -> date | None:
+    from bot.cli import CliError
+
+    if not args.date:
+        return None
+    try:
+        return date.fromisoformat(args.date)
+    except ValueError as exc:
+        raise CliError(t("--date: expected a date as YYYY-MM-DD, got {value}.",
+                         value=args.date)) from exc
+
+
+def preview_row(item: Planned, vi: Translator) -> dict[str, Any]:
+    """One reminder the sweep would send, as plain JSON values."""
+    r = item.reminder
+    return {
+        "kind": r.kind,
+        "org": item.org.code,
+        "org_name": item.org.name,
+        "subject_type": r.subject_type,
+        "subject_id": r.subject_id,
+        "subject_name": r.subject_name,
+        "due_date": r.due_date.isoformat(),
+        "step": r.step,
+        "severity": r.severity,
+        "recipients": list(r.recipients),
+        "users": [x.user.tg_id for x in item.recipients],
+        "key": r.key,
+        "text": vi.msg(item.message()),
+    }
+
+
+def _table(rows: list[dict[str, Any]], t: Translator) -> list[str]:
+    head = [t("Due date"), t("Severity"), t("Org"), t("Kind"), t("About"), t("To")]
+    body = [[r["due_date"], r["severity"], r["org"], r["kind"], r["subject_name"],
+             f"{'+'.join(r['recipients'])} ×{len(r['users'])}"] for r in rows]
+    widths = [max(len(str(c)) for c in col) for col in zip(head, *body, strict=True)]
+    return ["  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+            for line in (head, *body)]
+
+
+async def cmd_due(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    from bot.cli import open_context
+
+    day = _date(args, t)
+    async with open_context(config) as ctx:
+        current = await reminders_uc.plan(ctx, day or ctx.today(), org_code=args.org)
+    vi = translator(PREVIEW_LOCALE)
+    rows = [preview_row(item, vi) for item in current.items]
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    if not rows:
+        print(t("No reminders to send on {date}.", date=current.today))
+        return 0
+    print("\n".join(_table(rows, t)))
+    print(t("{n} reminder(s) would be sent on {date}.", n=len(rows), date=current.today))
+    return 0
+
+
+async def cmd_run(args: argparse.Namespace, config: Config, t: Translator) -> int:
+    from telegram.ext import AIORateLimiter, ExtBot
+
+    from bot.cli import CliError, open_context
+    from handlers.reminders import TelegramNotifier
+
+    if not config.telegram.token:
+        raise CliError(t("no Telegram bot token: sending reminders needs the bot's token in"
+                         " CHIBO_TELEGRAM_TOKEN or in [telegram] token of the config file."
+                         " To see what would be sent, use: chibo reminders due"))
+    day = _date(args, t)
+    urls = {k: v for k, v in (("base_url", config.telegram.base_url),
+                              ("base_file_url", config.telegram.base_file_url)) if v}
+    bot: ExtBot[None] = ExtBot(config.telegram.token, rate_limiter=AIORateLimiter(max_retries=3),
+                               **urls)
+    async with open_context(config) as ctx, bot:
+        report = await reminders_uc.sweep(ctx, TelegramNotifier(bot, config.default_locale),
+                                          today=day, org_code=args.org)
+    print(t("Reminders of {date}: {sent} sent, {blocked} not delivered (bot blocked),"
+            " {retry} to retry at the next sweep, {skipped} taken by another sweep.",
+            date=report.today, sent=len(report.sent), blocked=len(report.blocked),
+            retry=len(report.retry_later), skipped=report.skipped))
+    return 1 if report.retry_later else 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    rem = sub.add_parser("reminders", help="reminders: preview, or run a sweep now")
+    cmds = rem.add_subparsers(dest="reminders_cmd", required=True)
+    due = cmds.add_parser("due", help="what the sweep would send on a date (sends nothing)")
+    due.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    due.add_argument("--org", help="only this organisation and those below it")
+    due.add_argument("--json", action="store_true", help="one JSON object per line")
+    due.set_defaults(func=cmd_due)
+    run = cmds.add_parser("run", help="run one sweep now (needs the Telegram token)")
+    run.add_argument("--date", help="sweep as on this day, YYYY-MM-DD (default: today)")
+    run.add_argument("--org", help="only this organisation and those below it")
+    run.set_defaults(func=cmd_run)

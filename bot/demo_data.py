@@ -1,0 +1,58 @@
+"""The demo cell's data: official members, two probationary members whose conversion
+deadlines fall around today, and the regular meetings of the last three months — so
+`chibo demo` shows real lists, reminders and buttons."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rules.dates import add_months
+from storage.meetings import MeetingFields
+from storage.members import MemberFields
+from usecases import meetings as meetings_uc
+from usecases import probation as probation_uc
+from usecases import roster as roster_uc
+from usecases.context import AppContext
+from usecases.orgs import get_org
+
+_OFFICIAL = [
+    ("Nguyễn Văn Bình", date(1958, 3, 12), "male", date(1985, 5, 19)),
+    ("Trần Thị Hoa", date(1962, 9, 2), "female", date(1990, 2, 3)),
+    ("Lê Văn Cường", date(1970, 1, 15), "male", date(1998, 11, 7)),
+    ("Phạm Thị Dung", date(1975, 6, 30), "female", date(2003, 9, 2)),
+    ("Hoàng Văn Em", date(1980, 12, 1), "male", date(2008, 3, 26)),
+    ("Vũ Thị Giang", date(1986, 4, 20), "female", date(2012, 5, 19)),
+]
+
+
+async def seed_roster(ctx: AppContext) -> None:
+    cell = await get_org(ctx, "CB1")
+    today = ctx.today()
+    helpers = []
+    for name, born, gender, joined in _OFFICIAL:
+        official = add_months(joined, 12)
+        m = await roster_uc.add_member(ctx, actor="cli", org_id=cell.id, f=MemberFields(
+            full_name=name, birth_date=born, gender=gender, decision_date=joined,
+            ceremony_date=joined, official_date=official, status="official",
+            status_date=official))
+        helpers.append(m)
+    # probation ends in 12 days (the "prepare the dossier" reminder), and ended 9 days ago
+    for name, born, gender, ends_in in (("Đỗ Minh Khang", date(1999, 8, 8), "male", 12),
+                                        ("Ngô Thị Lan", date(2001, 2, 28), "female", -9)):
+        ceremony = add_months(today + timedelta(days=ends_in), -12)
+        m = await roster_uc.add_member(ctx, actor="cli", org_id=cell.id, f=MemberFields(
+            full_name=name, birth_date=born, gender=gender, decision_date=ceremony,
+            ceremony_date=ceremony, status="probationary", status_date=ceremony))
+        await probation_uc.set_helper(ctx, actor="cli", member_id=m.id,
+                                      helper_id=helpers[-1].id, assigned=True)
+
+
+async def seed_meetings(ctx: AppContext) -> None:
+    """Regular meetings on the 5th of the three previous months; this month's is missing."""
+    cell = await get_org(ctx, "CB1")
+    first = ctx.today().replace(day=1)
+    for back in (3, 2, 1):
+        held = add_months(first, -back).replace(day=5)
+        await meetings_uc.record(ctx, actor="cli", org_id=cell.id, inp=meetings_uc.MeetingInput(
+            MeetingFields(held_on=held, kind="regular", rating="Tốt",
+                          contents="Kiểm điểm công tác tháng, triển khai nhiệm vụ tháng tới.")))

@@ -1,0 +1,218 @@
+"""Registering an outstanding candidate, or editing the details (draft kind `candidate`).
+
+Screens: name → birth date → gender → origin → helpers → notes → summary; "Save" writes.
+Editing starts at the summary with every value filled in; "Change …" goes to one screen and
+back. Nothing is stored before "Save".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.i18n import Translator
+from handlers.candidate_views import (
+    EXPIRED,
+    F,
+    Rows,
+    expired,
+    label,
+    pick_cell_first,
+    render_member_picker,
+    show_view,
+)
+from handlers.common import CallbackData, Req, cb
+from rules.dates import parse_date
+from storage.candidates import ORIGINS, Details
+from storage.drafts import Draft
+from usecases import candidates as uc
+from usecases import drafts as drafts_uc
+from usecases.candidates import GENDER_LABELS, ORIGIN_LABELS
+
+KIND = "candidate"
+
+
+NEW_STEPS = ("name", "birth", "gender", "origin", "helpers", "notes", "summary")
+
+
+async def start_new(req: Req, org_id: int | None) -> None:
+    if org_id is None:
+        cell = req.profile.current_cell
+        if cell is None:
+            await pick_cell_first(req)
+            return
+        org_id = cell.org_id
+    org = await uc.cell_for_write(req.ctx, req.user_id, org_id)
+    draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "name", org_id=org.id,
+                                  data={"mode": "new", "org": org.name, "helpers": []})
+    await render(req, draft)
+
+
+async def start_edit(req: Req, cid: int) -> None:
+    await uc.for_write(req.ctx, req.user_id, cid)
+    v = await uc.view(req.ctx, req.user_id, cid)
+    d = v.candidate.details
+    data = {"mode": "edit", "cid": cid, "org": v.org.name, "name": d.full_name,
+            "birth": d.birth_date.isoformat(), "gender": d.gender, "origin": d.origin,
+            "notes": d.notes, "helpers": [m.id for m in v.helpers]}
+    draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "summary", org_id=v.org.id,
+                                  data=data)
+    await render(req, draft)
+
+
+def _new_header(t: Translator, draft: Draft) -> str:
+    what = (t("Editing a candidate's details") if draft.data.get("mode") == "edit"
+            else t("Registering an outstanding candidate"))
+    return f"{what} — {draft.data.get('org', '')}\n\n"
+
+
+def _keep_row(t: Translator, draft: Draft, key: str) -> list[tuple[str, str]]:
+    """A "Keep it" button when editing a field that has a value, and Cancel."""
+    row = []
+    if draft.data.get("mode") == "edit" and draft.data.get(key):
+        row.append((t("Keep it"), cb(F, "keep")))
+    row.append((t("Cancel"), cb(F, "cancel")))
+    return row
+
+
+async def render(req: Req, draft: Draft) -> None:
+    t, data, step = req.t, draft.data, draft.step
+    head = _new_header(t, draft)
+    if step == "name":
+        await req.show(head + t("Type the full name of the outstanding person the cell is"
+                                " fostering for admission."), [_keep_row(t, draft, "name")])
+    elif step == "birth":
+        await req.show(head + t("Type {name}'s birth date (for example 15/08/2003).",
+                                name=data["name"]), [_keep_row(t, draft, "birth")])
+    elif step == "gender":
+        await req.show(head + t("{name} is:", name=data["name"]),
+                       [[(t(text), cb(F, "g", g)) for g, text in GENDER_LABELS.items()],
+                        _keep_row(t, draft, "gender")])
+    elif step == "origin":
+        rows: Rows = [[(t(ORIGIN_LABELS[o]), cb(F, "o", o))] for o in ORIGINS]
+        rows.append(_keep_row(t, draft, "origin"))
+        await req.show(head + t("Where does {name} come from?", name=data["name"]), rows)
+    elif step == "helpers":
+        await render_member_picker(req, draft, "h", data.get("helpers", []), head + t(
+            "Which official members are assigned to follow and help {name}? Press names to"
+            " select them, then Continue.", name=data["name"]))
+    elif step == "notes":
+        text = head + t("Type notes about {name} if any (work, strengths, what to help with),"
+                        " or press Skip.", name=data["name"])
+        await req.show(text, [[(t("Skip"), cb(F, "skip")), *_keep_row(t, draft, "notes")]])
+    else:
+        await _render_new_summary(req, draft)
+
+
+async def _render_new_summary(req: Req, draft: Draft) -> None:
+    t, data = req.t, draft.data
+    names = {m.id: m.full_name for m in await uc.official_members(req.ctx, draft.org_id or 0)}
+    helpers = ", ".join(names.get(i, "?") for i in data.get("helpers", [])) or "—"
+    lines = [_new_header(t, draft) + t("Check and save:"),
+             t("Full name: {v}", v=data["name"]),
+             t("Birth date: {v}", v=date.fromisoformat(data["birth"])),
+             t("Gender: {v}", v=label(t, GENDER_LABELS, data.get("gender"))),
+             t("Origin: {v}", v=label(t, ORIGIN_LABELS, data.get("origin"))),
+             t("Members assigned to help: {names}", names=helpers),
+             t("Notes: {notes}", notes=data.get("notes") or "—")]
+    rows: Rows = [[(t("✔ Save"), cb(F, "save"))],
+                  [(t("Change the name"), cb(F, "ed", "name")),
+                   (t("Change the birth date"), cb(F, "ed", "birth"))],
+                  [(t("Change the gender"), cb(F, "ed", "gender")),
+                   (t("Change the origin"), cb(F, "ed", "origin"))],
+                  [(t("Change the helpers"), cb(F, "ed", "helpers")),
+                   (t("Change the notes"), cb(F, "ed", "notes"))],
+                  [(t("Cancel"), cb(F, "cancel"))]]
+    await req.show("\n".join(lines), rows)
+
+
+async def _new_advance(req: Req, draft: Draft) -> None:
+    if draft.data.get("ret"):
+        draft.data["ret"] = 0
+        draft.step = "summary"
+    else:
+        draft.step = NEW_STEPS[NEW_STEPS.index(draft.step) + 1]
+    await drafts_uc.save(req.ctx, draft)
+    await render(req, draft)
+
+
+async def on_text(req: Req, draft: Draft) -> None:
+    t, text = req.t, req.text.strip()
+    if draft.step == "name":
+        name = uc.clean(text)
+        if not name or len(name) > uc.MAX_NAME:
+            await req.reply(t("Give the full name (at most {n} characters).", n=uc.MAX_NAME))
+            return
+        draft.data["name"] = name
+    elif draft.step == "birth":
+        born = parse_date(text, req.ctx.today())
+        if born is None or born > req.ctx.today():
+            await req.reply(t("I could not read a past date in “{text}”. Type it as day/month/"
+                              "year, for example 15/08/2003.", text=text))
+            return
+        draft.data["birth"] = born.isoformat()
+    elif draft.step == "notes":
+        if len(text) > uc.MAX_NOTES:
+            await req.reply(t("The notes are longer than {n} characters.", n=uc.MAX_NOTES))
+            return
+        draft.data["notes"] = text
+    else:
+        await req.reply(t("Please use the buttons above, or /cancel to stop."))
+        return
+    await _new_advance(req, draft)
+
+
+async def on_button(req: Req, draft: Draft, data: CallbackData) -> None:
+    a, t = data.action, req.t
+    if a == "g" and draft.step == "gender" and data.args and data.args[0] in GENDER_LABELS:
+        draft.data["gender"] = data.args[0]
+    elif a == "o" and draft.step == "origin" and data.args and data.args[0] in ORIGINS:
+        draft.data["origin"] = data.args[0]
+    elif a == "h" and draft.step == "helpers" and (mid := data.int_arg(0)) is not None:
+        chosen: list[int] = draft.data.setdefault("helpers", [])
+        if mid in chosen:
+            chosen.remove(mid)
+        elif mid in {m.id for m in await uc.official_members(req.ctx, draft.org_id or 0)}:
+            chosen.append(mid)
+        else:
+            await expired(req)
+            return
+        await drafts_uc.save(req.ctx, draft)
+        await render(req, draft)
+        return
+    elif (a == "ok" and draft.step == "helpers") or (a == "keep" and draft.step != "summary"):
+        pass
+    elif a == "skip" and draft.step == "notes":
+        draft.data["notes"] = None
+    elif a == "ed" and data.args and data.args[0] in NEW_STEPS[:-1]:
+        draft.data["ret"] = 1
+        draft.step = data.args[0]
+        await drafts_uc.save(req.ctx, draft)
+        await render(req, draft)
+        return
+    elif a == "save" and draft.step == "summary":
+        await _save_new(req, draft)
+        return
+    else:
+        await req.notify(t(EXPIRED), alert=True)
+        return
+    await _new_advance(req, draft)
+
+
+async def _save_new(req: Req, draft: Draft) -> None:
+    data = draft.data
+    details = Details(full_name=data["name"], birth_date=date.fromisoformat(data["birth"]),
+                      gender=data.get("gender"), origin=data["origin"],
+                      youth_union_member=data["origin"] == "youth_union",
+                      notes=data.get("notes"))
+    helpers = [int(i) for i in data.get("helpers", [])]
+    if data.get("mode") == "edit":
+        c = await uc.edit_details(req.ctx, actor=req.user_id, candidate_id=int(data["cid"]),
+                                  details=details, helper_ids=helpers)
+        prefix = req.t("✔ Details saved.")
+    else:
+        c = await uc.register(req.ctx, actor=req.user_id, org_id=draft.org_id or 0,
+                              details=details, helper_ids=helpers)
+        prefix = req.t("✔ {name} is registered as an outstanding candidate.",
+                       name=c.full_name)
+    await drafts_uc.clear(req.ctx, req.user_id)
+    await show_view(req, c.id, prefix)

@@ -1,0 +1,219 @@
+"""The meeting book: the list of a cell's meetings, a meeting's record, the year view, each
+member's attendance, deleting a record and marking tasks done.
+
+Every meeting, task or member named in the callback data is re-checked (through the use
+cases) to belong to a cell the user may read, or write for changes.
+"""
+
+from __future__ import annotations
+
+from telegram import Message
+
+from bot.i18n import Translator
+from handlers.common import Req, cb
+from handlers.meeting_common import (
+    PAGE,
+    STATUS_ICONS,
+    STATUS_LABELS,
+    F,
+    Rows,
+    fit,
+    kind_label,
+    page_of,
+    pager_rows,
+    short,
+    totals_line,
+)
+from rules.catalogue import REGULATION_NAME
+from usecases import meetings as uc
+
+
+async def show_list(req: Req, org_id: int, page: int = 0) -> None:
+    t = req.t
+    org = await uc.cell_for_read(req.ctx, req.user_id, org_id)
+    lines, total = await uc.recent(req.ctx, req.user_id, org_id, limit=PAGE,
+                                   offset=page * PAGE)
+    text = t("📖 Meeting book — {org}", org=org.name)
+    if total == 0:
+        text += "\n\n" + t("No meetings recorded yet.")
+    else:
+        text += "\n" + t("Meetings {first}–{last} of {total}, newest first:",
+                         first=page * PAGE + 1, last=page * PAGE + len(lines), total=total)
+    rows: Rows = []
+    for line in lines:
+        m = line.meeting
+        label = f"{t.date(m.held_on)} · {kind_label(t, m.kind)}"
+        if line.counts is not None:
+            label += f" · {line.counts.present}/{line.counts.expected}"
+        rows.append([(label, cb(F, "v", m.id))])
+    nav = []
+    if page > 0:
+        nav.append((t("« Newer"), cb(F, "list", org_id, page - 1)))
+    if (page + 1) * PAGE < total:
+        nav.append((t("Older »"), cb(F, "list", org_id, page + 1)))
+    if nav:
+        rows.append(nav)
+    year = req.ctx.today().year
+    rows.append([(t("Year {year}", year=year), cb(F, "yr", org_id, year)),
+                 (t("Members' attendance"), cb(F, "mems", org_id, 0))])
+    rows.append([(t("Log a cell meeting"), cb(F, "new", org_id))])
+    rows.append([(t("« Menu"), cb("menu", "main"))])
+    await req.show(text, rows)
+
+
+def detail_text(t: Translator, d: uc.MeetingDetail) -> str:
+    m = d.meeting
+    lines = [t("📖 CELL MEETING RECORD"), d.org.name,
+             t("Date: {date}", date=m.held_on), t("Kind: {kind}", kind=kind_label(t, m.kind))]
+    if m.topic:
+        lines.append(t("Topic: {topic}", topic=m.topic))
+    if m.upper_attendee:
+        lines.append(t("Upper-level committee member who attended: {v}", v=m.upper_attendee))
+    lines.append("")
+    if d.attendees:
+        lines.append(totals_line(t, d.counts))
+        for status in ("present", "excused", "unexcused", "exempt"):
+            who = d.by_status(status)
+            if who:
+                lines.append(t("{icon} {label} ({n}): {names}", icon=STATUS_ICONS[status],
+                               label=t(STATUS_LABELS[status]), n=len(who),
+                               names=", ".join(a.full_name for a in who)))
+    else:
+        lines.append(t("Attendance: not recorded"))
+    if m.contents:
+        lines += ["", t("Main contents / resolution:"), m.contents]
+    if d.tasks:
+        lines += ["", t("Tasks assigned:")]
+        for i, task in enumerate(d.tasks, start=1):
+            line = t("{i}. {name}: {task} (due {due})", i=i, name=task.member_name,
+                     task=task.task, due=task.due_date)
+            if task.done_on:
+                line += " " + t("✔ done {date}", date=task.done_on)
+            lines.append(line)
+    lines += ["", t("The cell's rating: {rating}", rating=m.rating or "—")]
+    return fit("\n".join(lines))
+
+
+async def show_detail(req: Req, meeting_id: int, prefix: str = "") -> None:
+    t = req.t
+    d = await uc.detail(req.ctx, req.user_id, meeting_id)
+    text = detail_text(t, d)
+    if prefix:
+        text = fit(f"✔ {prefix}\n\n{text}")
+    rows: Rows = []
+    if d.can_write:
+        rows.append([(t("✏️ Edit"), cb(F, "edit", meeting_id)),
+                     (t("🗑 Delete"), cb(F, "del", meeting_id))])
+        rows += [[(t("✔ Done: {task}", task=short(f"{x.member_name} – {x.task}")),
+                   cb(F, "dd", x.id))] for x in d.tasks if x.done_on is None]
+    rows.append([(t("« Meeting book"), cb(F, "list", d.meeting.org_id, 0))])
+    await req.show(text, rows)
+
+
+async def show_year(req: Req, org_id: int, year: int) -> None:
+    t = req.t
+    r = await uc.year_report(req.ctx, req.user_id, org_id, year)
+    marks = {"held": "✅", "missing": "❌", "open": "⏳", "future": "⬜"}
+    lines = [t("📅 Year {year} — {org}", year=year, org=r.org.name), "",
+             t("Regular meetings:")]
+    for month in r.months:
+        line = f"{marks[month.status]} " + t("Month {m}", m=month.month)
+        reg = month.regular
+        if reg is not None:
+            line += f": {t.date(reg.meeting.held_on)}"
+            if reg.counts is not None and reg.counts.rate is not None:
+                line += " · " + t("attendance {rate}", rate=t.percent(float(reg.counts.rate)))
+            if reg.meeting.rating:
+                line += f" · {reg.meeting.rating}"
+        elif month.status == "missing":
+            line += ": " + t("not recorded")
+        lines.append(line)
+    lines += ["", t("Thematic meetings:")]
+    for q in r.quarters:
+        line = f"{marks[q.status]} " + t("Quarter {q}", q=q.quarter)
+        if q.thematic_dates:
+            line += ": " + ", ".join(t.date(x) for x in q.thematic_dates)
+        lines.append(line)
+    if r.extraordinary:
+        lines += ["", t("Extraordinary meetings: {dates}",
+                        dates=", ".join(t.date(x) for x in r.extraordinary))]
+    if r.rate is not None:
+        lines += ["", t("Attendance over the year: {rate}", rate=t.percent(float(r.rate)))]
+    lines += ["", t("✅ held · ❌ missing · ⏳ in progress · ⬜ not yet")]
+    nav = [(f"« {year - 1}", cb(F, "yr", org_id, year - 1))]
+    if year < req.ctx.today().year:
+        nav.append((f"{year + 1} »", cb(F, "yr", org_id, year + 1)))
+    await req.show("\n".join(lines), [nav, [(t("« Meeting book"), cb(F, "list", org_id, 0))]])
+
+
+async def show_member_picker(req: Req, org_id: int, page: int) -> None:
+    t = req.t
+    await uc.cell_for_read(req.ctx, req.user_id, org_id)
+    roll = await uc.roll_call(req.ctx, org_id)
+    members = [*roll.called, *roll.exempt]
+    shown, page, pages = page_of(members, page)
+    rows: Rows = [[(m.full_name, cb(F, "ma", m.id))] for m in shown]
+    rows += pager_rows(t, page, pages, lambda n: cb(F, "mems", org_id, n))
+    rows.append([(t("« Meeting book"), cb(F, "list", org_id, 0))])
+    text = t("Whose attendance over the last 12 months?") if members else t(
+        "The cell has no members on its roll yet.")
+    await req.show(text, rows)
+
+
+async def show_member(req: Req, member_id: int) -> None:
+    t = req.t
+    h = await uc.member_history(req.ctx, req.user_id, member_id)
+    lines = [t("Attendance of {name}, {since} – {until}", name=h.member.full_name,
+               since=h.since, until=h.until)]
+    c = h.counts
+    lines.append(t("Present {present} · absent with reason {excused} · without reason"
+                   " {unexcused}", present=c.present, excused=c.excused,
+                   unexcused=c.unexcused))
+    if not h.records:
+        lines.append(t("No attendance recorded in this period."))
+    for r in reversed(h.records):
+        lines.append(f"{STATUS_ICONS[r.status]} {t.date(r.held_on)} · {kind_label(t, r.kind)}")
+    a = h.absences
+    if a.level == "review":
+        lines += ["", t("⚠️ Absent without reason in {months} months within 12 months. Skipping"
+                        " party activities 3 months in a year without a valid reason is a ground"
+                        " for the cell to consider removing the member from the list (xóa tên)"
+                        " (Party Charter, Art. 8; {regulation} §8.1).", months=a.months,
+                        regulation=req.ctx.catalogue.get(REGULATION_NAME, h.until))]
+    elif a.level == "warn":
+        lines += ["", t("⚠️ Absent without reason in {months} months within 12 months; at 3 the"
+                        " cell must consider removal from the list (xóa tên).",
+                        months=a.months)]
+    await req.show(fit("\n".join(lines)),
+                   [[(t("« Members"), cb(F, "mems", h.member.org_id, 0))]])
+
+
+async def confirm_delete(req: Req, meeting_id: int) -> None:
+    t = req.t
+    meeting = await uc.for_write(req.ctx, req.user_id, meeting_id)
+    await req.show(t("Delete the record of the {kind} meeting of {date}, with its attendance and"
+                     " tasks? This cannot be undone (the audit log keeps a copy).",
+                     kind=kind_label(t, meeting.kind).lower(), date=meeting.held_on),
+                   [[(t("🗑 Yes, delete"), cb(F, "delok", meeting_id)),
+                     (t("Keep it"), cb(F, "v", meeting_id))]])
+
+
+async def delete(req: Req, meeting_id: int) -> None:
+    t = req.t
+    meeting = await uc.delete(req.ctx, actor=req.user_id, meeting_id=meeting_id)
+    await req.notify(t("Deleted."))
+    await req.show(t("The record of the meeting of {date} was deleted.", date=meeting.held_on),
+                   [[(t("« Meeting book"), cb(F, "list", meeting.org_id, 0))]])
+
+
+async def task_done(req: Req, task_id: int, *, from_detail: bool) -> None:
+    t = req.t
+    task = await uc.set_task_done(req.ctx, actor=req.user_id, task_id=task_id)
+    await req.notify(t("Marked done: {task}", task=short(task.task, 60)))
+    if from_detail:
+        await show_detail(req, task.meeting_id)
+        return
+    q = req.query
+    if q is not None and isinstance(q.message, Message):
+        await req.show(fit(f"{q.message.text or ''}\n\n"
+                           + t("✔ Marked done on {date}.", date=task.done_on)))

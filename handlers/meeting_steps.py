@@ -1,0 +1,311 @@
+"""The screens of the guided meeting-logging flow, one per draft step, and moving between them.
+
+Steps: date → kind (→ topic) → attendance → more (upper-level attendee, contents, tasks)
+→ rating → summary; `dup` offers to edit the month's regular meeting instead, and the
+`more` step has sub-steps for typed text and tasks. Answers are handled in `meeting_flow`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from typing import Any
+
+from bot.i18n import Translator
+from handlers.common import Req, cb
+from handlers.meeting_common import (
+    STATUS_ICONS,
+    STATUS_LABELS,
+    F,
+    Rows,
+    fit,
+    kind_label,
+    page_of,
+    pager_rows,
+    short,
+    totals_line,
+)
+from rules.dates import month_end
+from rules.text import fold
+from storage.drafts import Draft
+from usecases import drafts as drafts_uc
+from usecases import meetings as uc
+from usecases.meetings import KIND_LABELS
+
+STEPS = ("date", "kind", "att", "more", "rating", "summary")
+
+
+async def goto(req: Req, draft: Draft, step: str) -> None:
+    draft.step = step
+    await drafts_uc.save(req.ctx, draft)
+    await render(req, draft)
+
+
+async def advance(req: Req, draft: Draft, after: str) -> None:
+    """The step after `after`, or back to the summary when a step was edited from it."""
+    if draft.data.get("ret"):
+        draft.data["ret"] = 0
+        await goto(req, draft, "summary")
+        return
+    await goto(req, draft, STEPS[STEPS.index(after) + 1])
+
+
+def meeting_date(draft: Draft) -> date:
+    return date.fromisoformat(draft.data["date"])
+
+
+def _header(t: Translator, draft: Draft, n: int, title: str) -> str:
+    what = (t("Editing the meeting record") if draft.data.get("mode") == "edit"
+            else t("Logging a cell meeting"))
+    return t("{what} — {org}\nStep {n}/5 · {title}", what=what, org=draft.data.get("org", ""),
+             n=n, title=title)
+
+
+async def render(req: Req, draft: Draft) -> None:
+    await RENDERERS[draft.step](req, draft)
+
+
+async def _render_date(req: Req, draft: Draft) -> None:
+    t, today = req.t, req.ctx.today()
+    text = _header(t, draft, 1, t("Meeting date")) + "\n\n" + t(
+        "When was the meeting held? Press a button, or type the date (for example 5/3 or"
+        " 05/03/2026); an earlier meeting can be entered too.")
+    rows = [[(t("Today {date}", date=t.date(today)[:5]), cb(F, "d", "0")),
+             (t("Yesterday {date}", date=t.date(today - timedelta(days=1))[:5]),
+              cb(F, "d", "1"))],
+            [(t("Cancel"), cb(F, "cancel"))]]
+    await req.show(text, rows)
+
+
+async def _render_kind(req: Req, draft: Draft) -> None:
+    t = req.t
+    text = _header(t, draft, 2, t("Meeting kind")) + "\n\n" + t(
+        "Which kind of meeting was held on {date}?", date=meeting_date(draft))
+    rows: Rows = [[(kind_label(t, k), cb(F, "k", k))] for k in KIND_LABELS]
+    rows.append([(t("« Date"), cb(F, "ed", "date")), (t("Cancel"), cb(F, "cancel"))])
+    await req.show(text, rows)
+
+
+async def duplicate(req: Req, draft: Draft) -> bool:
+    """A regular meeting already recorded in the month: offer to edit it instead."""
+    existing = await uc.regular_in_month(req.ctx, draft.org_id or 0, meeting_date(draft),
+                                         exclude_id=draft.data.get("mid"))
+    if existing is None:
+        return False
+    t = req.t
+    draft.step = "dup"
+    await drafts_uc.save(req.ctx, draft)
+    text = t("A regular meeting is already recorded for {month} (on {existing}). The cell holds"
+             " one regular meeting a month (Party Charter, Art. 24). Do you want to edit that"
+             " record instead?", month=f"{existing.held_on.month:02d}/{existing.held_on.year}",
+             existing=existing.held_on)
+    rows = [[(t("Edit that record"), cb(F, "edit", existing.id))],
+            [(t("Choose another kind"), cb(F, "ed", "kind")),
+             (t("Change the date"), cb(F, "ed", "date"))],
+            [(t("Cancel"), cb(F, "cancel"))]]
+    await req.show(text, rows)
+    return True
+
+
+async def _render_dup(req: Req, draft: Draft) -> None:
+    if not await duplicate(req, draft):
+        await goto(req, draft, "kind")
+
+
+async def _render_topic(req: Req, draft: Draft) -> None:
+    t = req.t
+    text = _header(t, draft, 2, t("Topic")) + "\n\n" + t(
+        "Type the topic of the thematic meeting (chuyên đề).")
+    rows: Rows = []
+    if draft.data.get("topic"):
+        text += "\n" + t("Now: {topic}", topic=draft.data["topic"])
+        rows.append([(t("Keep it"), cb(F, "go", "topic"))])
+    rows.append([(t("« Kind"), cb(F, "ed", "kind")), (t("Cancel"), cb(F, "cancel"))])
+    await req.show(text, rows)
+
+
+def _counts(att: dict[str, str]) -> uc.Counts:
+    return uc.Counts.of({s: sum(v == s for v in att.values()) for s in uc.ATTENDANCE})
+
+
+async def _names(req: Req, draft: Draft) -> dict[str, str]:
+    names = await uc.member_names(req.ctx, draft.org_id or 0)
+    return {str(k): v for k, v in names.items()}
+
+
+async def _init_attendance(req: Req, draft: Draft) -> None:
+    if draft.data.get("att") is not None:
+        return
+    roll = await uc.roll_call(req.ctx, draft.org_id or 0)
+    att = {str(m.id): "present" for m in roll.called}
+    att.update({str(m.id): "exempt" for m in roll.exempt})
+    draft.data["att"] = att or None
+    draft.data["page"] = 0
+
+
+async def _render_att(req: Req, draft: Draft) -> None:
+    t = req.t
+    await _init_attendance(req, draft)
+    await drafts_uc.save(req.ctx, draft)
+    att: dict[str, str] | None = draft.data.get("att")
+    text = _header(t, draft, 3, t("Attendance")) + "\n\n"
+    rows: Rows = []
+    if not att:
+        text += t("The cell has no members on its roll yet, so attendance cannot be recorded."
+                  " Import the roster first, or continue without attendance.")
+    else:
+        names = await _names(req, draft)
+        called = sorted((k for k, v in att.items() if v != "exempt"),
+                        key=lambda k: (fold(names.get(k, "")), int(k)))
+        exempt = [names.get(k, f"#{k}") for k, v in att.items() if v == "exempt"]
+        shown, page, pages = page_of(called, int(draft.data.get("page", 0)))
+        text += t("Tap a name to change it: ✅ present → 🟡 absent with reason → ❌ absent"
+                  " without reason.") + "\n" + totals_line(t, _counts(att))
+        if exempt:
+            text += "\n" + t("Exempt from activities (not counted as absent): {names}",
+                             names=", ".join(sorted(exempt, key=fold)))
+        if pages > 1:
+            text += "\n" + t("Page {page}/{pages}", page=page + 1, pages=pages)
+        for k in shown:
+            rows.append([(f"{STATUS_ICONS[att[k]]} {names.get(k, '#' + k)}", cb(F, "tog", k))])
+        rows += pager_rows(t, page, pages, lambda n: cb(F, "pg", n))
+        rows.append([(t("Everyone present"), cb(F, "allp"))])
+    rows.append([(t("Continue ➡"), cb(F, "go", "att"))])
+    rows.append([(t("Cancel"), cb(F, "cancel"))])
+    await req.show(text, rows)
+
+
+def _task_lines(t: Translator, tasks: list[dict[str, Any]], names: dict[str, str]) -> list[str]:
+    """The draft's tasks, numbered: "1. Name: task (due date)"."""
+    return [t("{i}. {name}: {task} (due {due})", i=i, name=names.get(str(task["m"]), "?"),
+              task=task["text"], due=date.fromisoformat(task["due"]))
+            for i, task in enumerate(tasks, start=1)]
+
+
+async def _render_more(req: Req, draft: Draft) -> None:
+    t, d = req.t, draft.data
+    text = _header(t, draft, 4, t("More (optional)")) + "\n\n"
+    text += t("Upper-level committee member who attended: {v}", v=d.get("upper") or "—") + "\n"
+    text += t("Main contents / resolution: {v}", v=short(d.get("contents") or "—", 200))
+    tasks = d.get("tasks") or []
+    if tasks:
+        names = await _names(req, draft)
+        text += "\n" + "\n".join([t("Tasks assigned:"), *_task_lines(t, tasks, names)])
+    rows: Rows = [[(t("Upper-level attendee"), cb(F, "x", "upper"))],
+                  [(t("Contents / resolution"), cb(F, "x", "contents"))],
+                  [(t("Assign a task"), cb(F, "x", "task"))]]
+    if tasks:
+        rows.append([(t("Remove the last task"), cb(F, "x", "untask"))])
+    rows.append([(t("Continue ➡"), cb(F, "go", "more"))])
+    rows.append([(t("Cancel"), cb(F, "cancel"))])
+    await req.show(fit(text), rows)
+
+
+async def _render_text_step(req: Req, draft: Draft) -> None:
+    t, step = req.t, draft.step
+    prompts = {
+        "upper": t("Type the name and position of the upper-level committee member who"
+                   " attended (cấp ủy viên cấp trên dự)."),
+        "contents": t("Type the main contents of the meeting and its resolution."),
+    }
+    current = draft.data.get(step)
+    text = prompts[step]
+    rows: Rows = []
+    if current:
+        text += "\n" + t("Now: {v}", v=short(current, 300))
+        rows.append([(t("Clear it"), cb(F, "clr", step))])
+    rows.append([(t("« Back"), cb(F, "go", "sub"))])
+    await req.show(text, rows)
+
+
+async def _render_task_member(req: Req, draft: Draft) -> None:
+    t = req.t
+    roll = await uc.roll_call(req.ctx, draft.org_id or 0)
+    members = roll.called
+    shown, page, pages = page_of(members, int(draft.data.get("tp", 0)))
+    text = t("Who is the task for?")
+    if not members:
+        text = t("The cell has no members on its roll yet, so tasks cannot be assigned.")
+    rows: Rows = [[(m.full_name, cb(F, "tm", m.id))] for m in shown]
+    rows += pager_rows(t, page, pages, lambda n: cb(F, "tp", n))
+    rows.append([(t("« Back"), cb(F, "go", "sub"))])
+    await req.show(text, rows)
+
+
+async def _render_task_text(req: Req, draft: Draft) -> None:
+    t = req.t
+    names = await _names(req, draft)
+    await req.show(t("Type the task assigned to {name}.",
+                     name=names.get(str(draft.data.get("tm")), "?")),
+                   [[(t("« Back"), cb(F, "go", "sub"))]])
+
+
+def due_choices(held: date) -> list[tuple[str, date]]:
+    """The due-date buttons of a task: a week, 30 days, or the end of the meeting's month."""
+    return [("7", held + timedelta(days=7)), ("30", held + timedelta(days=30)),
+            ("end", month_end(held))]
+
+
+async def _render_task_due(req: Req, draft: Draft) -> None:
+    t = req.t
+    labels = {"7": t("In a week"), "30": t("In 30 days"), "end": t("End of the month")}
+    rows: Rows = [[(f"{labels[k]} ({t.date(d)})", cb(F, "td", k))]
+                  for k, d in due_choices(meeting_date(draft))]
+    rows.append([(t("« Back"), cb(F, "go", "sub"))])
+    await req.show(t("When is the task due? Press a button or type a date."), rows)
+
+
+async def _render_rating(req: Req, draft: Draft) -> None:
+    t = req.t
+    text = _header(t, draft, 5, t("Rating")) + "\n\n" + t(
+        "How does the cell rate the quality of this meeting?")
+    rows: Rows = [[(level, cb(F, "r", i))]
+                  for i, level in enumerate(req.ctx.config.rating_levels)]
+    rows.append([(t("Cancel"), cb(F, "cancel"))])
+    await req.show(text, rows)
+
+
+async def _render_summary(req: Req, draft: Draft) -> None:
+    t, d = req.t, draft.data
+    names = await _names(req, draft)
+    title = (t("Check the changes, then save.") if d.get("mode") == "edit"
+             else t("Check the record, then save. Nothing is stored until you press Save."))
+    lines = [title, "", t("Cell: {org}", org=d.get("org", "")),
+             t("Date: {date}", date=meeting_date(draft)),
+             t("Kind: {kind}", kind=kind_label(t, d["kind"]))]
+    if d.get("topic"):
+        lines.append(t("Topic: {topic}", topic=d["topic"]))
+    att = d.get("att")
+    if att:
+        lines.append(totals_line(t, _counts(att)))
+        for status in ("excused", "unexcused"):
+            who = sorted((names.get(k, "#" + k) for k, v in att.items() if v == status),
+                         key=fold)
+            if who:
+                lines.append(f"{STATUS_ICONS[status]} {t(STATUS_LABELS[status])}: "
+                             + ", ".join(who))
+    else:
+        lines.append(t("Attendance: not recorded"))
+    if d.get("upper"):
+        lines.append(t("Upper-level committee member who attended: {v}", v=d["upper"]))
+    if d.get("contents"):
+        lines.append(t("Main contents / resolution: {v}", v=short(d["contents"], 500)))
+    lines += _task_lines(t, d.get("tasks") or [], names)
+    lines.append(t("The cell's rating: {rating}", rating=d.get("rating") or "—"))
+    rows: Rows = [[(t("💾 Save"), cb(F, "save"))],
+                  [(t("Meeting date"), cb(F, "ed", "date")), (t("Kind"), cb(F, "ed", "kind")),
+                   (t("Attendance"), cb(F, "ed", "att"))],
+                  [(t("More"), cb(F, "ed", "more")), (t("Rating"), cb(F, "ed", "rating"))],
+                  [(t("Cancel"), cb(F, "cancel"))]]
+    await req.show(fit("\n".join(lines)), rows)
+
+
+RENDERERS: dict[str, Callable[[Req, Draft], Awaitable[None]]] = {
+    "date": _render_date, "kind": _render_kind, "dup": _render_dup, "topic": _render_topic,
+    "att": _render_att, "more": _render_more, "upper": _render_text_step,
+    "contents": _render_text_step, "task_member": _render_task_member,
+    "task_text": _render_task_text, "task_due": _render_task_due, "rating": _render_rating,
+    "summary": _render_summary,
+}
+
+

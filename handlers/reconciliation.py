@@ -1,0 +1,220 @@
+"""Reconciliation of the member list on Telegram, the secretary's side (domain-rules §7).
+
+Menu "Đối khớp danh sách" → the cell's screen for the open period: counts by status, the
+changes since the last confirmed period, what the committee's official list showed, and the
+buttons to page through the list and to confirm it. Callback data `rc:<action>:<cell id>…`
+(`open`, `list`, `ok`), the period as YYYYMMDD; every press re-checks that the user is the
+secretary or deputy of that cell (`usecases.reconciliation`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.i18n import Translator
+from handlers.common import Req, cb, handler
+from handlers.registry import MenuEntry, add_menu
+from handlers.reminders import add_actions
+from rules.messages import N_
+from rules.reminders import Reminder
+from rules.text import mask_cccd
+from storage.reconciliation import NewDiscrepancy
+from usecases import reconciliation as uc
+from usecases.reconciliation import CHANGE_LABELS, STATUS_LABELS
+from usecases.roster import FIELD_LABELS
+from usecases.roster import STATUS_LABELS as MEMBER_STATUS_LABELS
+
+F = "rc"
+PAGE = 15
+MAX_TEXT = 3900
+MAX_SHOWN = 15
+EXPIRED = N_("This button has expired. Please use /menu again.")
+
+STATUS_ICONS = {"not_confirmed": "⏳", "confirmed": "✅", "discrepancies": "❗", "resolved": "☑️"}
+KIND_ICONS = {"missing_in_cell": "➕", "missing_in_official": "➖", "mismatch": "≠",
+              "near_match": "≈"}
+
+
+def _key(d: date) -> str:
+    return d.strftime("%Y%m%d")
+
+
+def _parse_key(text: str) -> date | None:
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8])) if len(text) == 8 else None
+    except ValueError:
+        return None
+
+
+def status_label(t: Translator, status: str) -> str:
+    return f"{STATUS_ICONS.get(status, '')} {t(STATUS_LABELS.get(status, status))}".strip()
+
+
+def value_text(t: Translator, field: str | None, value: str | None) -> str:
+    """A stored discrepancy value as the user reads it (dates dd/mm/yyyy, a masked CCCD)."""
+    if value is None or value == "":
+        return "—"
+    if field == "status" and value in MEMBER_STATUS_LABELS:
+        return t(MEMBER_STATUS_LABELS[value])
+    if field == "cccd":
+        return mask_cccd(value)
+    if field and field.endswith("_date"):
+        try:
+            return t.date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
+def discrepancy_line(t: Translator, d: NewDiscrepancy) -> str:
+    icon = KIND_ICONS.get(d.kind, "•")
+    if d.kind == "missing_in_cell":
+        return t("{icon} {name}: in the official list (row {row}), not in the cell's roster",
+                 icon=icon, name=d.full_name, row=d.official_row or "?")
+    if d.kind == "missing_in_official":
+        return t("{icon} {name}: in the cell's roster, not in the official list", icon=icon,
+                 name=d.full_name)
+    field = t(FIELD_LABELS[d.field]) if d.field in FIELD_LABELS else (d.field or "")
+    a, b = value_text(t, d.field, d.cell_value), value_text(t, d.field, d.official_value)
+    if d.kind == "near_match":
+        return t("{icon} {name}: probably the same person with a typo in the {field} — cell:"
+                 " {a}; official list: {b}", icon=icon, name=d.full_name, field=field, a=a, b=b)
+    return t("{icon} {name}: {field} differs — cell: {a}; official list: {b}", icon=icon,
+             name=d.full_name, field=field, a=a, b=b)
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+
+
+def view_text(t: Translator, v: uc.CellView, tz: object = None) -> str:
+    lines = [t("🔁 Reconciling the member list — {org}", org=v.org.name),
+             t("Period ending {end} · list as of {as_of}", end=v.period.end, as_of=v.as_of),
+             t("Status: {status}", status=status_label(t, v.status))]
+    if v.confirmation is not None:
+        lines.append(t("Confirmed on {at} ({n} members).", at=t.instant(
+            v.confirmation.confirmed_at, tz), n=v.confirmation.member_count))
+    lines.append("")
+    lines.append(t("Members: {total} — official {official} · probationary {probationary} ·"
+                   " exempt {exempt}", total=len(v.members),
+                   official=v.counts.get("official", 0),
+                   probationary=v.counts.get("probationary", 0),
+                   exempt=v.counts.get("exempt", 0)))
+    lines.append("")
+    lines.append(t("Changes after {since}:", since=v.since))
+    if not v.changes:
+        lines.append(t("none recorded."))
+    for kind, c in v.changes[:MAX_SHOWN]:
+        lines.append(t("• {what}: {name} ({date})", what=t(CHANGE_LABELS[kind]),
+                       name=c.full_name, date=c.status_date))
+    if len(v.changes) > MAX_SHOWN:
+        lines.append(t("… and {n} more.", n=len(v.changes) - MAX_SHOWN))
+    if v.discrepancies:
+        lines.append("")
+        lines.append(t("The committee's official list differs from the roster in {n} points:",
+                       n=len(v.discrepancies)))
+        lines.extend(discrepancy_line(t, d) for d in v.discrepancies[:MAX_SHOWN])
+        if len(v.discrepancies) > MAX_SHOWN:
+            lines.append(t("… and {n} more.", n=len(v.discrepancies) - MAX_SHOWN))
+        lines.append(t("Correct the roster where the cell is wrong (Party members in /menu),"
+                       " then confirm; tell the committee where its list is wrong."))
+    elif v.status in ("not_confirmed", "confirmed"):
+        lines.append("")
+        lines.append(t("Check the list against the members' files; correct it in Party members"
+                       " (/menu) if needed, then confirm."))
+    return _fit("\n".join(lines))
+
+
+def view_rows(t: Translator, v: uc.CellView) -> list[list[tuple[str, str]]]:
+    org, end = v.org.id, _key(v.period.end)
+    confirm = (t("✅ Resolved — confirm the list") if v.discrepancies
+               else t("✅ Confirm the list is correct") if v.confirmation is None
+               else t("✅ Confirm again"))
+    rows = [[(t("📋 View the list ({n})", n=len(v.members)), cb(F, "list", org, end, 0))],
+            [(confirm, cb(F, "ok", org, end))],
+            [(t("✏️ Correct the roster"), cb("roster", "menu"))]]
+    if v.other_period is not None:
+        rows.append([(t("Earlier period ending {end}: not confirmed", end=v.other_period.end),
+                      cb(F, "open", org, _key(v.other_period.end)))])
+    rows.append([(t("« Menu"), cb("menu", "main"))])
+    return rows
+
+
+async def show(req: Req, org_id: int, period_end: date | None = None) -> None:
+    view = await uc.cell_view(req.ctx, req.user_id, org_id, period_end)
+    await req.show(view_text(req.t, view, req.ctx.config.timezone), view_rows(req.t, view))
+
+
+async def show_list(req: Req, org_id: int, period_end: date, page: int) -> None:
+    t = req.t
+    view = await uc.cell_view(req.ctx, req.user_id, org_id, period_end)
+    pages = max(1, -(-len(view.members) // PAGE))
+    page = min(max(page, 0), pages - 1)
+    lines = [t("Members of {org} as of {as_of} — page {page}/{pages}", org=view.org.name,
+               as_of=view.as_of, page=page + 1, pages=pages)]
+    for i, m in enumerate(view.members[page * PAGE:(page + 1) * PAGE], start=page * PAGE + 1):
+        status = t(MEMBER_STATUS_LABELS[m.status]) if m.status in MEMBER_STATUS_LABELS else ""
+        lines.append(t("{i}. {name} — {birth} — {status}", i=i, name=m.full_name,
+                       birth=m.birth_date, status=status))
+    end = _key(view.period.end)
+    nav = []
+    if page > 0:
+        nav.append((t("‹ Previous"), cb(F, "list", org_id, end, page - 1)))
+    if page + 1 < pages:
+        nav.append((t("Next ›"), cb(F, "list", org_id, end, page + 1)))
+    rows = [nav] if nav else []
+    rows.append([(t("« Back"), cb(F, "open", org_id, end))])
+    await req.show(_fit("\n".join(lines)), rows)
+
+
+async def _current_cell(req: Req) -> int | None:
+    cell = req.profile.current_cell
+    if cell is not None:
+        return cell.org_id
+    t = req.t
+    if len(req.profile.cells) > 1:
+        await req.show(t("You work in several cells: choose one first."),
+                       [[(t("Choose the cell to work in"), cb("cell", "pick"))]])
+    else:
+        await req.show(t("Only the secretary or deputy secretary of a cell can do this."))
+    return None
+
+
+@handler()
+async def callback(req: Req) -> None:
+    data = req.data
+    assert data is not None
+    org_id = data.int_arg(0)
+    end = _parse_key(data.args[1]) if len(data.args) > 1 else None
+    if data.action == "open" and not data.args:
+        cell = await _current_cell(req)
+        if cell is not None:
+            await show(req, cell)
+    elif data.action == "open" and org_id is not None and len(data.args) <= 2:
+        await show(req, org_id, end)
+    elif data.action == "list" and org_id is not None and end and data.int_arg(2) is not None:
+        await show_list(req, org_id, end, data.int_arg(2) or 0)
+    elif data.action == "ok" and org_id is not None and end is not None:
+        done = await uc.confirm(req.ctx, req.user_id, org_id, end)
+        await req.notify(req.t("Confirmed: {n} members for the period ending {end}.",
+                               n=done.member_count, end=done.period_end))
+        await show(req, org_id, end)
+    else:
+        await req.notify(req.t(EXPIRED), alert=True)
+
+
+def reminder_actions(t: Translator, reminder: Reminder) -> list[tuple[str, str]]:
+    """Buttons under reconciliation reminders: the cell's screen, or the officer's view."""
+    if reminder.kind == "reconciliation.ask":
+        end = _parse_key(reminder.step.replace("-", ""))
+        args = (reminder.org_id, _key(end)) if end else (reminder.org_id,)
+        return [(t("🔁 Reconcile now"), cb(F, "open", *args))]
+    return [(t("📊 View the cell"), cb("of", "s", reminder.org_id))]
+
+
+def register(app: Application) -> None:
+    add_menu(MenuEntry(N_("Reconcile the member list"), cb(F, "open"), "cell", 40))
+    add_actions("reconciliation", reminder_actions)
+    app.add_handler(CallbackQueryHandler(callback, pattern=rf"^{F}:"))

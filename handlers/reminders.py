@@ -1,0 +1,149 @@
+"""Reminders on Telegram: the notifier the sweep delivers through, and the snooze button.
+
+Buttons under a reminder come from its family (the kind's prefix, e.g. `probation`): a family
+registers a function with `add_actions`; every reminder also gets "remind me in 3 days"
+(`rem:snooze:<delivery id>`). The `prob:*` callbacks belong to handlers/probation.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, CallbackQueryHandler
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.i18n import Translator, locale_for, translator
+from handlers.common import Req, cb, handler, keyboard
+from rules.reminders import Reminder
+from usecases import reminders as reminders_uc
+from usecases.reminders import Blocked, Delivered, DeliveryResult, Outgoing, RetryLater
+
+log = logging.getLogger(__name__)
+
+Buttons = list[tuple[str, str]]
+Actions = Callable[[Translator, Reminder], Buttons]
+ACTIONS: dict[str, Actions] = {}
+
+#: Kinds after which the cell can record its meeting on the conversion (not before the end).
+_RESOLUTION_KINDS = ("probation.due", "probation.overdue")
+
+
+def add_actions(family: str, actions: Actions) -> None:
+    """Buttons for the reminders whose kind starts with `family.`."""
+    ACTIONS[family] = actions
+
+
+def probation_actions(t: Translator, reminder: Reminder) -> Buttons:
+    buttons = [(t("View record"), cb("prob", "view", reminder.subject_id))]
+    if reminder.kind in _RESOLUTION_KINDS:
+        buttons.append((t("Cell has met"), cb("prob", "res", reminder.subject_id)))
+    return buttons
+
+
+add_actions("probation", probation_actions)
+
+
+def reminder_keyboard(t: Translator, item: Outgoing) -> InlineKeyboardMarkup:
+    """The family's action buttons (they open the cell's records, so only for the cell's
+    secretaries and deputies: officers get none) and the snooze button."""
+    family = item.reminder.kind.split(".", 1)[0]
+    actions = ACTIONS.get(family) if item.in_cell else None
+    rows = [actions(t, item.reminder)] if actions else []
+    rows.append([(t("Remind me in {n} days", n=reminders_uc.SNOOZE_DAYS),
+                  cb("rem", "snooze", item.delivery_id))])
+    return keyboard([r for r in rows if r])
+
+
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns about int time periods
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = exc.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+class TelegramNotifier:
+    """Sends a reminder as a private message with its buttons, in the user's language.
+
+    The bot's rate limiter already retries flood waits; here a flood wait that still comes
+    through is waited out (up to `max_wait` seconds) and a network error retried with back-off
+    (`attempts` in all), after which the sweep records RetryLater for the next sweep.
+    """
+
+    BACKOFF_SECONDS = 1.0  # first wait after a network error; doubles each attempt
+
+    def __init__(self, bot: Bot, default_locale: str, *, attempts: int = 3,
+                 max_wait: float = 60.0,
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+        self.bot = bot
+        self.default_locale = default_locale
+        self.attempts = attempts
+        self.max_wait = max_wait
+        self.sleep = sleep
+
+    async def deliver(self, item: Outgoing) -> DeliveryResult:
+        user = item.user
+        t = translator(locale_for(user.language, user.tg_language, self.default_locale))
+        text, markup = t.msg(item.message), reminder_keyboard(t, item)
+        reason = "no attempt"
+        for attempt in range(self.attempts):
+            try:
+                sent = await self.bot.send_message(user.tg_id, text, reply_markup=markup)
+                return Delivered(sent.message_id)
+            except Forbidden as exc:
+                return Blocked(f"blocked: {exc.message}")
+            except RetryAfter as exc:
+                wait = _seconds(exc)
+                reason = f"flood limit: retry after {wait:g} s"
+                if wait > self.max_wait or attempt == self.attempts - 1:
+                    break
+                await self.sleep(wait)
+            except BadRequest as exc:  # a NetworkError subclass: check it first
+                if "chat not found" in exc.message.lower():
+                    return Blocked(f"chat not found: {exc.message}")
+                log.error("reminder %s to %s refused: %s", item.reminder.key, user.tg_id, exc)
+                return RetryLater(f"bad request: {exc.message}")
+            except NetworkError as exc:
+                reason = f"network: {exc.message}"
+                if attempt < self.attempts - 1:
+                    await self.sleep(self.BACKOFF_SECONDS * 2 ** attempt)
+            except TelegramError as exc:
+                return RetryLater(f"telegram: {exc.message}")
+        log.warning("reminder %s to %s postponed: %s", item.reminder.key, user.tg_id, reason)
+        return RetryLater(reason)
+
+
+@handler()
+async def snooze_callback(req: Req) -> None:
+    data = req.data
+    delivery_id = data.int_arg(0) if data is not None and data.action == "snooze" else None
+    if delivery_id is None:
+        await req.notify(req.t("This button has expired. Please use /menu again."), alert=True)
+        return
+    until = await reminders_uc.snooze(req.ctx, user_id=req.user_id, delivery_id=delivery_id)
+    await req.notify(req.t("I will remind you again on {date}.", date=until))
+    await _drop_snooze_button(req)
+
+
+async def _drop_snooze_button(req: Req) -> None:
+    """Keep the other buttons of the reminder; the snooze one has been used."""
+    q = req.query
+    if q is None or not isinstance(q.message, Message) or q.message.reply_markup is None:
+        return
+    rows = [[b for b in row if not str(b.callback_data or "").startswith("rem:")]
+            for row in q.message.reply_markup.inline_keyboard]
+    kept = [row for row in rows if row]
+    try:
+        await q.edit_message_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+    except TelegramError:
+        log.info("could not remove the snooze button", exc_info=True)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(snooze_callback, pattern=r"^rem:"))
+

@@ -1,0 +1,131 @@
+"""What the roster screens share: callback prefix and draft kinds, the card's field labels,
+value formatting, the user's cell, the open draft, and small reply helpers.
+
+Used by `roster_browse`, `roster_form`, `roster_status`, `roster_files`, `roster` (the
+feature's entry point) and by `probation`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.i18n import Translator
+from handlers.common import Keyboard, Req, cb
+from rules.messages import N_
+from rules.text import mask_cccd
+from storage.drafts import Draft
+from usecases import drafts as drafts_uc
+from usecases import roster as uc
+from usecases.access import require_write
+from usecases.roster import GENDER_LABELS, STATUS_LABELS
+
+F = "roster"
+BROWSE, ADD, EDIT, STATUS, IMPORT = ("roster.browse", "roster.add", "roster.edit",
+                                     "roster.status", "roster.import")
+Rows = list[list[tuple[str, str]]]
+EXPIRED = N_("This button has expired. Please use /menu again.")
+CANCELLED = N_("Cancelled. Nothing was saved.")
+
+CARD_LABELS = {
+    "full_name": N_("Full name"),
+    "birth_date": N_("Birth date"),
+    "gender": N_("Gender"),
+    "card_no": N_("Party card number"),
+    "cccd": N_("Citizen ID (CCCD)"),
+    "decision_date": N_("Admission decision date"),
+    "ceremony_date": N_("Admission ceremony date"),
+    "official_date": N_("Official date"),
+    "status": N_("Status"),
+    "status_date": N_("Status date"),
+}
+
+
+def status_label(t: Translator, status: str) -> str:
+    return t(STATUS_LABELS[status])
+
+
+def value_text(t: Translator, name: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, date):
+        return t.date(value)
+    if name == "gender":
+        return t(GENDER_LABELS[value])
+    if name == "status":
+        return status_label(t, value)
+    if name == "cccd":
+        return mask_cccd(value)
+    return str(value)
+
+
+def problems_text(t: Translator, problems: list[uc.Problem]) -> str:
+    return "\n".join(f"• {t.msg(p.msg)}" for p in problems)
+
+
+async def expired(req: Req) -> None:
+    await req.notify(req.t(EXPIRED), alert=True)
+
+
+async def cell_id(req: Req) -> int | None:
+    """The cell the user works in (write access re-checked), else a hint and None."""
+    cell = req.profile.current_cell
+    t = req.t
+    if cell is None:
+        if len(req.profile.cells) > 1:
+            await req.show(t("You work in several cells: choose one first."),
+                           [[(t("Choose the cell to work in"), cb("cell", "pick"))]])
+        else:
+            await req.show(t("Only the secretary or deputy secretary of a cell can do this."))
+        return None
+    await require_write(req.ctx, req.user_id, cell.org_id)
+    return cell.org_id
+
+
+async def browse_draft(req: Req, org_id: int, query: str | None) -> None:
+    await drafts_uc.start(req.ctx, req.user_id, BROWSE, "list", org_id=org_id,
+                          data={"q": query})
+
+
+async def open_draft(req: Req, kinds: tuple[str, ...]) -> Draft | None:
+    """The user's draft if it is one of `kinds` (write access to its cell re-checked)."""
+    current = await drafts_uc.current(req.ctx, req.user_id)
+    if current.expired:
+        await req.notify(req.t("Your unfinished entry timed out and was discarded; nothing was"
+                               " saved. Please start again from /menu."), alert=True)
+        return None
+    draft = current.draft
+    if draft is None or draft.kind not in kinds or draft.org_id is None:
+        await expired(req)
+        return None
+    await require_write(req.ctx, req.user_id, draft.org_id)
+    return draft
+
+
+def compact_date(arg: str) -> date | None:
+    """A date sent in callback data as `yyyymmdd`, or None when malformed."""
+    if len(arg) != 8 or not arg.isdigit():
+        return None
+    try:
+        return date(int(arg[:4]), int(arg[4:6]), int(arg[6:]))
+    except ValueError:
+        return None
+
+
+def list_button(t: Translator) -> tuple[str, str]:
+    """« Party members: back to the first page of the roster."""
+    return (t("« Party members"), cb(F, "list", 0))
+
+
+async def show_or_reply(req: Req, text: str, rows: Keyboard, *, reply: bool) -> None:
+    """A new message when answering typed text (`reply`), else edit the pressed one."""
+    if reply:
+        await req.reply(text, rows)
+    else:
+        await req.show(text, rows)
+
+
+async def cancel(req: Req) -> None:
+    """Drop the open draft: nothing was saved."""
+    await drafts_uc.clear(req.ctx, req.user_id)
+    await req.show(req.t(CANCELLED), [[list_button(req.t)]])

@@ -1,0 +1,150 @@
+"""The roster by file: importing an Excel or CSV file (every row checked first, then saved
+on confirmation from a `roster.import` draft) and exporting the roster as a file.
+
+A file is taken while the list is shown, while an import waits, or at any time from a
+secretary or deputy when it looks like a roster (.csv, .xlsx, .xls).
+"""
+
+from __future__ import annotations
+
+import io
+
+from telegram import InputFile
+
+from bot.i18n import Translator
+from handlers.common import Req, cb
+from handlers.roster_common import IMPORT, F, browse_draft, cell_id, list_button, open_draft
+from storage.drafts import Draft
+from usecases import drafts as drafts_uc
+from usecases import roster as uc
+from usecases import roster_io
+from usecases.access import require_write
+from usecases.roster import ImportReport
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_ERRORS_SHOWN = 20
+MAX_TEXT = 3900
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+
+
+def report_text(t: Translator, report: ImportReport, filename: str) -> str:
+    if report.errors:
+        bad = len({row for row, _ in report.errors})
+        lines = [t("File {file}: {bad} of {rows} rows have problems. Nothing was saved.",
+                   file=filename, bad=bad, rows=report.rows)]
+        for row, msg in report.errors[:MAX_ERRORS_SHOWN]:
+            lines.append(t("• Row {row}: {problem}", row=row, problem=t.msg(msg)))
+        if len(report.errors) > MAX_ERRORS_SHOWN:
+            lines.append(t("… and {n} more problems.", n=len(report.errors) - MAX_ERRORS_SHOWN))
+        lines.append(t("Correct these rows and send the file again."))
+        return _fit("\n".join(lines))
+    head = (t("Imported {file}: {rows} rows.", file=filename, rows=report.rows)
+            if report.written else
+            t("File {file}: {rows} rows, all correct.", file=filename, rows=report.rows))
+    counts = t("New members: {created}. Updated: {updated}. Unchanged: {unchanged}.",
+               created=report.created, updated=report.updated, unchanged=report.unchanged)
+    return f"{head}\n{counts}"
+
+
+async def check_file(req: Req, org_id: int) -> None:
+    """Download the sent roster file, check every row, and ask to confirm if all is well."""
+    t = req.t
+    msg = req.update.effective_message
+    doc = msg.document if msg else None
+    if doc is None:
+        return
+    filename = doc.file_name or "roster"
+    if doc.file_size and doc.file_size > MAX_FILE_BYTES:
+        await req.reply(t("The file is too large (more than {mb} MB).",
+                          mb=MAX_FILE_BYTES // 1024 // 1024))
+        return
+    tg_file = await req.context.bot.get_file(doc.file_id)
+    data = bytes(await tg_file.download_as_bytearray())
+    table = roster_io.read_table(data, filename)
+    report = await uc.import_table(req.ctx, actor=req.user_id, org_id=org_id, table=table,
+                                   dry_run=True, source=filename)
+    text = report_text(t, report, filename)
+    if report.errors:
+        await browse_draft(req, org_id, None)
+        await req.reply(text, [[list_button(t)]])
+        return
+    if not (report.created or report.updated):
+        await browse_draft(req, org_id, None)
+        await req.reply(text + "\n" + t("Nothing to change: the roster already matches the"
+                                        " file."), [[list_button(t)]])
+        return
+    await drafts_uc.start(req.ctx, req.user_id, IMPORT, "confirm", org_id=org_id,
+                          data={"table": table.to_json(), "file": filename})
+    await req.reply(text + "\n" + t("Save these changes to the roster?"),
+                    [[(t("✅ Import"), cb(F, "impok"))], [(t("Cancel"), cb(F, "impno"))]])
+
+
+async def file_in_flow(req: Req, draft: Draft) -> None:
+    if draft.org_id is None:
+        return
+    await require_write(req.ctx, req.user_id, draft.org_id)
+    await check_file(req, draft.org_id)
+
+
+async def accept_any_file(req: Req) -> bool:
+    """A roster file sent at any time by a secretary or deputy (no conversation open)."""
+    msg = req.update.effective_message
+    doc = msg.document if msg else None
+    name = (doc.file_name or "").lower() if doc else ""
+    if not name.endswith((".csv", ".xlsx", ".xls")) or not req.profile.cells:
+        return False
+    org_id = await cell_id(req)  # asks to choose a cell first when there are several
+    if org_id is not None:
+        await check_file(req, org_id)
+    return True
+
+
+async def import_confirmed(req: Req) -> None:
+    t = req.t
+    draft = await open_draft(req, (IMPORT,))
+    if draft is None or draft.org_id is None:
+        return
+    table = roster_io.Table.from_json(draft.data["table"])
+    filename = str(draft.data.get("file", ""))
+    report = await uc.import_table(req.ctx, actor=req.user_id, org_id=draft.org_id,
+                                   table=table, source=filename)
+    await drafts_uc.clear(req.ctx, req.user_id)
+    await req.show(report_text(t, report, filename), [[list_button(t)]])
+
+
+async def ask_for_file(req: Req) -> None:
+    org_id = await cell_id(req)
+    if org_id is None:
+        return
+    t = req.t
+    await browse_draft(req, org_id, None)
+    headers = ", ".join(h for _, h in roster_io.TEMPLATE)
+    await req.show(t("Send the roster as an Excel (.xlsx) or CSV file, one member per row,"
+                     " with these column headers in the first row:\n{headers}\n\nOnly “Họ và"
+                     " tên” and “Ngày sinh” are required; dates as dd/mm/yyyy. Every row is"
+                     " checked first and nothing is saved until you confirm. Tip: export the"
+                     " roster to get a ready template.", headers=headers),
+                   [[(t("📤 Export to Excel"), cb(F, "exp", "xlsx"))],
+                    [list_button(t)]])
+
+
+async def send_export(req: Req, fmt: str) -> None:
+    org_id = await cell_id(req)
+    if org_id is None:
+        return
+    exported = await uc.export_roster(req.ctx, actor=req.user_id, org_id=org_id, fmt=fmt)
+    chat = req.update.effective_chat
+    assert chat is not None
+    await req.notify(req.t("Preparing the file…"))
+    await req.context.bot.send_document(
+        chat.id, document=InputFile(io.BytesIO(exported.data), filename=exported.filename),
+        caption=req.t("Roster: {n} members. Edit it and send it back to update the roster.",
+                      n=exported.count))
+
+
+async def import_text(req: Req, draft: Draft) -> None:
+    """Typed text while a checked file waits for confirmation."""
+    await req.reply(req.t("Please use the buttons above, or /cancel to stop."))

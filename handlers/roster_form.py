@@ -1,0 +1,319 @@
+"""Adding a member and editing a field of a member's record: guided flows with drafts
+(`roster.add`, `roster.edit`), one question per field; nothing is saved before the last step.
+
+`ask` and `parse_answer` also serve the status change (`roster_status`). Every value is
+checked as it comes (what is known so far), and the whole record again on saving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from bot.i18n import Translator
+from handlers.common import Req, cb
+from handlers.roster_browse import show_card
+from handlers.roster_common import (
+    ADD,
+    CARD_LABELS,
+    EDIT,
+    F,
+    Rows,
+    cell_id,
+    compact_date,
+    expired,
+    problems_text,
+    show_or_reply,
+    status_label,
+    value_text,
+)
+from rules.dates import parse_date
+from rules.messages import N_, Msg
+from rules.probation import official_date as official_date_of
+from storage.drafts import Draft
+from storage.members import DATE_FIELDS, STATUSES, MemberFields
+from usecases import drafts as drafts_uc
+from usecases import roster as uc
+from usecases import roster_io
+from usecases.access import require_write
+from usecases.errors import InvalidInput
+from usecases.roster import GENDER_LABELS, RosterInvalid, SamePerson
+
+QUESTIONS = {
+    "full_name": N_("Full name of the party member? Type it with diacritics, e.g. Nguyễn Văn"
+                    " An."),
+    "birth_date": N_("Birth date of {name}? For example 15/01/1960."),
+    "gender": N_("Gender of {name}?"),
+    "status": N_("Status of {name} in the cell?"),
+    "decision_date": N_("Date of the admission decision of {name} (ngày vào Đảng, written on"
+                        " the decision and the party card)? For example 03/02/1990."),
+    "ceremony_date": N_("Date of the admission ceremony held by the cell for {name}? Probation"
+                        " is counted from it."),
+    "official_date": N_("Official date of {name} (the day probation ended)?"),
+    "status_date": N_("Since what date is {name} in the status “{status}”?"),
+    "card_no": N_("Party card number of {name}?"),
+    "cccd": N_("Citizen ID (CCCD, 12 digits) of {name}?"),
+}
+ADD_STEPS = ("full_name", "birth_date", "gender", "status", "decision_date", "ceremony_date",
+             "official_date", "status_date", "card_no", "cccd")
+OPTIONAL = {"gender", "card_no", "cccd", "decision_date", "ceremony_date", "official_date"}
+EDITABLE = ("full_name", "birth_date", "gender", "card_no", "cccd", "decision_date",
+            "ceremony_date", "official_date")
+
+
+# == questions and answers =======================================================================
+
+
+def _dump(f: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in f.items()}
+
+
+def _load(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: date.fromisoformat(v) if k in DATE_FIELDS and v else v for k, v in data.items()}
+
+
+def _fields(values: dict[str, Any]) -> MemberFields:
+    known = {k: v for k, v in values.items() if v is not None}
+    return MemberFields(**{"full_name": "", "birth_date": None, **known})
+
+
+def _applicable(step: str, values: dict[str, Any], req: Req) -> bool:
+    status = values.get("status")
+    if step == "official_date":
+        return status is not None and status != "probationary"
+    if step == "status_date":
+        f = uc.completed(_fields(values), req.ctx.today(), req.ctx.catalogue)
+        return f.status_date is None
+    return True
+
+
+def _next_step(req: Req, draft: Draft) -> str:
+    values = _load(draft.data["f"])
+    after = ADD_STEPS.index(draft.step) + 1 if draft.step in ADD_STEPS else 0
+    for step in ADD_STEPS[after:]:
+        if _applicable(step, values, req):
+            return step
+    return "confirm"
+
+
+def _question(t: Translator, step: str, values: dict[str, Any]) -> str:
+    name = values.get("full_name") or ""
+    status = values.get("status")
+    return t(QUESTIONS[step], name=name,
+             status=status_label(t, status) if status else "")
+
+
+def _step_rows(t: Translator, step: str, values: dict[str, Any], kind: str,
+               req: Req) -> Rows:
+    rows: Rows = []
+    if step == "gender":
+        rows.append([(t(GENDER_LABELS[g]), cb(F, "f", "g", g)) for g in GENDER_LABELS])
+    elif step == "status":
+        pairs = [(status_label(t, s), cb(F, "f", "s", s)) for s in STATUSES]
+        rows.extend([pairs[i:i + 2] for i in range(0, len(pairs), 2)])
+    elif step == "official_date" and values.get("ceremony_date"):
+        end = official_date_of(values["ceremony_date"], req.ctx.catalogue)
+        rows.append([(t("{date} (end of probation)", date=end),
+                      cb(F, "f", "d", end.strftime("%Y%m%d")))])
+    elif step == "status_date":
+        rows.append([(t("Today"), cb(F, "f", "d", req.ctx.today().strftime("%Y%m%d")))])
+    optional = step in OPTIONAL and not (step == "ceremony_date"
+                                         and values.get("status") == "probationary")
+    last = []
+    if optional:
+        last.append((t("Skip") if kind == ADD else t("Leave empty"), cb(F, "f", "skip")))
+    last.append((t("Cancel"), cb(F, "f", "cancel")))
+    rows.append(last)
+    return rows
+
+
+async def ask(req: Req, draft: Draft, *, reply: bool, prefix: str = "") -> None:
+    t = req.t
+    values = _load(draft.data["f"])
+    if draft.step == "confirm":
+        await _confirm(req, draft, reply=reply, prefix=prefix)
+        return
+    text = _question(t, draft.step, values)
+    if prefix:
+        text = f"{prefix}\n\n{text}"
+    rows = _step_rows(t, draft.step, values, draft.kind, req)
+    await show_or_reply(req, text, rows, reply=reply)
+
+
+def _summary(t: Translator, values: dict[str, Any]) -> str:
+    return "\n".join(f"{t(CARD_LABELS[name])}: {value_text(t, name, values.get(name))}"
+                     for name in ADD_STEPS)
+
+
+async def _confirm(req: Req, draft: Draft, *, reply: bool, prefix: str = "") -> None:
+    t = req.t
+    values = _load(draft.data["f"])
+    f = uc.completed(_fields(values), req.ctx.today(), req.ctx.catalogue)
+    values = {**values, "official_date": f.official_date, "status_date": f.status_date}
+    text = t("Please check, then press Save:") + "\n\n" + _summary(t, values)
+    if prefix:
+        text = f"{prefix}\n\n{text}"
+    rows = [[(t("✅ Save"), cb(F, "f", "save"))], [(t("Cancel"), cb(F, "f", "cancel"))]]
+    await show_or_reply(req, text, rows, reply=reply)
+
+
+async def start_add(req: Req) -> None:
+    org_id = await cell_id(req)
+    if org_id is None:
+        return
+    draft = await drafts_uc.start(req.ctx, req.user_id, ADD, "full_name", org_id=org_id,
+                                  data={"f": {}, "entered": []})
+    await ask(req, draft, reply=False)
+
+
+def parse_answer(req: Req, step: str, text: str) -> Any:
+    """A typed answer for a field, or InvalidInput saying what was expected."""
+    text = text.strip()
+    if step == "full_name":
+        if (msg := uc.check_name(text)) is not None:
+            raise InvalidInput(msg)
+        return uc.clean_name(text)
+    if step in DATE_FIELDS:
+        value = parse_date(text, req.ctx.today())
+        if value is None:
+            raise InvalidInput(Msg(N_("I could not read “{text}” as a date. Type it like"
+                                      " 15/01/1960 (day/month/year)."), {"text": text}))
+        return value
+    return roster_io.read_value(step, text, req.ctx.today(), uc.field_label(step))
+
+
+async def _accept(req: Req, draft: Draft, value: Any, *, reply: bool) -> None:
+    """Take a value for the current step: validate what is known so far, then go on."""
+    step = draft.step
+    if draft.kind == EDIT:
+        await _save_edit(req, draft, step, value, reply=reply)
+        return
+    values = _load(draft.data["f"])
+    values[step] = value
+    entered = set(draft.data.get("entered", [])) | {step}
+    if values.get("birth_date") is not None:
+        f = uc.completed(_fields(values), req.ctx.today(), req.ctx.catalogue)
+        found = [p for p in await uc.problems(req.ctx, draft.org_id or 0, f)
+                 if p.field in entered]
+        if found:
+            await ask(req, draft, reply=reply, prefix=problems_text(req.t, found))
+            return
+    draft.data["f"] = _dump(values)
+    draft.data["entered"] = sorted(entered)
+    draft.step = _next_step(req, draft)
+    await drafts_uc.save(req.ctx, draft)
+    await ask(req, draft, reply=reply)
+
+
+async def flow_text(req: Req, draft: Draft) -> None:
+    if draft.org_id is None:
+        return
+    await require_write(req.ctx, req.user_id, draft.org_id)
+    if draft.step in ("confirm", "dup"):
+        await req.reply(req.t("Please use the buttons above, or /cancel to stop."))
+        return
+    try:
+        value = parse_answer(req, draft.step, req.text)
+    except InvalidInput as exc:
+        await ask(req, draft, reply=True, prefix=req.t.msg(exc.msg))
+        return
+    await _accept(req, draft, value, reply=True)
+
+
+async def _save_add(req: Req, draft: Draft, *, same_person_ok: bool) -> None:
+    t = req.t
+    values = _load(draft.data["f"])
+    assert draft.org_id is not None
+    try:
+        member = await uc.add_member(req.ctx, actor=req.user_id, org_id=draft.org_id,
+                                     f=_fields(values), same_person_ok=same_person_ok)
+    except SamePerson as exc:
+        draft.step = "dup"
+        await drafts_uc.save(req.ctx, draft)
+        await req.show(t.msg(exc.msg) + "\n" + t("Is this another person with the same name and"
+                                                 " birth date?"),
+                       [[(t("Yes, add another person"), cb(F, "f", "dup"))],
+                        [(t("Cancel"), cb(F, "f", "cancel"))]])
+        return
+    except RosterInvalid as exc:
+        await req.show(problems_text(t, exc.problems) + "\n\n"
+                       + t("Nothing was saved. Press /cancel and start again."),
+                       [[(t("Cancel"), cb(F, "f", "cancel"))]])
+        return
+    await drafts_uc.clear(req.ctx, req.user_id)
+    await show_card(req, member.id, note=t("Saved: {name} is in the roster.",
+                                           name=member.full_name))
+
+
+async def _save_edit(req: Req, draft: Draft, step: str, value: Any, *, reply: bool,
+                     same_person_ok: bool = False) -> None:
+    t = req.t
+    mid = int(draft.data["mid"])
+    member = await uc.member_for(req.ctx, req.user_id, mid)
+    f = replace(member.editable, **{step: value})
+    try:
+        await uc.edit_member(req.ctx, actor=req.user_id, member_id=mid, f=f,
+                             same_person_ok=same_person_ok)
+    except SamePerson as exc:
+        draft.data["pending"] = _dump({step: value})
+        draft.step = "dup"
+        await drafts_uc.save(req.ctx, draft)
+        rows = [[(t("Yes, it is another person"), cb(F, "f", "dup"))],
+                [(t("Cancel"), cb(F, "f", "cancel"))]]
+        text = t.msg(exc.msg) + "\n" + t("Is this another person with the same name and birth"
+                                         " date?")
+        await show_or_reply(req, text, rows, reply=reply)
+        return
+    except RosterInvalid as exc:
+        await ask(req, draft, reply=reply, prefix=problems_text(t, exc.problems))
+        return
+    await drafts_uc.clear(req.ctx, req.user_id)
+    await show_card(req, mid, reply=reply, note=t("Saved."))
+
+
+async def form_button(req: Req, draft: Draft, action: str, arg: str) -> None:
+    """A button of the add / edit flow (`roster:f:<action>[:arg]`) on its open draft."""
+    if action == "save" and draft.kind == ADD and draft.step == "confirm":
+        await _save_add(req, draft, same_person_ok=False)
+    elif action == "dup" and draft.step == "dup":
+        if draft.kind == ADD:
+            await _save_add(req, draft, same_person_ok=True)
+        else:
+            pending = _load(draft.data.get("pending", {}))
+            if not pending:
+                await expired(req)
+                return
+            [(step, value)] = pending.items()
+            await _save_edit(req, draft, step, value, reply=False, same_person_ok=True)
+    elif action == "skip" and draft.step in OPTIONAL:
+        await _accept(req, draft, None, reply=False)
+    elif (action, draft.step) in (("g", "gender"), ("s", "status")) and arg in _CHOICES[action]:
+        await _accept(req, draft, arg, reply=False)
+    elif action == "d" and draft.step in DATE_FIELDS and (day := compact_date(arg)):
+        await _accept(req, draft, day, reply=False)
+    else:
+        await expired(req)
+
+
+_CHOICES = {"g": tuple(GENDER_LABELS), "s": STATUSES}
+
+
+# == choosing what to edit =======================================================================
+
+
+async def edit_menu(req: Req, member_id: int) -> None:
+    t = req.t
+    member = await uc.member_for(req.ctx, req.user_id, member_id)
+    rows: Rows = [[(t(CARD_LABELS[n]), cb(F, "ef", member.id, n))] for n in EDITABLE]
+    rows.append([(t("« Back"), cb(F, "view", member.id))])
+    await req.show(t("What do you want to change for {name}?", name=member.full_name), rows)
+
+
+async def start_edit(req: Req, member_id: int, field: str) -> None:
+    member = await uc.member_for(req.ctx, req.user_id, member_id)
+    draft = await drafts_uc.start(req.ctx, req.user_id, EDIT, field, org_id=member.org_id,
+                                  data={"mid": member.id,
+                                        "f": _dump(member.editable.as_dict())})
+    current = value_text(req.t, field, getattr(member, field))
+    await ask(req, draft, reply=False, prefix=req.t("Now: {value}", value=current))

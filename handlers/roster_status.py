@@ -1,0 +1,87 @@
+"""Changing a member's status (transferred out, exempt, removed…): choose the new status,
+then its date, in a `roster.status` draft. A probationary member becomes official only
+through the probation screens (the committee's decision).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers.common import Req, cb
+from handlers.roster_browse import show_card
+from handlers.roster_common import (
+    STATUS,
+    F,
+    Rows,
+    compact_date,
+    expired,
+    problems_text,
+    status_label,
+)
+from handlers.roster_form import ask, parse_answer
+from storage.drafts import Draft
+from storage.members import STATUSES
+from usecases import drafts as drafts_uc
+from usecases import roster as uc
+from usecases.access import require_write
+from usecases.errors import InvalidInput
+from usecases.roster import RosterInvalid
+
+
+async def status_menu(req: Req, member_id: int) -> None:
+    t = req.t
+    member = await uc.member_for(req.ctx, req.user_id, member_id)
+    choices = [s for s in STATUSES if s != member.status]
+    rows: Rows = []
+    for s in choices:
+        if s == "official" and member.status == "probationary":
+            rows.append([(t("Official — record the committee's decision"),
+                          cb("prob", "dec", member.id))])
+        else:
+            rows.append([(status_label(t, s), cb(F, "sts", member.id, s))])
+    rows.append([(t("« Back"), cb(F, "view", member.id))])
+    await req.show(t("{name} is now “{status}”. New status:", name=member.full_name,
+                     status=status_label(t, member.status)), rows)
+
+
+async def start_status(req: Req, member_id: int, status: str) -> None:
+    member = await uc.member_for(req.ctx, req.user_id, member_id)
+    draft = await drafts_uc.start(req.ctx, req.user_id, STATUS, "status_date",
+                                  org_id=member.org_id,
+                                  data={"mid": member.id, "status": status,
+                                        "f": {"full_name": member.full_name,
+                                              "status": status}})
+    await ask(req, draft, reply=False)
+
+
+async def status_button(req: Req, draft: Draft, action: str, arg: str) -> None:
+    """The date button of the status flow (`roster:f:d:<yyyymmdd>`)."""
+    day = compact_date(arg) if action == "d" else None
+    if day is None:
+        await expired(req)
+        return
+    await _save_status(req, draft, day, reply=False)
+
+
+async def status_text(req: Req, draft: Draft) -> None:
+    if draft.org_id is None:
+        return
+    await require_write(req.ctx, req.user_id, draft.org_id)
+    try:
+        day = parse_answer(req, "status_date", req.text)
+    except InvalidInput as exc:
+        await ask(req, draft, reply=True, prefix=req.t.msg(exc.msg))
+        return
+    await _save_status(req, draft, day, reply=True)
+
+
+async def _save_status(req: Req, draft: Draft, day: date, *, reply: bool) -> None:
+    mid = int(draft.data["mid"])
+    try:
+        await uc.change_status(req.ctx, actor=req.user_id, member_id=mid,
+                               status=draft.data["status"], status_date=day)
+    except RosterInvalid as exc:
+        await ask(req, draft, reply=reply, prefix=problems_text(req.t, exc.problems))
+        return
+    await drafts_uc.clear(req.ctx, req.user_id)
+    await show_card(req, mid, reply=reply, note=req.t("Status changed."))

@@ -1,0 +1,150 @@
+"""Probation in the chat: /probation, the record card, resolution, decision, refusals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from botapi_emulator import BotApiEmulator
+from storage import members as store
+from storage.members import MemberFields
+from usecases import orgs as orgs_uc
+from usecases import roster
+
+from .conftest import World
+
+# The clock of the e2e fixtures: Monday 23/11/2026.
+
+
+async def add(world: World, name: str, ceremony: date, *, status: str = "probationary",
+              code: str = "C1", birth: date = date(1990, 4, 2)) -> int:
+    org = await orgs_uc.get_org(world.ctx, code)
+    f = MemberFields(full_name=name, birth_date=birth, decision_date=ceremony,
+                     ceremony_date=ceremony, status=status)
+    return (await roster.add_member(world.ctx, actor="cli", org_id=org.id, f=f)).id
+
+
+async def member(world: World, member_id: int) -> store.Member:
+    async with world.ctx.db.read() as tx:
+        found = await store.get(tx, member_id)
+    assert found is not None
+    return found
+
+
+async def test_probation_list_and_conversion(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    later = await add(world, "Hà Văn Sau", date(2026, 6, 30))
+    due = await add(world, "Lê Thị Sớm", date(2025, 11, 20))
+    late = await add(world, "Đinh Văn Muộn", date(2025, 10, 1))
+    helper = await add(world, "Cao Văn Cũ", date(2000, 1, 1), status="official",
+                       birth=date(1970, 1, 1))
+
+    await lan.send("/probation")
+    listing = await lan.next_reply()
+    assert listing.text.splitlines() == [
+        "Đảng viên dự bị — Chi bộ thôn 1: 3 đồng chí",
+        "1. Đinh Văn Muộn — hết dự bị 01/10/2026 (quá hạn 53 ngày)",
+        "2. Lê Thị Sớm — hết dự bị 20/11/2026 (quá hạn 3 ngày)",
+        "3. Hà Văn Sau — hết dự bị 30/06/2027 (còn 219 ngày)",
+    ]
+    data = [b.callback_data for row in listing.buttons for b in row]
+    assert data[:3] == [f"prob:view:{late}", f"prob:view:{due}", f"prob:view:{later}"]
+
+    await lan.press(listing, "Lê Thị Sớm")
+    card = await lan.next_edit()
+    assert "Hết thời gian dự bị: 20/11/2026 (quá hạn 3 ngày)" in card.text
+    assert "Lớp bồi dưỡng đảng viên mới: chưa ghi nhận" in card.text
+
+    # helpers: toggle an official member
+    await lan.press(card, "Đảng viên giúp đỡ")
+    helpers = await lan.next_edit()
+    await lan.press(helpers, "Cao Văn Cũ")
+    toggled = await lan.next_edit()
+    assert toggled.button("✅ Cao Văn Cũ").callback_data == f"prob:ht:{due}:{helper}:0"
+    await lan.press(toggled, "Quay lại")
+    card = await lan.next_edit()
+    assert "Đảng viên giúp đỡ: Cao Văn Cũ" in card.text
+
+    # the cell resolution: before the end of probation is refused (P5), then recorded
+    await lan.press(card, "Đã họp xét")
+    ask = await lan.next_edit()
+    assert "Không được trước ngày hết thời gian dự bị 20/11/2026" in ask.text
+    await lan.send("19/11/2026")
+    refused = await lan.next_reply()
+    assert refused.text.startswith("Thời kỳ dự bị là 12 tháng")
+    assert "phải ghi ngày từ 20/11/2026 trở đi, không thể là ngày 19/11/2026" in refused.text
+    assert (await member(world, due)).status == "probationary"
+    await lan.send("21/11")
+    recorded = await lan.next_reply()
+    assert recorded.text.startswith("Đã ghi ngày chi bộ họp xét.")
+    assert "Chi bộ họp xét: 21/11/2026" in recorded.text
+
+    # the committee's decision: official from the end of probation, not the decision day (P8)
+    await lan.press(recorded, "Quyết định công nhận chính thức")
+    await lan.next_edit()
+    await lan.send("hôm nay")
+    number = await lan.next_reply()
+    assert number.text.startswith("Số quyết định")
+    await lan.send("125-QĐ/ĐU")
+    confirm = await lan.next_reply()
+    assert "là đảng viên chính thức từ 20/11/2026" in confirm.text
+    assert (await member(world, due)).status == "probationary"
+    await lan.press(confirm, "Xác nhận")
+    done = await lan.next_edit()
+    assert done.text.startswith("Đồng chí Lê Thị Sớm đã là đảng viên chính thức từ 20/11/2026.")
+    converted = await member(world, due)
+    assert (converted.status, converted.official_date) == ("official", date(2026, 11, 20))
+
+    await lan.send("/probation")
+    assert "Lê Thị Sớm" not in (await lan.next_reply()).text
+
+
+async def test_reminder_button_starts_the_resolution(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    due = await add(world, "Lê Thị Sớm", date(2025, 11, 20))
+    await lan.send("/probation")
+    listing = await lan.next_reply()
+    await lan.press_data(listing, f"prob:res:{due}")  # as the reminder's "Đã họp xét" button
+    ask = await lan.next_edit()
+    assert "Chi bộ họp xét" in ask.text
+    await lan.press(ask, "20/11/2026 (ngày hết dự bị)")
+    recorded = await lan.next_edit()
+    assert "Chi bộ họp xét: 20/11/2026" in recorded.text
+
+
+async def test_course_and_not_eligible(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    sau = await add(world, "Hà Văn Sau", date(2026, 6, 30))
+    await lan.send("/probation")
+    await lan.press(await lan.next_reply(), "Hà Văn Sau")
+    card = await lan.next_edit()
+    await lan.press(card, "Ghi ngày học lớp bồi dưỡng")
+    await lan.next_edit()
+    await lan.send("15/9/2026")
+    card = await lan.next_reply()
+    assert "Lớp bồi dưỡng đảng viên mới: 15/09/2026" in card.text
+    await lan.press(card, "Không đủ tư cách")
+    await lan.next_edit()
+    await lan.send("Vi phạm tư cách đảng viên")
+    confirm = await lan.next_reply()
+    await lan.press(confirm, "Xác nhận")
+    done = await lan.next_edit()
+    assert "đề nghị xóa tên" in done.text and "Vi phạm tư cách đảng viên" in done.text
+    assert (await member(world, sau)).status == "probationary"
+
+
+async def test_secretary_of_another_cell_is_refused(emu: BotApiEmulator, world: World):
+    await world.secretary(1001, "C1")
+    due = await add(world, "Lê Thị Sớm", date(2025, 11, 20))
+    mallory = await world.secretary(1002, "C2")
+    await mallory.send("/probation")
+    own = await mallory.next_reply()
+    assert "Lê Thị Sớm" not in own.text
+    for data in (f"prob:view:{due}", f"prob:res:{due}", f"prob:dec:{due}", f"prob:no:{due}",
+                 f"prob:ht:{due}:{due}:0", "prob:view:99999"):
+        await mallory.press_data(own, data)
+        answer = await mallory.last_callback_answer()
+        assert answer.show_alert and "không có quyền" in answer.text, (data, answer)
+    await mallory.expect_no_reply()
+    await mallory.send("21/11/2026")  # no draft was started by the forged presses
+    assert "Lê Thị Sớm" not in (await mallory.next_reply()).text
+    assert (await member(world, due)).status == "probationary"

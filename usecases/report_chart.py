@@ -1,0 +1,70 @@
+"""The report's PNG: a heat map of meetings held, cell × month (matplotlib, Agg backend).
+
+It renders `usecases.status.Report` only. Up to `MAX_ROWS` cells get a row each (the number
+of meetings held that month); a larger subtree gets a row per organisation directly below the
+root, showing the share of its cells that held their regular meeting that month.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from usecases.report_xlsx import month_label
+from usecases.status import Report
+
+Translate = Callable[..., str]
+MAX_ROWS = 40
+
+
+def _matrix(report: Report, t: Translate) -> tuple[list[str], list[list[float]], str, bool]:
+    """Row labels, values, the colour bar's label, and whether values are shares."""
+    if len(report.cells) <= MAX_ROWS:
+        labels = [f"{c.cell.code} · {c.cell.name}"[:40] for c in report.cells]
+        values = [[float(c.months.get(m, 0)) for m in report.months] for c in report.cells]
+        return labels, values, t("Meetings held"), False
+    labels, values = [], []
+    for org in report.children:
+        mine = [c for c in report.cells if c.cell.child_id == org.id]
+        if not mine:
+            continue
+        labels.append(f"{org.code} · {org.name}"[:40])
+        values.append([
+            sum(1 for c in mine if m in c.regular_month_keys) / len(mine) for m in report.months
+        ])
+    return labels, values, t("Share of cells with a regular meeting"), True
+
+
+def heat_map(report: Report, t: Translate) -> bytes:
+    """The chart as PNG bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    labels, values, legend, shares = _matrix(report, t)
+    rows, cols = max(len(labels), 1), max(len(report.months), 1)
+    fig = Figure(figsize=(min(4 + 0.6 * cols, 16), min(1.6 + 0.32 * rows, 20)), dpi=110)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    data = values or [[0.0] * cols]
+    top = 1.0 if shares else max(2.0, max((max(r) for r in data), default=0.0))
+    image = ax.imshow(data, aspect="auto", cmap="Greens", vmin=0, vmax=top,
+                      interpolation="nearest")
+    ax.set_xticks(range(len(report.months)), [month_label(m) for m in report.months],
+                  rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    if rows * cols <= 600:
+        for i, row in enumerate(values):
+            for j, v in enumerate(row):
+                text = f"{v:.0%}" if shares else f"{v:.0f}"
+                ax.text(j, i, text, ha="center", va="center", fontsize=7,
+                        color="white" if v > top * 0.6 else "black")
+    ax.set_title(t("Meetings held — {org} ({code})", org=report.root.name,
+                   code=report.root.code), fontsize=10)
+    fig.colorbar(image, ax=ax, label=legend, fraction=0.04)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
