@@ -14,7 +14,6 @@ later list without them), else *confirmed*.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -231,13 +230,6 @@ class OfficialRow:
 _CELL_KEYS = {roster_io.key(h) for h in CELL_HEADERS}
 
 
-def _grid(data: bytes, filename: str) -> Iterable[tuple[int, list[object]]]:
-    name = filename.lower().strip()
-    if name.endswith((".xlsx", ".xlsm")):
-        return roster_io._xlsx_grid(data)  # the roster parser's own readers
-    return roster_io._csv_grid(data)
-
-
 def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -248,7 +240,7 @@ def cell_column(data: bytes, filename: str) -> dict[int, str]:
     """Row number → the cell named in the row; ListInvalid without such a column."""
     column: int | None = None
     out: dict[int, str] = {}
-    for number, values in _grid(data, filename):
+    for number, values in roster_io.grid(data, filename):
         if column is None:
             keys = [roster_io.key(v) if v not in (None, "") else "" for v in values]
             found = [i for i, k in enumerate(keys) if k in _CELL_KEYS]
