@@ -11,16 +11,14 @@ from datetime import date
 
 from bot.i18n import Translator
 from handlers.candidate_views import (
-    EXPIRED,
     F,
     Rows,
-    expired,
     label,
     pick_cell_first,
     render_member_picker,
     show_view,
 )
-from handlers.common import CallbackData, Req, cb
+from handlers.common import EXPIRED, CallbackData, Req, cb, expired
 from rules.dates import parse_date
 from storage.candidates import ORIGINS, Details
 from storage.drafts import Draft

@@ -19,13 +19,12 @@ from handlers.candidate_views import (
     F,
     Rows,
     bullets,
-    expired,
     fit,
     label,
     render_member_picker,
     show_view,
 )
-from handlers.common import CallbackData, Req, cb
+from handlers.common import CallbackData, Req, cb, expired
 from rules import candidate_steps as steps
 from rules.dates import parse_date, parse_month
 from rules.messages import N_

@@ -18,7 +18,6 @@ F = "cd"
 MAX_TEXT = 4000
 PAGE = 30
 Rows = list[list[tuple[str, str]]]
-EXPIRED = N_("This button has expired. Please use /menu again.")
 FIELD_LABELS = {
     "course_cert_date": N_("Certificate"),
     "application_date": N_("Application"),
@@ -57,9 +56,6 @@ def label(t: Translator, labels: dict[str, str], key: str | None) -> str:
 def bullets(t: Translator, msgs: list[Msg]) -> str:
     return "\n".join(f"• {t.msg(m)}" for m in msgs)
 
-
-async def expired(req: Req) -> None:
-    await req.notify(req.t(EXPIRED), alert=True)
 
 
 async def pick_cell_first(req: Req) -> None:

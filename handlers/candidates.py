@@ -26,7 +26,6 @@ from handlers import candidate_steps as step_flow
 from handlers.candidate_views import (
     F,
     bullets,
-    expired,
     fit,
     list_current,
     show_admissions,
@@ -35,7 +34,7 @@ from handlers.candidate_views import (
     show_view,
     toggle_exception,
 )
-from handlers.common import CallbackData, Req, cb, handler
+from handlers.common import CallbackData, Req, cb, expired, handler
 from handlers.flows import register_text_flow
 from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
 from handlers.reminders import add_actions

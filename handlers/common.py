@@ -29,6 +29,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.i18n import Translator, locale_for, translator
+from rules.messages import N_
 from usecases import users as users_uc
 from usecases.context import AppContext
 from usecases.errors import UseCaseError
@@ -153,6 +154,13 @@ async def build_req(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Req |
 
 
 Handler = Callable[[Req], Awaitable[Any]]
+
+EXPIRED = N_("This button has expired. Please use /menu again.")
+
+
+async def expired(req: Req) -> None:
+    """The answer to a button whose data no longer makes sense: old, or forged."""
+    await req.notify(req.t(EXPIRED), alert=True)
 
 
 def stranger_text(t: Translator) -> str:

@@ -29,7 +29,6 @@ STATUS_LABELS = {
     "unexcused": N_("Absent without reason"),
     "exempt": N_("Exempt from activities"),
 }
-EXPIRED = N_("This button has expired. Please use /menu again.")
 
 
 def fit(text: str) -> str:
@@ -66,9 +65,6 @@ def pager_rows(t: Translator, page: int, pages: int, data: Callable[[int], str])
         nav.append((t("Next »"), data(page + 1)))
     return [nav] if nav else []
 
-
-async def expired(req: Req) -> None:
-    await req.notify(req.t(EXPIRED), alert=True)
 
 
 async def pick_cell_first(req: Req) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
-from handlers.common import CallbackData, Req, cb
+from handlers.common import CallbackData, Req, cb, expired
 from handlers.meeting_book import show_detail
-from handlers.meeting_common import KIND, expired, pick_cell_first
+from handlers.meeting_common import KIND, pick_cell_first
 from handlers.meeting_steps import (
     STEPS,
     advance,

@@ -20,7 +20,7 @@ from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import Translator
-from handlers.common import Req, cb, handler
+from handlers.common import EXPIRED, Req, cb, handler
 from handlers.flows import DEFAULT_FILE_FLOW, register_file_flow, register_text_flow
 from handlers.reconciliation import discrepancy_line, status_label
 from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
@@ -39,7 +39,6 @@ PAGE = 8
 MAX_TEXT = 3900
 MAX_MESSAGES = 6
 MAX_FILE_BYTES = 20 * 1024 * 1024
-EXPIRED = N_("This button has expired. Please use /menu again.")
 Rows = list[list[tuple[str, str]]]
 _CAPTION_PERIOD = re.compile(r"\b\d{4}-(?:[Hh][12]|\d{2}-\d{2})\b")
 

@@ -16,10 +16,10 @@ from datetime import date
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import Translator
-from handlers.common import Req, cb, handler
+from handlers.common import Req, cb, expired, handler
 from handlers.flows import register_text_flow
 from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
-from handlers.roster_common import CANCELLED, EXPIRED, Rows, cell_id, compact_date, open_draft
+from handlers.roster_common import CANCELLED, Rows, cell_id, compact_date, open_draft
 from rules.dates import parse_date
 from rules.messages import N_, Msg
 from storage.drafts import Draft
@@ -38,10 +38,6 @@ ASK_DATE = {
     "decision": N_("Date of the committee's decision recognising {name} as an official"
                    " member?"),
 }
-
-
-async def _expired(req: Req) -> None:
-    await req.notify(req.t(EXPIRED), alert=True)
 
 
 def _days(t: Translator, days: int | None) -> str:
@@ -317,7 +313,7 @@ async def _confirmed(req: Req, draft: Draft) -> None:
         note = t("Recorded: the cell proposes removing the member from the list. When the"
                  " committee decides, change the status in the roster.")
     else:
-        await _expired(req)
+        await expired(req)
         return
     await drafts_uc.clear(req.ctx, req.user_id)
     await show_case(req, mid, note=note)
@@ -341,7 +337,7 @@ async def flow_callback(req: Req) -> None:
           and (day := compact_date(data.args[1]))):
         await _take_date(req, draft, day, reply=False)
     else:
-        await _expired(req)
+        await expired(req)
 
 
 # == routing =====================================================================================
@@ -355,7 +351,7 @@ async def prob_callback(req: Req) -> None:
     if action == "list":
         await show_list(req)
     elif n is None:
-        await _expired(req)
+        await expired(req)
     elif action == "view":
         await show_case(req, n)
     elif action == "res":
@@ -371,7 +367,7 @@ async def prob_callback(req: Req) -> None:
     elif action == "ht" and (helper := data.int_arg(1)) is not None:
         await toggle_helper(req, n, helper, data.int_arg(2) or 0)
     else:
-        await _expired(req)
+        await expired(req)
 
 
 def register(app: Application) -> None:

@@ -14,7 +14,7 @@ from datetime import date
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.i18n import Translator
-from handlers.common import Req, cb, handler
+from handlers.common import EXPIRED, Req, cb, handler
 from handlers.registry import MenuEntry, add_menu
 from handlers.reminders import add_actions
 from rules.messages import N_
@@ -30,7 +30,6 @@ F = "rc"
 PAGE = 15
 MAX_TEXT = 3900
 MAX_SHOWN = 15
-EXPIRED = N_("This button has expired. Please use /menu again.")
 
 STATUS_ICONS = {"not_confirmed": "⏳", "confirmed": "✅", "discrepancies": "❗", "resolved": "☑️"}
 KIND_ICONS = {"missing_in_cell": "➕", "missing_in_official": "➖", "mismatch": "≠",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from handlers.common import Req, cb, handler
+from handlers.common import Req, cb, expired, handler
 from handlers.flows import DEFAULT_FILE_FLOW, register_file_flow, register_text_flow
 from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
 from handlers.roster_browse import browse_text, members_command, show_card, show_list, show_page
@@ -22,7 +22,6 @@ from handlers.roster_common import (
     STATUS,
     F,
     cancel,
-    expired,
     open_draft,
 )
 from handlers.roster_files import (

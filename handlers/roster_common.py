@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from bot.i18n import Translator
-from handlers.common import Keyboard, Req, cb
+from handlers.common import Keyboard, Req, cb, expired
 from rules.messages import N_
 from rules.text import mask_cccd
 from storage.drafts import Draft
@@ -24,7 +24,6 @@ F = "roster"
 BROWSE, ADD, EDIT, STATUS, IMPORT = ("roster.browse", "roster.add", "roster.edit",
                                      "roster.status", "roster.import")
 Rows = list[list[tuple[str, str]]]
-EXPIRED = N_("This button has expired. Please use /menu again.")
 CANCELLED = N_("Cancelled. Nothing was saved.")
 
 CARD_LABELS = {
@@ -62,9 +61,6 @@ def value_text(t: Translator, name: str, value: Any) -> str:
 def problems_text(t: Translator, problems: list[uc.Problem]) -> str:
     return "\n".join(f"• {t.msg(p.msg)}" for p in problems)
 
-
-async def expired(req: Req) -> None:
-    await req.notify(req.t(EXPIRED), alert=True)
 
 
 async def cell_id(req: Req) -> int | None:

@@ -13,7 +13,14 @@ from telegram import InputFile
 
 from bot.i18n import Translator
 from handlers.common import Req, cb
-from handlers.roster_common import IMPORT, F, browse_draft, cell_id, list_button, open_draft
+from handlers.roster_common import (
+    IMPORT,
+    F,
+    browse_draft,
+    cell_id,
+    list_button,
+    open_draft,
+)
 from storage.drafts import Draft
 from usecases import drafts as drafts_uc
 from usecases import roster as uc

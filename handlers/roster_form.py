@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot.i18n import Translator
-from handlers.common import Req, cb
+from handlers.common import Req, cb, expired
 from handlers.roster_browse import show_card
 from handlers.roster_common import (
     ADD,
@@ -22,7 +22,6 @@ from handlers.roster_common import (
     Rows,
     cell_id,
     compact_date,
-    expired,
     problems_text,
     show_or_reply,
     status_label,

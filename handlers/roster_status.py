@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.common import Req, cb
+from handlers.common import Req, cb, expired
 from handlers.roster_browse import show_card
 from handlers.roster_common import (
     STATUS,
     F,
     Rows,
     compact_date,
-    expired,
     problems_text,
     status_label,
 )
