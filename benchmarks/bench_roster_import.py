@@ -1,6 +1,6 @@
 """Roster import at province scale: one file of 5,000 members into one cell (not a test).
 
-    /work/venv/bin/python benchmarks/bench_roster_import.py [N]
+    .venv/bin/python benchmarks/bench_roster_import.py [N]
 
 Prints wall-clock timings for parsing (CSV and XLSX), the checking pass (dry run), the
 first import (all rows created), a re-import (nothing changes) and the XLSX export, on a

@@ -1,6 +1,6 @@
 """Officers' numbers at province scale (not a test).
 
-    /work/venv/bin/python benchmarks/bench_status.py [COMMUNES [CELLS_PER_COMMUNE [MEMBERS]]]
+    .venv/bin/python benchmarks/bench_status.py [COMMUNES [CELLS_PER_COMMUNE [MEMBERS]]]
 
 Builds, in a temporary SQLite file, a province of 100 communes × 50 cells = 5,000 cells with
 20 members each = 100,000 members (2 % probationary, with status history), a regular meeting
