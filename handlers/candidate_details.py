@@ -10,15 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.i18n import Translator
-from handlers.candidate_views import (
-    F,
-    Rows,
-    label,
-    pick_cell_first,
-    render_member_picker,
-    show_view,
-)
-from handlers.common import EXPIRED, CallbackData, Req, cb, expired
+from handlers.candidate_views import F, Rows, label, render_member_picker, show_view
+from handlers.common import EXPIRED, CallbackData, Req, cb, expired, pick_cell_first
 from rules.dates import parse_date
 from storage.candidates import ORIGINS, Details
 from storage.drafts import Draft

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.i18n import Translator
-from handlers.common import Req, cb
+from handlers.common import Req, cb, pick_cell_first
 from rules import candidate_steps as steps
 from rules.messages import N_, Msg
 from storage.drafts import Draft
@@ -58,13 +58,6 @@ def bullets(t: Translator, msgs: list[Msg]) -> str:
 
 
 
-async def pick_cell_first(req: Req) -> None:
-    t = req.t
-    if len(req.profile.cells) > 1:
-        await req.show(t("You work in several cells: choose one first."),
-                       [[(t("Choose the cell to work in"), cb("cell", "pick"))]])
-    else:
-        await req.show(t("Only the secretary or deputy secretary of a cell can do this."))
 
 
 async def show_register(req: Req, org_id: int) -> None:

@@ -34,7 +34,7 @@ from handlers.candidate_views import (
     show_view,
     toggle_exception,
 )
-from handlers.common import CallbackData, Req, cb, expired, handler
+from handlers.common import CallbackData, Req, cb, expired, handler, open_draft
 from handlers.flows import register_text_flow
 from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
 from handlers.reminders import add_actions
@@ -70,22 +70,14 @@ KINDS = (details.KIND, step_flow.KIND, step_flow.CLOSE)
 
 
 async def _open_draft(req: Req) -> Draft | None:
-    """The user's candidate draft, with write access re-checked; else a notice."""
-    current = await drafts_uc.current(req.ctx, req.user_id)
-    if current.expired:
-        await req.notify(req.t("Your unfinished entry timed out and was discarded; nothing was"
-                               " saved. Please start again from /menu."), alert=True)
-        return None
-    draft = current.draft
-    if draft is None or draft.kind not in KINDS or draft.org_id is None:
-        await req.notify(req.t("This entry is no longer open. Start again from /menu."),
-                         alert=True)
-        return None
-    if "cid" in draft.data:
+    """The user's candidate draft, with write access re-checked (to the candidate's file when
+    the draft is about one); else a notice."""
+    draft = await open_draft(req, KINDS)
+    if draft is not None and "cid" in draft.data:
         await uc.for_write(req.ctx, req.user_id, int(draft.data["cid"]))
-    else:
-        await uc.cell_for_write(req.ctx, req.user_id, draft.org_id)
     return draft
+
+
 
 
 async def _cancel(req: Req) -> None:

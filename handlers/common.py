@@ -30,6 +30,9 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import Translator, locale_for, translator
 from rules.messages import N_
+from storage.drafts import Draft
+from usecases import access
+from usecases import drafts as drafts_uc
 from usecases import users as users_uc
 from usecases.context import AppContext
 from usecases.errors import UseCaseError
@@ -158,9 +161,50 @@ Handler = Callable[[Req], Awaitable[Any]]
 EXPIRED = N_("This button has expired. Please use /menu again.")
 
 
+TIMED_OUT = N_("Your unfinished entry timed out and was discarded; nothing was saved. Please"
+               " start again from /menu.")
+NOT_OPEN = N_("This entry is no longer open. Start again from /menu.")
+
+
 async def expired(req: Req) -> None:
     """The answer to a button whose data no longer makes sense: old, or forged."""
     await req.notify(req.t(EXPIRED), alert=True)
+
+
+async def pick_cell_first(req: Req) -> None:
+    """Tell a user without a current cell to choose one (or that this is for secretaries)."""
+    t = req.t
+    if len(req.profile.cells) > 1:
+        await req.show(t("You work in several cells: choose one first."),
+                       [[(t("Choose the cell to work in"), cb("cell", "pick"))]])
+    else:
+        await req.show(t("Only the secretary or deputy secretary of a cell can do this."))
+
+
+async def working_cell(req: Req) -> int | None:
+    """The cell the user works in (write access re-checked), else a hint and None."""
+    cell = req.profile.current_cell
+    if cell is None:
+        await pick_cell_first(req)
+        return None
+    await access.require_write(req.ctx, req.user_id, cell.org_id)
+    return cell.org_id
+
+
+async def open_draft(req: Req, kinds: tuple[str, ...], *,
+                     closed: str = NOT_OPEN) -> Draft | None:
+    """The user's draft if it is one of `kinds`, with write access to its cell re-checked;
+    else a notice (timed out, or `closed`) and None."""
+    current = await drafts_uc.current(req.ctx, req.user_id)
+    if current.expired:
+        await req.notify(req.t(TIMED_OUT), alert=True)
+        return None
+    draft = current.draft
+    if draft is None or draft.kind not in kinds or draft.org_id is None:
+        await req.notify(req.t(closed), alert=True)
+        return None
+    await access.require_write(req.ctx, req.user_id, draft.org_id)
+    return draft
 
 
 def stranger_text(t: Translator) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram.ext import Application, MessageHandler, filters
 
-from handlers.common import Req, handler, stranger_text
+from handlers.common import TIMED_OUT, Req, handler, stranger_text
 from storage.drafts import Draft
 from usecases import drafts as drafts_uc
 
@@ -33,8 +33,7 @@ def register_file_flow(kind: str, flow: Flow) -> None:
 async def _route(req: Req, flows: dict[str, Flow]) -> bool:
     current = await drafts_uc.current(req.ctx, req.user_id)
     if current.expired:
-        await req.reply(req.t("Your unfinished entry timed out and was discarded; nothing was"
-                              " saved. Please start again from /menu."))
+        await req.reply(req.t(TIMED_OUT))
         return True
     draft = current.draft
     if draft is None:

@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from bot.i18n import Translator
-from handlers.common import Req, cb
 from rules.messages import N_
 from usecases import meetings as uc
 from usecases.meetings import KIND_LABELS
@@ -67,10 +66,3 @@ def pager_rows(t: Translator, page: int, pages: int, data: Callable[[int], str])
 
 
 
-async def pick_cell_first(req: Req) -> None:
-    t = req.t
-    if len(req.profile.cells) > 1:
-        await req.show(t("You work in several cells: choose one first."),
-                       [[(t("Choose the cell to work in"), cb("cell", "pick"))]])
-    else:
-        await req.show(t("Only the secretary or deputy secretary of a cell can do this."))

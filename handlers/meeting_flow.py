@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
-from handlers.common import CallbackData, Req, cb, expired
+from handlers.common import CallbackData, Req, cb, expired, open_draft, pick_cell_first
 from handlers.meeting_book import show_detail
-from handlers.meeting_common import KIND, pick_cell_first
+from handlers.meeting_common import KIND
 from handlers.meeting_steps import (
     STEPS,
     advance,
@@ -32,20 +32,6 @@ from usecases.meetings import KIND_LABELS
 NEXT_STATUS = {"present": "excused", "excused": "unexcused", "unexcused": "present"}
 
 
-async def _open_draft(req: Req) -> Draft | None:
-    """The user's meeting draft, with write access to its cell re-checked; else a notice."""
-    current = await drafts_uc.current(req.ctx, req.user_id)
-    if current.expired:
-        await req.notify(req.t("Your unfinished entry timed out and was discarded; nothing was"
-                               " saved. Please start again from /menu."), alert=True)
-        return None
-    draft = current.draft
-    if draft is None or draft.kind != KIND or draft.org_id is None:
-        await req.notify(req.t("This entry is no longer open. Start again from /menu."),
-                         alert=True)
-        return None
-    await uc.cell_for_write(req.ctx, req.user_id, draft.org_id)
-    return draft
 
 
 async def start_new(req: Req, org_id: int | None = None) -> None:
@@ -284,7 +270,7 @@ async def on_button(req: Req, data: CallbackData) -> bool:
     action = FLOW_ACTIONS.get(data.action)
     if action is None:
         return False
-    draft = await _open_draft(req)
+    draft = await open_draft(req, (KIND,))
     if draft is not None:
         await action(req, draft, data)
     return True

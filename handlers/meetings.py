@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import Translator
-from handlers.common import CallbackData, Req, cb, expired, handler
+from handlers.common import CallbackData, Req, cb, expired, handler, pick_cell_first
 from handlers.flows import register_text_flow
 from handlers.meeting_book import (
     confirm_delete,
@@ -24,7 +24,7 @@ from handlers.meeting_book import (
     show_year,
     task_done,
 )
-from handlers.meeting_common import KIND, F, pick_cell_first
+from handlers.meeting_common import KIND, F
 from handlers.meeting_flow import on_button as flow_button
 from handlers.meeting_flow import on_text, start_edit, start_new
 from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu

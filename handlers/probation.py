@@ -16,10 +16,10 @@ from datetime import date
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import Translator
-from handlers.common import Req, cb, expired, handler
+from handlers.common import EXPIRED, Req, cb, expired, handler, open_draft, working_cell
 from handlers.flows import register_text_flow
 from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
-from handlers.roster_common import CANCELLED, Rows, cell_id, compact_date, open_draft
+from handlers.roster_common import CANCELLED, Rows, compact_date
 from rules.dates import parse_date
 from rules.messages import N_, Msg
 from storage.drafts import Draft
@@ -65,7 +65,7 @@ def _line(t: Translator, i: int, c: uc.Case) -> str:
 
 
 async def show_list(req: Req, *, reply: bool = False) -> None:
-    org_id = await cell_id(req)
+    org_id = await working_cell(req)
     if org_id is None:
         return
     t = req.t
@@ -323,7 +323,7 @@ async def _confirmed(req: Req, draft: Draft) -> None:
 async def flow_callback(req: Req) -> None:
     data = req.data
     assert data is not None
-    draft = await open_draft(req, (DATE_KIND, TEXT_KIND))
+    draft = await open_draft(req, (DATE_KIND, TEXT_KIND), closed=EXPIRED)
     if draft is None:
         return
     action = data.args[0] if data.args else ""

@@ -10,20 +10,11 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from handlers.common import Req, cb, expired, handler
+from handlers.common import EXPIRED, Req, cb, expired, handler, open_draft
 from handlers.flows import DEFAULT_FILE_FLOW, register_file_flow, register_text_flow
 from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
 from handlers.roster_browse import browse_text, members_command, show_card, show_list, show_page
-from handlers.roster_common import (
-    ADD,
-    BROWSE,
-    EDIT,
-    IMPORT,
-    STATUS,
-    F,
-    cancel,
-    open_draft,
-)
+from handlers.roster_common import ADD, BROWSE, EDIT, IMPORT, STATUS, F, cancel
 from handlers.roster_files import (
     accept_any_file,
     ask_for_file,
@@ -44,7 +35,7 @@ async def flow_callback(req: Req) -> None:
     data = req.data
     assert data is not None
     action = data.args[0] if data.args else ""
-    draft = await open_draft(req, (ADD, EDIT, STATUS))
+    draft = await open_draft(req, (ADD, EDIT, STATUS), closed=EXPIRED)
     if draft is None:
         return
     if action == "cancel":

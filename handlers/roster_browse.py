@@ -8,14 +8,13 @@ searches and a sent file is imported (`roster_files`).
 from __future__ import annotations
 
 from bot.i18n import Translator
-from handlers.common import Req, cb, handler
+from handlers.common import Req, cb, handler, working_cell
 from handlers.roster_common import (
     BROWSE,
     CARD_LABELS,
     F,
     Rows,
     browse_draft,
-    cell_id,
     list_button,
     show_or_reply,
     status_label,
@@ -45,7 +44,7 @@ def _member_button(t: Translator, m: Member) -> tuple[str, str]:
 
 async def show_list(req: Req, *, page: int = 0, query: str | None = None,
                     former: bool = False, reply: bool = False) -> None:
-    org_id = await cell_id(req)
+    org_id = await working_cell(req)
     if org_id is None:
         return
     t = req.t
@@ -96,7 +95,7 @@ async def show_list(req: Req, *, page: int = 0, query: str | None = None,
 async def show_page(req: Req, page: int, *, former: bool) -> None:
     """Another page of the list: of the current members, keeping the search shown, or of the
     former members."""
-    org_id = await cell_id(req)
+    org_id = await working_cell(req)
     if org_id is not None:
         query = await _query(req, org_id) if not former else None
         await show_list(req, page=page, query=query, former=former)

@@ -11,13 +11,11 @@ from datetime import date
 from typing import Any
 
 from bot.i18n import Translator
-from handlers.common import Keyboard, Req, cb, expired
+from handlers.common import Keyboard, Req, cb
 from rules.messages import N_
 from rules.text import mask_cccd
-from storage.drafts import Draft
 from usecases import drafts as drafts_uc
 from usecases import roster as uc
-from usecases.access import require_write
 from usecases.roster import GENDER_LABELS, STATUS_LABELS
 
 F = "roster"
@@ -63,19 +61,6 @@ def problems_text(t: Translator, problems: list[uc.Problem]) -> str:
 
 
 
-async def cell_id(req: Req) -> int | None:
-    """The cell the user works in (write access re-checked), else a hint and None."""
-    cell = req.profile.current_cell
-    t = req.t
-    if cell is None:
-        if len(req.profile.cells) > 1:
-            await req.show(t("You work in several cells: choose one first."),
-                           [[(t("Choose the cell to work in"), cb("cell", "pick"))]])
-        else:
-            await req.show(t("Only the secretary or deputy secretary of a cell can do this."))
-        return None
-    await require_write(req.ctx, req.user_id, cell.org_id)
-    return cell.org_id
 
 
 async def browse_draft(req: Req, org_id: int, query: str | None) -> None:
@@ -83,19 +68,6 @@ async def browse_draft(req: Req, org_id: int, query: str | None) -> None:
                           data={"q": query})
 
 
-async def open_draft(req: Req, kinds: tuple[str, ...]) -> Draft | None:
-    """The user's draft if it is one of `kinds` (write access to its cell re-checked)."""
-    current = await drafts_uc.current(req.ctx, req.user_id)
-    if current.expired:
-        await req.notify(req.t("Your unfinished entry timed out and was discarded; nothing was"
-                               " saved. Please start again from /menu."), alert=True)
-        return None
-    draft = current.draft
-    if draft is None or draft.kind not in kinds or draft.org_id is None:
-        await expired(req)
-        return None
-    await require_write(req.ctx, req.user_id, draft.org_id)
-    return draft
 
 
 def compact_date(arg: str) -> date | None:

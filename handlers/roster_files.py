@@ -12,15 +12,8 @@ import io
 from telegram import InputFile
 
 from bot.i18n import Translator
-from handlers.common import Req, cb
-from handlers.roster_common import (
-    IMPORT,
-    F,
-    browse_draft,
-    cell_id,
-    list_button,
-    open_draft,
-)
+from handlers.common import EXPIRED, Req, cb, open_draft, working_cell
+from handlers.roster_common import IMPORT, F, browse_draft, list_button
 from storage.drafts import Draft
 from usecases import drafts as drafts_uc
 from usecases import roster as uc
@@ -103,7 +96,7 @@ async def accept_any_file(req: Req) -> bool:
     name = (doc.file_name or "").lower() if doc else ""
     if not name.endswith((".csv", ".xlsx", ".xls")) or not req.profile.cells:
         return False
-    org_id = await cell_id(req)  # asks to choose a cell first when there are several
+    org_id = await working_cell(req)  # asks to choose a cell first when there are several
     if org_id is not None:
         await check_file(req, org_id)
     return True
@@ -111,7 +104,7 @@ async def accept_any_file(req: Req) -> bool:
 
 async def import_confirmed(req: Req) -> None:
     t = req.t
-    draft = await open_draft(req, (IMPORT,))
+    draft = await open_draft(req, (IMPORT,), closed=EXPIRED)
     if draft is None or draft.org_id is None:
         return
     table = roster_io.Table.from_json(draft.data["table"])
@@ -123,7 +116,7 @@ async def import_confirmed(req: Req) -> None:
 
 
 async def ask_for_file(req: Req) -> None:
-    org_id = await cell_id(req)
+    org_id = await working_cell(req)
     if org_id is None:
         return
     t = req.t
@@ -139,7 +132,7 @@ async def ask_for_file(req: Req) -> None:
 
 
 async def send_export(req: Req, fmt: str) -> None:
-    org_id = await cell_id(req)
+    org_id = await working_cell(req)
     if org_id is None:
         return
     exported = await uc.export_roster(req.ctx, actor=req.user_id, org_id=org_id, fmt=fmt)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot.i18n import Translator
-from handlers.common import Req, cb, expired
+from handlers.common import Req, cb, expired, working_cell
 from handlers.roster_browse import show_card
 from handlers.roster_common import (
     ADD,
@@ -20,7 +20,6 @@ from handlers.roster_common import (
     EDIT,
     F,
     Rows,
-    cell_id,
     compact_date,
     problems_text,
     show_or_reply,
@@ -158,7 +157,7 @@ async def _confirm(req: Req, draft: Draft, *, reply: bool, prefix: str = "") -> 
 
 
 async def start_add(req: Req) -> None:
-    org_id = await cell_id(req)
+    org_id = await working_cell(req)
     if org_id is None:
         return
     draft = await drafts_uc.start(req.ctx, req.user_id, ADD, "full_name", org_id=org_id,
