@@ -11,7 +11,14 @@ from datetime import date
 
 from bot.i18n import Translator
 from handlers.candidate_views import F, Rows, label, render_member_picker, show_view
-from handlers.common import EXPIRED, CallbackData, Req, cb, expired, pick_cell_first
+from handlers.common import (
+    EXPIRED,
+    CallbackData,
+    Req,
+    cb,
+    current_cell_id,
+    expired,
+)
 from rules.dates import parse_date
 from storage.candidates import ORIGINS, Details
 from storage.drafts import Draft
@@ -26,12 +33,8 @@ NEW_STEPS = ("name", "birth", "gender", "origin", "helpers", "notes", "summary")
 
 
 async def start_new(req: Req, org_id: int | None) -> None:
-    if org_id is None:
-        cell = req.profile.current_cell
-        if cell is None:
-            await pick_cell_first(req)
-            return
-        org_id = cell.org_id
+    if org_id is None and (org_id := await current_cell_id(req)) is None:
+        return
     org = await uc.cell_for_write(req.ctx, req.user_id, org_id)
     draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "name", org_id=org.id,
                                   data={"mode": "new", "org": org.name, "helpers": []})

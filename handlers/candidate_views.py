@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.i18n import Translator
-from handlers.common import Req, cb, pick_cell_first
+from handlers.common import Req, cb, current_cell_id
 from rules import candidate_steps as steps
 from rules.messages import N_, Msg
 from storage.drafts import Draft
@@ -86,11 +86,8 @@ async def show_register(req: Req, org_id: int) -> None:
 
 
 async def list_current(req: Req) -> None:
-    cell = req.profile.current_cell
-    if cell is None:
-        await pick_cell_first(req)
-        return
-    await show_register(req, cell.org_id)
+    if (org_id := await current_cell_id(req)) is not None:
+        await show_register(req, org_id)
 
 
 def _step_lines(t: Translator, v: CandidateView) -> list[str]:

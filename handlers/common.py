@@ -181,14 +181,22 @@ async def pick_cell_first(req: Req) -> None:
         await req.show(t("Only the secretary or deputy secretary of a cell can do this."))
 
 
-async def working_cell(req: Req) -> int | None:
-    """The cell the user works in (write access re-checked), else a hint and None."""
+async def current_cell_id(req: Req) -> int | None:
+    """The cell the user works in, else a hint to choose one (or that this is for
+    secretaries) and None. Callers still check access through their use case."""
     cell = req.profile.current_cell
     if cell is None:
         await pick_cell_first(req)
         return None
-    await access.require_write(req.ctx, req.user_id, cell.org_id)
     return cell.org_id
+
+
+async def working_cell(req: Req) -> int | None:
+    """The cell the user works in (write access re-checked), else a hint and None."""
+    org_id = await current_cell_id(req)
+    if org_id is not None:
+        await access.require_write(req.ctx, req.user_id, org_id)
+    return org_id
 
 
 async def open_draft(req: Req, kinds: tuple[str, ...], *,

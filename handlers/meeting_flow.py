@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
-from handlers.common import CallbackData, Req, cb, expired, open_draft, pick_cell_first
+from handlers.common import (
+    CallbackData,
+    Req,
+    cb,
+    current_cell_id,
+    expired,
+    open_draft,
+)
 from handlers.meeting_book import show_detail
 from handlers.meeting_common import KIND
 from handlers.meeting_steps import (
@@ -35,12 +42,8 @@ NEXT_STATUS = {"present": "excused", "excused": "unexcused", "unexcused": "prese
 
 
 async def start_new(req: Req, org_id: int | None = None) -> None:
-    if org_id is None:
-        cell = req.profile.current_cell
-        if cell is None:
-            await pick_cell_first(req)
-            return
-        org_id = cell.org_id
+    if org_id is None and (org_id := await current_cell_id(req)) is None:
+        return
     org = await uc.cell_for_write(req.ctx, req.user_id, org_id)
     draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "date", org_id=org.id,
                                   data={"mode": "new", "org": org.name, "att": None,

@@ -12,7 +12,14 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import Translator
-from handlers.common import CallbackData, Req, cb, expired, handler, pick_cell_first
+from handlers.common import (
+    CallbackData,
+    Req,
+    cb,
+    current_cell_id,
+    expired,
+    handler,
+)
 from handlers.flows import register_text_flow
 from handlers.meeting_book import (
     confirm_delete,
@@ -103,11 +110,8 @@ async def meetings_command(req: Req) -> None:
 
 async def _show_own_book(req: Req) -> None:
     """The meeting book of the cell the user works in (or a hint to choose one)."""
-    cell = req.profile.current_cell
-    if cell is None:
-        await pick_cell_first(req)
-        return
-    await show_list(req, cell.org_id)
+    if (org_id := await current_cell_id(req)) is not None:
+        await show_list(req, org_id)
 
 
 # == reminders ===================================================================================
