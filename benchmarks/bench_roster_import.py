@@ -44,13 +44,20 @@ def members(n: int) -> list[MemberFields]:
             ceremony = date(2026, 1 + i % 10, 5)
             birth = date(1995, 1 + i % 12, 1 + i % 28)
         official = None if probationary else official_date(ceremony)
-        out.append(MemberFields(
-            full_name=f"{FAMILY[i % 10]} {MIDDLE[i // 10 % 8]} {GIVEN[i // 80 % 12]} {i}",
-            birth_date=birth, gender="male" if i % 3 else "female",
-            card_no=f"{i // 1000 + 10:02d}.{i:06d}", cccd=f"{i:012d}" if i % 2 else None,
-            decision_date=ceremony - timedelta(days=20), ceremony_date=ceremony,
-            official_date=official, status="probationary" if probationary else "official",
-            status_date=ceremony if probationary else official))
+        out.append(
+            MemberFields(
+                full_name=f"{FAMILY[i % 10]} {MIDDLE[i // 10 % 8]} {GIVEN[i // 80 % 12]} {i}",
+                birth_date=birth,
+                gender="male" if i % 3 else "female",
+                card_no=f"{i // 1000 + 10:02d}.{i:06d}",
+                cccd=f"{i:012d}" if i % 2 else None,
+                decision_date=ceremony - timedelta(days=20),
+                ceremony_date=ceremony,
+                official_date=official,
+                status="probationary" if probationary else "official",
+                status_date=ceremony if probationary else official,
+            )
+        )
     return out
 
 
@@ -64,8 +71,10 @@ async def main(n: int) -> None:
     rows = members(n)
     csv_data = roster_io.write_csv(rows)
     xlsx_data = roster_io.write_xlsx(rows)
-    print(f"{n} members in one cell; CSV {len(csv_data) / 1e6:.1f} MB, "
-          f"XLSX {len(xlsx_data) / 1e6:.1f} MB")
+    print(
+        f"{n} members in one cell; CSV {len(csv_data) / 1e6:.1f} MB, "
+        f"XLSX {len(xlsx_data) / 1e6:.1f} MB"
+    )
     today = NOW.date()
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(env={"CHIBO_DB": str(Path(tmp) / "bench.sqlite3")})
@@ -73,23 +82,27 @@ async def main(n: int) -> None:
         try:
             ctx = AppContext.build(db, FixedClock(NOW), config)
             await orgs_uc.add_org(ctx, actor="cli", code="XA", name="Đảng ủy")
-            cell = await orgs_uc.add_org(ctx, actor="cli", code="CB", name="Chi bộ",
-                                         parent_code="XA")
+            cell = await orgs_uc.add_org(
+                ctx, actor="cli", code="CB", name="Chi bộ", parent_code="XA"
+            )
             t = time.perf_counter()
             roster_io.parse_file(csv_data, "ds.csv", today)
             t = timed("parse CSV", t)
             parsed = roster_io.parse_file(xlsx_data, "ds.xlsx", today)
             t = timed("parse XLSX", t)
-            report = await roster.import_rows(ctx, actor="cli", org_id=cell.id,
-                                              rows=parsed.rows, dry_run=True)
+            report = await roster.import_rows(
+                ctx, actor="cli", org_id=cell.id, rows=parsed.rows, dry_run=True
+            )
             assert not report.errors and report.created == n, report.errors[:3]
             t = timed("check all rows (dry run, empty cell)", t)
-            report = await roster.import_file(ctx, actor="cli", org_id=cell.id, data=csv_data,
-                                              filename="ds.csv")
+            report = await roster.import_file(
+                ctx, actor="cli", org_id=cell.id, data=csv_data, filename="ds.csv"
+            )
             assert report.written and report.created == n
             t = timed("import CSV (parse + check + write)", t)
-            report = await roster.import_file(ctx, actor="cli", org_id=cell.id,
-                                              data=xlsx_data, filename="ds.xlsx")
+            report = await roster.import_file(
+                ctx, actor="cli", org_id=cell.id, data=xlsx_data, filename="ds.xlsx"
+            )
             assert report.unchanged == n and not report.written
             t = timed("re-import XLSX (nothing changes)", t)
             exported = await roster.export_roster(ctx, actor="cli", org_id=cell.id, fmt="xlsx")

@@ -26,9 +26,15 @@ from usecases.context import AppContext
 log = logging.getLogger("chibo")
 
 
-def build_application(ctx: AppContext, *, token: str, base_url: str = "",
-                      base_file_url: str = "", rate_limit: bool = True,
-                      modules: Iterable[ModuleType] | None = None) -> Application:
+def build_application(
+    ctx: AppContext,
+    *,
+    token: str,
+    base_url: str = "",
+    base_file_url: str = "",
+    rate_limit: bool = True,
+    modules: Iterable[ModuleType] | None = None,
+) -> Application:
     """The Application with every feature's handlers (or only `modules`, for tests)."""
     builder = ApplicationBuilder().token(token)
     if base_url:
@@ -64,11 +70,12 @@ async def publish_commands(app: Application) -> None:
     """Default command lists (for every user) in Vietnamese and English."""
     specs = commands_for({"all"})
     for lang in LOCALES:
-        t = translator(lang)
-        commands = [BotCommand(s.name, t(s.description)[:256]) for s in specs]
+        _ = translator(lang)
+        commands = [BotCommand(s.name, _(s.description)[:256]) for s in specs]
         try:
-            await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
-                                          language_code=lang)
+            await app.bot.set_my_commands(
+                commands, scope=BotCommandScopeDefault(), language_code=lang
+            )
             if lang == "vi":
                 await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
         except TelegramError:
@@ -84,8 +91,10 @@ async def running(app: Application, *, poll_timeout: float = 10.0) -> AsyncItera
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(
-            poll_interval=0.0, timeout=timedelta(seconds=poll_timeout),
-            allowed_updates=Update.ALL_TYPES, drop_pending_updates=False,
+            poll_interval=0.0,
+            timeout=timedelta(seconds=poll_timeout),
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
         )
         try:
             yield app

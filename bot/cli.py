@@ -55,17 +55,24 @@ async def open_context(config: Config):
 # -- commands ----------------------------------------------------------------------------------
 
 
-async def cmd_run(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> int:
     if not config.telegram.token:
-        raise CliError(t("no Telegram bot token: create a bot with @BotFather (send /newbot at"
-                         " https://t.me/BotFather) and put its token in CHIBO_TELEGRAM_TOKEN or"
-                         " in [telegram] token of the config file."))
+        raise CliError(
+            _(
+                "no Telegram bot token: create a bot with @BotFather (send /newbot at"
+                " https://t.me/BotFather) and put its token in CHIBO_TELEGRAM_TOKEN or"
+                " in [telegram] token of the config file."
+            )
+        )
     from bot.app import build_application, running
 
     async with open_context(config) as ctx:
-        app = build_application(ctx, token=config.telegram.token,
-                                base_url=config.telegram.base_url,
-                                base_file_url=config.telegram.base_file_url)
+        app = build_application(
+            ctx,
+            token=config.telegram.token,
+            base_url=config.telegram.base_url,
+            base_file_url=config.telegram.base_file_url,
+        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -77,7 +84,7 @@ async def cmd_run(args: argparse.Namespace, config: Config, t: Translator) -> in
     return 0
 
 
-async def cmd_db_upgrade(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_db_upgrade(args: argparse.Namespace, config: Config, _: Translator) -> int:
     try:
         db = await Database.open(config.db_path, migrate=False)
     except SchemaTooNewError as exc:
@@ -88,78 +95,109 @@ async def cmd_db_upgrade(args: argparse.Namespace, config: Config, t: Translator
     finally:
         await db.close()
     if applied:
-        print(t("Database {path} upgraded to version {version}.", path=config.db_path,
-                version=version))
+        print(
+            _(
+                "Database {path} upgraded to version {version}.",
+                path=config.db_path,
+                version=version,
+            )
+        )
     else:
-        print(t("Database {path} is up to date (version {version}).", path=config.db_path,
-                version=version))
+        print(
+            _(
+                "Database {path} is up to date (version {version}).",
+                path=config.db_path,
+                version=version,
+            )
+        )
     return 0
 
 
-async def cmd_org_add(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_org_add(args: argparse.Namespace, config: Config, _: Translator) -> int:
     async with open_context(config) as ctx:
-        org = await orgs_uc.add_org(ctx, actor=CLI_ACTOR, code=args.code, name=args.name,
-                                    parent_code=args.parent, kind=args.kind)
-    print(t("Added {kind} {code}: {name}.", kind=t(KIND_LABELS[org.kind]), code=org.code,
-            name=org.name))
+        org = await orgs_uc.add_org(
+            ctx,
+            actor=CLI_ACTOR,
+            code=args.code,
+            name=args.name,
+            parent_code=args.parent,
+            kind=args.kind,
+        )
+    print(
+        _(
+            "Added {kind} {code}: {name}.",
+            kind=_(KIND_LABELS[org.kind]),
+            code=org.code,
+            name=org.name,
+        )
+    )
     return 0
 
 
-async def cmd_org_list(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_org_list(args: argparse.Namespace, config: Config, _: Translator) -> int:
     async with open_context(config) as ctx:
         rows = await orgs_uc.tree(ctx, args.root)
     if not rows:
-        print(t("No organisations yet. Add one with: chibo org add CODE NAME"))
+        print(_("No organisations yet. Add one with: chibo org add CODE NAME"))
         return 0
     for row in rows:
-        marker = t("(cell)") if row.org.is_cell else ""
+        marker = _("(cell)") if row.org.is_cell else ""
         print(f"{'  ' * row.depth}{row.org.code}  {row.org.name} {marker}".rstrip())
     return 0
 
 
-async def cmd_invite_create(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_invite_create(args: argparse.Namespace, config: Config, _: Translator) -> int:
     try:
         expires = parse_duration(args.expires) if args.expires else None
     except ValueError as exc:
-        raise CliError(t("--expires: expected a duration like 7d, 12h or 30m.")) from exc
+        raise CliError(_("--expires: expected a duration like 7d, 12h or 30m.")) from exc
     async with open_context(config) as ctx:
-        created = await invites_uc.create_invite(ctx, actor=CLI_ACTOR, org_code=args.org,
-                                                 role=args.role, expires_in=expires)
+        created = await invites_uc.create_invite(
+            ctx, actor=CLI_ACTOR, org_code=args.org, role=args.role, expires_in=expires
+        )
         username = await installation.bot_username(ctx)
     username = config.telegram.username or username or "<bot_username>"
-    print(t("Invite for {role} of {org} ({code}), valid until {until}, usable once.",
-            role=args.role, org=created.org.name, code=created.org.code,
-            until=t.instant(created.expires_at, config.timezone)))
-    print(t("Deep link: {link}", link=f"https://t.me/{username}?start={created.code}"))
-    print(t("Or send to the bot: /start {code}", code=created.code))
+    print(
+        _(
+            "Invite for {role} of {org} ({code}), valid until {until}, usable once.",
+            role=args.role,
+            org=created.org.name,
+            code=created.org.code,
+            until=_.instant(created.expires_at, config.timezone),
+        )
+    )
+    print(_("Deep link: {link}", link=f"https://t.me/{username}?start={created.code}"))
+    print(_("Or send to the bot: /start {code}", code=created.code))
     print(created.code)
     return 0
 
 
-async def cmd_invite_list(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_invite_list(args: argparse.Namespace, config: Config, _: Translator) -> int:
     async with open_context(config) as ctx:
         rows = await invites_uc.list_invites(ctx)
     if not rows:
-        print(t("No invites."))
+        print(_("No invites."))
     for inv, state in rows:
-        print(f"#{inv.id}  {inv.hint}…  {inv.org_code}  {inv.role}  {state}  "
-              f"{t.instant(inv.expires_at, config.timezone)}"
-              + (f"  → {inv.used_by}" if inv.used_by else ""))
+        print(
+            f"#{inv.id}  {inv.hint}…  {inv.org_code}  {inv.role}  {state}  "
+            f"{_.instant(inv.expires_at, config.timezone)}"
+            + (f"  → {inv.used_by}" if inv.used_by else "")
+        )
     return 0
 
 
-async def cmd_invite_revoke(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_invite_revoke(args: argparse.Namespace, config: Config, _: Translator) -> int:
     async with open_context(config) as ctx:
         await invites_uc.revoke_invite(ctx, actor=CLI_ACTOR, invite_id=args.id)
-    print(t("Invite #{id} revoked.", id=args.id))
+    print(_("Invite #{id} revoked.", id=args.id))
     return 0
 
 
-async def cmd_user_list(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_user_list(args: argparse.Namespace, config: Config, _: Translator) -> int:
     async with open_context(config) as ctx:
         rows = await users_uc.list_users(ctx)
     if not rows:
-        print(t("No bound users."))
+        print(_("No bound users."))
     for user, grants in rows:
         roles = ", ".join(f"{g.role}@{g.org_code}" for g in grants)
         name = user.full_name + (f" (@{user.username})" if user.username else "")
@@ -167,15 +205,16 @@ async def cmd_user_list(args: argparse.Namespace, config: Config, t: Translator)
     return 0
 
 
-async def cmd_user_remove(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_user_remove(args: argparse.Namespace, config: Config, _: Translator) -> int:
     async with open_context(config) as ctx:
         grants = await users_uc.remove_user(ctx, actor=CLI_ACTOR, tg_id=args.tg_id)
-    print(t("User {id} unbound from {n} role(s); their access ended.", id=args.tg_id,
-            n=len(grants)))
+    print(
+        _("User {id} unbound from {n} role(s); their access ended.", id=args.tg_id, n=len(grants))
+    )
     return 0
 
 
-async def cmd_demo(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_demo(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from bot.demo import run_demo
 
     return await run_demo(config, script=args.script)
@@ -198,21 +237,22 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_cmd", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
 
-    org = sub.add_parser("org", help="organisations").add_subparsers(dest="org_cmd",
-                                                                     required=True)
+    org = sub.add_parser("org", help="organisations").add_subparsers(dest="org_cmd", required=True)
     add = org.add_parser("add", help="add an organisation")
     add.add_argument("code")
     add.add_argument("name")
     add.add_argument("--parent", help="code of the organisation above")
-    add.add_argument("--kind", choices=ORG_KINDS,
-                     help="default: committee without --parent, cell with --parent")
+    add.add_argument(
+        "--kind", choices=ORG_KINDS, help="default: committee without --parent, cell with --parent"
+    )
     add.set_defaults(func=cmd_org_add)
     lst = org.add_parser("list", help="the organisation tree")
     lst.add_argument("--root", help="only this subtree")
     lst.set_defaults(func=cmd_org_list)
 
-    inv = sub.add_parser("invite", help="invite codes").add_subparsers(dest="inv_cmd",
-                                                                       required=True)
+    inv = sub.add_parser("invite", help="invite codes").add_subparsers(
+        dest="inv_cmd", required=True
+    )
     create = inv.add_parser("create", help="create a single-use invite code")
     create.add_argument("--org", required=True)
     create.add_argument("--role", required=True, choices=ROLES)
@@ -223,8 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("id", type=int)
     rev.set_defaults(func=cmd_invite_revoke)
 
-    usr = sub.add_parser("user", help="bound users").add_subparsers(dest="user_cmd",
-                                                                    required=True)
+    usr = sub.add_parser("user", help="bound users").add_subparsers(dest="user_cmd", required=True)
     usr.add_parser("list", help="users and their roles").set_defaults(func=cmd_user_list)
     rm = usr.add_parser("remove", help="unbind a user (access ends at once)")
     rm.add_argument("tg_id", type=int)
@@ -237,8 +276,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     if args.command == "run":
         logging.getLogger().setLevel(logging.INFO)
         logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -247,11 +288,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"chibo: {exc}", file=sys.stderr)
         return 2
-    t = translator(config.default_locale)
+    _ = translator(config.default_locale)
     try:
-        return asyncio.run(args.func(args, config, t))
+        return asyncio.run(args.func(args, config, _))
     except UseCaseError as exc:
-        print(f"chibo: {t.msg(exc.msg)}", file=sys.stderr)
+        print(f"chibo: {_.msg(exc.msg)}", file=sys.stderr)
         return 2
     except CliError as exc:
         print(f"chibo: {exc}", file=sys.stderr)

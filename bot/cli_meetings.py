@@ -23,52 +23,73 @@ from usecases.meetings import KIND_LABELS
 CLI_ACTOR = "cli"
 
 
-def _date(text: str, t: Translator) -> date:
+def _date(text: str, _: Translator) -> date:
     from bot.cli import CliError
 
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise CliError(t("--date: expected a date as YYYY-MM-DD, got {value}.",
-                         value=text)) from exc
+        raise CliError(
+            _("--date: expected a date as YYYY-MM-DD, got {value}.", value=text)
+        ) from exc
 
 
-async def cmd_add(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_add(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from bot.cli import open_context
 
-    held_on = _date(args.date, t)
-    fields = MeetingFields(held_on=held_on, kind=args.kind, topic=args.topic,
-                           upper_attendee=args.upper, contents=args.contents,
-                           rating=args.rating)
+    held_on = _date(args.date, _)
+    fields = MeetingFields(
+        held_on=held_on,
+        kind=args.kind,
+        topic=args.topic,
+        upper_attendee=args.upper,
+        contents=args.contents,
+        rating=args.rating,
+    )
     async with open_context(config) as ctx:
         org = await meetings_uc.cell_by_code(ctx, args.org)
         try:
-            meeting = await meetings_uc.record(ctx, actor=CLI_ACTOR, org_id=org.id,
-                                               inp=meetings_uc.MeetingInput(fields))
+            meeting = await meetings_uc.record(
+                ctx, actor=CLI_ACTOR, org_id=org.id, inp=meetings_uc.MeetingInput(fields)
+            )
         except meetings_uc.DuplicateRegular as exc:
-            print(f"chibo: {t.msg(exc.msg)}", file=sys.stderr)
-            print(t("The recorded meeting is #{id}; edit it in the chat (/meetings).",
-                    id=exc.existing.id), file=sys.stderr)
+            print(f"chibo: {_.msg(exc.msg)}", file=sys.stderr)
+            print(
+                _(
+                    "The recorded meeting is #{id}; edit it in the chat (/meetings).",
+                    id=exc.existing.id,
+                ),
+                file=sys.stderr,
+            )
             return 2
-    print(t("Recorded meeting #{id}: {kind}, {date}, {org}.", id=meeting.id,
-            kind=t(KIND_LABELS[meeting.kind]), date=meeting.held_on, org=org.name))
+    print(
+        _(
+            "Recorded meeting #{id}: {kind}, {date}, {org}.",
+            id=meeting.id,
+            kind=_(KIND_LABELS[meeting.kind]),
+            date=meeting.held_on,
+            org=org.name,
+        )
+    )
     return 0
 
 
-async def cmd_list(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_list(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from bot.cli import open_context
 
     async with open_context(config) as ctx:
         org = await meetings_uc.cell_by_code(ctx, args.org)
         lines, total = await meetings_uc.recent(ctx, CLI_ACTOR, org.id, limit=args.limit)
     if total == 0:
-        print(t("No meetings recorded yet."))
+        print(_("No meetings recorded yet."))
         return 0
     for line in lines:
         m = line.meeting
-        counts = (f"{line.counts.present}/{line.counts.expected}" if line.counts else "—")
-        print(f"#{m.id}  {t.date(m.held_on)}  {t(KIND_LABELS[m.kind])}  {counts}"
-              f"  {m.rating or '—'}  {m.topic or ''}".rstrip())
+        counts = f"{line.counts.present}/{line.counts.expected}" if line.counts else "—"
+        print(
+            f"#{m.id}  {_.date(m.held_on)}  {_(KIND_LABELS[m.kind])}  {counts}"
+            f"  {m.rating or '—'}  {m.topic or ''}".rstrip()
+        )
     return 0
 
 

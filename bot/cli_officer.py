@@ -28,7 +28,7 @@ from usecases.reconciliation import STATUS_LABELS, ListInvalid
 CLI_ACTOR = "cli"
 
 
-def _date(text: str | None, t: Translator) -> date | None:
+def _date(text: str | None, _: Translator) -> date | None:
     from bot.cli import CliError
 
     if not text:
@@ -36,101 +36,145 @@ def _date(text: str | None, t: Translator) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise CliError(t("--date: expected a date as YYYY-MM-DD, got {value}.",
-                         value=text)) from exc
+        raise CliError(
+            _("--date: expected a date as YYYY-MM-DD, got {value}.", value=text)
+        ) from exc
 
 
 def _table(head: list[str], body: list[list[str]]) -> list[str]:
     widths = [max(len(str(c)) for c in col) for col in zip(head, *body, strict=True)]
-    return ["  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-            for line in (head, *body)]
+    return [
+        "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+        for line in (head, *body)
+    ]
 
 
-def _recon_text(t: Translator, line: status_uc.Line) -> str:
+def _recon_text(_: Translator, line: status_uc.Line) -> str:
     if line.reconciliation_status is not None:
-        return t(STATUS_LABELS[line.reconciliation_status])
+        return _(STATUS_LABELS[line.reconciliation_status])
     done = line.reconciliation.get("confirmed", 0) + line.reconciliation.get("resolved", 0)
     return f"{done}/{line.org.cells}"
 
 
-async def cmd_status(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_status(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from bot.cli import open_context
 
-    day = _date(args.date, t)
+    day = _date(args.date, _)
     async with open_context(config) as ctx:
         view = await status_uc.status(ctx, CLI_ACTOR, code=args.org, on=day)
     if args.json:
         for line in view.lines:
             print(json.dumps(line.as_json(), ensure_ascii=False))
         return 0
-    head = [t("Code"), t("Organisation"), t("Cells"), t("Official"), t("Probationary"),
-            t("Candidates"), t("Latest meeting"), t("Thematic"), t("Reconciled"),
-            t("Overdue")]
+    head = [
+        _("Code"),
+        _("Organisation"),
+        _("Cells"),
+        _("Official"),
+        _("Probationary"),
+        _("Candidates"),
+        _("Latest meeting"),
+        _("Thematic"),
+        _("Reconciled"),
+        _("Overdue"),
+    ]
     body = []
     for x in [*view.lines, view.total]:
         last = x.last_regular
-        body.append([x.org.code, x.org.name, str(x.org.cells), str(x.official),
-                     str(x.probationary), str(x.candidates),
-                     last.strftime("%m/%Y") if last else "—",
-                     f"{x.cells_with_thematic}/{x.org.cells}", _recon_text(t, x),
-                     str(x.overdue)])
-    print(t("{org} ({code}) on {date}; reconciliation period ending {end}.",
-            org=view.root.name, code=view.root.code, date=view.on, end=view.period.end))
+        body.append(
+            [
+                x.org.code,
+                x.org.name,
+                str(x.org.cells),
+                str(x.official),
+                str(x.probationary),
+                str(x.candidates),
+                last.strftime("%m/%Y") if last else "—",
+                f"{x.cells_with_thematic}/{x.org.cells}",
+                _recon_text(_, x),
+                str(x.overdue),
+            ]
+        )
+    print(
+        _(
+            "{org} ({code}) on {date}; reconciliation period ending {end}.",
+            org=view.root.name,
+            code=view.root.code,
+            date=view.on,
+            end=view.period.end,
+        )
+    )
     print("\n".join(_table(head, body)))
     return 0
 
 
-async def cmd_overdue(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_overdue(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from bot.cli import open_context
 
-    day = _date(args.date, t)
+    day = _date(args.date, _)
     async with open_context(config) as ctx:
         view = await status_uc.overdue(ctx, CLI_ACTOR, code=args.org, on=day)
     for group in view.groups:
         for r in group.items:
-            row = {"cell": group.cell.code, "kind": r.kind, "due_date": r.due_date.isoformat(),
-                   "severity": r.severity, "subject": r.subject_name, "key": r.key}
+            row = {
+                "cell": group.cell.code,
+                "kind": r.kind,
+                "due_date": r.due_date.isoformat(),
+                "severity": r.severity,
+                "subject": r.subject_name,
+                "key": r.key,
+            }
             if args.json:
                 print(json.dumps(row, ensure_ascii=False))
             else:
                 print(f"{row['due_date']}  {group.cell.code}  {r.kind}  {r.subject_name}")
     if not args.json:
-        print(t("{n} overdue item(s) on {date}.", n=view.count, date=view.on))
+        print(_("{n} overdue item(s) on {date}.", n=view.count, date=view.on))
     return 0
 
 
-async def cmd_report(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_report(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from bot.cli import open_context
 
     async with open_context(config) as ctx:
         data = await status_uc.report(ctx, CLI_ACTOR, code=args.org, period=args.period)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(report_xlsx.build(data, t))
+    out.write_bytes(report_xlsx.build(data, _))
     chart = out.with_suffix(".png")
-    chart.write_bytes(report_chart.heat_map(data, t))
-    print(t("Report of {org} ({code}), {start} – {end}: {xlsx} and {png}.", org=data.root.name,
-            code=data.root.code, start=data.start, end=data.as_of, xlsx=out, png=chart))
+    chart.write_bytes(report_chart.heat_map(data, _))
+    print(
+        _(
+            "Report of {org} ({code}), {start} – {end}: {xlsx} and {png}.",
+            org=data.root.name,
+            code=data.root.code,
+            start=data.start,
+            end=data.as_of,
+            xlsx=out,
+            png=chart,
+        )
+    )
     return 0
 
 
-async def cmd_reconcile_import(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_reconcile_import(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from bot.cli import CliError, open_context
 
     path = Path(args.file)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CliError(t("cannot read {file}: {error}", file=path, error=exc.strerror)) from exc
+        raise CliError(_("cannot read {file}: {error}", file=path, error=exc.strerror)) from exc
     async with open_context(config) as ctx:
         period = recon_uc.parse_period(ctx, args.period)
         try:
-            result = await recon_uc.import_official(ctx, CLI_ACTOR, code=args.org, period=period,
-                                                    data=data, filename=path.name)
+            result = await recon_uc.import_official(
+                ctx, CLI_ACTOR, code=args.org, period=period, data=data, filename=path.name
+            )
         except ListInvalid as exc:
-            print(t("chibo: the list {file} was not compared:", file=path.name), file=sys.stderr)
+            print(_("chibo: the list {file} was not compared:", file=path.name), file=sys.stderr)
             for problem in exc.problems:
-                print(f"  {t.msg(problem)}", file=sys.stderr)
+                print(f"  {_.msg(problem)}", file=sys.stderr)
             return 2
     for cell, d in result.discrepancies:
         row: dict[str, object] = {"cell": cell.code, "kind": d.kind, "name": d.full_name}
@@ -139,13 +183,22 @@ async def cmd_reconcile_import(args: argparse.Namespace, config: Config, t: Tran
         if args.json:
             print(json.dumps(row, ensure_ascii=False))
         else:
-            extra = (f"  {d.field}: {d.cell_value} ≠ {d.official_value}"
-                     if d.kind in ("mismatch", "near_match") else "")
+            extra = (
+                f"  {d.field}: {d.cell_value} ≠ {d.official_value}"
+                if d.kind in ("mismatch", "near_match")
+                else ""
+            )
             print(f"{cell.code}  {d.kind}  {d.full_name}{extra}")
     if not args.json:
-        print(t("{rows} rows compared with {cells} cells (period ending {end}): {n}"
-                " discrepancies.", rows=result.rows, cells=len(result.cells),
-                end=result.period.end, n=len(result.discrepancies)))
+        print(
+            _(
+                "{rows} rows compared with {cells} cells (period ending {end}): {n} discrepancies.",
+                rows=result.rows,
+                cells=len(result.cells),
+                end=result.period.end,
+                n=len(result.discrepancies),
+            )
+        )
     return 0
 
 

@@ -20,7 +20,7 @@ from usecases.reminders import Planned
 PREVIEW_LOCALE = "vi"
 
 
-def _date(args: argparse.Namespace, t: Translator) -> date | None:
+def _date(args: argparse.Namespace, _: Translator) -> date | None:
     from bot.cli import CliError
 
     if not args.date:
@@ -28,8 +28,9 @@ def _date(args: argparse.Namespace, t: Translator) -> date | None:
     try:
         return date.fromisoformat(args.date)
     except ValueError as exc:
-        raise CliError(t("--date: expected a date as YYYY-MM-DD, got {value}.",
-                         value=args.date)) from exc
+        raise CliError(
+            _("--date: expected a date as YYYY-MM-DD, got {value}.", value=args.date)
+        ) from exc
 
 
 def preview_row(item: Planned, vi: Translator) -> dict[str, Any]:
@@ -52,19 +53,30 @@ def preview_row(item: Planned, vi: Translator) -> dict[str, Any]:
     }
 
 
-def _table(rows: list[dict[str, Any]], t: Translator) -> list[str]:
-    head = [t("Due date"), t("Severity"), t("Org"), t("Kind"), t("About"), t("To")]
-    body = [[r["due_date"], r["severity"], r["org"], r["kind"], r["subject_name"],
-             f"{'+'.join(r['recipients'])} ×{len(r['users'])}"] for r in rows]
+def _table(rows: list[dict[str, Any]], _: Translator) -> list[str]:
+    head = [_("Due date"), _("Severity"), _("Org"), _("Kind"), _("About"), _("To")]
+    body = [
+        [
+            r["due_date"],
+            r["severity"],
+            r["org"],
+            r["kind"],
+            r["subject_name"],
+            f"{'+'.join(r['recipients'])} ×{len(r['users'])}",
+        ]
+        for r in rows
+    ]
     widths = [max(len(str(c)) for c in col) for col in zip(head, *body, strict=True)]
-    return ["  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-            for line in (head, *body)]
+    return [
+        "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+        for line in (head, *body)
+    ]
 
 
-async def cmd_due(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_due(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from bot.cli import open_context
 
-    day = _date(args, t)
+    day = _date(args, _)
     async with open_context(config) as ctx:
         current = await reminders_uc.plan(ctx, day or ctx.today(), org_code=args.org)
     vi = translator(PREVIEW_LOCALE)
@@ -74,35 +86,54 @@ async def cmd_due(args: argparse.Namespace, config: Config, t: Translator) -> in
             print(json.dumps(row, ensure_ascii=False))
         return 0
     if not rows:
-        print(t("No reminders to send on {date}.", date=current.today))
+        print(_("No reminders to send on {date}.", date=current.today))
         return 0
-    print("\n".join(_table(rows, t)))
-    print(t("{n} reminder(s) would be sent on {date}.", n=len(rows), date=current.today))
+    print("\n".join(_table(rows, _)))
+    print(_("{n} reminder(s) would be sent on {date}.", n=len(rows), date=current.today))
     return 0
 
 
-async def cmd_run(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from telegram.ext import AIORateLimiter, ExtBot
 
     from bot.cli import CliError, open_context
     from handlers.reminders import TelegramNotifier
 
     if not config.telegram.token:
-        raise CliError(t("no Telegram bot token: sending reminders needs the bot's token in"
-                         " CHIBO_TELEGRAM_TOKEN or in [telegram] token of the config file."
-                         " To see what would be sent, use: chibo reminders due"))
-    day = _date(args, t)
-    urls = {k: v for k, v in (("base_url", config.telegram.base_url),
-                              ("base_file_url", config.telegram.base_file_url)) if v}
-    bot: ExtBot[None] = ExtBot(config.telegram.token, rate_limiter=AIORateLimiter(max_retries=3),
-                               **urls)
+        raise CliError(
+            _(
+                "no Telegram bot token: sending reminders needs the bot's token in"
+                " CHIBO_TELEGRAM_TOKEN or in [telegram] token of the config file."
+                " To see what would be sent, use: chibo reminders due"
+            )
+        )
+    day = _date(args, _)
+    urls = {
+        k: v
+        for k, v in (
+            ("base_url", config.telegram.base_url),
+            ("base_file_url", config.telegram.base_file_url),
+        )
+        if v
+    }
+    bot: ExtBot[None] = ExtBot(
+        config.telegram.token, rate_limiter=AIORateLimiter(max_retries=3), **urls
+    )
     async with open_context(config) as ctx, bot:
-        report = await reminders_uc.sweep(ctx, TelegramNotifier(bot, config.default_locale),
-                                          today=day, org_code=args.org)
-    print(t("Reminders of {date}: {sent} sent, {blocked} not delivered (bot blocked),"
+        report = await reminders_uc.sweep(
+            ctx, TelegramNotifier(bot, config.default_locale), today=day, org_code=args.org
+        )
+    print(
+        _(
+            "Reminders of {date}: {sent} sent, {blocked} not delivered (bot blocked),"
             " {retry} to retry at the next sweep, {skipped} taken by another sweep.",
-            date=report.today, sent=len(report.sent), blocked=len(report.blocked),
-            retry=len(report.retry_later), skipped=report.skipped))
+            date=report.today,
+            sent=len(report.sent),
+            blocked=len(report.blocked),
+            retry=len(report.retry_later),
+            skipped=report.skipped,
+        )
+    )
     return 1 if report.retry_later else 0
 
 

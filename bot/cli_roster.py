@@ -22,52 +22,66 @@ from usecases.roster import EXPORT_FORMATS, ImportReport
 CLI_ACTOR = "cli"
 
 
-def print_report(t: Translator, report: ImportReport, *, dry_run: bool) -> None:
+def print_report(_: Translator, report: ImportReport, *, dry_run: bool) -> None:
     for row, msg in report.errors:
-        print(t("row {row}: {problem}", row=row, problem=t.msg(msg)), file=sys.stderr)
+        print(_("row {row}: {problem}", row=row, problem=_.msg(msg)), file=sys.stderr)
     if report.errors:
-        print(t("{bad} of {rows} rows have problems; nothing was imported.",
-                bad=len({r for r, _ in report.errors}), rows=report.rows), file=sys.stderr)
+        print(
+            _(
+                "{bad} of {rows} rows have problems; nothing was imported.",
+                bad=len({r for r, _ in report.errors}),
+                rows=report.rows,
+            ),
+            file=sys.stderr,
+        )
         return
-    counts = t("{rows} rows: {created} new, {updated} updated, {unchanged} unchanged.",
-               rows=report.rows, created=report.created, updated=report.updated,
-               unchanged=report.unchanged)
+    counts = _(
+        "{rows} rows: {created} new, {updated} updated, {unchanged} unchanged.",
+        rows=report.rows,
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+    )
     print(counts)
     if dry_run:
-        print(t("Dry run: nothing was written."))
+        print(_("Dry run: nothing was written."))
 
 
-async def cmd_import(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_import(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from bot.cli import CliError, open_context
 
     path = Path(args.file)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CliError(t("cannot read {path}: {error}", path=path,
-                         error=exc.strerror or exc)) from exc
+        raise CliError(
+            _("cannot read {path}: {error}", path=path, error=exc.strerror or exc)
+        ) from exc
     async with open_context(config) as ctx:
         org = await orgs_uc.get_org(ctx, args.org)
-        report = await roster_uc.import_file(ctx, actor=CLI_ACTOR, org_id=org.id, data=data,
-                                             filename=path.name, dry_run=args.dry_run)
-    print_report(t, report, dry_run=args.dry_run)
+        report = await roster_uc.import_file(
+            ctx, actor=CLI_ACTOR, org_id=org.id, data=data, filename=path.name, dry_run=args.dry_run
+        )
+    print_report(_, report, dry_run=args.dry_run)
     return 2 if report.errors else 0
 
 
-async def cmd_export(args: argparse.Namespace, config: Config, t: Translator) -> int:
+async def cmd_export(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from bot.cli import CliError, open_context
 
     async with open_context(config) as ctx:
         org = await orgs_uc.get_org(ctx, args.org)
-        exported = await roster_uc.export_roster(ctx, actor=CLI_ACTOR, org_id=org.id,
-                                                 fmt=args.format)
+        exported = await roster_uc.export_roster(
+            ctx, actor=CLI_ACTOR, org_id=org.id, fmt=args.format
+        )
     out = Path(args.out or exported.filename)
     try:
         out.write_bytes(exported.data)
     except OSError as exc:
-        raise CliError(t("cannot write {path}: {error}", path=out,
-                         error=exc.strerror or exc)) from exc
-    print(t("Wrote {n} members of {org} to {path}.", n=exported.count, org=org.name, path=out))
+        raise CliError(
+            _("cannot write {path}: {error}", path=out, error=exc.strerror or exc)
+        ) from exc
+    print(_("Wrote {n} members of {org} to {path}.", n=exported.count, org=org.name, path=out))
     return 0
 
 

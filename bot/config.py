@@ -103,8 +103,9 @@ class _Reader:
         return value
 
 
-def load_config(path: str | os.PathLike[str] | None = None,
-                env: dict[str, str] | None = None) -> Config:
+def load_config(
+    path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None
+) -> Config:
     """Load the configuration; `path` wins over CHIBO_CONFIG. Raises ConfigError."""
     env = dict(os.environ) if env is None else env
     data = _read_toml(resource_path("config.toml"))

@@ -36,16 +36,24 @@ OFFICER_ID = 2001
 async def seed(ctx: AppContext) -> None:
     """The demo tree and two bound users (a secretary of cell CB1, an officer of XA)."""
     await orgs_uc.add_org(ctx, actor="cli", code="TINH", name="Tỉnh ủy (demo)")
-    await orgs_uc.add_org(ctx, actor="cli", code="XA", name="Đảng ủy xã Hòa Bình (demo)",
-                          parent_code="TINH", kind="committee")
-    await orgs_uc.add_org(ctx, actor="cli", code="CB1", name="Chi bộ thôn Đông",
-                          parent_code="XA")
+    await orgs_uc.add_org(
+        ctx,
+        actor="cli",
+        code="XA",
+        name="Đảng ủy xã Hòa Bình (demo)",
+        parent_code="TINH",
+        kind="committee",
+    )
+    await orgs_uc.add_org(ctx, actor="cli", code="CB1", name="Chi bộ thôn Đông", parent_code="XA")
     await orgs_uc.add_org(ctx, actor="cli", code="CB2", name="Chi bộ thôn Tây", parent_code="XA")
-    for tg_id, name, org, role in ((SECRETARY_ID, "Nguyễn Văn Bình", "CB1", "secretary"),
-                                   (OFFICER_ID, "Trần Thị Hoa", "XA", "officer")):
+    for tg_id, name, org, role in (
+        (SECRETARY_ID, "Nguyễn Văn Bình", "CB1", "secretary"),
+        (OFFICER_ID, "Trần Thị Hoa", "XA", "officer"),
+    ):
         async with ctx.db.transaction() as tx:
-            await user_store.upsert_seen(tx, tg_id=tg_id, full_name=name, username=None,
-                                         tg_language="vi", at=ctx.now())
+            await user_store.upsert_seen(
+                tx, tg_id=tg_id, full_name=name, username=None, tg_language="vi", at=ctx.now()
+            )
         created = await invites_uc.create_invite(ctx, actor="cli", org_code=org, role=role)
         await invites_uc.redeem(ctx, user_id=tg_id, code=created.code)
     for seeder in features.DEMO_SEEDERS:
@@ -75,10 +83,15 @@ class Terminal:
         self.out.flush()
 
 
-async def run_demo(config: Config, *, script: str | None = None,
-                   stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+async def run_demo(
+    config: Config,
+    *,
+    script: str | None = None,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+) -> int:
     out = out or sys.stdout
-    t = translator("vi")
+    _ = translator("vi")
     with tempfile.TemporaryDirectory(prefix="chibo-demo-") as tmp:
         demo_config = replace(config, db_path=Path(tmp) / "demo.sqlite3")
         db = await Database.open(demo_config.db_path)
@@ -86,16 +99,26 @@ async def run_demo(config: Config, *, script: str | None = None,
             ctx = AppContext.build(db, SystemClock(), demo_config)
             await seed(ctx)
             async with BotApiEmulator(bot_username="chibo_demo_bot") as emu:
-                app = build_application(ctx, token=emu.token, base_url=emu.base_url,
-                                        base_file_url=emu.base_file_url, rate_limit=False)
+                app = build_application(
+                    ctx,
+                    token=emu.token,
+                    base_url=emu.base_url,
+                    base_file_url=emu.base_file_url,
+                    rate_limit=False,
+                )
                 emu.track_application(app)
                 term = Terminal(out)
                 emu.on_bot_message(term.show)
                 async with running(app, poll_timeout=5):
                     me = emu.user(SECRETARY_ID, "Nguyễn Văn Bình", language_code="vi")
-                    print(t("Demo of Trợ lý Chi bộ. You are Nguyễn Văn Bình, secretary of Chi"
+                    print(
+                        _(
+                            "Demo of Trợ lý Chi bộ. You are Nguyễn Văn Bình, secretary of Chi"
                             " bộ thôn Đông. Type a message, or the number of a button to press"
-                            " it; /quit to leave."), file=out)
+                            " it; /quit to leave."
+                        ),
+                        file=out,
+                    )
                     await me.send("/menu")
                     await emu.wait_idle(timeout=30)
                     # today's reminder sweep, so the demo shows reminders with their buttons
@@ -115,14 +138,14 @@ async def run_demo(config: Config, *, script: str | None = None,
                                 message, text = term.buttons[index]
                                 await me.press(message, text)
                             else:
-                                print(t("No button has that number."), file=out)
+                                print(_("No button has that number."), file=out)
                                 continue
                         else:
                             await me.send(line)
                         await emu.wait_idle(timeout=30)
         finally:
             await db.close()
-    print(t("Demo ended; its data was thrown away."), file=out)
+    print(_("Demo ended; its data was thrown away."), file=out)
     return 0
 
 

@@ -31,20 +31,45 @@ async def seed_roster(ctx: AppContext) -> None:
     helpers = []
     for name, born, gender, joined in _OFFICIAL:
         official = add_months(joined, 12)
-        m = await roster_uc.add_member(ctx, actor="cli", org_id=cell.id, f=MemberFields(
-            full_name=name, birth_date=born, gender=gender, decision_date=joined,
-            ceremony_date=joined, official_date=official, status="official",
-            status_date=official))
+        m = await roster_uc.add_member(
+            ctx,
+            actor="cli",
+            org_id=cell.id,
+            f=MemberFields(
+                full_name=name,
+                birth_date=born,
+                gender=gender,
+                decision_date=joined,
+                ceremony_date=joined,
+                official_date=official,
+                status="official",
+                status_date=official,
+            ),
+        )
         helpers.append(m)
     # probation ends in 12 days (the "prepare the dossier" reminder), and ended 9 days ago
-    for name, born, gender, ends_in in (("Đỗ Minh Khang", date(1999, 8, 8), "male", 12),
-                                        ("Ngô Thị Lan", date(2001, 2, 28), "female", -9)):
+    for name, born, gender, ends_in in (
+        ("Đỗ Minh Khang", date(1999, 8, 8), "male", 12),
+        ("Ngô Thị Lan", date(2001, 2, 28), "female", -9),
+    ):
         ceremony = add_months(today + timedelta(days=ends_in), -12)
-        m = await roster_uc.add_member(ctx, actor="cli", org_id=cell.id, f=MemberFields(
-            full_name=name, birth_date=born, gender=gender, decision_date=ceremony,
-            ceremony_date=ceremony, status="probationary", status_date=ceremony))
-        await probation_uc.set_helper(ctx, actor="cli", member_id=m.id,
-                                      helper_id=helpers[-1].id, assigned=True)
+        m = await roster_uc.add_member(
+            ctx,
+            actor="cli",
+            org_id=cell.id,
+            f=MemberFields(
+                full_name=name,
+                birth_date=born,
+                gender=gender,
+                decision_date=ceremony,
+                ceremony_date=ceremony,
+                status="probationary",
+                status_date=ceremony,
+            ),
+        )
+        await probation_uc.set_helper(
+            ctx, actor="cli", member_id=m.id, helper_id=helpers[-1].id, assigned=True
+        )
 
 
 async def seed_meetings(ctx: AppContext) -> None:
@@ -53,6 +78,16 @@ async def seed_meetings(ctx: AppContext) -> None:
     first = ctx.today().replace(day=1)
     for back in (3, 2, 1):
         held = add_months(first, -back).replace(day=5)
-        await meetings_uc.record(ctx, actor="cli", org_id=cell.id, inp=meetings_uc.MeetingInput(
-            MeetingFields(held_on=held, kind="regular", rating="Tốt",
-                          contents="Kiểm điểm công tác tháng, triển khai nhiệm vụ tháng tới.")))
+        await meetings_uc.record(
+            ctx,
+            actor="cli",
+            org_id=cell.id,
+            inp=meetings_uc.MeetingInput(
+                MeetingFields(
+                    held_on=held,
+                    kind="regular",
+                    rating="Tốt",
+                    contents="Kiểm điểm công tác tháng, triển khai nhiệm vụ tháng tới.",
+                )
+            ),
+        )

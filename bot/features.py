@@ -28,18 +28,32 @@ from handlers import reminders as reminder_handlers
 from handlers import roster as roster_handlers
 
 #: Handler modules, each with `register(app)`, in registration order (groups guard first).
-HANDLER_MODULES: list[ModuleType] = [groups, basics, reminder_handlers, meeting_handlers,
-                                     roster_handlers, probation_handlers,
-                                     candidate_handlers, reconciliation_handlers,
-                                     officer_handlers]
+HANDLER_MODULES: list[ModuleType] = [
+    groups,
+    basics,
+    reminder_handlers,
+    meeting_handlers,
+    roster_handlers,
+    probation_handlers,
+    candidate_handlers,
+    reconciliation_handlers,
+    officer_handlers,
+]
 
 #: CLI modules, each with `add_commands(subparsers)`.
-CLI_MODULES: list[ModuleType] = [cli_reminders, cli_meetings, cli_roster, cli_officer,
-                                 cli_candidates]
+CLI_MODULES: list[ModuleType] = [
+    cli_reminders,
+    cli_meetings,
+    cli_roster,
+    cli_officer,
+    cli_candidates,
+]
 
 #: Start-up hooks, `async fn(app)`, run after the bot has logged in (e.g. scheduling sweeps).
 STARTUP_HOOKS: list[Callable[[Any], Awaitable[None]]] = [scheduler.schedule_reminders]
 
 #: Demo data, `async fn(ctx)`, run by `chibo demo` after the demo tree and users exist.
-DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = [demo_data.seed_roster,
-                                                             demo_data.seed_meetings]
+DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = [
+    demo_data.seed_roster,
+    demo_data.seed_meetings,
+]

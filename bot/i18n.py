@@ -3,7 +3,7 @@
 Catalogs live in `locales/<lang>/LC_MESSAGES/*.po` (one file per feature domain, merged).
 They are compiled **at start**, in memory, from the `.po` files: nothing to build, and a
 fresh install or an edited catalog works at once. Message ids are English; every user-facing
-string is written as `t("… {name} …", name=value)` in handlers (`t` a Translator; params are
+string is written as `_("… {name} …", name=value)` in handlers (`_` a Translator; params are
 `str.format` placeholders) or `N_("…")` below the handlers, so Babel's extractor finds them all.
 
 `python -m bot.i18n update DOMAIN [PATH…]` adds the msgids used in the sources (under PATH)
@@ -38,7 +38,7 @@ from rules.messages import Msg
 LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 DATE_PATTERN = "dd/MM/yyyy"
-KEYWORDS = {"_": None, "N_": None, "t": None, "_n": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "_n": (1, 2)}
 SOURCE_PACKAGES = ("bot", "handlers", "usecases", "rules", "storage")
 #: Message params holding catalogue text (a rule's source citation): translated, not copied.
 TRANSLATED_PARAMS = frozenset({"source"})
@@ -143,7 +143,9 @@ def extract_messages(root: Path) -> dict[str, tuple[str, int]]:
         if not directory.is_dir():
             continue
         for filename, lineno, message, _c, _ctx in extract_from_dir(
-            str(directory), method_map=[("**.py", "python")], keywords=KEYWORDS,
+            str(directory),
+            method_map=[("**.py", "python")],
+            keywords=KEYWORDS,
         ):
             ids = message if isinstance(message, tuple) else (message,)
             for msgid in ids:
@@ -184,8 +186,9 @@ def missing_translations(root: Path, locales_dir: Path) -> dict[str, list[str]]:
     return result
 
 
-def update_catalogs(root: Path, locales_dir: Path, domain: str = "chibo",
-                    paths: Iterable[str] = ()) -> dict[str, int]:
+def update_catalogs(
+    root: Path, locales_dir: Path, domain: str = "chibo", paths: Iterable[str] = ()
+) -> dict[str, int]:
     """Add msgids missing from every catalog to `<domain>.po` (en gets msgstr = msgid).
 
     With `paths` (e.g. `handlers/roster.py`, `usecases/`), only msgids first used in files

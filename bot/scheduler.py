@@ -55,9 +55,13 @@ async def schedule_reminders(app: Application) -> None:
         for job in jq.get_jobs_by_name(name):
             job.schedule_removal()
     at = ctx.config.daily_at.replace(tzinfo=ctx.config.timezone)
-    jq.run_daily(sweep_job, time=at, name=DAILY_JOB, data={"retries": 0},
-                 job_kwargs={"misfire_grace_time": int(MISFIRE_GRACE.total_seconds()),
-                             "coalesce": True})
+    jq.run_daily(
+        sweep_job,
+        time=at,
+        name=DAILY_JOB,
+        data={"retries": 0},
+        job_kwargs={"misfire_grace_time": int(MISFIRE_GRACE.total_seconds()), "coalesce": True},
+    )
     if catch_up_due(ctx):
         jq.run_once(sweep_job, when=CATCH_UP_DELAY, name=CATCH_UP_JOB, data={"retries": 0})
 
@@ -70,6 +74,7 @@ async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     data = context.job.data if context.job is not None else None
     retries = int(data.get("retries", 0)) if isinstance(data, dict) else 0
     if report.needs_follow_up and retries < MAX_RETRY_SWEEPS and context.job_queue:
-        context.job_queue.run_once(sweep_job, when=RETRY_DELAY, name=RETRY_JOB,
-                                   data={"retries": retries + 1})
+        context.job_queue.run_once(
+            sweep_job, when=RETRY_DELAY, name=RETRY_JOB, data={"retries": retries + 1}
+        )
         log.info("reminders: a retry sweep in %s", RETRY_DELAY)

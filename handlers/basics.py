@@ -33,14 +33,13 @@ ROLE_LABELS = {
 }
 
 
-def role_label(t: Translator, role: str) -> str:
-    return t(ROLE_LABELS.get(role, role))
+def role_label(_: Translator, role: str) -> str:
+    return _(ROLE_LABELS.get(role, role))
 
 
-def _roles_lines(t: Translator, profile: Profile) -> list[str]:
+def _roles_lines(_: Translator, profile: Profile) -> list[str]:
     return [
-        t("• {role} — {org} ({code})", role=role_label(t, g.role), org=g.org_name,
-          code=g.org_code)
+        _("• {role} — {org} ({code})", role=role_label(_, g.role), org=g.org_name, code=g.org_code)
         for g in profile.roles
     ]
 
@@ -53,70 +52,94 @@ async def start(req: Req) -> None:
         if req.profile.bound:
             await show_menu(req)
         else:
-            await req.reply(stranger_text(req.t))
+            await req.reply(stranger_text(req._))
         return
     result = await invites_uc.redeem(req.ctx, user_id=req.user_id, code=code)
-    t = req.t
+    _ = req._
     if result.outcome is Outcome.THROTTLED:
         assert result.retry_at is not None
-        await req.reply(t("Too many wrong codes. Please try again after {time}.",
-                          time=t.clock(result.retry_at, req.ctx.config.timezone)))
+        await req.reply(
+            _(
+                "Too many wrong codes. Please try again after {time}.",
+                time=_.clock(result.retry_at, req.ctx.config.timezone),
+            )
+        )
         return
     if result.outcome is Outcome.UNKNOWN:
-        await req.reply(t("That invite code is not valid. Check it letter by letter, or ask the"
-                          " committee office for a new one."))
+        await req.reply(
+            _(
+                "That invite code is not valid. Check it letter by letter, or ask the"
+                " committee office for a new one."
+            )
+        )
         return
     if result.outcome is Outcome.EXPIRED:
-        await req.reply(t("That invite code has expired. Ask the committee office for a new"
-                          " one."))
+        await req.reply(_("That invite code has expired. Ask the committee office for a new one."))
         return
     if result.outcome is Outcome.USED:
-        await req.reply(t("That invite code has already been used. Each code works once: ask"
-                          " the committee office for your own."))
+        await req.reply(
+            _(
+                "That invite code has already been used. Each code works once: ask"
+                " the committee office for your own."
+            )
+        )
         return
     assert result.org is not None and result.role is not None
     profile = await users_uc.profile(req.ctx, req.user_id)
     assert profile is not None
     req.profile = profile
     if result.outcome is Outcome.ALREADY:
-        await req.reply(t("You are already {role} of {org}.", role=role_label(t, result.role),
-                          org=result.org.name))
+        await req.reply(
+            _(
+                "You are already {role} of {org}.",
+                role=role_label(_, result.role),
+                org=result.org.name,
+            )
+        )
     else:
-        await req.reply(t("Welcome! You are now {role} of {org}.",
-                          role=role_label(t, result.role), org=result.org.name))
+        await req.reply(
+            _(
+                "Welcome! You are now {role} of {org}.",
+                role=role_label(_, result.role),
+                org=result.org.name,
+            )
+        )
     await set_user_commands(req)
     await show_menu(req)
 
 
 @handler()
 async def help_command(req: Req) -> None:
-    t = req.t
-    lines = [t("What you can do here:")]
+    _ = req._
+    lines = [_("What you can do here:")]
     for spec in commands_for(audiences_of(req.profile)):
-        lines.append(f"/{spec.name} — {t(spec.description)}")
+        lines.append(f"/{spec.name} — {_(spec.description)}")
     lines.append("")
-    lines.append(t("Buttons do most of the work: press /menu. Dates can be typed as 5/3,"
-                   " 05/03/2025 or “hôm nay”."))
+    lines.append(
+        _(
+            "Buttons do most of the work: press /menu. Dates can be typed as 5/3,"
+            " 05/03/2025 or “hôm nay”."
+        )
+    )
     await req.reply("\n".join(lines))
 
 
 async def show_menu(req: Req) -> None:
-    t = req.t
+    _ = req._
     rows: list[list[tuple[str, str]]] = []
     cell = req.profile.current_cell
-    header = t("Main menu.")
+    header = _("Main menu.")
     if cell is not None:
-        header = t("Main menu — {org}.", org=cell.org_name)
+        header = _("Main menu — {org}.", org=cell.org_name)
     elif len(req.profile.cells) > 1:
-        header = t("Main menu. You work in several cells: choose one first.")
+        header = _("Main menu. You work in several cells: choose one first.")
     for entry in menu_for(req.profile):
         if entry.audience == "cell" and cell is None:
             continue
-        rows.append([(t(entry.label), entry.data)])
+        rows.append([(_(entry.label), entry.data)])
     if len(req.profile.cells) > 1:
-        rows.append([(t("Choose the cell to work in"), cb("cell", "pick"))])
-    rows.append([(t("Language / Ngôn ngữ"), cb("lang", "ask")),
-                 (t("Who am I"), cb("me", "show"))])
+        rows.append([(_("Choose the cell to work in"), cb("cell", "pick"))])
+    rows.append([(_("Language / Ngôn ngữ"), cb("lang", "ask")), (_("Who am I"), cb("me", "show"))])
     await req.show(header, rows)
 
 
@@ -136,9 +159,10 @@ async def lang_command(req: Req) -> None:
 
 
 async def _ask_language(req: Req) -> None:
-    await req.show(req.t("Choose your language:"),
-                   [[("Tiếng Việt", cb("lang", "set", "vi")),
-                     ("English", cb("lang", "set", "en"))]])
+    await req.show(
+        req._("Choose your language:"),
+        [[("Tiếng Việt", cb("lang", "set", "vi")), ("English", cb("lang", "set", "en"))]],
+    )
 
 
 @handler(bound=False)
@@ -150,12 +174,13 @@ async def lang_callback(req: Req) -> None:
         return
     lang = data.args[0] if data.action == "set" and data.args else ""
     if lang not in ("vi", "en"):
-        await req.notify(req.t("This button has expired. Please use /menu again."))
+        await req.notify(req._("This button has expired. Please use /menu again."))
         return
     await users_uc.set_language(req.ctx, req.user_id, lang)
-    req.t = translator(lang)
-    await req.show(req.t("Language set to English.") if lang == "en"
-                   else req.t("Đã chuyển sang tiếng Việt."))
+    req._ = translator(lang)
+    await req.show(
+        req._("Language set to English.") if lang == "en" else req._("Đã chuyển sang tiếng Việt.")
+    )
     if req.profile.bound:
         await set_user_commands(req)
 
@@ -164,9 +189,9 @@ async def lang_callback(req: Req) -> None:
 async def cancel(req: Req) -> None:
     had = await drafts_uc.clear(req.ctx, req.user_id)
     if had:
-        await req.reply(req.t("Cancelled. Nothing was saved."))
+        await req.reply(req._("Cancelled. Nothing was saved."))
     else:
-        await req.reply(req.t("There is nothing to cancel."))
+        await req.reply(req._("There is nothing to cancel."))
 
 
 @handler()
@@ -175,15 +200,15 @@ async def whoami(req: Req) -> None:
 
 
 async def _show_whoami(req: Req) -> None:
-    t = req.t
+    _ = req._
     p = req.profile
-    lines = [t("You are {name} (Telegram id {id}).", name=p.user.full_name, id=p.user.tg_id)]
-    lines.append(t("Your roles:"))
-    lines.extend(_roles_lines(t, p))
+    lines = [_("You are {name} (Telegram id {id}).", name=p.user.full_name, id=p.user.tg_id)]
+    lines.append(_("Your roles:"))
+    lines.extend(_roles_lines(_, p))
     cell = p.current_cell
     if cell is not None and len(p.cells) > 1:
-        lines.append(t("Working now in: {org}.", org=cell.org_name))
-    await req.show("\n".join(lines), [[(t("« Menu"), cb("menu", "main"))]])
+        lines.append(_("Working now in: {org}.", org=cell.org_name))
+    await req.show("\n".join(lines), [[(_("« Menu"), cb("menu", "main"))]])
 
 
 @handler()
@@ -195,27 +220,27 @@ async def whoami_callback(req: Req) -> None:
 async def cell_callback(req: Req) -> None:
     data = req.data
     assert data is not None
-    t = req.t
+    _ = req._
     if data.action == "pick":
         rows = [[(g.org_name, cb("cell", "use", g.org_id))] for g in req.profile.cells]
-        await req.show(t("Which cell do you want to work in?"), rows)
+        await req.show(_("Which cell do you want to work in?"), rows)
         return
     org_id = data.int_arg(0)
     if data.action != "use" or org_id is None:
-        await req.notify(t("This button has expired. Please use /menu again."))
+        await req.notify(_("This button has expired. Please use /menu again."))
         return
     grant = await users_uc.choose_cell(req.ctx, req.user_id, org_id)
     profile = await users_uc.profile(req.ctx, req.user_id)
     assert profile is not None
     req.profile = profile
-    await req.notify(t("Now working in {org}.", org=grant.org_name))
+    await req.notify(_("Now working in {org}.", org=grant.org_name))
     await show_menu(req)
 
 
 async def set_user_commands(req: Req) -> None:
     """Per-chat command list for this user's roles, in their language."""
     specs = commands_for(audiences_of(req.profile))
-    commands = [(s.name, req.t(s.description)[:256]) for s in specs]
+    commands = [(s.name, req._(s.description)[:256]) for s in specs]
     with contextlib.suppress(TelegramError):  # the default command list still applies
         await req.context.bot.set_my_commands(commands, scope=BotCommandScopeChat(req.user_id))
 
@@ -223,7 +248,7 @@ async def set_user_commands(req: Req) -> None:
 @handler(bound=False)
 async def expired_callback(req: Req) -> None:
     """Any button nothing else understood: old, from before a restart, or forged."""
-    await req.notify(req.t("This button has expired. Please use /menu again."), alert=True)
+    await req.notify(req._("This button has expired. Please use /menu again."), alert=True)
 
 
 def register(app: Application) -> None:

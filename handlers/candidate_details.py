@@ -36,8 +36,14 @@ async def start_new(req: Req, org_id: int | None) -> None:
     if org_id is None and (org_id := await current_cell_id(req)) is None:
         return
     org = await uc.cell_for_write(req.ctx, req.user_id, org_id)
-    draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "name", org_id=org.id,
-                                  data={"mode": "new", "org": org.name, "helpers": []})
+    draft = await drafts_uc.start(
+        req.ctx,
+        req.user_id,
+        KIND,
+        "name",
+        org_id=org.id,
+        data={"mode": "new", "org": org.name, "helpers": []},
+    )
     await render(req, draft)
 
 
@@ -45,77 +51,119 @@ async def start_edit(req: Req, cid: int) -> None:
     await uc.for_write(req.ctx, req.user_id, cid)
     v = await uc.view(req.ctx, req.user_id, cid)
     d = v.candidate.details
-    data = {"mode": "edit", "cid": cid, "org": v.org.name, "name": d.full_name,
-            "birth": d.birth_date.isoformat(), "gender": d.gender, "origin": d.origin,
-            "notes": d.notes, "helpers": [m.id for m in v.helpers]}
-    draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "summary", org_id=v.org.id,
-                                  data=data)
+    data = {
+        "mode": "edit",
+        "cid": cid,
+        "org": v.org.name,
+        "name": d.full_name,
+        "birth": d.birth_date.isoformat(),
+        "gender": d.gender,
+        "origin": d.origin,
+        "notes": d.notes,
+        "helpers": [m.id for m in v.helpers],
+    }
+    draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "summary", org_id=v.org.id, data=data)
     await render(req, draft)
 
 
-def _new_header(t: Translator, draft: Draft) -> str:
-    what = (t("Editing a candidate's details") if draft.data.get("mode") == "edit"
-            else t("Registering an outstanding candidate"))
+def _new_header(_: Translator, draft: Draft) -> str:
+    what = (
+        _("Editing a candidate's details")
+        if draft.data.get("mode") == "edit"
+        else _("Registering an outstanding candidate")
+    )
     return f"{what} — {draft.data.get('org', '')}\n\n"
 
 
-def _keep_row(t: Translator, draft: Draft, key: str) -> list[tuple[str, str]]:
+def _keep_row(_: Translator, draft: Draft, key: str) -> list[tuple[str, str]]:
     """A "Keep it" button when editing a field that has a value, and Cancel."""
     row = []
     if draft.data.get("mode") == "edit" and draft.data.get(key):
-        row.append((t("Keep it"), cb(F, "keep")))
-    row.append((t("Cancel"), cb(F, "cancel")))
+        row.append((_("Keep it"), cb(F, "keep")))
+    row.append((_("Cancel"), cb(F, "cancel")))
     return row
 
 
 async def render(req: Req, draft: Draft) -> None:
-    t, data, step = req.t, draft.data, draft.step
-    head = _new_header(t, draft)
+    _, data, step = req._, draft.data, draft.step
+    head = _new_header(_, draft)
     if step == "name":
-        await req.show(head + t("Type the full name of the outstanding person the cell is"
-                                " fostering for admission."), [_keep_row(t, draft, "name")])
+        await req.show(
+            head
+            + _(
+                "Type the full name of the outstanding person the cell is fostering for admission."
+            ),
+            [_keep_row(_, draft, "name")],
+        )
     elif step == "birth":
-        await req.show(head + t("Type {name}'s birth date (for example 15/08/2003).",
-                                name=data["name"]), [_keep_row(t, draft, "birth")])
+        await req.show(
+            head + _("Type {name}'s birth date (for example 15/08/2003).", name=data["name"]),
+            [_keep_row(_, draft, "birth")],
+        )
     elif step == "gender":
-        await req.show(head + t("{name} is:", name=data["name"]),
-                       [[(t(text), cb(F, "g", g)) for g, text in GENDER_LABELS.items()],
-                        _keep_row(t, draft, "gender")])
+        await req.show(
+            head + _("{name} is:", name=data["name"]),
+            [
+                [(_(text), cb(F, "g", g)) for g, text in GENDER_LABELS.items()],
+                _keep_row(_, draft, "gender"),
+            ],
+        )
     elif step == "origin":
-        rows: Rows = [[(t(ORIGIN_LABELS[o]), cb(F, "o", o))] for o in ORIGINS]
-        rows.append(_keep_row(t, draft, "origin"))
-        await req.show(head + t("Where does {name} come from?", name=data["name"]), rows)
+        rows: Rows = [[(_(ORIGIN_LABELS[o]), cb(F, "o", o))] for o in ORIGINS]
+        rows.append(_keep_row(_, draft, "origin"))
+        await req.show(head + _("Where does {name} come from?", name=data["name"]), rows)
     elif step == "helpers":
-        await render_member_picker(req, draft, "h", data.get("helpers", []), head + t(
-            "Which official members are assigned to follow and help {name}? Press names to"
-            " select them, then Continue.", name=data["name"]))
+        await render_member_picker(
+            req,
+            draft,
+            "h",
+            data.get("helpers", []),
+            head
+            + _(
+                "Which official members are assigned to follow and help {name}? Press names to"
+                " select them, then Continue.",
+                name=data["name"],
+            ),
+        )
     elif step == "notes":
-        text = head + t("Type notes about {name} if any (work, strengths, what to help with),"
-                        " or press Skip.", name=data["name"])
-        await req.show(text, [[(t("Skip"), cb(F, "skip")), *_keep_row(t, draft, "notes")]])
+        text = head + _(
+            "Type notes about {name} if any (work, strengths, what to help with), or press Skip.",
+            name=data["name"],
+        )
+        await req.show(text, [[(_("Skip"), cb(F, "skip")), *_keep_row(_, draft, "notes")]])
     else:
         await _render_new_summary(req, draft)
 
 
 async def _render_new_summary(req: Req, draft: Draft) -> None:
-    t, data = req.t, draft.data
+    _, data = req._, draft.data
     names = {m.id: m.full_name for m in await uc.official_members(req.ctx, draft.org_id or 0)}
     helpers = ", ".join(names.get(i, "?") for i in data.get("helpers", [])) or "—"
-    lines = [_new_header(t, draft) + t("Check and save:"),
-             t("Full name: {v}", v=data["name"]),
-             t("Birth date: {v}", v=date.fromisoformat(data["birth"])),
-             t("Gender: {v}", v=label(t, GENDER_LABELS, data.get("gender"))),
-             t("Origin: {v}", v=label(t, ORIGIN_LABELS, data.get("origin"))),
-             t("Members assigned to help: {names}", names=helpers),
-             t("Notes: {notes}", notes=data.get("notes") or "—")]
-    rows: Rows = [[(t("✔ Save"), cb(F, "save"))],
-                  [(t("Change the name"), cb(F, "ed", "name")),
-                   (t("Change the birth date"), cb(F, "ed", "birth"))],
-                  [(t("Change the gender"), cb(F, "ed", "gender")),
-                   (t("Change the origin"), cb(F, "ed", "origin"))],
-                  [(t("Change the helpers"), cb(F, "ed", "helpers")),
-                   (t("Change the notes"), cb(F, "ed", "notes"))],
-                  [(t("Cancel"), cb(F, "cancel"))]]
+    lines = [
+        _new_header(_, draft) + _("Check and save:"),
+        _("Full name: {v}", v=data["name"]),
+        _("Birth date: {v}", v=date.fromisoformat(data["birth"])),
+        _("Gender: {v}", v=label(_, GENDER_LABELS, data.get("gender"))),
+        _("Origin: {v}", v=label(_, ORIGIN_LABELS, data.get("origin"))),
+        _("Members assigned to help: {names}", names=helpers),
+        _("Notes: {notes}", notes=data.get("notes") or "—"),
+    ]
+    rows: Rows = [
+        [(_("✔ Save"), cb(F, "save"))],
+        [
+            (_("Change the name"), cb(F, "ed", "name")),
+            (_("Change the birth date"), cb(F, "ed", "birth")),
+        ],
+        [
+            (_("Change the gender"), cb(F, "ed", "gender")),
+            (_("Change the origin"), cb(F, "ed", "origin")),
+        ],
+        [
+            (_("Change the helpers"), cb(F, "ed", "helpers")),
+            (_("Change the notes"), cb(F, "ed", "notes")),
+        ],
+        [(_("Cancel"), cb(F, "cancel"))],
+    ]
     await req.show("\n".join(lines), rows)
 
 
@@ -130,33 +178,38 @@ async def _new_advance(req: Req, draft: Draft) -> None:
 
 
 async def on_text(req: Req, draft: Draft) -> None:
-    t, text = req.t, req.text.strip()
+    _, text = req._, req.text.strip()
     if draft.step == "name":
         name = uc.clean(text)
         if not name or len(name) > uc.MAX_NAME:
-            await req.reply(t("Give the full name (at most {n} characters).", n=uc.MAX_NAME))
+            await req.reply(_("Give the full name (at most {n} characters).", n=uc.MAX_NAME))
             return
         draft.data["name"] = name
     elif draft.step == "birth":
         born = parse_date(text, req.ctx.today())
         if born is None or born > req.ctx.today():
-            await req.reply(t("I could not read a past date in “{text}”. Type it as day/month/"
-                              "year, for example 15/08/2003.", text=text))
+            await req.reply(
+                _(
+                    "I could not read a past date in “{text}”. Type it as day/month/"
+                    "year, for example 15/08/2003.",
+                    text=text,
+                )
+            )
             return
         draft.data["birth"] = born.isoformat()
     elif draft.step == "notes":
         if len(text) > uc.MAX_NOTES:
-            await req.reply(t("The notes are longer than {n} characters.", n=uc.MAX_NOTES))
+            await req.reply(_("The notes are longer than {n} characters.", n=uc.MAX_NOTES))
             return
         draft.data["notes"] = text
     else:
-        await req.reply(t("Please use the buttons above, or /cancel to stop."))
+        await req.reply(_("Please use the buttons above, or /cancel to stop."))
         return
     await _new_advance(req, draft)
 
 
 async def on_button(req: Req, draft: Draft, data: CallbackData) -> None:
-    a, t = data.action, req.t
+    a, _ = data.action, req._
     if a == "g" and draft.step == "gender" and data.args and data.args[0] in GENDER_LABELS:
         draft.data["gender"] = data.args[0]
     elif a == "o" and draft.step == "origin" and data.args and data.args[0] in ORIGINS:
@@ -187,26 +240,39 @@ async def on_button(req: Req, draft: Draft, data: CallbackData) -> None:
         await _save_new(req, draft)
         return
     else:
-        await req.notify(t(EXPIRED), alert=True)
+        await req.notify(_(EXPIRED), alert=True)
         return
     await _new_advance(req, draft)
 
 
 async def _save_new(req: Req, draft: Draft) -> None:
     data = draft.data
-    details = Details(full_name=data["name"], birth_date=date.fromisoformat(data["birth"]),
-                      gender=data.get("gender"), origin=data["origin"],
-                      youth_union_member=data["origin"] == "youth_union",
-                      notes=data.get("notes"))
+    details = Details(
+        full_name=data["name"],
+        birth_date=date.fromisoformat(data["birth"]),
+        gender=data.get("gender"),
+        origin=data["origin"],
+        youth_union_member=data["origin"] == "youth_union",
+        notes=data.get("notes"),
+    )
     helpers = [int(i) for i in data.get("helpers", [])]
     if data.get("mode") == "edit":
-        c = await uc.edit_details(req.ctx, actor=req.user_id, candidate_id=int(data["cid"]),
-                                  details=details, helper_ids=helpers)
-        prefix = req.t("✔ Details saved.")
+        c = await uc.edit_details(
+            req.ctx,
+            actor=req.user_id,
+            candidate_id=int(data["cid"]),
+            details=details,
+            helper_ids=helpers,
+        )
+        prefix = req._("✔ Details saved.")
     else:
-        c = await uc.register(req.ctx, actor=req.user_id, org_id=draft.org_id or 0,
-                              details=details, helper_ids=helpers)
-        prefix = req.t("✔ {name} is registered as an outstanding candidate.",
-                       name=c.full_name)
+        c = await uc.register(
+            req.ctx,
+            actor=req.user_id,
+            org_id=draft.org_id or 0,
+            details=details,
+            helper_ids=helpers,
+        )
+        prefix = req._("✔ {name} is registered as an outstanding candidate.", name=c.full_name)
     await drafts_uc.clear(req.ctx, req.user_id)
     await show_view(req, c.id, prefix)

@@ -41,31 +41,39 @@ KIND, CLOSE = "cand_step", "cand_close"
 
 #: The question asked for each date field of a step.
 DATE_PROMPTS = {
-    "course_cert_date": N_("On what date was {name}'s party-awareness course certificate "
-                           "issued?"),
+    "course_cert_date": N_("On what date was {name}'s party-awareness course certificate issued?"),
     "application_date": N_("On what date did {name} write the application for admission?"),
-    "background_date": N_("On what date did {name} complete the personal history form "
-                          "(lý lịch)?"),
-    "verification_date": N_("On what date was the verification of {name}'s background "
-                            "concluded?"),
-    "background_comment_date": N_("On what date did the cell comment on {name}'s background "
-                                  "statement? (After the verification; skip if not yet.)"),
-    "introduction_date": N_("On what date was {name} introduced (the date of the "
-                            "introducers' letters)?"),
-    "cell_resolution_date": N_("On what date did the cell meet and pass the resolution "
-                               "proposing to admit {name}?"),
-    "grassroots_resolution_date": N_("On what date did the grassroots party committee pass its "
-                                     "resolution on admitting {name}?"),
+    "background_date": N_("On what date did {name} complete the personal history form (lý lịch)?"),
+    "verification_date": N_("On what date was the verification of {name}'s background concluded?"),
+    "background_comment_date": N_(
+        "On what date did the cell comment on {name}'s background "
+        "statement? (After the verification; skip if not yet.)"
+    ),
+    "introduction_date": N_(
+        "On what date was {name} introduced (the date of the introducers' letters)?"
+    ),
+    "cell_resolution_date": N_(
+        "On what date did the cell meet and pass the resolution proposing to admit {name}?"
+    ),
+    "grassroots_resolution_date": N_(
+        "On what date did the grassroots party committee pass its resolution on admitting {name}?"
+    ),
     "decision_date": N_("What is the date of the admission decision for {name}?"),
     "decision_received_date": N_("On what date did the cell receive the admission decision?"),
     "ceremony_date": N_("On what date did the cell hold {name}'s admission ceremony?"),
-    "youth_union_resolution_date": N_("On what date did the grassroots Youth Union executive "
-                                      "committee pass its resolution introducing {name}?"),
-    "trade_union_resolution_date": N_("On what date did the grassroots trade-union executive "
-                                      "committee pass its resolution introducing {name}?"),
+    "youth_union_resolution_date": N_(
+        "On what date did the grassroots Youth Union executive "
+        "committee pass its resolution introducing {name}?"
+    ),
+    "trade_union_resolution_date": N_(
+        "On what date did the grassroots trade-union executive "
+        "committee pass its resolution introducing {name}?"
+    ),
 }
-UNION_FIELD = {"youth_union": "youth_union_resolution_date",
-               "trade_union": "trade_union_resolution_date"}
+UNION_FIELD = {
+    "youth_union": "youth_union_resolution_date",
+    "trade_union": "trade_union_resolution_date",
+}
 OPTIONAL = {"background_comment_date"}
 INTS = ("vote_base", "vote_agree")
 
@@ -84,99 +92,130 @@ async def start_step(req: Req, cid: int, code: str) -> None:
     for field in (*steps.BY_CODE[code].fields, *UNION_FIELD.values()):
         value = getattr(s, field)
         old[field] = value.isoformat() if isinstance(value, date) else value
-    data = {"cid": cid, "code": code, "cname": v.candidate.full_name,
-            "birth": v.candidate.details.birth_date.isoformat(), "v": {},
-            "old": {k: x for k, x in old.items() if x is not None},
-            "intro": [[i.member.id, i.together_from.isoformat()] for i in v.introducers]
-            if code == "intro" else [],
-            "fix": steps.recorded(v.case, steps.BY_CODE[code])}
-    draft = await drafts_uc.start(req.ctx, req.user_id, KIND, _fields_of(code)[0],
-                                  org_id=v.org.id, data=data)
+    data = {
+        "cid": cid,
+        "code": code,
+        "cname": v.candidate.full_name,
+        "birth": v.candidate.details.birth_date.isoformat(),
+        "v": {},
+        "old": {k: x for k, x in old.items() if x is not None},
+        "intro": [[i.member.id, i.together_from.isoformat()] for i in v.introducers]
+        if code == "intro"
+        else [],
+        "fix": steps.recorded(v.case, steps.BY_CODE[code]),
+    }
+    draft = await drafts_uc.start(
+        req.ctx, req.user_id, KIND, _fields_of(code)[0], org_id=v.org.id, data=data
+    )
     await render(req, draft)
 
 
-def _title(t: Translator, draft: Draft) -> str:
+def _title(_: Translator, draft: Draft) -> str:
     step = steps.BY_CODE[draft.data["code"]]
-    what = t("Correcting") if draft.data.get("fix") else t("Recording")
-    return f"{what}: {t(step.title)} — {draft.data['cname']}\n\n"
+    what = _("Correcting") if draft.data.get("fix") else _("Recording")
+    return f"{what}: {_(step.title)} — {draft.data['cname']}\n\n"
 
 
-def _now_line(t: Translator, draft: Draft, field: str) -> str:
+def _now_line(_: Translator, draft: Draft, field: str) -> str:
     old = draft.data.get("old", {}).get(field)
     if old is None:
         return ""
-    shown = t.date(date.fromisoformat(old)) if field.endswith("_date") else str(old)
-    return "\n" + t("Now: {value}", value=shown)
+    shown = _.date(date.fromisoformat(old)) if field.endswith("_date") else str(old)
+    return "\n" + _("Now: {value}", value=shown)
 
 
-def _cancel_row(t: Translator, draft: Draft, field: str) -> list[tuple[str, str]]:
+def _cancel_row(_: Translator, draft: Draft, field: str) -> list[tuple[str, str]]:
     row = []
     if draft.data.get("old", {}).get(field) is not None:
-        row.append((t("Keep it"), cb(F, "keep")))
-    row.append((t("Cancel"), cb(F, "cancel")))
+        row.append((_("Keep it"), cb(F, "keep")))
+    row.append((_("Cancel"), cb(F, "cancel")))
     return row
 
 
 async def render(req: Req, draft: Draft) -> None:
-    t, field, data = req.t, draft.step, draft.data
-    head = _title(t, draft)
+    _, field, data = req._, draft.step, draft.data
+    head = _title(_, draft)
     if field == "route":
         await _render_route(req, draft)
     elif field == "pick":
         route = data["v"].get("route", "two_members")
         need = 2 if route == "two_members" else 1
         chosen = [i for i, _ in data.get("intro", [])]
-        text = head + t("Choose the introducing party member(s) ({need}): official members who"
-                        " have worked, studied or lived with {name} for at least 12 months in"
-                        " the same unit (Party Charter, Art. 4).", need=need,
-                        name=data["cname"])
+        text = head + _(
+            "Choose the introducing party member(s) ({need}): official members who"
+            " have worked, studied or lived with {name} for at least 12 months in"
+            " the same unit (Party Charter, Art. 4).",
+            need=need,
+            name=data["cname"],
+        )
         await render_member_picker(req, draft, "i", chosen, text, need=need)
     elif field == "tog":
         await _render_together(req, draft)
     elif field == "union":
         union = UNION_FIELD[data["v"]["route"]]
-        await _render_date(req, draft, union, head + t(DATE_PROMPTS[union], name=data["cname"]))
+        await _render_date(req, draft, union, head + _(DATE_PROMPTS[union], name=data["cname"]))
     elif field == "confirm":
         await _render_confirm(req, draft)
     elif field == "vote_base":
         await _render_base(req, draft)
     elif field == "vote_agree":
         base = data["v"]["vote_base"]
-        text = head + t("How many of the {base} official members in the vote base agreed to"
-                        " propose admitting {name}? Type the number.", base=base,
-                        name=data["cname"]) + _now_line(t, draft, field)
-        await req.show(text, [[(t("All {n}", n=base), cb(F, "all"))],
-                              _cancel_row(t, draft, field)])
+        text = (
+            head
+            + _(
+                "How many of the {base} official members in the vote base agreed to"
+                " propose admitting {name}? Type the number.",
+                base=base,
+                name=data["cname"],
+            )
+            + _now_line(_, draft, field)
+        )
+        await req.show(text, [[(_("All {n}", n=base), cb(F, "all"))], _cancel_row(_, draft, field)])
     elif field == "decision_no":
-        text = head + t("Type the number of the admission decision (for example"
-                        " 125-QĐ/ĐU).") + _now_line(t, draft, field)
-        await req.show(text, [_cancel_row(t, draft, field)])
+        text = (
+            head
+            + _("Type the number of the admission decision (for example 125-QĐ/ĐU).")
+            + _now_line(_, draft, field)
+        )
+        await req.show(text, [_cancel_row(_, draft, field)])
     else:
-        await _render_date(req, draft, field, head + t(DATE_PROMPTS[field], name=data["cname"]))
+        await _render_date(req, draft, field, head + _(DATE_PROMPTS[field], name=data["cname"]))
 
 
 async def _render_date(req: Req, draft: Draft, field: str, text: str) -> None:
-    t, today = req.t, req.ctx.today()
-    text += _now_line(t, draft, field) + "\n" + t("Press a button or type the date (for"
-                                                 " example 5/3 or 05/03/2026).")
-    rows: Rows = [[(t("Today {date}", date=t.date(today)[:5]), cb(F, "d", 0)),
-                   (t("Yesterday {date}", date=t.date(today - timedelta(days=1))[:5]),
-                    cb(F, "d", 1))]]
+    _, today = req._, req.ctx.today()
+    text += (
+        _now_line(_, draft, field)
+        + "\n"
+        + _("Press a button or type the date (for example 5/3 or 05/03/2026).")
+    )
+    rows: Rows = [
+        [
+            (_("Today {date}", date=_.date(today)[:5]), cb(F, "d", 0)),
+            (_("Yesterday {date}", date=_.date(today - timedelta(days=1))[:5]), cb(F, "d", 1)),
+        ]
+    ]
     if field in OPTIONAL:
-        rows.append([(t("Skip (not yet)"), cb(F, "skip"))])
-    rows.append(_cancel_row(t, draft, field))
+        rows.append([(_("Skip (not yet)"), cb(F, "skip"))])
+    rows.append(_cancel_row(_, draft, field))
     await req.show(text, rows)
 
 
 async def _render_route(req: Req, draft: Draft) -> None:
-    t = req.t
-    rows: Rows = [[(t(ROUTE_LABELS[r]), cb(F, "rt", r[:2]))]
-                  for r in ("two_members", "trade_union")]
-    rows.append([(t("Cancel"), cb(F, "cancel"))])
-    await req.show(_title(t, draft) + t(
-        "How is {name} introduced? A trade-union member may be introduced by the resolution of"
-        " the grassroots trade-union executive committee and one official party member.",
-        name=draft.data["cname"]), rows)
+    _ = req._
+    rows: Rows = [
+        [(_(ROUTE_LABELS[r]), cb(F, "rt", r[:2]))] for r in ("two_members", "trade_union")
+    ]
+    rows.append([(_("Cancel"), cb(F, "cancel"))])
+    await req.show(
+        _title(_, draft)
+        + _(
+            "How is {name} introduced? A trade-union member may be introduced by the resolution of"
+            " the grassroots trade-union executive committee and one official party member.",
+            name=draft.data["cname"],
+        ),
+        rows,
+    )
 
 
 def _pending_together(draft: Draft) -> int | None:
@@ -184,65 +223,92 @@ def _pending_together(draft: Draft) -> int | None:
 
 
 async def _render_together(req: Req, draft: Draft) -> None:
-    t, data = req.t, draft.data
+    _, data = req._, draft.data
     mid = _pending_together(draft)
     if mid is None:
         await _step_advance(req, draft)
         return
     names = {m.id: m.full_name for m in await uc.official_members(req.ctx, draft.org_id or 0)}
     old = {int(i): s for i, s in data.get("old_intro", [])}.get(mid)
-    text = _title(t, draft) + t(
+    text = _title(_, draft) + _(
         "Since when has {member} worked, studied or lived with {name} in the same unit? Type a"
-        " date or a month (for example 01/09/2020 or 9/2020).", member=names.get(mid, "?"),
-        name=data["cname"])
-    rows: Rows = [[(t("Since {name}'s birth (same residence)", name=data["cname"]),
-                    cb(F, "tb"))]]
+        " date or a month (for example 01/09/2020 or 9/2020).",
+        member=names.get(mid, "?"),
+        name=data["cname"],
+    )
+    rows: Rows = [[(_("Since {name}'s birth (same residence)", name=data["cname"]), cb(F, "tb"))]]
     if old:
-        text += "\n" + t("Now: {value}", value=t.date(date.fromisoformat(old)))
-        rows.append([(t("Keep it"), cb(F, "keep"))])
-    rows.append([(t("Choose other introducers"), cb(F, "ed", "pick")),
-                 (t("Cancel"), cb(F, "cancel"))])
+        text += "\n" + _("Now: {value}", value=_.date(date.fromisoformat(old)))
+        rows.append([(_("Keep it"), cb(F, "keep"))])
+    rows.append(
+        [(_("Choose other introducers"), cb(F, "ed", "pick")), (_("Cancel"), cb(F, "cancel"))]
+    )
     await req.show(text, rows)
 
 
 async def _render_base(req: Req, draft: Draft) -> None:
-    t, data = req.t, draft.data
+    _, data = req._, draft.data
     on = date.fromisoformat(data["v"]["cell_resolution_date"])
     roll = await steps_uc.vote_roll(req.ctx, draft.org_id or 0, on)
     data["roll"] = roll.proposed
     await drafts_uc.save(req.ctx, draft)
-    text = _title(t, draft) + t(
+    text = _title(_, draft) + _(
         "The vote base is the cell's official members, without those on temporary transfer"
         " elsewhere and without exempted members who were absent (Party Charter, Art. 4–5)."
-        " From the roster: {n}. Press it, or type the right number.", n=roll.proposed)
-    text += _now_line(t, draft, "vote_base")
-    await req.show(text, [[(t("✔ {n} official members", n=roll.proposed), cb(F, "base"))],
-                          _cancel_row(t, draft, "vote_base")])
+        " From the roster: {n}. Press it, or type the right number.",
+        n=roll.proposed,
+    )
+    text += _now_line(_, draft, "vote_base")
+    await req.show(
+        text,
+        [
+            [(_("✔ {n} official members", n=roll.proposed), cb(F, "base"))],
+            _cancel_row(_, draft, "vote_base"),
+        ],
+    )
 
 
 async def _render_confirm(req: Req, draft: Draft) -> None:
-    t, data = req.t, draft.data
+    _, data = req._, draft.data
     values = _values(draft)
-    lines = [_title(t, draft) + t("Check and save:")]
+    lines = [_title(_, draft) + _("Check and save:")]
     for field, value in values.items():
         if value is None:
             continue
-        lines.append(f"• {t(FIELD_LABELS[field])}: "
-                     + (t.date(value) if isinstance(value, date) else str(value)))
+        lines.append(
+            f"• {_(FIELD_LABELS[field])}: "
+            + (_.date(value) if isinstance(value, date) else str(value))
+        )
     if data["code"] == "intro":
-        lines.append(f"• {label(t, ROUTE_LABELS, data['v'].get('route'))}")
-        names = {m.id: m.full_name for m in await uc.official_members(req.ctx,
-                                                                     draft.org_id or 0)}
+        lines.append(f"• {label(_, ROUTE_LABELS, data['v'].get('route'))}")
+        names = {m.id: m.full_name for m in await uc.official_members(req.ctx, draft.org_id or 0)}
         for mid, since in data.get("intro", []):
-            lines.append("  " + t("{member}, together since {since}", member=names.get(mid, "?"),
-                                  since=date.fromisoformat(since)))
+            lines.append(
+                "  "
+                + _(
+                    "{member}, together since {since}",
+                    member=names.get(mid, "?"),
+                    since=date.fromisoformat(since),
+                )
+            )
     if data["code"] == "cer":
-        lines.append(t("{name} will be added to the roster as a probationary member; the"
-                       " members helping them are carried over.", name=data["cname"]))
-    await req.show("\n".join(lines), [[(t("✔ Save"), cb(F, "save"))],
-                                      [(t("Start this step again"),
-                                        cb(F, "st", data["cid"], data["code"])),
-                                       (t("Cancel"), cb(F, "cancel"))]])
+        lines.append(
+            _(
+                "{name} will be added to the roster as a probationary member; the"
+                " members helping them are carried over.",
+                name=data["cname"],
+            )
+        )
+    await req.show(
+        "\n".join(lines),
+        [
+            [(_("✔ Save"), cb(F, "save"))],
+            [
+                (_("Start this step again"), cb(F, "st", data["cid"], data["code"])),
+                (_("Cancel"), cb(F, "cancel")),
+            ],
+        ],
+    )
 
 
 def _values(draft: Draft) -> dict[str, Any]:
@@ -275,15 +341,20 @@ async def _step_advance(req: Req, draft: Draft) -> None:
         draft.step = _next_field(draft)
     if draft.step == "route":
         on = date.fromisoformat(draft.data["v"]["introduction_date"])
-        opts = await steps_uc.intro_options(req.ctx, actor=req.user_id,
-                                            candidate_id=draft.data["cid"], on=on)
+        opts = await steps_uc.intro_options(
+            req.ctx, actor=req.user_id, candidate_id=draft.data["cid"], on=on
+        )
         if opts.forced or not opts.trade_union_allowed:
             draft.data["v"]["route"] = opts.forced or "two_members"
             if opts.forced:
-                await req.reply(req.t(
-                    "{name} is a Youth Union member of youth age: the grassroots Youth Union"
-                    " executive committee's resolution and one official party member introduce"
-                    " them (Party Charter, Art. 4).", name=draft.data["cname"]))
+                await req.reply(
+                    req._(
+                        "{name} is a Youth Union member of youth age: the grassroots Youth Union"
+                        " executive committee's resolution and one official party member introduce"
+                        " them (Party Charter, Art. 4).",
+                        name=draft.data["cname"],
+                    )
+                )
             draft.step = _next_field(draft)
     await drafts_uc.save(req.ctx, draft)
     await render(req, draft)
@@ -297,60 +368,80 @@ async def _set_field(req: Req, draft: Draft, value: Any) -> None:
         mid = _pending_together(draft)
         on = date.fromisoformat(data["v"]["introduction_date"])
         assert mid is not None
-        await steps_uc.check_introducer(req.ctx, actor=req.user_id, candidate_id=data["cid"],
-                                        on=on, member_id=mid, together_from=value)
+        await steps_uc.check_introducer(
+            req.ctx,
+            actor=req.user_id,
+            candidate_id=data["cid"],
+            on=on,
+            member_id=mid,
+            together_from=value,
+        )
         data["intro"] = [[i, stored if int(i) == mid else s] for i, s in data["intro"]]
     else:
-        entered = {k: v for k, v in _values(draft).items()
-                   if k in data["v"] and v is not None}
+        entered = {k: v for k, v in _values(draft).items() if k in data["v"] and v is not None}
         entered[field] = value
-        await steps_uc.check_values(req.ctx, actor=req.user_id, candidate_id=data["cid"],
-                                    code=data["code"], values=entered)
+        await steps_uc.check_values(
+            req.ctx, actor=req.user_id, candidate_id=data["cid"], code=data["code"], values=entered
+        )
         data["v"][field] = stored
     await _step_advance(req, draft)
 
 
 async def on_text(req: Req, draft: Draft) -> None:
-    t, text, field = req.t, req.text.strip(), draft.step
+    _, text, field = req._, req.text.strip(), draft.step
     today = req.ctx.today()
     if field in INTS:
         if not text.isdigit() or len(text) > 4:
-            await req.reply(t("Type a whole number, for example 12."))
+            await req.reply(_("Type a whole number, for example 12."))
             return
         await _set_field(req, draft, int(text))
     elif field == "decision_no":
         number = uc.clean(text)
         if not number or len(number) > steps_uc.MAX_DECISION_NO:
-            await req.reply(t("Give the number of the admission decision, e.g. 125-QĐ/ĐU (at most"
-                              " {n} characters).", n=steps_uc.MAX_DECISION_NO))
+            await req.reply(
+                _(
+                    "Give the number of the admission decision, e.g. 125-QĐ/ĐU (at most"
+                    " {n} characters).",
+                    n=steps_uc.MAX_DECISION_NO,
+                )
+            )
             return
         await _set_field(req, draft, number)
     elif field == "tog":
         day = parse_date(text, today) or parse_month(text)
         if day is None:
-            await req.reply(t("I could not read a date in “{text}”. Type it as day/month/year or"
-                              " month/year, for example 01/09/2020 or 9/2020.", text=text))
+            await req.reply(
+                _(
+                    "I could not read a date in “{text}”. Type it as day/month/year or"
+                    " month/year, for example 01/09/2020 or 9/2020.",
+                    text=text,
+                )
+            )
             return
         await _set_field(req, draft, day)
     elif field.endswith("_date") or field == "union":
         day = parse_date(text, today)
         if day is None:
-            await req.reply(t("I could not read a date in “{text}”. Type it as day/month/year,"
-                              " for example 05/03/2026.", text=text))
+            await req.reply(
+                _(
+                    "I could not read a date in “{text}”. Type it as day/month/year,"
+                    " for example 05/03/2026.",
+                    text=text,
+                )
+            )
             return
         if field == "union":
             draft.step = UNION_FIELD[draft.data["v"]["route"]]
         await _set_field(req, draft, day)
     else:
-        await req.reply(t("Please use the buttons above, or /cancel to stop."))
+        await req.reply(_("Please use the buttons above, or /cancel to stop."))
 
 
 async def on_button(req: Req, draft: Draft, data: CallbackData) -> None:
     a, field, d = data.action, draft.step, draft.data
     if field == "union" and a in ("d", "keep"):
         draft.step = field = UNION_FIELD[d["v"]["route"]]
-    if a == "d" and (n := data.int_arg(0)) is not None and n <= 1 and (
-            field.endswith("_date")):
+    if a == "d" and (n := data.int_arg(0)) is not None and n <= 1 and (field.endswith("_date")):
         await _set_field(req, draft, req.ctx.today() - timedelta(days=n))
     elif a == "keep" and field == "tog":
         mid = _pending_together(draft)
@@ -361,8 +452,7 @@ async def on_button(req: Req, draft: Draft, data: CallbackData) -> None:
         await _set_field(req, draft, date.fromisoformat(old))
     elif a == "keep" and d.get("old", {}).get(field) is not None:
         old = d["old"][field]
-        await _set_field(req, draft, date.fromisoformat(old) if field.endswith("_date")
-                         else old)
+        await _set_field(req, draft, date.fromisoformat(old) if field.endswith("_date") else old)
     elif a == "skip" and field in OPTIONAL:
         d["v"][field] = None
         await _step_advance(req, draft)
@@ -399,54 +489,90 @@ async def _toggle_introducer(req: Req, draft: Draft, mid: int) -> None:
     else:
         route = d["v"].get("route", "two_members")
         if len(chosen) >= (2 if route == "two_members" else 1):
-            await req.notify(req.t("Enough introducers are selected: press a selected name to"
-                                   " remove it first."), alert=True)
+            await req.notify(
+                req._("Enough introducers are selected: press a selected name to remove it first."),
+                alert=True,
+            )
             return
         on = date.fromisoformat(d["v"]["introduction_date"])
-        await steps_uc.check_introducer(req.ctx, actor=req.user_id, candidate_id=d["cid"],
-                                        on=on, member_id=mid, together_from=None)
+        await steps_uc.check_introducer(
+            req.ctx,
+            actor=req.user_id,
+            candidate_id=d["cid"],
+            on=on,
+            member_id=mid,
+            together_from=None,
+        )
         chosen.append([mid, None])
     await drafts_uc.save(req.ctx, draft)
     await render(req, draft)
 
 
 async def _save_step(req: Req, draft: Draft) -> None:
-    t, d = req.t, draft.data
+    _, d = req._, draft.data
     values = _values(draft)
     rows = [IntroducerRow(int(i), date.fromisoformat(s)) for i, s in d.get("intro", []) if s]
     try:
-        done = await steps_uc.record_step(req.ctx, actor=req.user_id, candidate_id=d["cid"],
-                                          code=d["code"], values=values, introducers=rows)
+        done = await steps_uc.record_step(
+            req.ctx,
+            actor=req.user_id,
+            candidate_id=d["cid"],
+            code=d["code"],
+            values=values,
+            introducers=rows,
+        )
     except CandidateRefused as exc:
-        await req.show(fit(t("Not saved:") + "\n" + bullets(t, exc.msgs)),
-                       [[(t("Start this step again"), cb(F, "st", d["cid"], d["code"]))],
-                        [(t("Cancel"), cb(F, "cancel"))]])
+        await req.show(
+            fit(_("Not saved:") + "\n" + bullets(_, exc.msgs)),
+            [
+                [(_("Start this step again"), cb(F, "st", d["cid"], d["code"]))],
+                [(_("Cancel"), cb(F, "cancel"))],
+            ],
+        )
         return
     await drafts_uc.clear(req.ctx, req.user_id)
-    step = label(t, {s.code: s.title for s in steps.PIPELINE}, d.get("code"))
-    prefix = t("✔ Corrected: {step}.", step=step) if done.corrected else t(
-        "✔ Recorded: {step}.", step=step)
+    step = label(_, {s.code: s.title for s in steps.PIPELINE}, d.get("code"))
+    prefix = (
+        _("✔ Corrected: {step}.", step=step)
+        if done.corrected
+        else _("✔ Recorded: {step}.", step=step)
+    )
     if done.member is not None and done.member.ceremony_date is not None:
-        prefix += "\n" + t("{name} is now a probationary member of the cell; probation ends on"
-                           " {end} (Party Charter, Art. 5).", name=done.member.full_name,
-                           end=probation_end(done.member.ceremony_date, req.ctx.catalogue))
+        prefix += "\n" + _(
+            "{name} is now a probationary member of the cell; probation ends on"
+            " {end} (Party Charter, Art. 5).",
+            name=done.member.full_name,
+            end=probation_end(done.member.ceremony_date, req.ctx.catalogue),
+        )
         if done.helpers_not_carried:
-            prefix += "\n" + t("Not carried over as helpers (not official members): {names}.",
-                               names=", ".join(done.helpers_not_carried))
+            prefix += "\n" + _(
+                "Not carried over as helpers (not official members): {names}.",
+                names=", ".join(done.helpers_not_carried),
+            )
     if done.warnings:
-        prefix += "\n⚠️ " + bullets(t, done.warnings)
+        prefix += "\n⚠️ " + bullets(_, done.warnings)
     await show_view(req, d["cid"], prefix)
 
 
 async def start_close(req: Req, cid: int) -> None:
     c = await uc.for_write(req.ctx, req.user_id, cid)
-    t = req.t
-    draft = await drafts_uc.start(req.ctx, req.user_id, CLOSE, "kind", org_id=c.org_id,
-                                  data={"cid": cid, "cname": c.full_name})
-    await req.show(t("Close {name}'s file: why?", name=draft.data["cname"]),
-                   [[(t("The candidate withdrew"), cb(F, "cl", "wd"))],
-                    [(t("Not admitted"), cb(F, "cl", "na"))],
-                    [(t("Cancel"), cb(F, "cancel"))]])
+    _ = req._
+    draft = await drafts_uc.start(
+        req.ctx,
+        req.user_id,
+        CLOSE,
+        "kind",
+        org_id=c.org_id,
+        data={"cid": cid, "cname": c.full_name},
+    )
+    await req.show(
+        _("Close {name}'s file: why?", name=draft.data["cname"]),
+        [
+            [(_("The candidate withdrew"), cb(F, "cl", "wd"))],
+            [(_("Not admitted"), cb(F, "cl", "na"))],
+            [(_("Cancel"), cb(F, "cancel"))],
+        ],
+    )
 
 
 async def on_close_button(req: Req, draft: Draft, data: CallbackData) -> None:
@@ -456,15 +582,19 @@ async def on_close_button(req: Req, draft: Draft, data: CallbackData) -> None:
     draft.data["status"] = "withdrawn" if data.args[0] == "wd" else "not_admitted"
     draft.step = "reason"
     await drafts_uc.save(req.ctx, draft)
-    await req.show(req.t("Type the reason in a few words."),
-                   [[(req.t("Cancel"), cb(F, "cancel"))]])
+    await req.show(req._("Type the reason in a few words."), [[(req._("Cancel"), cb(F, "cancel"))]])
 
 
 async def on_close_text(req: Req, draft: Draft) -> None:
     if draft.step != "reason":
-        await req.reply(req.t("Please use the buttons above, or /cancel to stop."))
+        await req.reply(req._("Please use the buttons above, or /cancel to stop."))
         return
-    c = await uc.close(req.ctx, actor=req.user_id, candidate_id=draft.data["cid"],
-                       status=draft.data["status"], reason=req.text)
+    c = await uc.close(
+        req.ctx,
+        actor=req.user_id,
+        candidate_id=draft.data["cid"],
+        status=draft.data["status"],
+        reason=req.text,
+    )
     await drafts_uc.clear(req.ctx, req.user_id)
-    await show_view(req, c.id, req.t("✔ The file is closed."))
+    await show_view(req, c.id, req._("✔ The file is closed."))

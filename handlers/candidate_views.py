@@ -45,43 +45,50 @@ STAGE_ICONS = {True: "✅", False: "⬜"}
 
 
 def fit(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
-def label(t: Translator, labels: dict[str, str], key: str | None) -> str:
+def label(_: Translator, labels: dict[str, str], key: str | None) -> str:
     """The translated label of `key` (— when unset)."""
-    return t(labels[key]) if key in labels else "—"
+    return _(labels[key]) if key in labels else "—"
 
 
-def bullets(t: Translator, msgs: list[Msg]) -> str:
-    return "\n".join(f"• {t.msg(m)}" for m in msgs)
-
-
-
+def bullets(_: Translator, msgs: list[Msg]) -> str:
+    return "\n".join(f"• {_.msg(m)}" for m in msgs)
 
 
 async def show_register(req: Req, org_id: int) -> None:
-    t = req.t
+    _ = req._
     reg = await uc.register_of(req.ctx, req.user_id, org_id)
-    lines = [t("⭐ Outstanding candidates — {org}", org=reg.org.name), ""]
+    lines = [_("⭐ Outstanding candidates — {org}", org=reg.org.name), ""]
     rows: Rows = []
     if not reg.active:
-        lines.append(t("No outstanding candidate is being considered. Register the people the"
-                       " cell is fostering for admission."))
+        lines.append(
+            _(
+                "No outstanding candidate is being considered. Register the people the"
+                " cell is fostering for admission."
+            )
+        )
     stage = None
     for line in reg.active[:PAGE]:
-        title = t(line.next.title) if line.next else t("Admission ceremony")
+        title = _(line.next.title) if line.next else _("Admission ceremony")
         if title != stage:
             stage = title
-            lines.append(t("Next step: {step}", step=title))
+            lines.append(_("Next step: {step}", step=title))
         c = line.candidate
-        lines.append(f"  • {c.full_name} ({t.date(c.details.birth_date)})")
+        lines.append(f"  • {c.full_name} ({_.date(c.details.birth_date)})")
         rows.append([(c.full_name, cb(F, "v", c.id))])
-    lines += ["", t("Admitted this year: {n} · closed files: {closed}",
-                    n=reg.admitted_this_year, closed=reg.closed)]
+    lines += [
+        "",
+        _(
+            "Admitted this year: {n} · closed files: {closed}",
+            n=reg.admitted_this_year,
+            closed=reg.closed,
+        ),
+    ]
     if await uc.can_write(req.ctx, req.user_id, org_id):
-        rows.append([(t("➕ Register a candidate"), cb(F, "new", org_id))])
-    rows.append([(t("« Menu"), cb("menu", "main"))])
+        rows.append([(_("➕ Register a candidate"), cb(F, "new", org_id))])
+    rows.append([(_("« Menu"), cb("menu", "main"))])
     await req.show(fit("\n".join(lines)), rows)
 
 
@@ -90,130 +97,190 @@ async def list_current(req: Req) -> None:
         await show_register(req, org_id)
 
 
-def _step_lines(t: Translator, v: CandidateView) -> list[str]:
+def _step_lines(_: Translator, v: CandidateView) -> list[str]:
     s, lines = v.candidate.steps, []
     for n, step in enumerate(v.pipeline, start=1):
         done = steps.recorded(v.case, step)
-        text = f"{STAGE_ICONS[done]} {n}. {t(step.title)}"
+        text = f"{STAGE_ICONS[done]} {n}. {_(step.title)}"
         if done and step.code == "res":
-            text += ": " + t("{date}, {agree}/{base} agreed", date=s.cell_resolution_date,
-                             agree=s.vote_agree, base=s.vote_base)
+            text += ": " + _(
+                "{date}, {agree}/{base} agreed",
+                date=s.cell_resolution_date,
+                agree=s.vote_agree,
+                base=s.vote_base,
+            )
         elif done and len(step.fields) == 1:
-            text += ": " + t.date(getattr(s, step.fields[0]))
+            text += ": " + _.date(getattr(s, step.fields[0]))
         elif done:
-            text += ": " + "; ".join(_value_text(t, f, getattr(s, f)) for f in step.fields
-                                     if getattr(s, f) is not None)
+            text += ": " + "; ".join(
+                _value_text(_, f, getattr(s, f)) for f in step.fields if getattr(s, f) is not None
+            )
         lines.append(text)
         if step.code == "intro" and v.introducers:
             for i in v.introducers:
-                lines.append("     " + t("introduced by {name} (together since {since})",
-                                          name=i.member.full_name, since=i.together_from))
+                lines.append(
+                    "     "
+                    + _(
+                        "introduced by {name} (together since {since})",
+                        name=i.member.full_name,
+                        since=i.together_from,
+                    )
+                )
             for field in ("youth_union_resolution_date", "trade_union_resolution_date"):
                 if getattr(s, field) is not None:
-                    lines.append("     " + _value_text(t, field, getattr(s, field)))
+                    lines.append("     " + _value_text(_, field, getattr(s, field)))
     return lines
 
 
-def _value_text(t: Translator, field: str, value: Any) -> str:
-    shown = t.date(value) if isinstance(value, date) else str(value)
-    return f"{t(FIELD_LABELS[field])}: {shown}"
+def _value_text(_: Translator, field: str, value: Any) -> str:
+    shown = _.date(value) if isinstance(value, date) else str(value)
+    return f"{_(FIELD_LABELS[field])}: {shown}"
 
 
-def view_text(t: Translator, v: CandidateView) -> str:
+def view_text(_: Translator, v: CandidateView) -> str:
     c, d = v.candidate, v.candidate.details
-    lines = [t("⭐ {name} — {org}", name=c.full_name, org=v.org.name),
-             t("Born {birth} · {gender} · {origin}", birth=d.birth_date,
-               gender=t(GENDER_LABELS[d.gender]) if d.gender else "—",
-               origin=t(ORIGIN_LABELS[d.origin]))]
-    lines.append(t("Members assigned to help: {names}",
-                   names=", ".join(m.full_name for m in v.helpers) or t("not assigned yet")))
+    lines = [
+        _("⭐ {name} — {org}", name=c.full_name, org=v.org.name),
+        _(
+            "Born {birth} · {gender} · {origin}",
+            birth=d.birth_date,
+            gender=_(GENDER_LABELS[d.gender]) if d.gender else "—",
+            origin=_(ORIGIN_LABELS[d.origin]),
+        ),
+    ]
+    lines.append(
+        _(
+            "Members assigned to help: {names}",
+            names=", ".join(m.full_name for m in v.helpers) or _("not assigned yet"),
+        )
+    )
     if d.notes:
-        lines.append(t("Notes: {notes}", notes=d.notes))
+        lines.append(_("Notes: {notes}", notes=d.notes))
     if c.over_age_exception:
-        lines.append(t("Over-60 exception recorded (decided by the provincial-level committee)."))
-    lines.append(t("Status: {status}", status=t(STATUS_LABELS[c.status])))
+        lines.append(_("Over-60 exception recorded (decided by the provincial-level committee)."))
+    lines.append(_("Status: {status}", status=_(STATUS_LABELS[c.status])))
     if c.close_reason:
-        lines.append(t("Closed on {on}: {reason}", on=c.closed_date, reason=c.close_reason))
-    lines += ["", *_step_lines(t, v)]
+        lines.append(_("Closed on {on}: {reason}", on=c.closed_date, reason=c.close_reason))
+    lines += ["", *_step_lines(_, v)]
     if v.next is not None:
-        lines += ["", t("Next step: {step}", step=t(v.next.title))]
+        lines += ["", _("Next step: {step}", step=_(v.next.title))]
     if v.notices:
-        lines += ["", "⚠️ " + t("To note:"), bullets(t, v.notices)]
+        lines += ["", "⚠️ " + _("To note:"), bullets(_, v.notices)]
     return fit("\n".join(lines))
 
 
 async def show_view(req: Req, cid: int, prefix: str = "") -> None:
-    t = req.t
+    _ = req._
     v = await uc.view(req.ctx, req.user_id, cid)
-    text = view_text(t, v)
+    text = view_text(_, v)
     if prefix:
         text = fit(f"{prefix}\n\n{text}")
     rows: Rows = []
     if v.can_write and v.candidate.status == "active":
         if v.next is not None:
-            rows.append([(t("▶ Record: {step}", step=t(v.next.title)),
-                          cb(F, "st", cid, v.next.code))])
+            rows.append(
+                [(_("▶ Record: {step}", step=_(v.next.title)), cb(F, "st", cid, v.next.code))]
+            )
         if any(steps.recorded(v.case, s) for s in v.pipeline):
-            rows.append([(t("✏️ Correct a step"), cb(F, "fix", cid))])
-        rows.append([(t("✏️ Edit the details"), cb(F, "edit", cid)),
-                     (t("Close the file"), cb(F, "close", cid))])
+            rows.append([(_("✏️ Correct a step"), cb(F, "fix", cid))])
+        rows.append(
+            [
+                (_("✏️ Edit the details"), cb(F, "edit", cid)),
+                (_("Close the file"), cb(F, "close", cid)),
+            ]
+        )
         if v.near_age_limit:
             on = v.candidate.over_age_exception
-            rows.append([(t("Withdraw the over-60 exception") if on
-                          else t("Record an over-60 exception"), cb(F, "exc", cid, int(not on)))])
-    rows.append([(t("« Candidates"), cb(F, "ls", v.org.id))])
+            rows.append(
+                [
+                    (
+                        _("Withdraw the over-60 exception")
+                        if on
+                        else _("Record an over-60 exception"),
+                        cb(F, "exc", cid, int(not on)),
+                    )
+                ]
+            )
+    rows.append([(_("« Candidates"), cb(F, "ls", v.org.id))])
     await req.show(text, rows)
 
 
 async def show_fix(req: Req, cid: int) -> None:
-    t = req.t
+    _ = req._
     await uc.for_write(req.ctx, req.user_id, cid)
     v = await uc.view(req.ctx, req.user_id, cid)
-    rows: Rows = [[(f"{n}. {t(s.title)}", cb(F, "st", cid, s.code))]
-                  for n, s in enumerate(v.pipeline, start=1) if steps.recorded(v.case, s)]
-    rows.append([(t("« Back"), cb(F, "v", cid))])
-    await req.show(t("Which step of {name}'s file do you want to correct? The change is kept"
-                     " in the audit log with the values before and after.",
-                     name=v.candidate.full_name), rows)
+    rows: Rows = [
+        [(f"{n}. {_(s.title)}", cb(F, "st", cid, s.code))]
+        for n, s in enumerate(v.pipeline, start=1)
+        if steps.recorded(v.case, s)
+    ]
+    rows.append([(_("« Back"), cb(F, "v", cid))])
+    await req.show(
+        _(
+            "Which step of {name}'s file do you want to correct? The change is kept"
+            " in the audit log with the values before and after.",
+            name=v.candidate.full_name,
+        ),
+        rows,
+    )
 
 
 async def toggle_exception(req: Req, cid: int, value: bool) -> None:
     c = await uc.set_exception(req.ctx, actor=req.user_id, candidate_id=cid, value=value)
-    await req.notify(req.t("Saved."))
+    await req.notify(req._("Saved."))
     await show_view(req, c.id)
 
 
-async def render_member_picker(req: Req, draft: Draft, action: str, chosen: list[int],
-                               text: str, *, need: int | None = None) -> None:
+async def render_member_picker(
+    req: Req, draft: Draft, action: str, chosen: list[int], text: str, *, need: int | None = None
+) -> None:
     """Official members of the draft's cell as toggles (✓ chosen); Continue once `need` are."""
-    t = req.t
+    _ = req._
     members = await uc.official_members(req.ctx, draft.org_id or 0)
-    rows: Rows = [[(("✓ " if m.id in chosen else "") + m.full_name, cb(F, action, m.id))]
-                  for m in members[:PAGE]]
+    rows: Rows = [
+        [(("✓ " if m.id in chosen else "") + m.full_name, cb(F, action, m.id))]
+        for m in members[:PAGE]
+    ]
     if not members:
-        text += "\n\n" + t("The cell has no official members on its roster yet: import the"
-                           " roster first.")
+        text += "\n\n" + _(
+            "The cell has no official members on its roster yet: import the roster first."
+        )
     if need is None or len(chosen) == need:
-        rows.append([(t("Continue »"), cb(F, "ok"))])
-    rows.append([(t("Cancel"), cb(F, "cancel"))])
+        rows.append([(_("Continue »"), cb(F, "ok"))])
+    rows.append([(_("Cancel"), cb(F, "cancel"))])
     await req.show(text, rows)
 
 
 async def show_admissions(req: Req, org_id: int) -> None:
-    t = req.t
+    _ = req._
     o = await uc.admissions_overview(req.ctx, actor=req.user_id, org_id=org_id)
-    lines = [t("📊 Admissions {year} — {org}", year=o.year, org=o.org_name), "",
-             t("Admitted this year (by decision date): {n}", n=o.admitted),
-             t("Yearly target: {low}–{high} ({pmin}–{pmax} of {members} members on 1 January)",
-               low=o.target.minimum, high=o.target.maximum,
-               pmin=t.percent(float(o.target.ratio_min)),
-               pmax=t.percent(float(o.target.ratio_max)), members=o.members_at_start),
-             "", t("Candidates being considered: {n}", n=o.active)]
+    lines = [
+        _("📊 Admissions {year} — {org}", year=o.year, org=o.org_name),
+        "",
+        _("Admitted this year (by decision date): {n}", n=o.admitted),
+        _(
+            "Yearly target: {low}–{high} ({pmin}–{pmax} of {members} members on 1 January)",
+            low=o.target.minimum,
+            high=o.target.maximum,
+            pmin=_.percent(float(o.target.ratio_min)),
+            pmax=_.percent(float(o.target.ratio_max)),
+            members=o.members_at_start,
+        ),
+        "",
+        _("Candidates being considered: {n}", n=o.active),
+    ]
     for n, step in enumerate(steps.PIPELINE, start=1):
         if o.by_stage.get(step.code):
-            lines.append("  " + t("{n}. waiting for {step}: {count}", n=n, step=t(step.title),
-                                  count=o.by_stage[step.code]))
+            lines.append(
+                "  "
+                + _(
+                    "{n}. waiting for {step}: {count}",
+                    n=n,
+                    step=_(step.title),
+                    count=o.by_stage[step.code],
+                )
+            )
     if o.cells:
-        lines += ["", t("By cell (being considered · admitted this year):")]
+        lines += ["", _("By cell (being considered · admitted this year):")]
         lines += [f"  • {c.name}: {c.active} · {c.admitted}" for c in o.cells]
     await req.show(fit("\n".join(lines)))

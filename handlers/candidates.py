@@ -52,12 +52,13 @@ from usecases.errors import InvalidInput
 async def admissions_command(req: Req) -> None:
     orgs = req.profile.officer_orgs
     if not orgs:
-        await req.reply(req.t("This command is for committee officers."))
+        await req.reply(req._("This command is for committee officers."))
     elif len(orgs) == 1:
         await show_admissions(req, orgs[0].org_id)
     else:
-        await req.reply(req.t("Which organisation?"),
-                        [[(g.org_name, cb(F, "adm", g.org_id))] for g in orgs])
+        await req.reply(
+            req._("Which organisation?"), [[(g.org_name, cb(F, "adm", g.org_id))] for g in orgs]
+        )
 
 
 @handler()
@@ -78,12 +79,11 @@ async def _open_draft(req: Req) -> Draft | None:
     return draft
 
 
-
-
 async def _cancel(req: Req) -> None:
     await drafts_uc.clear(req.ctx, req.user_id)
-    await req.show(req.t("Cancelled. Nothing was saved."),
-                   [[(req.t("« Candidates"), cb(F, "list"))]])
+    await req.show(
+        req._("Cancelled. Nothing was saved."), [[(req._("« Candidates"), cb(F, "list"))]]
+    )
 
 
 async def _plain(req: Req, data: CallbackData) -> bool:
@@ -110,11 +110,30 @@ async def _view(req: Req, cid: int) -> None:
 
 
 ONE_ID: dict[str, Callable[[Req, int], Awaitable[None]]] = {
-    "ls": show_register, "v": _view, "fix": show_fix, "edit": details.start_edit,
-    "close": step_flow.start_close, "adm": show_admissions,
+    "ls": show_register,
+    "v": _view,
+    "fix": show_fix,
+    "edit": details.start_edit,
+    "close": step_flow.start_close,
+    "adm": show_admissions,
 }
-DRAFT_ACTIONS = {"d", "keep", "skip", "base", "all", "rt", "i", "h", "g", "o", "cl", "tb",
-                 "ok", "save", "ed"}
+DRAFT_ACTIONS = {
+    "d",
+    "keep",
+    "skip",
+    "base",
+    "all",
+    "rt",
+    "i",
+    "h",
+    "g",
+    "o",
+    "cl",
+    "tb",
+    "ok",
+    "save",
+    "ed",
+}
 
 
 @handler()
@@ -146,7 +165,7 @@ async def callback(req: Req) -> None:
 async def _refused(req: Req, exc: InvalidInput) -> None:
     """Every reason, as a message (a toast would cut the rule's text short)."""
     msgs = exc.msgs if isinstance(exc, CandidateRefused) else [exc.msg]
-    await req.reply(fit(req.t("Not accepted:") + "\n" + bullets(req.t, msgs)))
+    await req.reply(fit(req._("Not accepted:") + "\n" + bullets(req._, msgs)))
 
 
 async def on_text(req: Req, draft: Draft) -> None:
@@ -169,16 +188,25 @@ async def _dispatch_text(req: Req, draft: Draft) -> None:
         await step_flow.on_close_text(req, draft)
 
 
-def reminder_buttons(t: Translator, reminder: Reminder) -> list[tuple[str, str]]:
+def reminder_buttons(_: Translator, reminder: Reminder) -> list[tuple[str, str]]:
     """Under a candidate reminder: open the file (officers can read it too)."""
-    return [(t("View the file"), cb(F, "v", reminder.subject_id))]
+    return [(_("View the file"), cb(F, "v", reminder.subject_id))]
 
 
 def register(app: Application) -> None:
-    add_command(CommandSpec("candidates", N_("Outstanding candidates for admission and their"
-                                             " steps"), "cell", 30))
-    add_command(CommandSpec("admissions", N_("Admissions: candidates by stage and this year's"
-                                             " target"), "officer", 31))
+    add_command(
+        CommandSpec(
+            "candidates", N_("Outstanding candidates for admission and their steps"), "cell", 30
+        )
+    )
+    add_command(
+        CommandSpec(
+            "admissions",
+            N_("Admissions: candidates by stage and this year's target"),
+            "officer",
+            31,
+        )
+    )
     add_menu(MenuEntry(N_("Outstanding candidates"), cb(F, "list"), "cell", 30))
     app.add_handler(CommandHandler("candidates", candidates_command))
     app.add_handler(CommandHandler("admissions", admissions_command))

@@ -96,7 +96,7 @@ class Req:
     context: ContextTypes.DEFAULT_TYPE
     ctx: AppContext
     profile: Profile
-    t: Translator
+    _: Translator
     data: CallbackData | None = None
     answered: bool = False
 
@@ -148,7 +148,10 @@ async def build_req(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Req |
         return None
     ctx = app_context(context)
     profile = await users_uc.seen(
-        ctx, tg_id=tg_user.id, full_name=tg_user.full_name, username=tg_user.username,
+        ctx,
+        tg_id=tg_user.id,
+        full_name=tg_user.full_name,
+        username=tg_user.username,
         tg_language=tg_user.language_code,
     )
     lang = locale_for(profile.user.language, tg_user.language_code, ctx.config.default_locale)
@@ -161,24 +164,28 @@ Handler = Callable[[Req], Awaitable[Any]]
 EXPIRED = N_("This button has expired. Please use /menu again.")
 
 
-TIMED_OUT = N_("Your unfinished entry timed out and was discarded; nothing was saved. Please"
-               " start again from /menu.")
+TIMED_OUT = N_(
+    "Your unfinished entry timed out and was discarded; nothing was saved. Please"
+    " start again from /menu."
+)
 NOT_OPEN = N_("This entry is no longer open. Start again from /menu.")
 
 
 async def expired(req: Req) -> None:
     """The answer to a button whose data no longer makes sense: old, or forged."""
-    await req.notify(req.t(EXPIRED), alert=True)
+    await req.notify(req._(EXPIRED), alert=True)
 
 
 async def pick_cell_first(req: Req) -> None:
     """Tell a user without a current cell to choose one (or that this is for secretaries)."""
-    t = req.t
+    _ = req._
     if len(req.profile.cells) > 1:
-        await req.show(t("You work in several cells: choose one first."),
-                       [[(t("Choose the cell to work in"), cb("cell", "pick"))]])
+        await req.show(
+            _("You work in several cells: choose one first."),
+            [[(_("Choose the cell to work in"), cb("cell", "pick"))]],
+        )
     else:
-        await req.show(t("Only the secretary or deputy secretary of a cell can do this."))
+        await req.show(_("Only the secretary or deputy secretary of a cell can do this."))
 
 
 async def current_cell_id(req: Req) -> int | None:
@@ -199,24 +206,23 @@ async def working_cell(req: Req) -> int | None:
     return org_id
 
 
-async def open_draft(req: Req, kinds: tuple[str, ...], *,
-                     closed: str = NOT_OPEN) -> Draft | None:
+async def open_draft(req: Req, kinds: tuple[str, ...], *, closed: str = NOT_OPEN) -> Draft | None:
     """The user's draft if it is one of `kinds`, with write access to its cell re-checked;
     else a notice (timed out, or `closed`) and None."""
     current = await drafts_uc.current(req.ctx, req.user_id)
     if current.expired:
-        await req.notify(req.t(TIMED_OUT), alert=True)
+        await req.notify(req._(TIMED_OUT), alert=True)
         return None
     draft = current.draft
     if draft is None or draft.kind not in kinds or draft.org_id is None:
-        await req.notify(req.t(closed), alert=True)
+        await req.notify(req._(closed), alert=True)
         return None
     await access.require_write(req.ctx, req.user_id, draft.org_id)
     return draft
 
 
-def stranger_text(t: Translator) -> str:
-    return t(
+def stranger_text(_: Translator) -> str:
+    return _(
         "Hello! This is Trợ lý Chi bộ, the assistant that helps cell secretaries keep the"
         " meeting book, the member roster and the deadlines.\n\nIt works only for people"
         " invited by their party committee: ask the organisation office of the committee above"
@@ -239,13 +245,13 @@ def handler(*, bound: bool = True) -> Callable[[Handler], Callable[..., Awaitabl
             try:
                 if bound and not req.profile.bound:
                     if req.query is not None:
-                        await req.notify(req.t("This bot works only for invited users."))
+                        await req.notify(req._("This bot works only for invited users."))
                     else:
-                        await req.reply(stranger_text(req.t))
+                        await req.reply(stranger_text(req._))
                     return None
                 return await fn(req)
             except UseCaseError as exc:
-                await req.notify(req.t.msg(exc.msg), alert=req.query is not None)
+                await req.notify(req._.msg(exc.msg), alert=req.query is not None)
                 return None
             finally:
                 if req.query is not None and not req.answered:

@@ -31,9 +31,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         chosen = profile.user.language if profile else None
     except Exception:  # the database may be the very thing that failed
         log.warning("could not read the user's language", exc_info=True)
-    t = translator(locale_for(chosen, user.language_code, ctx.config.default_locale))
-    text = t("Sorry, something went wrong on my side and nothing was saved. Please try again"
-             " in a moment; if it keeps happening, tell the committee office.")
+    _ = translator(locale_for(chosen, user.language_code, ctx.config.default_locale))
+    text = _(
+        "Sorry, something went wrong on my side and nothing was saved. Please try again"
+        " in a moment; if it keeps happening, tell the committee office."
+    )
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(text[:200], show_alert=True)

@@ -33,14 +33,14 @@ def register_file_flow(kind: str, flow: Flow) -> None:
 async def _route(req: Req, flows: dict[str, Flow]) -> bool:
     current = await drafts_uc.current(req.ctx, req.user_id)
     if current.expired:
-        await req.reply(req.t(TIMED_OUT))
+        await req.reply(req._(TIMED_OUT))
         return True
     draft = current.draft
     if draft is None:
         return False
     flow = flows.get(draft.kind)
     if flow is None:
-        await req.reply(req.t("Please use the buttons above, or /cancel to stop."))
+        await req.reply(req._("Please use the buttons above, or /cancel to stop."))
         return True
     await flow(req, draft)
     return True
@@ -49,7 +49,7 @@ async def _route(req: Req, flows: dict[str, Flow]) -> bool:
 @handler()
 async def on_text(req: Req) -> None:
     if not await _route(req, TEXT_FLOWS):
-        await req.reply(req.t("I did not understand that. Press /menu to see what you can do."))
+        await req.reply(req._("I did not understand that. Press /menu to see what you can do."))
 
 
 @handler()
@@ -59,7 +59,7 @@ async def on_file(req: Req) -> None:
     for accept in DEFAULT_FILE_FLOW:
         if await accept(req):
             return
-    await req.reply(req.t("I was not expecting a file. Press /menu to see what you can do."))
+    await req.reply(req._("I was not expecting a file. Press /menu to see what you can do."))
 
 
 def register(app: Application) -> None:
@@ -74,6 +74,6 @@ def register(app: Application) -> None:
 @handler(bound=False)
 async def unknown_command(req: Req) -> None:
     if req.profile.bound:
-        await req.reply(req.t("I do not know that command. Press /menu or /help."))
+        await req.reply(req._("I do not know that command. Press /menu or /help."))
     else:
-        await req.reply(stranger_text(req.t))
+        await req.reply(stranger_text(req._))

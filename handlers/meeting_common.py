@@ -31,38 +31,39 @@ STATUS_LABELS = {
 
 
 def fit(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 def short(text: str, n: int = 28) -> str:
-    return text if len(text) <= n else text[:n - 1] + "…"
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def kind_label(t: Translator, kind: str) -> str:
-    return t(KIND_LABELS.get(kind, kind))
+def kind_label(_: Translator, kind: str) -> str:
+    return _(KIND_LABELS.get(kind, kind))
 
 
-def totals_line(t: Translator, counts: uc.Counts) -> str:
-    return t("Present {present}/{expected} · absent with reason {excused} · without reason"
-             " {unexcused}", present=counts.present, expected=counts.expected,
-             excused=counts.excused, unexcused=counts.unexcused)
+def totals_line(_: Translator, counts: uc.Counts) -> str:
+    return _(
+        "Present {present}/{expected} · absent with reason {excused} · without reason {unexcused}",
+        present=counts.present,
+        expected=counts.expected,
+        excused=counts.excused,
+        unexcused=counts.unexcused,
+    )
 
 
 def page_of(items: Sequence[T], page: int) -> tuple[Sequence[T], int, int]:
     """The items on `page` (clamped to the last page), the page and the number of pages."""
     pages = max(1, -(-len(items) // PAGE))
     page = min(page, pages - 1)
-    return items[page * PAGE:(page + 1) * PAGE], page, pages
+    return items[page * PAGE : (page + 1) * PAGE], page, pages
 
 
-def pager_rows(t: Translator, page: int, pages: int, data: Callable[[int], str]) -> Rows:
+def pager_rows(_: Translator, page: int, pages: int, data: Callable[[int], str]) -> Rows:
     """A « Previous / Next » row when there is more than one page (`data(n)` opens page n)."""
     nav = []
     if page > 0:
-        nav.append((t("« Previous"), data(page - 1)))
+        nav.append((_("« Previous"), data(page - 1)))
     if page < pages - 1:
-        nav.append((t("Next »"), data(page + 1)))
+        nav.append((_("Next »"), data(page + 1)))
     return [nav] if nav else []
-
-
-

@@ -39,15 +39,18 @@ from usecases.meetings import KIND_LABELS
 NEXT_STATUS = {"present": "excused", "excused": "unexcused", "unexcused": "present"}
 
 
-
-
 async def start_new(req: Req, org_id: int | None = None) -> None:
     if org_id is None and (org_id := await current_cell_id(req)) is None:
         return
     org = await uc.cell_for_write(req.ctx, req.user_id, org_id)
-    draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "date", org_id=org.id,
-                                  data={"mode": "new", "org": org.name, "att": None,
-                                        "tasks": []})
+    draft = await drafts_uc.start(
+        req.ctx,
+        req.user_id,
+        KIND,
+        "date",
+        org_id=org.id,
+        data={"mode": "new", "org": org.name, "att": None, "tasks": []},
+    )
     await render(req, draft)
 
 
@@ -56,16 +59,19 @@ async def start_edit(req: Req, meeting_id: int) -> None:
     inp = await uc.stored_input(req.ctx, req.user_id, meeting_id)
     org = await uc.cell_for_write(req.ctx, req.user_id, meeting.org_id)
     data = {"mode": "edit", "mid": meeting_id, "org": org.name, **uc.to_draft(inp)}
-    draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "summary", org_id=org.id,
-                                  data=data)
+    draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "summary", org_id=org.id, data=data)
     await render(req, draft)
 
 
 async def _set_date(req: Req, draft: Draft, day: date) -> None:
     today = req.ctx.today()
     if day > today:
-        await req.reply(req.t("The meeting date {held_on} is in the future; record a meeting"
-                              " once it is held.", held_on=day))
+        await req.reply(
+            req._(
+                "The meeting date {held_on} is in the future; record a meeting once it is held.",
+                held_on=day,
+            )
+        )
         await render(req, draft)
         return
     draft.data["date"] = day.isoformat()
@@ -107,7 +113,7 @@ async def _on_toggle(req: Req, draft: Draft, data: CallbackData) -> None:
     att = draft.data.get("att") or {}
     key = data.args[0] if data.args else ""
     if draft.step != "att" or att.get(key) not in NEXT_STATUS:
-        await expired(req)   # not a member of this cell's roll (or exempt): refused
+        await expired(req)  # not a member of this cell's roll (or exempt): refused
         return
     att[key] = NEXT_STATUS[att[key]]
     await drafts_uc.save(req.ctx, draft)
@@ -198,13 +204,23 @@ async def _on_task_due(req: Req, draft: Draft, data: CallbackData) -> None:
 
 async def _add_task(req: Req, draft: Draft, due: date) -> None:
     if due < meeting_date(draft):
-        await req.reply(req.t("A task's due date ({due}) cannot be before the meeting"
-                              " ({held_on}).", due=due, held_on=meeting_date(draft)))
+        await req.reply(
+            req._(
+                "A task's due date ({due}) cannot be before the meeting ({held_on}).",
+                due=due,
+                held_on=meeting_date(draft),
+            )
+        )
         await render(req, draft)
         return
     draft.data.setdefault("tasks", []).append(
-        {"m": int(draft.data["tm"]), "text": str(draft.data.get("ttext", "")),
-         "due": due.isoformat(), "id": None})
+        {
+            "m": int(draft.data["tm"]),
+            "text": str(draft.data.get("ttext", "")),
+            "due": due.isoformat(),
+            "id": None,
+        }
+    )
     draft.data.pop("tm", None)
     draft.data.pop("ttext", None)
     await goto(req, draft, "more")
@@ -226,7 +242,7 @@ async def _on_edit_step(req: Req, draft: Draft, data: CallbackData) -> None:
         await expired(req)
         return
     if draft.step == "summary":
-        draft.data["ret"] = 1   # back to the summary once this step is done
+        draft.data["ret"] = 1  # back to the summary once this step is done
     await goto(req, draft, step)
 
 
@@ -235,16 +251,16 @@ async def _on_save(req: Req, draft: Draft, data: CallbackData) -> None:
         await expired(req)
         return
     inp = uc.from_draft(draft.data)
-    t = req.t
+    _ = req._
     try:
         if draft.data.get("mode") == "edit":
-            meeting = await uc.edit(req.ctx, actor=req.user_id,
-                                    meeting_id=int(draft.data["mid"]), inp=inp)
-            done = t("Saved the changes to the meeting of {date}.", date=meeting.held_on)
+            meeting = await uc.edit(
+                req.ctx, actor=req.user_id, meeting_id=int(draft.data["mid"]), inp=inp
+            )
+            done = _("Saved the changes to the meeting of {date}.", date=meeting.held_on)
         else:
-            meeting = await uc.record(req.ctx, actor=req.user_id, org_id=draft.org_id or 0,
-                                      inp=inp)
-            done = t("Saved the meeting of {date} in the meeting book.", date=meeting.held_on)
+            meeting = await uc.record(req.ctx, actor=req.user_id, org_id=draft.org_id or 0, inp=inp)
+            done = _("Saved the meeting of {date} in the meeting book.", date=meeting.held_on)
     except uc.DuplicateRegular:
         await duplicate(req, draft)
         return
@@ -255,15 +271,27 @@ async def _on_save(req: Req, draft: Draft, data: CallbackData) -> None:
 
 async def _on_cancel(req: Req, draft: Draft, data: CallbackData) -> None:
     await drafts_uc.clear(req.ctx, req.user_id)
-    await req.show(req.t("Cancelled. Nothing was saved."),
-                   [[(req.t("« Menu"), cb("menu", "main"))]])
+    await req.show(
+        req._("Cancelled. Nothing was saved."), [[(req._("« Menu"), cb("menu", "main"))]]
+    )
 
 
 FLOW_ACTIONS: dict[str, FlowAction] = {
-    "d": _on_date, "k": _on_kind, "tog": _on_toggle, "pg": _on_page, "tp": _on_page,
-    "allp": _on_all_present, "go": _on_go, "x": _on_extra, "clr": _on_clear,
-    "tm": _on_task_member, "td": _on_task_due, "r": _on_rating, "ed": _on_edit_step,
-    "save": _on_save, "cancel": _on_cancel,
+    "d": _on_date,
+    "k": _on_kind,
+    "tog": _on_toggle,
+    "pg": _on_page,
+    "tp": _on_page,
+    "allp": _on_all_present,
+    "go": _on_go,
+    "x": _on_extra,
+    "clr": _on_clear,
+    "tm": _on_task_member,
+    "td": _on_task_due,
+    "r": _on_rating,
+    "ed": _on_edit_step,
+    "save": _on_save,
+    "cancel": _on_cancel,
 }
 
 
@@ -286,12 +314,16 @@ async def on_text(req: Req, draft: Draft) -> None:
     if draft.org_id is None:
         return
     await uc.cell_for_write(req.ctx, req.user_id, draft.org_id)
-    t, text, step = req.t, req.text.strip(), draft.step
+    _, text, step = req._, req.text.strip(), draft.step
     if step in ("date", "task_due"):
         day = parse_date(text, req.ctx.today())
         if day is None:
-            await req.reply(t("I could not read that date. Type it as day/month/year, for"
-                              " example 05/03/2026, or press a button."))
+            await req.reply(
+                _(
+                    "I could not read that date. Type it as day/month/year, for"
+                    " example 05/03/2026, or press a button."
+                )
+            )
             await render(req, draft)
         elif step == "date":
             await _set_date(req, draft, day)
@@ -302,7 +334,7 @@ async def on_text(req: Req, draft: Draft) -> None:
         try:
             value = uc.clean_text(text, step)
         except InvalidInput as exc:
-            await req.reply(t.msg(exc.msg))
+            await req.reply(_.msg(exc.msg))
             await render(req, draft)
             return
         if not value:
@@ -318,5 +350,4 @@ async def on_text(req: Req, draft: Draft) -> None:
             draft.data[step] = value
             await goto(req, draft, "more")
         return
-    await req.reply(t("Please use the buttons above, or /cancel to stop."))
-
+    await req.reply(_("Please use the buttons above, or /cancel to stop."))

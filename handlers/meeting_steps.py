@@ -54,11 +54,19 @@ def meeting_date(draft: Draft) -> date:
     return date.fromisoformat(draft.data["date"])
 
 
-def _header(t: Translator, draft: Draft, n: int, title: str) -> str:
-    what = (t("Editing the meeting record") if draft.data.get("mode") == "edit"
-            else t("Logging a cell meeting"))
-    return t("{what} — {org}\nStep {n}/5 · {title}", what=what, org=draft.data.get("org", ""),
-             n=n, title=title)
+def _header(_: Translator, draft: Draft, n: int, title: str) -> str:
+    what = (
+        _("Editing the meeting record")
+        if draft.data.get("mode") == "edit"
+        else _("Logging a cell meeting")
+    )
+    return _(
+        "{what} — {org}\nStep {n}/5 · {title}",
+        what=what,
+        org=draft.data.get("org", ""),
+        n=n,
+        title=title,
+    )
 
 
 async def render(req: Req, draft: Draft) -> None:
@@ -66,43 +74,62 @@ async def render(req: Req, draft: Draft) -> None:
 
 
 async def _render_date(req: Req, draft: Draft) -> None:
-    t, today = req.t, req.ctx.today()
-    text = _header(t, draft, 1, t("Meeting date")) + "\n\n" + t(
-        "When was the meeting held? Press a button, or type the date (for example 5/3 or"
-        " 05/03/2026); an earlier meeting can be entered too.")
-    rows = [[(t("Today {date}", date=t.date(today)[:5]), cb(F, "d", "0")),
-             (t("Yesterday {date}", date=t.date(today - timedelta(days=1))[:5]),
-              cb(F, "d", "1"))],
-            [(t("Cancel"), cb(F, "cancel"))]]
+    _, today = req._, req.ctx.today()
+    text = (
+        _header(_, draft, 1, _("Meeting date"))
+        + "\n\n"
+        + _(
+            "When was the meeting held? Press a button, or type the date (for example 5/3 or"
+            " 05/03/2026); an earlier meeting can be entered too."
+        )
+    )
+    rows = [
+        [
+            (_("Today {date}", date=_.date(today)[:5]), cb(F, "d", "0")),
+            (_("Yesterday {date}", date=_.date(today - timedelta(days=1))[:5]), cb(F, "d", "1")),
+        ],
+        [(_("Cancel"), cb(F, "cancel"))],
+    ]
     await req.show(text, rows)
 
 
 async def _render_kind(req: Req, draft: Draft) -> None:
-    t = req.t
-    text = _header(t, draft, 2, t("Meeting kind")) + "\n\n" + t(
-        "Which kind of meeting was held on {date}?", date=meeting_date(draft))
-    rows: Rows = [[(kind_label(t, k), cb(F, "k", k))] for k in KIND_LABELS]
-    rows.append([(t("« Date"), cb(F, "ed", "date")), (t("Cancel"), cb(F, "cancel"))])
+    _ = req._
+    text = (
+        _header(_, draft, 2, _("Meeting kind"))
+        + "\n\n"
+        + _("Which kind of meeting was held on {date}?", date=meeting_date(draft))
+    )
+    rows: Rows = [[(kind_label(_, k), cb(F, "k", k))] for k in KIND_LABELS]
+    rows.append([(_("« Date"), cb(F, "ed", "date")), (_("Cancel"), cb(F, "cancel"))])
     await req.show(text, rows)
 
 
 async def duplicate(req: Req, draft: Draft) -> bool:
     """A regular meeting already recorded in the month: offer to edit it instead."""
-    existing = await uc.regular_in_month(req.ctx, draft.org_id or 0, meeting_date(draft),
-                                         exclude_id=draft.data.get("mid"))
+    existing = await uc.regular_in_month(
+        req.ctx, draft.org_id or 0, meeting_date(draft), exclude_id=draft.data.get("mid")
+    )
     if existing is None:
         return False
-    t = req.t
+    _ = req._
     draft.step = "dup"
     await drafts_uc.save(req.ctx, draft)
-    text = t("A regular meeting is already recorded for {month} (on {existing}). The cell holds"
-             " one regular meeting a month (Party Charter, Art. 24). Do you want to edit that"
-             " record instead?", month=f"{existing.held_on.month:02d}/{existing.held_on.year}",
-             existing=existing.held_on)
-    rows = [[(t("Edit that record"), cb(F, "edit", existing.id))],
-            [(t("Choose another kind"), cb(F, "ed", "kind")),
-             (t("Change the date"), cb(F, "ed", "date"))],
-            [(t("Cancel"), cb(F, "cancel"))]]
+    text = _(
+        "A regular meeting is already recorded for {month} (on {existing}). The cell holds"
+        " one regular meeting a month (Party Charter, Art. 24). Do you want to edit that"
+        " record instead?",
+        month=f"{existing.held_on.month:02d}/{existing.held_on.year}",
+        existing=existing.held_on,
+    )
+    rows = [
+        [(_("Edit that record"), cb(F, "edit", existing.id))],
+        [
+            (_("Choose another kind"), cb(F, "ed", "kind")),
+            (_("Change the date"), cb(F, "ed", "date")),
+        ],
+        [(_("Cancel"), cb(F, "cancel"))],
+    ]
     await req.show(text, rows)
     return True
 
@@ -113,14 +140,17 @@ async def _render_dup(req: Req, draft: Draft) -> None:
 
 
 async def _render_topic(req: Req, draft: Draft) -> None:
-    t = req.t
-    text = _header(t, draft, 2, t("Topic")) + "\n\n" + t(
-        "Type the topic of the thematic meeting (chuyên đề).")
+    _ = req._
+    text = (
+        _header(_, draft, 2, _("Topic"))
+        + "\n\n"
+        + _("Type the topic of the thematic meeting (chuyên đề).")
+    )
     rows: Rows = []
     if draft.data.get("topic"):
-        text += "\n" + t("Now: {topic}", topic=draft.data["topic"])
-        rows.append([(t("Keep it"), cb(F, "go", "topic"))])
-    rows.append([(t("« Kind"), cb(F, "ed", "kind")), (t("Cancel"), cb(F, "cancel"))])
+        text += "\n" + _("Now: {topic}", topic=draft.data["topic"])
+        rows.append([(_("Keep it"), cb(F, "go", "topic"))])
+    rows.append([(_("« Kind"), cb(F, "ed", "kind")), (_("Cancel"), cb(F, "cancel"))])
     await req.show(text, rows)
 
 
@@ -144,168 +174,217 @@ async def _init_attendance(req: Req, draft: Draft) -> None:
 
 
 async def _render_att(req: Req, draft: Draft) -> None:
-    t = req.t
+    _ = req._
     await _init_attendance(req, draft)
     await drafts_uc.save(req.ctx, draft)
     att: dict[str, str] | None = draft.data.get("att")
-    text = _header(t, draft, 3, t("Attendance")) + "\n\n"
+    text = _header(_, draft, 3, _("Attendance")) + "\n\n"
     rows: Rows = []
     if not att:
-        text += t("The cell has no members on its roll yet, so attendance cannot be recorded."
-                  " Import the roster first, or continue without attendance.")
+        text += _(
+            "The cell has no members on its roll yet, so attendance cannot be recorded."
+            " Import the roster first, or continue without attendance."
+        )
     else:
         names = await _names(req, draft)
-        called = sorted((k for k, v in att.items() if v != "exempt"),
-                        key=lambda k: (fold(names.get(k, "")), int(k)))
+        called = sorted(
+            (k for k, v in att.items() if v != "exempt"),
+            key=lambda k: (fold(names.get(k, "")), int(k)),
+        )
         exempt = [names.get(k, f"#{k}") for k, v in att.items() if v == "exempt"]
         shown, page, pages = page_of(called, int(draft.data.get("page", 0)))
-        text += t("Tap a name to change it: ✅ present → 🟡 absent with reason → ❌ absent"
-                  " without reason.") + "\n" + totals_line(t, _counts(att))
+        text += (
+            _(
+                "Tap a name to change it: ✅ present → 🟡 absent with reason → ❌ absent"
+                " without reason."
+            )
+            + "\n"
+            + totals_line(_, _counts(att))
+        )
         if exempt:
-            text += "\n" + t("Exempt from activities (not counted as absent): {names}",
-                             names=", ".join(sorted(exempt, key=fold)))
+            text += "\n" + _(
+                "Exempt from activities (not counted as absent): {names}",
+                names=", ".join(sorted(exempt, key=fold)),
+            )
         if pages > 1:
-            text += "\n" + t("Page {page}/{pages}", page=page + 1, pages=pages)
+            text += "\n" + _("Page {page}/{pages}", page=page + 1, pages=pages)
         for k in shown:
             rows.append([(f"{STATUS_ICONS[att[k]]} {names.get(k, '#' + k)}", cb(F, "tog", k))])
-        rows += pager_rows(t, page, pages, lambda n: cb(F, "pg", n))
-        rows.append([(t("Everyone present"), cb(F, "allp"))])
-    rows.append([(t("Continue ➡"), cb(F, "go", "att"))])
-    rows.append([(t("Cancel"), cb(F, "cancel"))])
+        rows += pager_rows(_, page, pages, lambda n: cb(F, "pg", n))
+        rows.append([(_("Everyone present"), cb(F, "allp"))])
+    rows.append([(_("Continue ➡"), cb(F, "go", "att"))])
+    rows.append([(_("Cancel"), cb(F, "cancel"))])
     await req.show(text, rows)
 
 
-def _task_lines(t: Translator, tasks: list[dict[str, Any]], names: dict[str, str]) -> list[str]:
+def _task_lines(_: Translator, tasks: list[dict[str, Any]], names: dict[str, str]) -> list[str]:
     """The draft's tasks, numbered: "1. Name: task (due date)"."""
-    return [t("{i}. {name}: {task} (due {due})", i=i, name=names.get(str(task["m"]), "?"),
-              task=task["text"], due=date.fromisoformat(task["due"]))
-            for i, task in enumerate(tasks, start=1)]
+    return [
+        _(
+            "{i}. {name}: {task} (due {due})",
+            i=i,
+            name=names.get(str(task["m"]), "?"),
+            task=task["text"],
+            due=date.fromisoformat(task["due"]),
+        )
+        for i, task in enumerate(tasks, start=1)
+    ]
 
 
 async def _render_more(req: Req, draft: Draft) -> None:
-    t, d = req.t, draft.data
-    text = _header(t, draft, 4, t("More (optional)")) + "\n\n"
-    text += t("Upper-level committee member who attended: {v}", v=d.get("upper") or "—") + "\n"
-    text += t("Main contents / resolution: {v}", v=short(d.get("contents") or "—", 200))
+    _, d = req._, draft.data
+    text = _header(_, draft, 4, _("More (optional)")) + "\n\n"
+    text += _("Upper-level committee member who attended: {v}", v=d.get("upper") or "—") + "\n"
+    text += _("Main contents / resolution: {v}", v=short(d.get("contents") or "—", 200))
     tasks = d.get("tasks") or []
     if tasks:
         names = await _names(req, draft)
-        text += "\n" + "\n".join([t("Tasks assigned:"), *_task_lines(t, tasks, names)])
-    rows: Rows = [[(t("Upper-level attendee"), cb(F, "x", "upper"))],
-                  [(t("Contents / resolution"), cb(F, "x", "contents"))],
-                  [(t("Assign a task"), cb(F, "x", "task"))]]
+        text += "\n" + "\n".join([_("Tasks assigned:"), *_task_lines(_, tasks, names)])
+    rows: Rows = [
+        [(_("Upper-level attendee"), cb(F, "x", "upper"))],
+        [(_("Contents / resolution"), cb(F, "x", "contents"))],
+        [(_("Assign a task"), cb(F, "x", "task"))],
+    ]
     if tasks:
-        rows.append([(t("Remove the last task"), cb(F, "x", "untask"))])
-    rows.append([(t("Continue ➡"), cb(F, "go", "more"))])
-    rows.append([(t("Cancel"), cb(F, "cancel"))])
+        rows.append([(_("Remove the last task"), cb(F, "x", "untask"))])
+    rows.append([(_("Continue ➡"), cb(F, "go", "more"))])
+    rows.append([(_("Cancel"), cb(F, "cancel"))])
     await req.show(fit(text), rows)
 
 
 async def _render_text_step(req: Req, draft: Draft) -> None:
-    t, step = req.t, draft.step
+    _, step = req._, draft.step
     prompts = {
-        "upper": t("Type the name and position of the upper-level committee member who"
-                   " attended (cấp ủy viên cấp trên dự)."),
-        "contents": t("Type the main contents of the meeting and its resolution."),
+        "upper": _(
+            "Type the name and position of the upper-level committee member who"
+            " attended (cấp ủy viên cấp trên dự)."
+        ),
+        "contents": _("Type the main contents of the meeting and its resolution."),
     }
     current = draft.data.get(step)
     text = prompts[step]
     rows: Rows = []
     if current:
-        text += "\n" + t("Now: {v}", v=short(current, 300))
-        rows.append([(t("Clear it"), cb(F, "clr", step))])
-    rows.append([(t("« Back"), cb(F, "go", "sub"))])
+        text += "\n" + _("Now: {v}", v=short(current, 300))
+        rows.append([(_("Clear it"), cb(F, "clr", step))])
+    rows.append([(_("« Back"), cb(F, "go", "sub"))])
     await req.show(text, rows)
 
 
 async def _render_task_member(req: Req, draft: Draft) -> None:
-    t = req.t
+    _ = req._
     roll = await uc.roll_call(req.ctx, draft.org_id or 0)
     members = roll.called
     shown, page, pages = page_of(members, int(draft.data.get("tp", 0)))
-    text = t("Who is the task for?")
+    text = _("Who is the task for?")
     if not members:
-        text = t("The cell has no members on its roll yet, so tasks cannot be assigned.")
+        text = _("The cell has no members on its roll yet, so tasks cannot be assigned.")
     rows: Rows = [[(m.full_name, cb(F, "tm", m.id))] for m in shown]
-    rows += pager_rows(t, page, pages, lambda n: cb(F, "tp", n))
-    rows.append([(t("« Back"), cb(F, "go", "sub"))])
+    rows += pager_rows(_, page, pages, lambda n: cb(F, "tp", n))
+    rows.append([(_("« Back"), cb(F, "go", "sub"))])
     await req.show(text, rows)
 
 
 async def _render_task_text(req: Req, draft: Draft) -> None:
-    t = req.t
+    _ = req._
     names = await _names(req, draft)
-    await req.show(t("Type the task assigned to {name}.",
-                     name=names.get(str(draft.data.get("tm")), "?")),
-                   [[(t("« Back"), cb(F, "go", "sub"))]])
+    await req.show(
+        _("Type the task assigned to {name}.", name=names.get(str(draft.data.get("tm")), "?")),
+        [[(_("« Back"), cb(F, "go", "sub"))]],
+    )
 
 
 def due_choices(held: date) -> list[tuple[str, date]]:
     """The due-date buttons of a task: a week, 30 days, or the end of the meeting's month."""
-    return [("7", held + timedelta(days=7)), ("30", held + timedelta(days=30)),
-            ("end", month_end(held))]
+    return [
+        ("7", held + timedelta(days=7)),
+        ("30", held + timedelta(days=30)),
+        ("end", month_end(held)),
+    ]
 
 
 async def _render_task_due(req: Req, draft: Draft) -> None:
-    t = req.t
-    labels = {"7": t("In a week"), "30": t("In 30 days"), "end": t("End of the month")}
-    rows: Rows = [[(f"{labels[k]} ({t.date(d)})", cb(F, "td", k))]
-                  for k, d in due_choices(meeting_date(draft))]
-    rows.append([(t("« Back"), cb(F, "go", "sub"))])
-    await req.show(t("When is the task due? Press a button or type a date."), rows)
+    _ = req._
+    labels = {"7": _("In a week"), "30": _("In 30 days"), "end": _("End of the month")}
+    rows: Rows = [
+        [(f"{labels[k]} ({_.date(d)})", cb(F, "td", k))]
+        for k, d in due_choices(meeting_date(draft))
+    ]
+    rows.append([(_("« Back"), cb(F, "go", "sub"))])
+    await req.show(_("When is the task due? Press a button or type a date."), rows)
 
 
 async def _render_rating(req: Req, draft: Draft) -> None:
-    t = req.t
-    text = _header(t, draft, 5, t("Rating")) + "\n\n" + t(
-        "How does the cell rate the quality of this meeting?")
-    rows: Rows = [[(level, cb(F, "r", i))]
-                  for i, level in enumerate(req.ctx.config.rating_levels)]
-    rows.append([(t("Cancel"), cb(F, "cancel"))])
+    _ = req._
+    text = (
+        _header(_, draft, 5, _("Rating"))
+        + "\n\n"
+        + _("How does the cell rate the quality of this meeting?")
+    )
+    rows: Rows = [[(level, cb(F, "r", i))] for i, level in enumerate(req.ctx.config.rating_levels)]
+    rows.append([(_("Cancel"), cb(F, "cancel"))])
     await req.show(text, rows)
 
 
 async def _render_summary(req: Req, draft: Draft) -> None:
-    t, d = req.t, draft.data
+    _, d = req._, draft.data
     names = await _names(req, draft)
-    title = (t("Check the changes, then save.") if d.get("mode") == "edit"
-             else t("Check the record, then save. Nothing is stored until you press Save."))
-    lines = [title, "", t("Cell: {org}", org=d.get("org", "")),
-             t("Date: {date}", date=meeting_date(draft)),
-             t("Kind: {kind}", kind=kind_label(t, d["kind"]))]
+    title = (
+        _("Check the changes, then save.")
+        if d.get("mode") == "edit"
+        else _("Check the record, then save. Nothing is stored until you press Save.")
+    )
+    lines = [
+        title,
+        "",
+        _("Cell: {org}", org=d.get("org", "")),
+        _("Date: {date}", date=meeting_date(draft)),
+        _("Kind: {kind}", kind=kind_label(_, d["kind"])),
+    ]
     if d.get("topic"):
-        lines.append(t("Topic: {topic}", topic=d["topic"]))
+        lines.append(_("Topic: {topic}", topic=d["topic"]))
     att = d.get("att")
     if att:
-        lines.append(totals_line(t, _counts(att)))
+        lines.append(totals_line(_, _counts(att)))
         for status in ("excused", "unexcused"):
-            who = sorted((names.get(k, "#" + k) for k, v in att.items() if v == status),
-                         key=fold)
+            who = sorted((names.get(k, "#" + k) for k, v in att.items() if v == status), key=fold)
             if who:
-                lines.append(f"{STATUS_ICONS[status]} {t(STATUS_LABELS[status])}: "
-                             + ", ".join(who))
+                lines.append(
+                    f"{STATUS_ICONS[status]} {_(STATUS_LABELS[status])}: " + ", ".join(who)
+                )
     else:
-        lines.append(t("Attendance: not recorded"))
+        lines.append(_("Attendance: not recorded"))
     if d.get("upper"):
-        lines.append(t("Upper-level committee member who attended: {v}", v=d["upper"]))
+        lines.append(_("Upper-level committee member who attended: {v}", v=d["upper"]))
     if d.get("contents"):
-        lines.append(t("Main contents / resolution: {v}", v=short(d["contents"], 500)))
-    lines += _task_lines(t, d.get("tasks") or [], names)
-    lines.append(t("The cell's rating: {rating}", rating=d.get("rating") or "—"))
-    rows: Rows = [[(t("💾 Save"), cb(F, "save"))],
-                  [(t("Meeting date"), cb(F, "ed", "date")), (t("Kind"), cb(F, "ed", "kind")),
-                   (t("Attendance"), cb(F, "ed", "att"))],
-                  [(t("More"), cb(F, "ed", "more")), (t("Rating"), cb(F, "ed", "rating"))],
-                  [(t("Cancel"), cb(F, "cancel"))]]
+        lines.append(_("Main contents / resolution: {v}", v=short(d["contents"], 500)))
+    lines += _task_lines(_, d.get("tasks") or [], names)
+    lines.append(_("The cell's rating: {rating}", rating=d.get("rating") or "—"))
+    rows: Rows = [
+        [(_("💾 Save"), cb(F, "save"))],
+        [
+            (_("Meeting date"), cb(F, "ed", "date")),
+            (_("Kind"), cb(F, "ed", "kind")),
+            (_("Attendance"), cb(F, "ed", "att")),
+        ],
+        [(_("More"), cb(F, "ed", "more")), (_("Rating"), cb(F, "ed", "rating"))],
+        [(_("Cancel"), cb(F, "cancel"))],
+    ]
     await req.show(fit("\n".join(lines)), rows)
 
 
 RENDERERS: dict[str, Callable[[Req, Draft], Awaitable[None]]] = {
-    "date": _render_date, "kind": _render_kind, "dup": _render_dup, "topic": _render_topic,
-    "att": _render_att, "more": _render_more, "upper": _render_text_step,
-    "contents": _render_text_step, "task_member": _render_task_member,
-    "task_text": _render_task_text, "task_due": _render_task_due, "rating": _render_rating,
+    "date": _render_date,
+    "kind": _render_kind,
+    "dup": _render_dup,
+    "topic": _render_topic,
+    "att": _render_att,
+    "more": _render_more,
+    "upper": _render_text_step,
+    "contents": _render_text_step,
+    "task_member": _render_task_member,
+    "task_text": _render_task_text,
+    "task_due": _render_task_due,
+    "rating": _render_rating,
     "summary": _render_summary,
 }
-
-

@@ -83,8 +83,13 @@ async def _show_detail(req: Req, meeting_id: int) -> None:
 
 
 ONE_ID_ACTIONS: dict[str, Callable[[Req, int], Awaitable[None]]] = {
-    "v": _show_detail, "edit": start_edit, "del": confirm_delete, "delok": delete,
-    "dd": _done_from_detail, "done": _done_from_reminder, "ma": show_member,
+    "v": _show_detail,
+    "edit": start_edit,
+    "del": confirm_delete,
+    "delok": delete,
+    "dd": _done_from_detail,
+    "done": _done_from_reminder,
+    "ma": show_member,
 }
 
 
@@ -117,23 +122,24 @@ async def _show_own_book(req: Req) -> None:
 # == reminders ===================================================================================
 
 
-def reminder_buttons(t: Translator, reminder: Reminder) -> list[tuple[str, str]]:
+def reminder_buttons(_: Translator, reminder: Reminder) -> list[tuple[str, str]]:
     """Buttons under a meeting reminder (officers' escalations get none: they read only)."""
     if set(reminder.recipients) <= set(OFFICERS):
         return []
     if reminder.kind == "meeting.task":
-        return [(t("✔ Mark the task done"), cb(F, "done", reminder.subject_id))]
+        return [(_("✔ Mark the task done"), cb(F, "done", reminder.subject_id))]
     if reminder.kind == "meeting.absences":
-        return [(t("Attendance record"), cb(F, "ma", reminder.subject_id))]
+        return [(_("Attendance record"), cb(F, "ma", reminder.subject_id))]
     if reminder.kind in ("meeting.missing", "meeting.thematic"):
-        return [(t("Log a cell meeting"), cb(F, "new", reminder.org_id))]
+        return [(_("Log a cell meeting"), cb(F, "new", reminder.org_id))]
     return []
 
 
 def register(app: Application) -> None:
     add_command(CommandSpec("meeting", N_("Log a cell meeting"), "cell", 10))
-    add_command(CommandSpec("meetings", N_("The meeting book: meetings, year view, attendance"),
-                            "cell", 11))
+    add_command(
+        CommandSpec("meetings", N_("The meeting book: meetings, year view, attendance"), "cell", 11)
+    )
     add_menu(MenuEntry(N_("Log a cell meeting"), cb(F, "new"), "cell", 10))
     add_menu(MenuEntry(N_("Meeting book"), cb(F, "list"), "cell", 11))
     app.add_handler(CommandHandler("meeting", meeting_command))

@@ -78,17 +78,17 @@ def _key(d: date) -> str:
 # == /status =====================================================================================
 
 
-def _month(t: Translator, d: date | None) -> str:
-    return f"{d.month:02d}/{d.year}" if d else t("none")
+def _month(_: Translator, d: date | None) -> str:
+    return f"{d.month:02d}/{d.year}" if d else _("none")
 
 
-def _meeting_part(t: Translator, line: uc.Line) -> str:
+def _meeting_part(_: Translator, line: uc.Line) -> str:
     if line.org.kind == "cell":
-        return _month(t, line.oldest_last_regular)
+        return _month(_, line.oldest_last_regular)
     missing = line.org.cells - line.cells_with_regular
     if missing:
-        return t("{n} cells none", n=missing)
-    return _month(t, line.oldest_last_regular)
+        return _("{n} cells none", n=missing)
+    return _month(_, line.oldest_last_regular)
 
 
 def _thematic_part(line: uc.Line) -> str:
@@ -97,93 +97,124 @@ def _thematic_part(line: uc.Line) -> str:
     return f"{line.cells_with_thematic}/{line.org.cells}"
 
 
-def _recon_part(t: Translator, line: uc.Line) -> str:
+def _recon_part(_: Translator, line: uc.Line) -> str:
     status = line.reconciliation_status
     if status is not None:
-        return t(STATUS_LABELS[status])
+        return _(STATUS_LABELS[status])
     done = line.reconciliation.get("confirmed", 0) + line.reconciliation.get("resolved", 0)
     text = f"{done}/{line.org.cells}"
     if line.reconciliation.get("discrepancies"):
-        text += " " + t("({n} with discrepancies)", n=line.reconciliation["discrepancies"])
+        text += " " + _("({n} with discrepancies)", n=line.reconciliation["discrepancies"])
     return text
 
 
-def numbers_line(t: Translator, line: uc.Line) -> str:
-    return t("👥 {official}/{probationary} · 🌱 {candidates} · 📅 {meeting} · 📚 {thematic} ·"
-             " 🔁 {recon} · ⚠️ {overdue}", official=line.official,
-             probationary=line.probationary, candidates=line.candidates,
-             meeting=_meeting_part(t, line), thematic=_thematic_part(line),
-             recon=_recon_part(t, line), overdue=line.overdue)
+def numbers_line(_: Translator, line: uc.Line) -> str:
+    return _(
+        "👥 {official}/{probationary} · 🌱 {candidates} · 📅 {meeting} · 📚 {thematic} ·"
+        " 🔁 {recon} · ⚠️ {overdue}",
+        official=line.official,
+        probationary=line.probationary,
+        candidates=line.candidates,
+        meeting=_meeting_part(_, line),
+        thematic=_thematic_part(line),
+        recon=_recon_part(_, line),
+        overdue=line.overdue,
+    )
 
 
-def status_text(t: Translator, v: uc.StatusView, page: int, pages: int) -> str:
-    lines = [t("📊 {org} ({code}) — {date}", org=v.root.name, code=v.root.code, date=v.on),
-             t("👥 official/probationary members · 🌱 candidates · 📅 latest regular meeting ·"
-               " 📚 thematic meeting in Q{q}/{year} · 🔁 list reconciled (period ending {end}) ·"
-               " ⚠️ overdue", q=v.quarter[1], year=v.quarter[0], end=v.period.end),
-             "", t("Total ({n} cells):", n=v.total.org.cells), numbers_line(t, v.total)]
+def status_text(_: Translator, v: uc.StatusView, page: int, pages: int) -> str:
+    lines = [
+        _("📊 {org} ({code}) — {date}", org=v.root.name, code=v.root.code, date=v.on),
+        _(
+            "👥 official/probationary members · 🌱 candidates · 📅 latest regular meeting ·"
+            " 📚 thematic meeting in Q{q}/{year} · 🔁 list reconciled (period ending {end}) ·"
+            " ⚠️ overdue",
+            q=v.quarter[1],
+            year=v.quarter[0],
+            end=v.period.end,
+        ),
+        "",
+        _("Total ({n} cells):", n=v.total.org.cells),
+        numbers_line(_, v.total),
+    ]
     start = page * PAGE
-    for i, line in enumerate(v.lines[start:start + PAGE], start=start + 1):
-        lines += ["", f"{i}. {line.org.name}", numbers_line(t, line)]
+    for i, line in enumerate(v.lines[start : start + PAGE], start=start + 1):
+        lines += ["", f"{i}. {line.org.name}", numbers_line(_, line)]
     if pages > 1:
-        lines += ["", t("Page {page}/{pages}", page=page + 1, pages=pages)]
+        lines += ["", _("Page {page}/{pages}", page=page + 1, pages=pages)]
     return "\n".join(lines)[:MAX_TEXT]
 
 
-def cell_text(t: Translator, v: uc.StatusView, items: list[Reminder]) -> str:
+def cell_text(_: Translator, v: uc.StatusView, items: list[Reminder]) -> str:
     line = v.total
-    lines = [t("📊 {org} ({code}) — {date}", org=v.root.name, code=v.root.code, date=v.on),
-             t("👥 Members: {total} (official {official} · probationary {probationary} ·"
-               " exempt {exempt})", total=line.members, official=line.official,
-               probationary=line.probationary, exempt=line.exempt),
-             t("🌱 Candidates in the admission pipeline: {n}", n=line.candidates),
-             t("📅 Latest regular meeting: {month}", month=_month(t, line.oldest_last_regular)),
-             t("📚 Thematic meeting in Q{q}/{year}: {held}", q=v.quarter[1], year=v.quarter[0],
-               held=t("held") if line.cells_with_thematic else t("not yet")),
-             t("🔁 Member list, period ending {end}: {status}", end=v.period.end,
-               status=status_label(t, line.reconciliation_status or "not_confirmed")),
-             t("⚠️ Overdue: {n}", n=line.overdue)]
-    lines.extend(overdue_line(t, r) for r in items[:10])
+    lines = [
+        _("📊 {org} ({code}) — {date}", org=v.root.name, code=v.root.code, date=v.on),
+        _(
+            "👥 Members: {total} (official {official} · probationary {probationary} ·"
+            " exempt {exempt})",
+            total=line.members,
+            official=line.official,
+            probationary=line.probationary,
+            exempt=line.exempt,
+        ),
+        _("🌱 Candidates in the admission pipeline: {n}", n=line.candidates),
+        _("📅 Latest regular meeting: {month}", month=_month(_, line.oldest_last_regular)),
+        _(
+            "📚 Thematic meeting in Q{q}/{year}: {held}",
+            q=v.quarter[1],
+            year=v.quarter[0],
+            held=_("held") if line.cells_with_thematic else _("not yet"),
+        ),
+        _(
+            "🔁 Member list, period ending {end}: {status}",
+            end=v.period.end,
+            status=status_label(_, line.reconciliation_status or "not_confirmed"),
+        ),
+        _("⚠️ Overdue: {n}", n=line.overdue),
+    ]
+    lines.extend(overdue_line(_, r) for r in items[:10])
     if len(items) > 10:
-        lines.append(t("… and {n} more.", n=len(items) - 10))
+        lines.append(_("… and {n} more.", n=len(items) - 10))
     return "\n".join(lines)[:MAX_TEXT]
 
 
-def status_rows(t: Translator, v: uc.StatusView, page: int, pages: int) -> Rows:
+def status_rows(_: Translator, v: uc.StatusView, page: int, pages: int) -> Rows:
     rows: Rows = []
     if not v.root.is_cell:
-        shown = v.lines[page * PAGE:(page + 1) * PAGE]
-        buttons = [(f"{i}. {x.org.name}"[:40], cb(F, "s", x.org.id))
-                   for i, x in enumerate(shown, start=page * PAGE + 1)]
-        rows += [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+        shown = v.lines[page * PAGE : (page + 1) * PAGE]
+        buttons = [
+            (f"{i}. {x.org.name}"[:40], cb(F, "s", x.org.id))
+            for i, x in enumerate(shown, start=page * PAGE + 1)
+        ]
+        rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         nav = []
         if page > 0:
-            nav.append((t("‹ Previous"), cb(F, "s", v.root.id, page - 1)))
+            nav.append((_("‹ Previous"), cb(F, "s", v.root.id, page - 1)))
         if page + 1 < pages:
-            nav.append((t("Next ›"), cb(F, "s", v.root.id, page + 1)))
+            nav.append((_("Next ›"), cb(F, "s", v.root.id, page + 1)))
         if nav:
             rows.append(nav)
-    rows.append([(t("⚠️ Overdue"), cb(F, "o", v.root.id)),
-                 (t("📊 Report"), cb(F, "r", v.root.id))])
+    rows.append([(_("⚠️ Overdue"), cb(F, "o", v.root.id)), (_("📊 Report"), cb(F, "r", v.root.id))])
     if not v.root.is_cell:
-        rows.append([(t("📥 Reconcile with the official list"), cb(F, "up", v.root.id))])
+        rows.append([(_("📥 Reconcile with the official list"), cb(F, "up", v.root.id))])
     if v.parent_id is not None:
-        rows.append([(t("« Up one level"), cb(F, "s", v.parent_id))])
+        rows.append([(_("« Up one level"), cb(F, "s", v.parent_id))])
     return rows
 
 
-async def show_status(req: Req, *, code: str | None = None, org_id: int | None = None,
-                      page: int = 0) -> None:
-    t = req.t
+async def show_status(
+    req: Req, *, code: str | None = None, org_id: int | None = None, page: int = 0
+) -> None:
+    _ = req._
     view = await uc.status(req.ctx, req.user_id, code=code, org_id=org_id)
     pages = max(1, -(-len(view.lines) // PAGE))
     page = min(max(page, 0), pages - 1)
     if view.root.is_cell:
         items = (await uc.overdue(req.ctx, req.user_id, code=view.root.code)).groups
-        text = cell_text(t, view, items[0].items if items else [])
+        text = cell_text(_, view, items[0].items if items else [])
     else:
-        text = status_text(t, view, page, pages)
-    await req.show(text, status_rows(t, view, page, pages))
+        text = status_text(_, view, page, pages)
+    await req.show(text, status_rows(_, view, page, pages))
 
 
 @handler()
@@ -199,42 +230,52 @@ async def _pick_root(req: Req, action: str) -> bool:
     orgs = await uc.officer_orgs(req.ctx, req.user_id)
     if len(orgs) < 2:
         return False
-    await req.show(req.t("Which organisation?"),
-                   [[(f"{o.name} ({o.code})"[:60], cb(F, action, o.id))] for o in orgs])
+    await req.show(
+        req._("Which organisation?"),
+        [[(f"{o.name} ({o.code})"[:60], cb(F, action, o.id))] for o in orgs],
+    )
     return True
 
 
 # == /overdue ====================================================================================
 
 
-def overdue_line(t: Translator, r: Reminder) -> str:
+def overdue_line(_: Translator, r: Reminder) -> str:
     label = OVERDUE_LABELS.get(r.kind)
-    what = t(label) if label else t.msg(r.message)[:120]
+    what = _(label) if label else _.msg(r.message)[:120]
     if r.subject_type != "cell":
         what = f"{what}: {r.subject_name}"
-    return t("• {date} — {what}", date=r.due_date, what=what)
+    return _("• {date} — {what}", date=r.due_date, what=what)
 
 
 async def show_overdue(req: Req, *, code: str | None = None, org_id: int | None = None) -> None:
-    t = req.t
+    _ = req._
     if org_id is not None:
         code = (await uc.officer_root(req.ctx, req.user_id, org_id=org_id)).code
     view = await uc.overdue(req.ctx, req.user_id, code=code)
-    head = t("⚠️ Overdue in {org} ({code}) on {date}: {n}", org=view.root.name,
-             code=view.root.code, date=view.on, n=view.count)
+    head = _(
+        "⚠️ Overdue in {org} ({code}) on {date}: {n}",
+        org=view.root.name,
+        code=view.root.code,
+        date=view.on,
+        n=view.count,
+    )
     lines = [head]
     if not view.groups:
-        lines.append(t("Nothing is overdue."))
+        lines.append(_("Nothing is overdue."))
     for g in view.groups:
-        lines += ["", t("{cell} ({code}): {n}", cell=g.cell.name, code=g.cell.code,
-                        n=len(g.items))]
-        lines.extend(overdue_line(t, r) for r in g.items)
+        lines += ["", _("{cell} ({code}): {n}", cell=g.cell.name, code=g.cell.code, n=len(g.items))]
+        lines.extend(overdue_line(_, r) for r in g.items)
     messages = _chunks(lines)
     if len(messages) > MAX_MESSAGES:
-        messages = messages[:MAX_MESSAGES - 1]
-        messages.append(t("… the list goes on: use /overdue CODE for a smaller area, or /report"
-                          " for the whole workbook."))
-    back = [[(t("📊 Status"), cb(F, "s", view.root.id))]]
+        messages = messages[: MAX_MESSAGES - 1]
+        messages.append(
+            _(
+                "… the list goes on: use /overdue CODE for a smaller area, or /report"
+                " for the whole workbook."
+            )
+        )
+    back = [[(_("📊 Status"), cb(F, "s", view.root.id))]]
     if req.query is not None:
         await req.show(messages[0], back if len(messages) == 1 else None)
         rest = messages[1:]
@@ -255,30 +296,41 @@ async def overdue_command(req: Req) -> None:
 # == /report =====================================================================================
 
 
-async def send_report(req: Req, *, code: str | None = None, org_id: int | None = None,
-                      period: str | None = None) -> None:
-    t = req.t
+async def send_report(
+    req: Req, *, code: str | None = None, org_id: int | None = None, period: str | None = None
+) -> None:
+    _ = req._
     if org_id is not None:
         code = (await uc.officer_root(req.ctx, req.user_id, org_id=org_id)).code
     data = await uc.report(req.ctx, req.user_id, code=code, period=period)
     chat = req.update.effective_chat
     assert chat is not None
     if req.query is not None:
-        await req.notify(t("Preparing the report…"))
+        await req.notify(_("Preparing the report…"))
     await req.context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
     # CPU-bound (seconds for a province): built off the event loop
-    workbook = await asyncio.to_thread(report_xlsx.build, data, t)
-    chart = await asyncio.to_thread(report_chart.heat_map, data, t)
+    workbook = await asyncio.to_thread(report_xlsx.build, data, _)
+    chart = await asyncio.to_thread(report_chart.heat_map, data, _)
     stem = uc.file_stem(data)
     await req.context.bot.send_document(
-        chat.id, document=InputFile(io.BytesIO(workbook), filename=f"{stem}.xlsx"),
-        caption=t("Report of {org} ({code}), {start} – {end}: meetings, members, probation,"
-                  " candidates, reconciliation and targets.", org=data.root.name,
-                  code=data.root.code, start=data.start, end=data.as_of))
+        chat.id,
+        document=InputFile(io.BytesIO(workbook), filename=f"{stem}.xlsx"),
+        caption=_(
+            "Report of {org} ({code}), {start} – {end}: meetings, members, probation,"
+            " candidates, reconciliation and targets.",
+            org=data.root.name,
+            code=data.root.code,
+            start=data.start,
+            end=data.as_of,
+        ),
+    )
     await req.context.bot.send_photo(
-        chat.id, photo=InputFile(io.BytesIO(chart), filename=f"{stem}.png"),
-        caption=t("Meetings held by cell and month, {start} – {end}.", start=data.start,
-                  end=data.as_of))
+        chat.id,
+        photo=InputFile(io.BytesIO(chart), filename=f"{stem}.png"),
+        caption=_(
+            "Meetings held by cell and month, {start} – {end}.", start=data.start, end=data.as_of
+        ),
+    )
 
 
 @handler()
@@ -294,61 +346,103 @@ async def report_command(req: Req) -> None:
 # == the official list ===========================================================================
 
 
-def _upload_text(t: Translator, org: str, end: date) -> str:
-    return t("Send the official member list of {org} exported from the member database, as"
-             " Excel (.xlsx) or CSV: the roster template's columns (Họ và tên, Ngày sinh, Số thẻ"
-             " đảng viên, Số CCCD, Ngày vào Đảng, Ngày chính thức, Trạng thái…) plus a column"
-             " “Chi bộ” or “Mã chi bộ” with each member's cell (its code or name). Every cell"
-             " of {org} is compared with its roster.\n\nPeriod: ending {end}.", org=org, end=end)
+def _upload_text(_: Translator, org: str, end: date) -> str:
+    return _(
+        "Send the official member list of {org} exported from the member database, as"
+        " Excel (.xlsx) or CSV: the roster template's columns (Họ và tên, Ngày sinh, Số thẻ"
+        " đảng viên, Số CCCD, Ngày vào Đảng, Ngày chính thức, Trạng thái…) plus a column"
+        " “Chi bộ” or “Mã chi bộ” with each member's cell (its code or name). Every cell"
+        " of {org} is compared with its roster.\n\nPeriod: ending {end}.",
+        org=org,
+        end=end,
+    )
 
 
 async def start_upload(req: Req, org_id: int, end: date | None = None) -> None:
-    t = req.t
+    _ = req._
     root = await uc.officer_root(req.ctx, req.user_id, org_id=org_id)
     before, active = recon_uc.open_periods(req.ctx, req.ctx.today())
     period = before if end == before.end else active
-    await drafts_uc.start(req.ctx, req.user_id, UPLOAD, "file", org_id=root.id,
-                          data={"end": period.end.isoformat(), "org": root.name})
-    rows = [[(("✓ " if p == period else "") + t("Period ending {end}", end=p.end),
-              cb(F, "upp", root.id, _key(p.end))) for p in (before, active)],
-            [(t("Cancel"), cb(F, "s", root.id))]]
-    await req.show(_upload_text(t, root.name, period.end), rows)
+    await drafts_uc.start(
+        req.ctx,
+        req.user_id,
+        UPLOAD,
+        "file",
+        org_id=root.id,
+        data={"end": period.end.isoformat(), "org": root.name},
+    )
+    rows = [
+        [
+            (
+                ("✓ " if p == period else "") + _("Period ending {end}", end=p.end),
+                cb(F, "upp", root.id, _key(p.end)),
+            )
+            for p in (before, active)
+        ],
+        [(_("Cancel"), cb(F, "s", root.id))],
+    ]
+    await req.show(_upload_text(_, root.name, period.end), rows)
 
 
-def result_messages(t: Translator, result: ImportResult, filename: str) -> list[str]:
+def result_messages(_: Translator, result: ImportResult, filename: str) -> list[str]:
     found = [c for c in result.cells if c.discrepancies]
-    lines = [t("Official list {file} ({rows} rows) compared with the {n} cells of {org},"
-               " period ending {end}.", file=filename, rows=result.rows, n=len(result.cells),
-               org=result.root.name, end=result.period.end),
-             t("{bad} cells with discrepancies, {good} matching.", bad=len(found),
-               good=len(result.cells) - len(found)), ""]
+    lines = [
+        _(
+            "Official list {file} ({rows} rows) compared with the {n} cells of {org},"
+            " period ending {end}.",
+            file=filename,
+            rows=result.rows,
+            n=len(result.cells),
+            org=result.root.name,
+            end=result.period.end,
+        ),
+        _(
+            "{bad} cells with discrepancies, {good} matching.",
+            bad=len(found),
+            good=len(result.cells) - len(found),
+        ),
+        "",
+    ]
     for c in result.cells:
         if not c.discrepancies:
             continue
         kinds = [d.kind for d in c.discrepancies]
-        lines.append(t("{cell} ({code}): {n} — not in the cell {a} · not in the official list"
-                       " {b} · different {c} · likely typos {d}", cell=c.cell.name,
-                       code=c.cell.code, n=len(kinds), a=kinds.count("missing_in_cell"),
-                       b=kinds.count("missing_in_official"), c=kinds.count("mismatch"),
-                       d=kinds.count("near_match")))
-        lines.extend(discrepancy_line(t, d) for d in c.discrepancies)
+        lines.append(
+            _(
+                "{cell} ({code}): {n} — not in the cell {a} · not in the official list"
+                " {b} · different {c} · likely typos {d}",
+                cell=c.cell.name,
+                code=c.cell.code,
+                n=len(kinds),
+                a=kinds.count("missing_in_cell"),
+                b=kinds.count("missing_in_official"),
+                c=kinds.count("mismatch"),
+                d=kinds.count("near_match"),
+            )
+        )
+        lines.extend(discrepancy_line(_, d) for d in c.discrepancies)
         lines.append("")
     if found:
-        lines.append(t("The cells' secretaries see these points under “Reconcile the member"
-                       " list” and confirm once they are dealt with."))
+        lines.append(
+            _(
+                "The cells' secretaries see these points under “Reconcile the member"
+                " list” and confirm once they are dealt with."
+            )
+        )
     return _chunks(lines)
 
 
 async def _import(req: Req, draft: Draft) -> None:
-    t = req.t
+    _ = req._
     msg = req.update.effective_message
     doc = msg.document if msg else None
     if doc is None or draft.org_id is None:
-        await req.reply(t("Please send the list as a file (.xlsx or .csv)."))
+        await req.reply(_("Please send the list as a file (.xlsx or .csv)."))
         return
     if doc.file_size and doc.file_size > MAX_FILE_BYTES:
-        await req.reply(t("The file is too large (more than {mb} MB).",
-                          mb=MAX_FILE_BYTES // 1024 // 1024))
+        await req.reply(
+            _("The file is too large (more than {mb} MB).", mb=MAX_FILE_BYTES // 1024 // 1024)
+        )
         return
     caption = (msg.caption or "") if msg else ""
     named = _CAPTION_PERIOD.search(caption)  # "2026-H1" or a period's last day
@@ -356,25 +450,33 @@ async def _import(req: Req, draft: Draft) -> None:
     filename = doc.file_name or "official.csv"
     data = bytes(await (await req.context.bot.get_file(doc.file_id)).download_as_bytearray())
     try:
-        result = await recon_uc.import_official(req.ctx, req.user_id, org_id=draft.org_id,
-                                                period=period, data=data, filename=filename)
+        result = await recon_uc.import_official(
+            req.ctx, req.user_id, org_id=draft.org_id, period=period, data=data, filename=filename
+        )
     except ListInvalid as exc:
-        lines = [t("The list {file} was not compared:", file=filename)]
-        lines.extend(f"• {t.msg(p)}" for p in exc.problems)
-        lines.append(t("Correct the file and send it again."))
+        lines = [_("The list {file} was not compared:", file=filename)]
+        lines.extend(f"• {_.msg(p)}" for p in exc.problems)
+        lines.append(_("Correct the file and send it again."))
         await req.reply(_chunks(lines)[0])
         return
     await drafts_uc.clear(req.ctx, req.user_id)
-    messages = result_messages(t, result, filename)[:MAX_MESSAGES]
+    messages = result_messages(_, result, filename)[:MAX_MESSAGES]
     for i, text in enumerate(messages):
-        rows = ([[(t("📊 Status"), cb(F, "s", result.root.id)),
-                  (t("📊 Report"), cb(F, "r", result.root.id))]]
-                if i == len(messages) - 1 else None)
+        rows = (
+            [
+                [
+                    (_("📊 Status"), cb(F, "s", result.root.id)),
+                    (_("📊 Report"), cb(F, "r", result.root.id)),
+                ]
+            ]
+            if i == len(messages) - 1
+            else None
+        )
         await req.reply(text, rows)
 
 
 async def upload_text(req: Req, draft: Draft) -> None:
-    await req.reply(req.t("Please send the list as a file (.xlsx or .csv), or /cancel."))
+    await req.reply(req._("Please send the list as a file (.xlsx or .csv), or /cancel."))
 
 
 async def accept_officer_file(req: Req) -> bool:
@@ -410,7 +512,7 @@ async def callback(req: Req) -> None:
         else:
             await send_report(req)
     elif org_id is None:
-        await req.notify(req.t(EXPIRED), alert=True)
+        await req.notify(req._(EXPIRED), alert=True)
     elif action == "s" and n <= 2 and (n == 1 or data.int_arg(1) is not None):
         await show_status(req, org_id=org_id, page=data.int_arg(1) or 0)
     elif action == "o" and n == 1:
@@ -423,16 +525,18 @@ async def callback(req: Req) -> None:
         a = data.args[1]
         await start_upload(req, org_id, date(int(a[:4]), int(a[4:6]), int(a[6:8])))
     else:
-        await req.notify(req.t(EXPIRED), alert=True)
+        await req.notify(req._(EXPIRED), alert=True)
 
 
 def register(app: Application) -> None:
     for spec in (
-        CommandSpec("status", N_("Officers: the organisations under your committee"), "officer",
-                    50),
+        CommandSpec(
+            "status", N_("Officers: the organisations under your committee"), "officer", 50
+        ),
         CommandSpec("overdue", N_("Officers: overdue items in your area"), "officer", 51),
-        CommandSpec("report", N_("Officers: Excel report and chart (e.g. /report 2026)"),
-                    "officer", 52),
+        CommandSpec(
+            "report", N_("Officers: Excel report and chart (e.g. /report 2026)"), "officer", 52
+        ),
     ):
         add_command(spec)
     add_menu(MenuEntry(N_("Status of the cells"), cb(F, "s"), "officer", 50))

@@ -31,36 +31,44 @@ F = "prob"
 DATE_KIND, TEXT_KIND = "prob.date", "prob.text"
 HELPERS_PAGE = 8
 ASK_DATE = {
-    "course": N_("On what date did {name} complete the new-member political course (lớp bồi"
-                 " dưỡng đảng viên mới)? For example 15/05/2026."),
-    "resolution": N_("On what date did the cell meet and pass the resolution on {name}'s"
-                     " conversion? It cannot be before the end of probation, {end}."),
-    "decision": N_("Date of the committee's decision recognising {name} as an official"
-                   " member?"),
+    "course": N_(
+        "On what date did {name} complete the new-member political course (lớp bồi"
+        " dưỡng đảng viên mới)? For example 15/05/2026."
+    ),
+    "resolution": N_(
+        "On what date did the cell meet and pass the resolution on {name}'s"
+        " conversion? It cannot be before the end of probation, {end}."
+    ),
+    "decision": N_("Date of the committee's decision recognising {name} as an official member?"),
 }
 
 
-def _days(t: Translator, days: int | None) -> str:
+def _days(_: Translator, days: int | None) -> str:
     if days is None:
         return ""
     if days > 0:
-        return t("{n} days left", n=days)
+        return _("{n} days left", n=days)
     if days == 0:
-        return t("ends today")
-    return t("overdue by {n} days", n=-days)
+        return _("ends today")
+    return _("overdue by {n} days", n=-days)
 
 
-def _line(t: Translator, i: int, c: uc.Case) -> str:
+def _line(_: Translator, i: int, c: uc.Case) -> str:
     name = c.member.full_name
     if c.end is None:
-        return t("{i}. {name} — no ceremony date recorded", i=i, name=name)
-    text = t("{i}. {name} — probation ends {end} ({days})", i=i, name=name, end=c.end,
-             days=_days(t, c.days_left))
+        return _("{i}. {name} — no ceremony date recorded", i=i, name=name)
+    text = _(
+        "{i}. {name} — probation ends {end} ({days})",
+        i=i,
+        name=name,
+        end=c.end,
+        days=_days(_, c.days_left),
+    )
     conv = c.conversion
     if c.proposed_removal:
-        text += "; " + t("removal proposed")
+        text += "; " + _("removal proposed")
     elif conv and conv.cell_resolution_date:
-        text += "; " + t("cell met {date}", date=conv.cell_resolution_date)
+        text += "; " + _("cell met {date}", date=conv.cell_resolution_date)
     return text
 
 
@@ -68,18 +76,24 @@ async def show_list(req: Req, *, reply: bool = False) -> None:
     org_id = await working_cell(req)
     if org_id is None:
         return
-    t = req.t
+    _ = req._
     cell = req.profile.current_cell
     assert cell is not None
     cases = await uc.cases(req.ctx, actor=req.user_id, org_id=org_id)
-    lines = [t("Probationary members — {org}: {n}", org=cell.org_name, n=len(cases))]
+    lines = [_("Probationary members — {org}: {n}", org=cell.org_name, n=len(cases))]
     if not cases:
-        lines.append(t("No probationary members in the roster. Add them under “Party"
-                       " members” with the status “Probationary” and their ceremony date."))
-    lines.extend(_line(t, i, c) for i, c in enumerate(cases, start=1))
-    rows: Rows = [[(f"{i}. {c.member.full_name}"[:60], cb(F, "view", c.member.id))]
-                  for i, c in enumerate(cases, start=1)]
-    rows.append([(t("Party members"), cb("roster", "menu")), (t("« Menu"), cb("menu", "main"))])
+        lines.append(
+            _(
+                "No probationary members in the roster. Add them under “Party"
+                " members” with the status “Probationary” and their ceremony date."
+            )
+        )
+    lines.extend(_line(_, i, c) for i, c in enumerate(cases, start=1))
+    rows: Rows = [
+        [(f"{i}. {c.member.full_name}"[:60], cb(F, "view", c.member.id))]
+        for i, c in enumerate(cases, start=1)
+    ]
+    rows.append([(_("Party members"), cb("roster", "menu")), (_("« Menu"), cb("menu", "main"))])
     text = "\n".join(lines)
     await (req.reply(text, rows) if reply else req.show(text, rows))
 
@@ -89,54 +103,69 @@ async def probation_command(req: Req) -> None:
     await show_list(req, reply=True)
 
 
-def case_text(t: Translator, c: uc.Case) -> str:
+def case_text(_: Translator, c: uc.Case) -> str:
     m = c.member
     conv = c.conversion
-    lines = [t("Probation record: {name}", name=m.full_name)]
-    lines.append(t("Admission ceremony: {date}", date=m.ceremony_date))
+    lines = [_("Probation record: {name}", name=m.full_name)]
+    lines.append(_("Admission ceremony: {date}", date=m.ceremony_date))
     if c.end is not None:
         if m.status == "probationary":
-            lines.append(t("End of probation: {date} ({days})", date=c.end,
-                           days=_days(t, c.days_left)))
+            lines.append(
+                _("End of probation: {date} ({days})", date=c.end, days=_days(_, c.days_left))
+            )
         else:
-            lines.append(t("End of probation: {date}", date=c.end))
-    course = (t.date(m.course_done_date) if m.course_done_date else t("not recorded"))
-    lines.append(t("New-member course: {course}", course=course))
-    helpers = ", ".join(h.full_name for h in c.helpers) or t("none assigned")
-    lines.append(t("Helping members: {names}", names=helpers))
+            lines.append(_("End of probation: {date}", date=c.end))
+    course = _.date(m.course_done_date) if m.course_done_date else _("not recorded")
+    lines.append(_("New-member course: {course}", course=course))
+    helpers = ", ".join(h.full_name for h in c.helpers) or _("none assigned")
+    lines.append(_("Helping members: {names}", names=helpers))
     met = conv.cell_resolution_date if conv else None
-    lines.append(t("Cell resolution: {date}", date=met) if met
-                 else t("Cell resolution: not yet"))
+    lines.append(_("Cell resolution: {date}", date=met) if met else _("Cell resolution: not yet"))
     if conv and conv.outcome == "converted":
-        lines.append(t("Committee decision no. {no} of {date}: official member from {official}.",
-                       no=conv.committee_decision_no, date=conv.committee_decision_date,
-                       official=m.official_date))
+        lines.append(
+            _(
+                "Committee decision no. {no} of {date}: official member from {official}.",
+                no=conv.committee_decision_no,
+                date=conv.committee_decision_date,
+                official=m.official_date,
+            )
+        )
     elif conv and conv.outcome == "not_eligible":
-        lines.append(t("The cell proposed removing the member from the list on {date}: {reason}",
-                       date=conv.outcome_date, reason=conv.outcome_note or ""))
+        lines.append(
+            _(
+                "The cell proposed removing the member from the list on {date}: {reason}",
+                date=conv.outcome_date,
+                reason=conv.outcome_note or "",
+            )
+        )
     elif m.status != "probationary":
-        lines.append(t("Status now: {status}.", status=t(uc.STATUS_LABELS[m.status])))
+        lines.append(_("Status now: {status}.", status=_(uc.STATUS_LABELS[m.status])))
     return "\n".join(lines)
 
 
-async def show_case(req: Req, member_id: int, *, reply: bool = False,
-                    note: str | None = None) -> None:
-    t = req.t
+async def show_case(
+    req: Req, member_id: int, *, reply: bool = False, note: str | None = None
+) -> None:
+    _ = req._
     c = await uc.case(req.ctx, actor=req.user_id, member_id=member_id)
     mid = c.member.id
     rows: Rows = []
     if c.member.status == "probationary" and not c.proposed_removal:
-        rows.append([(t("📚 Record the course date"), cb(F, "course", mid))])
-        rows.append([(t("👥 Helping members"), cb(F, "hlp", mid))])
+        rows.append([(_("📚 Record the course date"), cb(F, "course", mid))])
+        rows.append([(_("👥 Helping members"), cb(F, "hlp", mid))])
         if c.conversion is None or c.conversion.cell_resolution_date is None:
-            rows.append([(t("🗳 The cell has met (resolution)"), cb(F, "res", mid))])
+            rows.append([(_("🗳 The cell has met (resolution)"), cb(F, "res", mid))])
         else:
-            rows.append([(t("📜 Committee decision: official"), cb(F, "dec", mid))])
-            rows.append([(t("Change the resolution date"), cb(F, "res", mid))])
-        rows.append([(t("✖ Not eligible: propose removal"), cb(F, "no", mid))])
-    rows.append([(t("Member card"), cb("roster", "view", mid)),
-                 (t("« Probationary members"), cb(F, "list"))])
-    text = case_text(t, c)
+            rows.append([(_("📜 Committee decision: official"), cb(F, "dec", mid))])
+            rows.append([(_("Change the resolution date"), cb(F, "res", mid))])
+        rows.append([(_("✖ Not eligible: propose removal"), cb(F, "no", mid))])
+    rows.append(
+        [
+            (_("Member card"), cb("roster", "view", mid)),
+            (_("« Probationary members"), cb(F, "list")),
+        ]
+    )
+    text = case_text(_, c)
     if note:
         text = f"{note}\n\n{text}"
     await (req.reply(text, rows) if reply else req.show(text, rows))
@@ -146,36 +175,44 @@ async def show_case(req: Req, member_id: int, *, reply: bool = False,
 
 
 async def show_helpers(req: Req, member_id: int, page: int = 0) -> None:
-    t = req.t
+    _ = req._
     c = await uc.case(req.ctx, actor=req.user_id, member_id=member_id)
     candidates = await uc.candidates_for_helper(req.ctx, actor=req.user_id, member_id=member_id)
     chosen = {h.id for h in c.helpers}
     pages = max(1, -(-len(candidates) // HELPERS_PAGE))
     page = min(max(page, 0), pages - 1)
-    shown = candidates[page * HELPERS_PAGE:(page + 1) * HELPERS_PAGE]
-    rows: Rows = [[(("✅ " if m.id in chosen else "▫️ ") + m.full_name,
-                    cb(F, "ht", member_id, m.id, page))] for m in shown]
+    shown = candidates[page * HELPERS_PAGE : (page + 1) * HELPERS_PAGE]
+    rows: Rows = [
+        [(("✅ " if m.id in chosen else "▫️ ") + m.full_name, cb(F, "ht", member_id, m.id, page))]
+        for m in shown
+    ]
     nav = []
     if page > 0:
-        nav.append((t("◀ Previous"), cb(F, "hlp", member_id, page - 1)))
+        nav.append((_("◀ Previous"), cb(F, "hlp", member_id, page - 1)))
     if page + 1 < pages:
-        nav.append((t("Next ▶"), cb(F, "hlp", member_id, page + 1)))
+        nav.append((_("Next ▶"), cb(F, "hlp", member_id, page + 1)))
     if nav:
         rows.append(nav)
-    rows.append([(t("« Back"), cb(F, "view", member_id))])
-    text = t("Official members helping {name} (the cell assigns at least one, Party Charter,"
-             " Art. 5). Press a name to assign or withdraw:", name=c.member.full_name)
+    rows.append([(_("« Back"), cb(F, "view", member_id))])
+    text = _(
+        "Official members helping {name} (the cell assigns at least one, Party Charter,"
+        " Art. 5). Press a name to assign or withdraw:",
+        name=c.member.full_name,
+    )
     if not candidates:
-        text = t("The cell has no official member in the roster yet to help {name}.",
-                 name=c.member.full_name)
+        text = _(
+            "The cell has no official member in the roster yet to help {name}.",
+            name=c.member.full_name,
+        )
     await req.show(text, rows)
 
 
 async def toggle_helper(req: Req, member_id: int, helper_id: int, page: int) -> None:
     c = await uc.case(req.ctx, actor=req.user_id, member_id=member_id)
     assigned = helper_id not in {h.id for h in c.helpers}
-    await uc.set_helper(req.ctx, actor=req.user_id, member_id=member_id, helper_id=helper_id,
-                        assigned=assigned)
+    await uc.set_helper(
+        req.ctx, actor=req.user_id, member_id=member_id, helper_id=helper_id, assigned=assigned
+    )
     await show_helpers(req, member_id, page)
 
 
@@ -185,56 +222,69 @@ async def toggle_helper(req: Req, member_id: int, helper_id: int, page: int) -> 
 async def start_date(req: Req, member_id: int, what: str) -> None:
     c = await uc.case(req.ctx, actor=req.user_id, member_id=member_id)
     if c.member.status != "probationary" or c.proposed_removal:
-        await show_case(req, member_id, note=req.t("This member's conversion is already"
-                                                   " settled."))
+        await show_case(req, member_id, note=req._("This member's conversion is already settled."))
         return
     if what == "decision" and (c.conversion is None or c.conversion.cell_resolution_date is None):
-        await show_case(req, member_id, note=req.t(
-            "Record the cell resolution first: the committee decides on the cell's proposal."))
+        await show_case(
+            req,
+            member_id,
+            note=req._(
+                "Record the cell resolution first: the committee decides on the cell's proposal."
+            ),
+        )
         return
-    draft = await drafts_uc.start(req.ctx, req.user_id, DATE_KIND, what, org_id=c.member.org_id,
-                                  data={"mid": member_id})
+    draft = await drafts_uc.start(
+        req.ctx, req.user_id, DATE_KIND, what, org_id=c.member.org_id, data={"mid": member_id}
+    )
     await _ask_date(req, draft, c, reply=False)
 
 
-async def _ask_date(req: Req, draft: Draft, c: uc.Case, *, reply: bool,
-                    prefix: str = "") -> None:
-    t = req.t
-    text = t(ASK_DATE[draft.step], name=c.member.full_name, end=c.end)
+async def _ask_date(req: Req, draft: Draft, c: uc.Case, *, reply: bool, prefix: str = "") -> None:
+    _ = req._
+    text = _(ASK_DATE[draft.step], name=c.member.full_name, end=c.end)
     if prefix:
         text = f"{prefix}\n\n{text}"
     today = req.ctx.today()
-    buttons = [(t("Today"), cb(F, "f", "d", today.strftime("%Y%m%d")))]
+    buttons = [(_("Today"), cb(F, "f", "d", today.strftime("%Y%m%d")))]
     if draft.step == "resolution" and c.end and c.end < today:
-        buttons.append((t("{date} (end of probation)", date=c.end),
-                        cb(F, "f", "d", c.end.strftime("%Y%m%d"))))
-    rows: Rows = [buttons, [(t("Cancel"), cb(F, "f", "cancel"))]]
+        buttons.append(
+            (_("{date} (end of probation)", date=c.end), cb(F, "f", "d", c.end.strftime("%Y%m%d")))
+        )
+    rows: Rows = [buttons, [(_("Cancel"), cb(F, "f", "cancel"))]]
     await (req.reply(text, rows) if reply else req.show(text, rows))
 
 
 async def _take_date(req: Req, draft: Draft, day: date, *, reply: bool) -> None:
-    t = req.t
+    _ = req._
     mid = int(draft.data["mid"])
     try:
         if draft.step == "course":
             await uc.record_course(req.ctx, actor=req.user_id, member_id=mid, done=day)
-            note = t("New-member course recorded.")
+            note = _("New-member course recorded.")
         elif draft.step == "resolution":
-            await uc.record_resolution(req.ctx, actor=req.user_id, member_id=mid,
-                                       resolution_date=day)
-            note = t("Cell resolution recorded. Next: the committee's decision.")
+            await uc.record_resolution(
+                req.ctx, actor=req.user_id, member_id=mid, resolution_date=day
+            )
+            note = _("Cell resolution recorded. Next: the committee's decision.")
         else:
-            await uc.check_decision_date(req.ctx, actor=req.user_id, member_id=mid,
-                                         decision_date=day)
-            await drafts_uc.start(req.ctx, req.user_id, TEXT_KIND, "decno",
-                                  org_id=draft.org_id, data={"mid": mid, "day": day.isoformat()})
-            text = t("Number of the decision (e.g. 125-QĐ/ĐU)?")
-            rows: Rows = [[(t("Cancel"), cb(F, "f", "cancel"))]]
+            await uc.check_decision_date(
+                req.ctx, actor=req.user_id, member_id=mid, decision_date=day
+            )
+            await drafts_uc.start(
+                req.ctx,
+                req.user_id,
+                TEXT_KIND,
+                "decno",
+                org_id=draft.org_id,
+                data={"mid": mid, "day": day.isoformat()},
+            )
+            text = _("Number of the decision (e.g. 125-QĐ/ĐU)?")
+            rows: Rows = [[(_("Cancel"), cb(F, "f", "cancel"))]]
             await (req.reply(text, rows) if reply else req.show(text, rows))
             return
     except InvalidInput as exc:
         c = await uc.case(req.ctx, actor=req.user_id, member_id=mid)
-        await _ask_date(req, draft, c, reply=reply, prefix=t.msg(exc.msg))
+        await _ask_date(req, draft, c, reply=reply, prefix=_.msg(exc.msg))
         return
     await drafts_uc.clear(req.ctx, req.user_id)
     await show_case(req, mid, reply=reply, note=note)
@@ -245,73 +295,99 @@ async def date_text(req: Req, draft: Draft) -> None:
     if day is None:
         mid = int(draft.data["mid"])
         c = await uc.case(req.ctx, actor=req.user_id, member_id=mid)
-        msg = Msg(N_("I could not read “{text}” as a date. Type it like 15/01/1960"
-                      " (day/month/year)."), {"text": req.text.strip()})
-        await _ask_date(req, draft, c, reply=True, prefix=req.t.msg(msg))
+        msg = Msg(
+            N_("I could not read “{text}” as a date. Type it like 15/01/1960 (day/month/year)."),
+            {"text": req.text.strip()},
+        )
+        await _ask_date(req, draft, c, reply=True, prefix=req._.msg(msg))
         return
     await _take_date(req, draft, day, reply=True)
 
 
 async def start_not_eligible(req: Req, member_id: int) -> None:
-    t = req.t
+    _ = req._
     c = await uc.case(req.ctx, actor=req.user_id, member_id=member_id)
     if c.member.status != "probationary" or c.proposed_removal:
-        await show_case(req, member_id, note=t("This member's conversion is already settled."))
+        await show_case(req, member_id, note=_("This member's conversion is already settled."))
         return
-    await drafts_uc.start(req.ctx, req.user_id, TEXT_KIND, "reason", org_id=c.member.org_id,
-                          data={"mid": member_id})
-    await req.show(t("The cell finds {name} not eligible for official membership and proposes"
-                     " removing them from the list. Type the reason in a few words:",
-                     name=c.member.full_name), [[(t("Cancel"), cb(F, "f", "cancel"))]])
+    await drafts_uc.start(
+        req.ctx, req.user_id, TEXT_KIND, "reason", org_id=c.member.org_id, data={"mid": member_id}
+    )
+    await req.show(
+        _(
+            "The cell finds {name} not eligible for official membership and proposes"
+            " removing them from the list. Type the reason in a few words:",
+            name=c.member.full_name,
+        ),
+        [[(_("Cancel"), cb(F, "f", "cancel"))]],
+    )
 
 
 async def text_flow(req: Req, draft: Draft) -> None:
-    t = req.t
+    _ = req._
     mid = int(draft.data["mid"])
-    cancel: Rows = [[(t("Cancel"), cb(F, "f", "cancel"))]]
+    cancel: Rows = [[(_("Cancel"), cb(F, "f", "cancel"))]]
     c = await uc.case(req.ctx, actor=req.user_id, member_id=mid)
     if draft.step == "decno":
         try:
             number = uc.check_decision_no(req.text)
         except InvalidInput as exc:
-            await req.reply(t.msg(exc.msg), cancel)
+            await req.reply(_.msg(exc.msg), cancel)
             return
         day = date.fromisoformat(draft.data["day"])
         draft.data["no"] = number
-        text = t("Record decision no. {no} of {date}: {name} becomes an official member from"
-                 " {official}, the end of probation (Party Charter, Art. 5: late processing"
-                 " does not move the date)?", no=number, date=day, name=c.member.full_name,
-                 official=c.end)
+        text = _(
+            "Record decision no. {no} of {date}: {name} becomes an official member from"
+            " {official}, the end of probation (Party Charter, Art. 5: late processing"
+            " does not move the date)?",
+            no=number,
+            date=day,
+            name=c.member.full_name,
+            official=c.end,
+        )
     elif draft.step == "reason":
         try:
             draft.data["reason"] = uc.check_reason(req.text)
         except InvalidInput as exc:
-            await req.reply(t.msg(exc.msg), cancel)
+            await req.reply(_.msg(exc.msg), cancel)
             return
-        text = t("Record that the cell proposes removing {name} from the list? Reason: {reason}",
-                 name=c.member.full_name, reason=draft.data["reason"])
+        text = _(
+            "Record that the cell proposes removing {name} from the list? Reason: {reason}",
+            name=c.member.full_name,
+            reason=draft.data["reason"],
+        )
     else:
-        await req.reply(t("Please use the buttons above, or /cancel to stop."))
+        await req.reply(_("Please use the buttons above, or /cancel to stop."))
         return
     draft.step = f"{draft.step}_ok"
     await drafts_uc.save(req.ctx, draft)
-    await req.reply(text, [[(t("✅ Confirm"), cb(F, "f", "ok"))], *cancel])
+    await req.reply(text, [[(_("✅ Confirm"), cb(F, "f", "ok"))], *cancel])
 
 
 async def _confirmed(req: Req, draft: Draft) -> None:
-    t = req.t
+    _ = req._
     mid = int(draft.data["mid"])
     if draft.step == "decno_ok":
-        member = await uc.record_decision(req.ctx, actor=req.user_id, member_id=mid,
-                                          decision_date=date.fromisoformat(draft.data["day"]),
-                                          decision_no=draft.data["no"])
-        note = t("{name} is now an official member from {date}.", name=member.full_name,
-                 date=member.official_date)
+        member = await uc.record_decision(
+            req.ctx,
+            actor=req.user_id,
+            member_id=mid,
+            decision_date=date.fromisoformat(draft.data["day"]),
+            decision_no=draft.data["no"],
+        )
+        note = _(
+            "{name} is now an official member from {date}.",
+            name=member.full_name,
+            date=member.official_date,
+        )
     elif draft.step == "reason_ok":
-        await uc.record_not_eligible(req.ctx, actor=req.user_id, member_id=mid,
-                                     reason=draft.data["reason"])
-        note = t("Recorded: the cell proposes removing the member from the list. When the"
-                 " committee decides, change the status in the roster.")
+        await uc.record_not_eligible(
+            req.ctx, actor=req.user_id, member_id=mid, reason=draft.data["reason"]
+        )
+        note = _(
+            "Recorded: the cell proposes removing the member from the list. When the"
+            " committee decides, change the status in the roster."
+        )
     else:
         await expired(req)
         return
@@ -329,12 +405,15 @@ async def flow_callback(req: Req) -> None:
     action = data.args[0] if data.args else ""
     if action == "cancel":
         await drafts_uc.clear(req.ctx, req.user_id)
-        await req.show(req.t(CANCELLED),
-                       [[(req.t("« Probationary members"), cb(F, "list"))]])
+        await req.show(req._(CANCELLED), [[(req._("« Probationary members"), cb(F, "list"))]])
     elif action == "ok" and draft.kind == TEXT_KIND:
         await _confirmed(req, draft)
-    elif (action == "d" and draft.kind == DATE_KIND and len(data.args) == 2
-          and (day := compact_date(data.args[1]))):
+    elif (
+        action == "d"
+        and draft.kind == DATE_KIND
+        and len(data.args) == 2
+        and (day := compact_date(data.args[1]))
+    ):
         await _take_date(req, draft, day, reply=False)
     else:
         await expired(req)
@@ -371,8 +450,9 @@ async def prob_callback(req: Req) -> None:
 
 
 def register(app: Application) -> None:
-    add_command(CommandSpec("probation", N_("Probationary members and their conversion"),
-                            "cell", 21))
+    add_command(
+        CommandSpec("probation", N_("Probationary members and their conversion"), "cell", 21)
+    )
     add_menu(MenuEntry(N_("Probationary members"), cb(F, "list"), "cell", 21))
     app.add_handler(CommandHandler("probation", probation_command))
     app.add_handler(CallbackQueryHandler(flow_callback, pattern=r"^prob:f:"))

@@ -32,8 +32,12 @@ MAX_TEXT = 3900
 MAX_SHOWN = 15
 
 STATUS_ICONS = {"not_confirmed": "⏳", "confirmed": "✅", "discrepancies": "❗", "resolved": "☑️"}
-KIND_ICONS = {"missing_in_cell": "➕", "missing_in_official": "➖", "mismatch": "≠",
-              "near_match": "≈"}
+KIND_ICONS = {
+    "missing_in_cell": "➕",
+    "missing_in_official": "➖",
+    "mismatch": "≠",
+    "near_match": "≈",
+}
 
 
 def _key(d: date) -> str:
@@ -47,124 +51,200 @@ def _parse_key(text: str) -> date | None:
         return None
 
 
-def status_label(t: Translator, status: str) -> str:
-    return f"{STATUS_ICONS.get(status, '')} {t(STATUS_LABELS.get(status, status))}".strip()
+def status_label(_: Translator, status: str) -> str:
+    return f"{STATUS_ICONS.get(status, '')} {_(STATUS_LABELS.get(status, status))}".strip()
 
 
-def value_text(t: Translator, field: str | None, value: str | None) -> str:
+def value_text(_: Translator, field: str | None, value: str | None) -> str:
     """A stored discrepancy value as the user reads it (dates dd/mm/yyyy, a masked CCCD)."""
     if value is None or value == "":
         return "—"
     if field == "status" and value in MEMBER_STATUS_LABELS:
-        return t(MEMBER_STATUS_LABELS[value])
+        return _(MEMBER_STATUS_LABELS[value])
     if field == "cccd":
         return mask_cccd(value)
     if field and field.endswith("_date"):
         try:
-            return t.date(date.fromisoformat(value))
+            return _.date(date.fromisoformat(value))
         except ValueError:
             return value
     return value
 
 
-def discrepancy_line(t: Translator, d: NewDiscrepancy) -> str:
+def discrepancy_line(_: Translator, d: NewDiscrepancy) -> str:
     icon = KIND_ICONS.get(d.kind, "•")
     if d.kind == "missing_in_cell":
-        return t("{icon} {name}: in the official list (row {row}), not in the cell's roster",
-                 icon=icon, name=d.full_name, row=d.official_row or "?")
+        return _(
+            "{icon} {name}: in the official list (row {row}), not in the cell's roster",
+            icon=icon,
+            name=d.full_name,
+            row=d.official_row or "?",
+        )
     if d.kind == "missing_in_official":
-        return t("{icon} {name}: in the cell's roster, not in the official list", icon=icon,
-                 name=d.full_name)
-    field = t(FIELD_LABELS[d.field]) if d.field in FIELD_LABELS else (d.field or "")
-    a, b = value_text(t, d.field, d.cell_value), value_text(t, d.field, d.official_value)
+        return _(
+            "{icon} {name}: in the cell's roster, not in the official list",
+            icon=icon,
+            name=d.full_name,
+        )
+    field = _(FIELD_LABELS[d.field]) if d.field in FIELD_LABELS else (d.field or "")
+    a, b = value_text(_, d.field, d.cell_value), value_text(_, d.field, d.official_value)
     if d.kind == "near_match":
-        return t("{icon} {name}: probably the same person with a typo in the {field} — cell:"
-                 " {a}; official list: {b}", icon=icon, name=d.full_name, field=field, a=a, b=b)
-    return t("{icon} {name}: {field} differs — cell: {a}; official list: {b}", icon=icon,
-             name=d.full_name, field=field, a=a, b=b)
+        return _(
+            "{icon} {name}: probably the same person with a typo in the {field} — cell:"
+            " {a}; official list: {b}",
+            icon=icon,
+            name=d.full_name,
+            field=field,
+            a=a,
+            b=b,
+        )
+    return _(
+        "{icon} {name}: {field} differs — cell: {a}; official list: {b}",
+        icon=icon,
+        name=d.full_name,
+        field=field,
+        a=a,
+        b=b,
+    )
 
 
 def _fit(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
-def view_text(t: Translator, v: uc.CellView, tz: object = None) -> str:
-    lines = [t("🔁 Reconciling the member list — {org}", org=v.org.name),
-             t("Period ending {end} · list as of {as_of}", end=v.period.end, as_of=v.as_of),
-             t("Status: {status}", status=status_label(t, v.status))]
+def view_text(_: Translator, v: uc.CellView, tz: object = None) -> str:
+    lines = [
+        _("🔁 Reconciling the member list — {org}", org=v.org.name),
+        _("Period ending {end} · list as of {as_of}", end=v.period.end, as_of=v.as_of),
+        _("Status: {status}", status=status_label(_, v.status)),
+    ]
     if v.confirmation is not None:
-        lines.append(t("Confirmed on {at} ({n} members).", at=t.instant(
-            v.confirmation.confirmed_at, tz), n=v.confirmation.member_count))
+        lines.append(
+            _(
+                "Confirmed on {at} ({n} members).",
+                at=_.instant(v.confirmation.confirmed_at, tz),
+                n=v.confirmation.member_count,
+            )
+        )
     lines.append("")
-    lines.append(t("Members: {total} — official {official} · probationary {probationary} ·"
-                   " exempt {exempt}", total=len(v.members),
-                   official=v.counts.get("official", 0),
-                   probationary=v.counts.get("probationary", 0),
-                   exempt=v.counts.get("exempt", 0)))
+    lines.append(
+        _(
+            "Members: {total} — official {official} · probationary {probationary} ·"
+            " exempt {exempt}",
+            total=len(v.members),
+            official=v.counts.get("official", 0),
+            probationary=v.counts.get("probationary", 0),
+            exempt=v.counts.get("exempt", 0),
+        )
+    )
     lines.append("")
-    lines.append(t("Changes after {since}:", since=v.since))
+    lines.append(_("Changes after {since}:", since=v.since))
     if not v.changes:
-        lines.append(t("none recorded."))
+        lines.append(_("none recorded."))
     for kind, c in v.changes[:MAX_SHOWN]:
-        lines.append(t("• {what}: {name} ({date})", what=t(CHANGE_LABELS[kind]),
-                       name=c.full_name, date=c.status_date))
+        lines.append(
+            _(
+                "• {what}: {name} ({date})",
+                what=_(CHANGE_LABELS[kind]),
+                name=c.full_name,
+                date=c.status_date,
+            )
+        )
     if len(v.changes) > MAX_SHOWN:
-        lines.append(t("… and {n} more.", n=len(v.changes) - MAX_SHOWN))
+        lines.append(_("… and {n} more.", n=len(v.changes) - MAX_SHOWN))
     if v.discrepancies:
         lines.append("")
-        lines.append(t("The committee's official list differs from the roster in {n} points:",
-                       n=len(v.discrepancies)))
-        lines.extend(discrepancy_line(t, d) for d in v.discrepancies[:MAX_SHOWN])
+        lines.append(
+            _(
+                "The committee's official list differs from the roster in {n} points:",
+                n=len(v.discrepancies),
+            )
+        )
+        lines.extend(discrepancy_line(_, d) for d in v.discrepancies[:MAX_SHOWN])
         if len(v.discrepancies) > MAX_SHOWN:
-            lines.append(t("… and {n} more.", n=len(v.discrepancies) - MAX_SHOWN))
-        lines.append(t("Correct the roster where the cell is wrong (Party members in /menu),"
-                       " then confirm; tell the committee where its list is wrong."))
+            lines.append(_("… and {n} more.", n=len(v.discrepancies) - MAX_SHOWN))
+        lines.append(
+            _(
+                "Correct the roster where the cell is wrong (Party members in /menu),"
+                " then confirm; tell the committee where its list is wrong."
+            )
+        )
     elif v.status in ("not_confirmed", "confirmed"):
         lines.append("")
-        lines.append(t("Check the list against the members' files; correct it in Party members"
-                       " (/menu) if needed, then confirm."))
+        lines.append(
+            _(
+                "Check the list against the members' files; correct it in Party members"
+                " (/menu) if needed, then confirm."
+            )
+        )
     return _fit("\n".join(lines))
 
 
-def view_rows(t: Translator, v: uc.CellView) -> list[list[tuple[str, str]]]:
+def view_rows(_: Translator, v: uc.CellView) -> list[list[tuple[str, str]]]:
     org, end = v.org.id, _key(v.period.end)
-    confirm = (t("✅ Resolved — confirm the list") if v.discrepancies
-               else t("✅ Confirm the list is correct") if v.confirmation is None
-               else t("✅ Confirm again"))
-    rows = [[(t("📋 View the list ({n})", n=len(v.members)), cb(F, "list", org, end, 0))],
-            [(confirm, cb(F, "ok", org, end))],
-            [(t("✏️ Correct the roster"), cb("roster", "menu"))]]
+    confirm = (
+        _("✅ Resolved — confirm the list")
+        if v.discrepancies
+        else _("✅ Confirm the list is correct")
+        if v.confirmation is None
+        else _("✅ Confirm again")
+    )
+    rows = [
+        [(_("📋 View the list ({n})", n=len(v.members)), cb(F, "list", org, end, 0))],
+        [(confirm, cb(F, "ok", org, end))],
+        [(_("✏️ Correct the roster"), cb("roster", "menu"))],
+    ]
     if v.other_period is not None:
-        rows.append([(t("Earlier period ending {end}: not confirmed", end=v.other_period.end),
-                      cb(F, "open", org, _key(v.other_period.end)))])
-    rows.append([(t("« Menu"), cb("menu", "main"))])
+        rows.append(
+            [
+                (
+                    _("Earlier period ending {end}: not confirmed", end=v.other_period.end),
+                    cb(F, "open", org, _key(v.other_period.end)),
+                )
+            ]
+        )
+    rows.append([(_("« Menu"), cb("menu", "main"))])
     return rows
 
 
 async def show(req: Req, org_id: int, period_end: date | None = None) -> None:
     view = await uc.cell_view(req.ctx, req.user_id, org_id, period_end)
-    await req.show(view_text(req.t, view, req.ctx.config.timezone), view_rows(req.t, view))
+    await req.show(view_text(req._, view, req.ctx.config.timezone), view_rows(req._, view))
 
 
 async def show_list(req: Req, org_id: int, period_end: date, page: int) -> None:
-    t = req.t
+    _ = req._
     view = await uc.cell_view(req.ctx, req.user_id, org_id, period_end)
     pages = max(1, -(-len(view.members) // PAGE))
     page = min(max(page, 0), pages - 1)
-    lines = [t("Members of {org} as of {as_of} — page {page}/{pages}", org=view.org.name,
-               as_of=view.as_of, page=page + 1, pages=pages)]
-    for i, m in enumerate(view.members[page * PAGE:(page + 1) * PAGE], start=page * PAGE + 1):
-        status = t(MEMBER_STATUS_LABELS[m.status]) if m.status in MEMBER_STATUS_LABELS else ""
-        lines.append(t("{i}. {name} — {birth} — {status}", i=i, name=m.full_name,
-                       birth=m.birth_date, status=status))
+    lines = [
+        _(
+            "Members of {org} as of {as_of} — page {page}/{pages}",
+            org=view.org.name,
+            as_of=view.as_of,
+            page=page + 1,
+            pages=pages,
+        )
+    ]
+    for i, m in enumerate(view.members[page * PAGE : (page + 1) * PAGE], start=page * PAGE + 1):
+        status = _(MEMBER_STATUS_LABELS[m.status]) if m.status in MEMBER_STATUS_LABELS else ""
+        lines.append(
+            _(
+                "{i}. {name} — {birth} — {status}",
+                i=i,
+                name=m.full_name,
+                birth=m.birth_date,
+                status=status,
+            )
+        )
     end = _key(view.period.end)
     nav = []
     if page > 0:
-        nav.append((t("‹ Previous"), cb(F, "list", org_id, end, page - 1)))
+        nav.append((_("‹ Previous"), cb(F, "list", org_id, end, page - 1)))
     if page + 1 < pages:
-        nav.append((t("Next ›"), cb(F, "list", org_id, end, page + 1)))
+        nav.append((_("Next ›"), cb(F, "list", org_id, end, page + 1)))
     rows = [nav] if nav else []
-    rows.append([(t("« Back"), cb(F, "open", org_id, end))])
+    rows.append([(_("« Back"), cb(F, "open", org_id, end))])
     await req.show(_fit("\n".join(lines)), rows)
 
 
@@ -172,12 +252,14 @@ async def _current_cell(req: Req) -> int | None:
     cell = req.profile.current_cell
     if cell is not None:
         return cell.org_id
-    t = req.t
+    _ = req._
     if len(req.profile.cells) > 1:
-        await req.show(t("You work in several cells: choose one first."),
-                       [[(t("Choose the cell to work in"), cb("cell", "pick"))]])
+        await req.show(
+            _("You work in several cells: choose one first."),
+            [[(_("Choose the cell to work in"), cb("cell", "pick"))]],
+        )
     else:
-        await req.show(t("Only the secretary or deputy secretary of a cell can do this."))
+        await req.show(_("Only the secretary or deputy secretary of a cell can do this."))
     return None
 
 
@@ -197,20 +279,25 @@ async def callback(req: Req) -> None:
         await show_list(req, org_id, end, data.int_arg(2) or 0)
     elif data.action == "ok" and org_id is not None and end is not None:
         done = await uc.confirm(req.ctx, req.user_id, org_id, end)
-        await req.notify(req.t("Confirmed: {n} members for the period ending {end}.",
-                               n=done.member_count, end=done.period_end))
+        await req.notify(
+            req._(
+                "Confirmed: {n} members for the period ending {end}.",
+                n=done.member_count,
+                end=done.period_end,
+            )
+        )
         await show(req, org_id, end)
     else:
-        await req.notify(req.t(EXPIRED), alert=True)
+        await req.notify(req._(EXPIRED), alert=True)
 
 
-def reminder_actions(t: Translator, reminder: Reminder) -> list[tuple[str, str]]:
+def reminder_actions(_: Translator, reminder: Reminder) -> list[tuple[str, str]]:
     """Buttons under reconciliation reminders: the cell's screen, or the officer's view."""
     if reminder.kind == "reconciliation.ask":
         end = _parse_key(reminder.step.replace("-", ""))
         args = (reminder.org_id, _key(end)) if end else (reminder.org_id,)
-        return [(t("🔁 Reconcile now"), cb(F, "open", *args))]
-    return [(t("📊 View the cell"), cb("of", "s", reminder.org_id))]
+        return [(_("🔁 Reconcile now"), cb(F, "open", *args))]
+    return [(_("📊 View the cell"), cb("of", "s", reminder.org_id))]
 
 
 def register(app: Application) -> None:

@@ -14,8 +14,8 @@ AUDIENCES = ("all", "cell", "officer")
 
 @dataclass(frozen=True)
 class MenuEntry:
-    label: str          # msgid, marked with N_ at the registration site
-    data: str           # callback data the button sends
+    label: str  # msgid, marked with N_ at the registration site
+    data: str  # callback data the button sends
     audience: str
     order: int = 100
 
@@ -23,7 +23,7 @@ class MenuEntry:
 @dataclass(frozen=True)
 class CommandSpec:
     name: str
-    description: str    # msgid, marked with N_
+    description: str  # msgid, marked with N_
     audience: str
     order: int = 100
 

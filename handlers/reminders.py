@@ -39,24 +39,30 @@ def add_actions(family: str, actions: Actions) -> None:
     ACTIONS[family] = actions
 
 
-def probation_actions(t: Translator, reminder: Reminder) -> Buttons:
-    buttons = [(t("View record"), cb("prob", "view", reminder.subject_id))]
+def probation_actions(_: Translator, reminder: Reminder) -> Buttons:
+    buttons = [(_("View record"), cb("prob", "view", reminder.subject_id))]
     if reminder.kind in _RESOLUTION_KINDS:
-        buttons.append((t("Cell has met"), cb("prob", "res", reminder.subject_id)))
+        buttons.append((_("Cell has met"), cb("prob", "res", reminder.subject_id)))
     return buttons
 
 
 add_actions("probation", probation_actions)
 
 
-def reminder_keyboard(t: Translator, item: Outgoing) -> InlineKeyboardMarkup:
+def reminder_keyboard(_: Translator, item: Outgoing) -> InlineKeyboardMarkup:
     """The family's action buttons (they open the cell's records, so only for the cell's
     secretaries and deputies: officers get none) and the snooze button."""
     family = item.reminder.kind.split(".", 1)[0]
     actions = ACTIONS.get(family) if item.in_cell else None
-    rows = [actions(t, item.reminder)] if actions else []
-    rows.append([(t("Remind me in {n} days", n=reminders_uc.SNOOZE_DAYS),
-                  cb("rem", "snooze", item.delivery_id))])
+    rows = [actions(_, item.reminder)] if actions else []
+    rows.append(
+        [
+            (
+                _("Remind me in {n} days", n=reminders_uc.SNOOZE_DAYS),
+                cb("rem", "snooze", item.delivery_id),
+            )
+        ]
+    )
     return keyboard([r for r in rows if r])
 
 
@@ -77,9 +83,15 @@ class TelegramNotifier:
 
     BACKOFF_SECONDS = 1.0  # first wait after a network error; doubles each attempt
 
-    def __init__(self, bot: Bot, default_locale: str, *, attempts: int = 3,
-                 max_wait: float = 60.0,
-                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        default_locale: str,
+        *,
+        attempts: int = 3,
+        max_wait: float = 60.0,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
         self.bot = bot
         self.default_locale = default_locale
         self.attempts = attempts
@@ -88,8 +100,8 @@ class TelegramNotifier:
 
     async def deliver(self, item: Outgoing) -> DeliveryResult:
         user = item.user
-        t = translator(locale_for(user.language, user.tg_language, self.default_locale))
-        text, markup = t.msg(item.message), reminder_keyboard(t, item)
+        _ = translator(locale_for(user.language, user.tg_language, self.default_locale))
+        text, markup = _.msg(item.message), reminder_keyboard(_, item)
         reason = "no attempt"
         for attempt in range(self.attempts):
             try:
@@ -111,7 +123,7 @@ class TelegramNotifier:
             except NetworkError as exc:
                 reason = f"network: {exc.message}"
                 if attempt < self.attempts - 1:
-                    await self.sleep(self.BACKOFF_SECONDS * 2 ** attempt)
+                    await self.sleep(self.BACKOFF_SECONDS * 2**attempt)
             except TelegramError as exc:
                 return RetryLater(f"telegram: {exc.message}")
         log.warning("reminder %s to %s postponed: %s", item.reminder.key, user.tg_id, reason)
@@ -123,10 +135,10 @@ async def snooze_callback(req: Req) -> None:
     data = req.data
     delivery_id = data.int_arg(0) if data is not None and data.action == "snooze" else None
     if delivery_id is None:
-        await req.notify(req.t("This button has expired. Please use /menu again."), alert=True)
+        await req.notify(req._("This button has expired. Please use /menu again."), alert=True)
         return
     until = await reminders_uc.snooze(req.ctx, user_id=req.user_id, delivery_id=delivery_id)
-    await req.notify(req.t("I will remind you again on {date}.", date=until))
+    await req.notify(req._("I will remind you again on {date}.", date=until))
     await _drop_snooze_button(req)
 
 
@@ -135,8 +147,10 @@ async def _drop_snooze_button(req: Req) -> None:
     q = req.query
     if q is None or not isinstance(q.message, Message) or q.message.reply_markup is None:
         return
-    rows = [[b for b in row if not str(b.callback_data or "").startswith("rem:")]
-            for row in q.message.reply_markup.inline_keyboard]
+    rows = [
+        [b for b in row if not str(b.callback_data or "").startswith("rem:")]
+        for row in q.message.reply_markup.inline_keyboard
+    ]
     kept = [row for row in rows if row]
     try:
         await q.edit_message_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
@@ -146,4 +160,3 @@ async def _drop_snooze_button(req: Req) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(snooze_callback, pattern=r"^rem:"))
-

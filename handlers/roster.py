@@ -83,8 +83,9 @@ async def roster_callback(req: Req) -> None:
 
 
 def register(app: Application) -> None:
-    add_command(CommandSpec("members", N_("Party members of the cell: list, add, import"),
-                            "cell", 20))
+    add_command(
+        CommandSpec("members", N_("Party members of the cell: list, add, import"), "cell", 20)
+    )
     add_menu(MenuEntry(N_("Party members"), cb(F, "menu"), "cell", 20))
     app.add_handler(CommandHandler("members", members_command))
     app.add_handler(CallbackQueryHandler(flow_callback, pattern=r"^roster:f:"))

@@ -35,60 +35,73 @@ async def _query(req: Req, org_id: int) -> str | None:
     return None
 
 
-def _member_button(t: Translator, m: Member) -> tuple[str, str]:
+def _member_button(_: Translator, m: Member) -> tuple[str, str]:
     year = m.birth_date.year if m.birth_date else ""
-    label = t("{name} ({year}) · {status}", name=m.full_name, year=year,
-              status=status_label(t, m.status))
+    label = _(
+        "{name} ({year}) · {status}", name=m.full_name, year=year, status=status_label(_, m.status)
+    )
     return (label[:60], cb(F, "view", m.id))
 
 
-async def show_list(req: Req, *, page: int = 0, query: str | None = None,
-                    former: bool = False, reply: bool = False) -> None:
+async def show_list(
+    req: Req, *, page: int = 0, query: str | None = None, former: bool = False, reply: bool = False
+) -> None:
     org_id = await working_cell(req)
     if org_id is None:
         return
-    t = req.t
+    _ = req._
     cell = req.profile.current_cell
     assert cell is not None
     await browse_draft(req, org_id, query)
     result = await uc.roster_page(req.ctx, org_id, page=page, query=query, former=former)
     counts = await uc.counts(req.ctx, org_id)
-    lines = [t("Party members — {org}", org=cell.org_name)]
+    lines = [_("Party members — {org}", org=cell.org_name)]
     if query:
-        lines.append(t("Search “{query}”: {n} found.", query=query, n=result.total))
+        lines.append(_("Search “{query}”: {n} found.", query=query, n=result.total))
     elif former:
-        lines.append(t("Transferred out, removed or deceased: {n}.", n=result.total))
+        lines.append(_("Transferred out, removed or deceased: {n}.", n=result.total))
     else:
-        lines.append(t("On the roll: {n} (official {official}, probationary {probationary},"
-                       " exempt {exempt}).", n=result.total, official=counts.get("official", 0),
-                       probationary=counts.get("probationary", 0),
-                       exempt=counts.get("exempt", 0)))
+        lines.append(
+            _(
+                "On the roll: {n} (official {official}, probationary {probationary},"
+                " exempt {exempt}).",
+                n=result.total,
+                official=counts.get("official", 0),
+                probationary=counts.get("probationary", 0),
+                exempt=counts.get("exempt", 0),
+            )
+        )
     if result.pages > 1:
-        lines.append(t("Page {page} of {pages}.", page=result.page + 1, pages=result.pages))
+        lines.append(_("Page {page} of {pages}.", page=result.page + 1, pages=result.pages))
     if not result.items and not query and not former:
-        lines.append(t("No members yet. Add them one by one, or send the roster as an Excel"
-                       " or CSV file (press “Import a file” for the template)."))
-    lines.append(t("Type a name to search."))
-    rows: Rows = [[_member_button(t, m)] for m in result.items]
+        lines.append(
+            _(
+                "No members yet. Add them one by one, or send the roster as an Excel"
+                " or CSV file (press “Import a file” for the template)."
+            )
+        )
+    lines.append(_("Type a name to search."))
+    rows: Rows = [[_member_button(_, m)] for m in result.items]
     action = "old" if former else "list"
     nav = []
     if result.page > 0:
-        nav.append((t("◀ Previous"), cb(F, action, result.page - 1)))
+        nav.append((_("◀ Previous"), cb(F, action, result.page - 1)))
     if result.page + 1 < result.pages:
-        nav.append((t("Next ▶"), cb(F, action, result.page + 1)))
+        nav.append((_("Next ▶"), cb(F, action, result.page + 1)))
     if nav:
         rows.append(nav)
     if query or former:
-        rows.append([(t("All current members"), cb(F, "menu"))])
-    rows.append([(t("➕ Add a member"), cb(F, "add"))])
-    rows.append([(t("📥 Import a file"), cb(F, "imp")),
-                 (t("📤 Export to Excel"), cb(F, "exp", "xlsx"))])
-    extra = [(t("Export CSV"), cb(F, "exp", "csv"))]
+        rows.append([(_("All current members"), cb(F, "menu"))])
+    rows.append([(_("➕ Add a member"), cb(F, "add"))])
+    rows.append(
+        [(_("📥 Import a file"), cb(F, "imp")), (_("📤 Export to Excel"), cb(F, "exp", "xlsx"))]
+    )
+    extra = [(_("Export CSV"), cb(F, "exp", "csv"))]
     former_n = sum(counts.get(s, 0) for s in STATUSES[3:])
     if former_n and not former:
-        extra.insert(0, (t("Former members ({n})", n=former_n), cb(F, "old", 0)))
+        extra.insert(0, (_("Former members ({n})", n=former_n), cb(F, "old", 0)))
     rows.append(extra)
-    rows.append([(t("« Menu"), cb("menu", "main"))])
+    rows.append([(_("« Menu"), cb("menu", "main"))])
     await show_or_reply(req, "\n".join(lines), rows, reply=reply)
 
 
@@ -117,32 +130,43 @@ async def browse_text(req: Req, draft: Draft) -> None:
 # == member card =================================================================================
 
 
-def card_text(t: Translator, card: uc.MemberCard) -> str:
+def card_text(_: Translator, card: uc.MemberCard) -> str:
     m = card.member
     lines = [f"👤 {m.full_name}"]
-    for name in ("birth_date", "gender", "card_no", "cccd", "decision_date", "ceremony_date",
-                 "official_date"):
-        lines.append(f"{t(CARD_LABELS[name])}: {value_text(t, name, getattr(m, name))}")
-    lines.append(t("Status: {status} since {date}", status=status_label(t, m.status),
-                   date=m.status_date))
+    for name in (
+        "birth_date",
+        "gender",
+        "card_no",
+        "cccd",
+        "decision_date",
+        "ceremony_date",
+        "official_date",
+    ):
+        lines.append(f"{_(CARD_LABELS[name])}: {value_text(_, name, getattr(m, name))}")
+    lines.append(
+        _("Status: {status} since {date}", status=status_label(_, m.status), date=m.status_date)
+    )
     if len(card.history) > 1:
-        lines.append(t("History:"))
-        lines.extend(f"  {t.date(h.status_date)} — {status_label(t, h.status)}"
-                     + (f" ({h.note})" if h.note else "") for h in card.history[-5:])
+        lines.append(_("History:"))
+        lines.extend(
+            f"  {_.date(h.status_date)} — {status_label(_, h.status)}"
+            + (f" ({h.note})" if h.note else "")
+            for h in card.history[-5:]
+        )
     return "\n".join(lines)
 
 
-async def show_card(req: Req, member_id: int, *, reply: bool = False,
-                    note: str | None = None) -> None:
-    t = req.t
+async def show_card(
+    req: Req, member_id: int, *, reply: bool = False, note: str | None = None
+) -> None:
+    _ = req._
     card = await uc.member_card(req.ctx, req.user_id, member_id)
     m = card.member
-    rows: Rows = [[(t("✏️ Edit"), cb(F, "edit", m.id)),
-                   (t("🔄 Change status"), cb(F, "st", m.id))]]
+    rows: Rows = [[(_("✏️ Edit"), cb(F, "edit", m.id)), (_("🔄 Change status"), cb(F, "st", m.id))]]
     if m.status == "probationary":
-        rows.append([(t("Probation record"), cb("prob", "view", m.id))])
-    rows.append([list_button(t)])
-    text = card_text(t, card)
+        rows.append([(_("Probation record"), cb("prob", "view", m.id))])
+    rows.append([list_button(_)])
+    text = card_text(_, card)
     if note:
         text = f"{note}\n\n{text}"
     await show_or_reply(req, text, rows, reply=reply)

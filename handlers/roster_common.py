@@ -19,8 +19,13 @@ from usecases import roster as uc
 from usecases.roster import GENDER_LABELS, STATUS_LABELS
 
 F = "roster"
-BROWSE, ADD, EDIT, STATUS, IMPORT = ("roster.browse", "roster.add", "roster.edit",
-                                     "roster.status", "roster.import")
+BROWSE, ADD, EDIT, STATUS, IMPORT = (
+    "roster.browse",
+    "roster.add",
+    "roster.edit",
+    "roster.status",
+    "roster.import",
+)
 Rows = list[list[tuple[str, str]]]
 CANCELLED = N_("Cancelled. Nothing was saved.")
 
@@ -38,36 +43,30 @@ CARD_LABELS = {
 }
 
 
-def status_label(t: Translator, status: str) -> str:
-    return t(STATUS_LABELS[status])
+def status_label(_: Translator, status: str) -> str:
+    return _(STATUS_LABELS[status])
 
 
-def value_text(t: Translator, name: str, value: Any) -> str:
+def value_text(_: Translator, name: str, value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, date):
-        return t.date(value)
+        return _.date(value)
     if name == "gender":
-        return t(GENDER_LABELS[value])
+        return _(GENDER_LABELS[value])
     if name == "status":
-        return status_label(t, value)
+        return status_label(_, value)
     if name == "cccd":
         return mask_cccd(value)
     return str(value)
 
 
-def problems_text(t: Translator, problems: list[uc.Problem]) -> str:
-    return "\n".join(f"• {t.msg(p.msg)}" for p in problems)
-
-
-
+def problems_text(_: Translator, problems: list[uc.Problem]) -> str:
+    return "\n".join(f"• {_.msg(p.msg)}" for p in problems)
 
 
 async def browse_draft(req: Req, org_id: int, query: str | None) -> None:
-    await drafts_uc.start(req.ctx, req.user_id, BROWSE, "list", org_id=org_id,
-                          data={"q": query})
-
-
+    await drafts_uc.start(req.ctx, req.user_id, BROWSE, "list", org_id=org_id, data={"q": query})
 
 
 def compact_date(arg: str) -> date | None:
@@ -80,9 +79,9 @@ def compact_date(arg: str) -> date | None:
         return None
 
 
-def list_button(t: Translator) -> tuple[str, str]:
+def list_button(_: Translator) -> tuple[str, str]:
     """« Party members: back to the first page of the roster."""
-    return (t("« Party members"), cb(F, "list", 0))
+    return (_("« Party members"), cb(F, "list", 0))
 
 
 async def show_or_reply(req: Req, text: str, rows: Keyboard, *, reply: bool) -> None:
@@ -96,4 +95,4 @@ async def show_or_reply(req: Req, text: str, rows: Keyboard, *, reply: bool) -> 
 async def cancel(req: Req) -> None:
     """Drop the open draft: nothing was saved."""
     await drafts_uc.clear(req.ctx, req.user_id)
-    await req.show(req.t(CANCELLED), [[list_button(req.t)]])
+    await req.show(req._(CANCELLED), [[list_button(req._)]])

@@ -27,59 +27,83 @@ MAX_TEXT = 3900
 
 
 def _fit(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
-def report_text(t: Translator, report: ImportReport, filename: str) -> str:
+def report_text(_: Translator, report: ImportReport, filename: str) -> str:
     if report.errors:
         bad = len({row for row, _ in report.errors})
-        lines = [t("File {file}: {bad} of {rows} rows have problems. Nothing was saved.",
-                   file=filename, bad=bad, rows=report.rows)]
+        lines = [
+            _(
+                "File {file}: {bad} of {rows} rows have problems. Nothing was saved.",
+                file=filename,
+                bad=bad,
+                rows=report.rows,
+            )
+        ]
         for row, msg in report.errors[:MAX_ERRORS_SHOWN]:
-            lines.append(t("• Row {row}: {problem}", row=row, problem=t.msg(msg)))
+            lines.append(_("• Row {row}: {problem}", row=row, problem=_.msg(msg)))
         if len(report.errors) > MAX_ERRORS_SHOWN:
-            lines.append(t("… and {n} more problems.", n=len(report.errors) - MAX_ERRORS_SHOWN))
-        lines.append(t("Correct these rows and send the file again."))
+            lines.append(_("… and {n} more problems.", n=len(report.errors) - MAX_ERRORS_SHOWN))
+        lines.append(_("Correct these rows and send the file again."))
         return _fit("\n".join(lines))
-    head = (t("Imported {file}: {rows} rows.", file=filename, rows=report.rows)
-            if report.written else
-            t("File {file}: {rows} rows, all correct.", file=filename, rows=report.rows))
-    counts = t("New members: {created}. Updated: {updated}. Unchanged: {unchanged}.",
-               created=report.created, updated=report.updated, unchanged=report.unchanged)
+    head = (
+        _("Imported {file}: {rows} rows.", file=filename, rows=report.rows)
+        if report.written
+        else _("File {file}: {rows} rows, all correct.", file=filename, rows=report.rows)
+    )
+    counts = _(
+        "New members: {created}. Updated: {updated}. Unchanged: {unchanged}.",
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+    )
     return f"{head}\n{counts}"
 
 
 async def check_file(req: Req, org_id: int) -> None:
     """Download the sent roster file, check every row, and ask to confirm if all is well."""
-    t = req.t
+    _ = req._
     msg = req.update.effective_message
     doc = msg.document if msg else None
     if doc is None:
         return
     filename = doc.file_name or "roster"
     if doc.file_size and doc.file_size > MAX_FILE_BYTES:
-        await req.reply(t("The file is too large (more than {mb} MB).",
-                          mb=MAX_FILE_BYTES // 1024 // 1024))
+        await req.reply(
+            _("The file is too large (more than {mb} MB).", mb=MAX_FILE_BYTES // 1024 // 1024)
+        )
         return
     tg_file = await req.context.bot.get_file(doc.file_id)
     data = bytes(await tg_file.download_as_bytearray())
     table = roster_io.read_table(data, filename)
-    report = await uc.import_table(req.ctx, actor=req.user_id, org_id=org_id, table=table,
-                                   dry_run=True, source=filename)
-    text = report_text(t, report, filename)
+    report = await uc.import_table(
+        req.ctx, actor=req.user_id, org_id=org_id, table=table, dry_run=True, source=filename
+    )
+    text = report_text(_, report, filename)
     if report.errors:
         await browse_draft(req, org_id, None)
-        await req.reply(text, [[list_button(t)]])
+        await req.reply(text, [[list_button(_)]])
         return
     if not (report.created or report.updated):
         await browse_draft(req, org_id, None)
-        await req.reply(text + "\n" + t("Nothing to change: the roster already matches the"
-                                        " file."), [[list_button(t)]])
+        await req.reply(
+            text + "\n" + _("Nothing to change: the roster already matches the file."),
+            [[list_button(_)]],
+        )
         return
-    await drafts_uc.start(req.ctx, req.user_id, IMPORT, "confirm", org_id=org_id,
-                          data={"table": table.to_json(), "file": filename})
-    await req.reply(text + "\n" + t("Save these changes to the roster?"),
-                    [[(t("✅ Import"), cb(F, "impok"))], [(t("Cancel"), cb(F, "impno"))]])
+    await drafts_uc.start(
+        req.ctx,
+        req.user_id,
+        IMPORT,
+        "confirm",
+        org_id=org_id,
+        data={"table": table.to_json(), "file": filename},
+    )
+    await req.reply(
+        text + "\n" + _("Save these changes to the roster?"),
+        [[(_("✅ Import"), cb(F, "impok"))], [(_("Cancel"), cb(F, "impno"))]],
+    )
 
 
 async def file_in_flow(req: Req, draft: Draft) -> None:
@@ -103,32 +127,37 @@ async def accept_any_file(req: Req) -> bool:
 
 
 async def import_confirmed(req: Req) -> None:
-    t = req.t
+    _ = req._
     draft = await open_draft(req, (IMPORT,), closed=EXPIRED)
     if draft is None or draft.org_id is None:
         return
     table = roster_io.Table.from_json(draft.data["table"])
     filename = str(draft.data.get("file", ""))
-    report = await uc.import_table(req.ctx, actor=req.user_id, org_id=draft.org_id,
-                                   table=table, source=filename)
+    report = await uc.import_table(
+        req.ctx, actor=req.user_id, org_id=draft.org_id, table=table, source=filename
+    )
     await drafts_uc.clear(req.ctx, req.user_id)
-    await req.show(report_text(t, report, filename), [[list_button(t)]])
+    await req.show(report_text(_, report, filename), [[list_button(_)]])
 
 
 async def ask_for_file(req: Req) -> None:
     org_id = await working_cell(req)
     if org_id is None:
         return
-    t = req.t
+    _ = req._
     await browse_draft(req, org_id, None)
     headers = ", ".join(h for _, h in roster_io.TEMPLATE)
-    await req.show(t("Send the roster as an Excel (.xlsx) or CSV file, one member per row,"
-                     " with these column headers in the first row:\n{headers}\n\nOnly “Họ và"
-                     " tên” and “Ngày sinh” are required; dates as dd/mm/yyyy. Every row is"
-                     " checked first and nothing is saved until you confirm. Tip: export the"
-                     " roster to get a ready template.", headers=headers),
-                   [[(t("📤 Export to Excel"), cb(F, "exp", "xlsx"))],
-                    [list_button(t)]])
+    await req.show(
+        _(
+            "Send the roster as an Excel (.xlsx) or CSV file, one member per row,"
+            " with these column headers in the first row:\n{headers}\n\nOnly “Họ và"
+            " tên” and “Ngày sinh” are required; dates as dd/mm/yyyy. Every row is"
+            " checked first and nothing is saved until you confirm. Tip: export the"
+            " roster to get a ready template.",
+            headers=headers,
+        ),
+        [[(_("📤 Export to Excel"), cb(F, "exp", "xlsx"))], [list_button(_)]],
+    )
 
 
 async def send_export(req: Req, fmt: str) -> None:
@@ -138,13 +167,16 @@ async def send_export(req: Req, fmt: str) -> None:
     exported = await uc.export_roster(req.ctx, actor=req.user_id, org_id=org_id, fmt=fmt)
     chat = req.update.effective_chat
     assert chat is not None
-    await req.notify(req.t("Preparing the file…"))
+    await req.notify(req._("Preparing the file…"))
     await req.context.bot.send_document(
-        chat.id, document=InputFile(io.BytesIO(exported.data), filename=exported.filename),
-        caption=req.t("Roster: {n} members. Edit it and send it back to update the roster.",
-                      n=exported.count))
+        chat.id,
+        document=InputFile(io.BytesIO(exported.data), filename=exported.filename),
+        caption=req._(
+            "Roster: {n} members. Edit it and send it back to update the roster.", n=exported.count
+        ),
+    )
 
 
 async def import_text(req: Req, draft: Draft) -> None:
     """Typed text while a checked file waits for confirmation."""
-    await req.reply(req.t("Please use the buttons above, or /cancel to stop."))
+    await req.reply(req._("Please use the buttons above, or /cancel to stop."))

@@ -39,25 +39,45 @@ from usecases.errors import InvalidInput
 from usecases.roster import GENDER_LABELS, RosterInvalid, SamePerson
 
 QUESTIONS = {
-    "full_name": N_("Full name of the party member? Type it with diacritics, e.g. Nguyễn Văn"
-                    " An."),
+    "full_name": N_("Full name of the party member? Type it with diacritics, e.g. Nguyễn Văn An."),
     "birth_date": N_("Birth date of {name}? For example 15/01/1960."),
     "gender": N_("Gender of {name}?"),
     "status": N_("Status of {name} in the cell?"),
-    "decision_date": N_("Date of the admission decision of {name} (ngày vào Đảng, written on"
-                        " the decision and the party card)? For example 03/02/1990."),
-    "ceremony_date": N_("Date of the admission ceremony held by the cell for {name}? Probation"
-                        " is counted from it."),
+    "decision_date": N_(
+        "Date of the admission decision of {name} (ngày vào Đảng, written on"
+        " the decision and the party card)? For example 03/02/1990."
+    ),
+    "ceremony_date": N_(
+        "Date of the admission ceremony held by the cell for {name}? Probation is counted from it."
+    ),
     "official_date": N_("Official date of {name} (the day probation ended)?"),
     "status_date": N_("Since what date is {name} in the status “{status}”?"),
     "card_no": N_("Party card number of {name}?"),
     "cccd": N_("Citizen ID (CCCD, 12 digits) of {name}?"),
 }
-ADD_STEPS = ("full_name", "birth_date", "gender", "status", "decision_date", "ceremony_date",
-             "official_date", "status_date", "card_no", "cccd")
+ADD_STEPS = (
+    "full_name",
+    "birth_date",
+    "gender",
+    "status",
+    "decision_date",
+    "ceremony_date",
+    "official_date",
+    "status_date",
+    "card_no",
+    "cccd",
+)
 OPTIONAL = {"gender", "card_no", "cccd", "decision_date", "ceremony_date", "official_date"}
-EDITABLE = ("full_name", "birth_date", "gender", "card_no", "cccd", "decision_date",
-            "ceremony_date", "official_date")
+EDITABLE = (
+    "full_name",
+    "birth_date",
+    "gender",
+    "card_no",
+    "cccd",
+    "decision_date",
+    "ceremony_date",
+    "official_date",
+)
 
 
 # == questions and answers =======================================================================
@@ -95,64 +115,65 @@ def _next_step(req: Req, draft: Draft) -> str:
     return "confirm"
 
 
-def _question(t: Translator, step: str, values: dict[str, Any]) -> str:
+def _question(_: Translator, step: str, values: dict[str, Any]) -> str:
     name = values.get("full_name") or ""
     status = values.get("status")
-    return t(QUESTIONS[step], name=name,
-             status=status_label(t, status) if status else "")
+    return _(QUESTIONS[step], name=name, status=status_label(_, status) if status else "")
 
 
-def _step_rows(t: Translator, step: str, values: dict[str, Any], kind: str,
-               req: Req) -> Rows:
+def _step_rows(_: Translator, step: str, values: dict[str, Any], kind: str, req: Req) -> Rows:
     rows: Rows = []
     if step == "gender":
-        rows.append([(t(GENDER_LABELS[g]), cb(F, "f", "g", g)) for g in GENDER_LABELS])
+        rows.append([(_(GENDER_LABELS[g]), cb(F, "f", "g", g)) for g in GENDER_LABELS])
     elif step == "status":
-        pairs = [(status_label(t, s), cb(F, "f", "s", s)) for s in STATUSES]
-        rows.extend([pairs[i:i + 2] for i in range(0, len(pairs), 2)])
+        pairs = [(status_label(_, s), cb(F, "f", "s", s)) for s in STATUSES]
+        rows.extend([pairs[i : i + 2] for i in range(0, len(pairs), 2)])
     elif step == "official_date" and values.get("ceremony_date"):
         end = official_date_of(values["ceremony_date"], req.ctx.catalogue)
-        rows.append([(t("{date} (end of probation)", date=end),
-                      cb(F, "f", "d", end.strftime("%Y%m%d")))])
+        rows.append(
+            [(_("{date} (end of probation)", date=end), cb(F, "f", "d", end.strftime("%Y%m%d")))]
+        )
     elif step == "status_date":
-        rows.append([(t("Today"), cb(F, "f", "d", req.ctx.today().strftime("%Y%m%d")))])
-    optional = step in OPTIONAL and not (step == "ceremony_date"
-                                         and values.get("status") == "probationary")
+        rows.append([(_("Today"), cb(F, "f", "d", req.ctx.today().strftime("%Y%m%d")))])
+    optional = step in OPTIONAL and not (
+        step == "ceremony_date" and values.get("status") == "probationary"
+    )
     last = []
     if optional:
-        last.append((t("Skip") if kind == ADD else t("Leave empty"), cb(F, "f", "skip")))
-    last.append((t("Cancel"), cb(F, "f", "cancel")))
+        last.append((_("Skip") if kind == ADD else _("Leave empty"), cb(F, "f", "skip")))
+    last.append((_("Cancel"), cb(F, "f", "cancel")))
     rows.append(last)
     return rows
 
 
 async def ask(req: Req, draft: Draft, *, reply: bool, prefix: str = "") -> None:
-    t = req.t
+    _ = req._
     values = _load(draft.data["f"])
     if draft.step == "confirm":
         await _confirm(req, draft, reply=reply, prefix=prefix)
         return
-    text = _question(t, draft.step, values)
+    text = _question(_, draft.step, values)
     if prefix:
         text = f"{prefix}\n\n{text}"
-    rows = _step_rows(t, draft.step, values, draft.kind, req)
+    rows = _step_rows(_, draft.step, values, draft.kind, req)
     await show_or_reply(req, text, rows, reply=reply)
 
 
-def _summary(t: Translator, values: dict[str, Any]) -> str:
-    return "\n".join(f"{t(CARD_LABELS[name])}: {value_text(t, name, values.get(name))}"
-                     for name in ADD_STEPS)
+def _summary(_: Translator, values: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{_(CARD_LABELS[name])}: {value_text(_, name, values.get(name))}" for name in ADD_STEPS
+    )
 
 
 async def _confirm(req: Req, draft: Draft, *, reply: bool, prefix: str = "") -> None:
-    t = req.t
+    _ = req._
     values = _load(draft.data["f"])
     f = uc.completed(_fields(values), req.ctx.today(), req.ctx.catalogue)
     values = {**values, "official_date": f.official_date, "status_date": f.status_date}
-    text = t("Please check, then press Save:") + "\n\n" + _summary(t, values)
+    text = _("Please check, then press Save:") + "\n\n" + _summary(_, values)
     if prefix:
         text = f"{prefix}\n\n{text}"
-    rows = [[(t("✅ Save"), cb(F, "f", "save"))], [(t("Cancel"), cb(F, "f", "cancel"))]]
+    rows = [[(_("✅ Save"), cb(F, "f", "save"))], [(_("Cancel"), cb(F, "f", "cancel"))]]
     await show_or_reply(req, text, rows, reply=reply)
 
 
@@ -160,8 +181,9 @@ async def start_add(req: Req) -> None:
     org_id = await working_cell(req)
     if org_id is None:
         return
-    draft = await drafts_uc.start(req.ctx, req.user_id, ADD, "full_name", org_id=org_id,
-                                  data={"f": {}, "entered": []})
+    draft = await drafts_uc.start(
+        req.ctx, req.user_id, ADD, "full_name", org_id=org_id, data={"f": {}, "entered": []}
+    )
     await ask(req, draft, reply=False)
 
 
@@ -175,8 +197,15 @@ def parse_answer(req: Req, step: str, text: str) -> Any:
     if step in DATE_FIELDS:
         value = parse_date(text, req.ctx.today())
         if value is None:
-            raise InvalidInput(Msg(N_("I could not read “{text}” as a date. Type it like"
-                                      " 15/01/1960 (day/month/year)."), {"text": text}))
+            raise InvalidInput(
+                Msg(
+                    N_(
+                        "I could not read “{text}” as a date. Type it like"
+                        " 15/01/1960 (day/month/year)."
+                    ),
+                    {"text": text},
+                )
+            )
         return value
     return roster_io.read_value(step, text, req.ctx.today(), uc.field_label(step))
 
@@ -192,10 +221,9 @@ async def _accept(req: Req, draft: Draft, value: Any, *, reply: bool) -> None:
     entered = set(draft.data.get("entered", [])) | {step}
     if values.get("birth_date") is not None:
         f = uc.completed(_fields(values), req.ctx.today(), req.ctx.catalogue)
-        found = [p for p in await uc.problems(req.ctx, draft.org_id or 0, f)
-                 if p.field in entered]
+        found = [p for p in await uc.problems(req.ctx, draft.org_id or 0, f) if p.field in entered]
         if found:
-            await ask(req, draft, reply=reply, prefix=problems_text(req.t, found))
+            await ask(req, draft, reply=reply, prefix=problems_text(req._, found))
             return
     draft.data["f"] = _dump(values)
     draft.data["entered"] = sorted(entered)
@@ -209,65 +237,82 @@ async def flow_text(req: Req, draft: Draft) -> None:
         return
     await require_write(req.ctx, req.user_id, draft.org_id)
     if draft.step in ("confirm", "dup"):
-        await req.reply(req.t("Please use the buttons above, or /cancel to stop."))
+        await req.reply(req._("Please use the buttons above, or /cancel to stop."))
         return
     try:
         value = parse_answer(req, draft.step, req.text)
     except InvalidInput as exc:
-        await ask(req, draft, reply=True, prefix=req.t.msg(exc.msg))
+        await ask(req, draft, reply=True, prefix=req._.msg(exc.msg))
         return
     await _accept(req, draft, value, reply=True)
 
 
 async def _save_add(req: Req, draft: Draft, *, same_person_ok: bool) -> None:
-    t = req.t
+    _ = req._
     values = _load(draft.data["f"])
     assert draft.org_id is not None
     try:
-        member = await uc.add_member(req.ctx, actor=req.user_id, org_id=draft.org_id,
-                                     f=_fields(values), same_person_ok=same_person_ok)
+        member = await uc.add_member(
+            req.ctx,
+            actor=req.user_id,
+            org_id=draft.org_id,
+            f=_fields(values),
+            same_person_ok=same_person_ok,
+        )
     except SamePerson as exc:
         draft.step = "dup"
         await drafts_uc.save(req.ctx, draft)
-        await req.show(t.msg(exc.msg) + "\n" + t("Is this another person with the same name and"
-                                                 " birth date?"),
-                       [[(t("Yes, add another person"), cb(F, "f", "dup"))],
-                        [(t("Cancel"), cb(F, "f", "cancel"))]])
+        await req.show(
+            _.msg(exc.msg) + "\n" + _("Is this another person with the same name and birth date?"),
+            [
+                [(_("Yes, add another person"), cb(F, "f", "dup"))],
+                [(_("Cancel"), cb(F, "f", "cancel"))],
+            ],
+        )
         return
     except RosterInvalid as exc:
-        await req.show(problems_text(t, exc.problems) + "\n\n"
-                       + t("Nothing was saved. Press /cancel and start again."),
-                       [[(t("Cancel"), cb(F, "f", "cancel"))]])
+        await req.show(
+            problems_text(_, exc.problems)
+            + "\n\n"
+            + _("Nothing was saved. Press /cancel and start again."),
+            [[(_("Cancel"), cb(F, "f", "cancel"))]],
+        )
         return
     await drafts_uc.clear(req.ctx, req.user_id)
-    await show_card(req, member.id, note=t("Saved: {name} is in the roster.",
-                                           name=member.full_name))
+    await show_card(
+        req, member.id, note=_("Saved: {name} is in the roster.", name=member.full_name)
+    )
 
 
-async def _save_edit(req: Req, draft: Draft, step: str, value: Any, *, reply: bool,
-                     same_person_ok: bool = False) -> None:
-    t = req.t
+async def _save_edit(
+    req: Req, draft: Draft, step: str, value: Any, *, reply: bool, same_person_ok: bool = False
+) -> None:
+    _ = req._
     mid = int(draft.data["mid"])
     member = await uc.member_for(req.ctx, req.user_id, mid)
     f = replace(member.editable, **{step: value})
     try:
-        await uc.edit_member(req.ctx, actor=req.user_id, member_id=mid, f=f,
-                             same_person_ok=same_person_ok)
+        await uc.edit_member(
+            req.ctx, actor=req.user_id, member_id=mid, f=f, same_person_ok=same_person_ok
+        )
     except SamePerson as exc:
         draft.data["pending"] = _dump({step: value})
         draft.step = "dup"
         await drafts_uc.save(req.ctx, draft)
-        rows = [[(t("Yes, it is another person"), cb(F, "f", "dup"))],
-                [(t("Cancel"), cb(F, "f", "cancel"))]]
-        text = t.msg(exc.msg) + "\n" + t("Is this another person with the same name and birth"
-                                         " date?")
+        rows = [
+            [(_("Yes, it is another person"), cb(F, "f", "dup"))],
+            [(_("Cancel"), cb(F, "f", "cancel"))],
+        ]
+        text = (
+            _.msg(exc.msg) + "\n" + _("Is this another person with the same name and birth date?")
+        )
         await show_or_reply(req, text, rows, reply=reply)
         return
     except RosterInvalid as exc:
-        await ask(req, draft, reply=reply, prefix=problems_text(t, exc.problems))
+        await ask(req, draft, reply=reply, prefix=problems_text(_, exc.problems))
         return
     await drafts_uc.clear(req.ctx, req.user_id)
-    await show_card(req, mid, reply=reply, note=t("Saved."))
+    await show_card(req, mid, reply=reply, note=_("Saved."))
 
 
 async def form_button(req: Req, draft: Draft, action: str, arg: str) -> None:
@@ -301,17 +346,22 @@ _CHOICES = {"g": tuple(GENDER_LABELS), "s": STATUSES}
 
 
 async def edit_menu(req: Req, member_id: int) -> None:
-    t = req.t
+    _ = req._
     member = await uc.member_for(req.ctx, req.user_id, member_id)
-    rows: Rows = [[(t(CARD_LABELS[n]), cb(F, "ef", member.id, n))] for n in EDITABLE]
-    rows.append([(t("« Back"), cb(F, "view", member.id))])
-    await req.show(t("What do you want to change for {name}?", name=member.full_name), rows)
+    rows: Rows = [[(_(CARD_LABELS[n]), cb(F, "ef", member.id, n))] for n in EDITABLE]
+    rows.append([(_("« Back"), cb(F, "view", member.id))])
+    await req.show(_("What do you want to change for {name}?", name=member.full_name), rows)
 
 
 async def start_edit(req: Req, member_id: int, field: str) -> None:
     member = await uc.member_for(req.ctx, req.user_id, member_id)
-    draft = await drafts_uc.start(req.ctx, req.user_id, EDIT, field, org_id=member.org_id,
-                                  data={"mid": member.id,
-                                        "f": _dump(member.editable.as_dict())})
-    current = value_text(req.t, field, getattr(member, field))
-    await ask(req, draft, reply=False, prefix=req.t("Now: {value}", value=current))
+    draft = await drafts_uc.start(
+        req.ctx,
+        req.user_id,
+        EDIT,
+        field,
+        org_id=member.org_id,
+        data={"mid": member.id, "f": _dump(member.editable.as_dict())},
+    )
+    current = value_text(req._, field, getattr(member, field))
+    await ask(req, draft, reply=False, prefix=req._("Now: {value}", value=current))

@@ -28,28 +28,42 @@ from usecases.roster import RosterInvalid
 
 
 async def status_menu(req: Req, member_id: int) -> None:
-    t = req.t
+    _ = req._
     member = await uc.member_for(req.ctx, req.user_id, member_id)
     choices = [s for s in STATUSES if s != member.status]
     rows: Rows = []
     for s in choices:
         if s == "official" and member.status == "probationary":
-            rows.append([(t("Official — record the committee's decision"),
-                          cb("prob", "dec", member.id))])
+            rows.append(
+                [(_("Official — record the committee's decision"), cb("prob", "dec", member.id))]
+            )
         else:
-            rows.append([(status_label(t, s), cb(F, "sts", member.id, s))])
-    rows.append([(t("« Back"), cb(F, "view", member.id))])
-    await req.show(t("{name} is now “{status}”. New status:", name=member.full_name,
-                     status=status_label(t, member.status)), rows)
+            rows.append([(status_label(_, s), cb(F, "sts", member.id, s))])
+    rows.append([(_("« Back"), cb(F, "view", member.id))])
+    await req.show(
+        _(
+            "{name} is now “{status}”. New status:",
+            name=member.full_name,
+            status=status_label(_, member.status),
+        ),
+        rows,
+    )
 
 
 async def start_status(req: Req, member_id: int, status: str) -> None:
     member = await uc.member_for(req.ctx, req.user_id, member_id)
-    draft = await drafts_uc.start(req.ctx, req.user_id, STATUS, "status_date",
-                                  org_id=member.org_id,
-                                  data={"mid": member.id, "status": status,
-                                        "f": {"full_name": member.full_name,
-                                              "status": status}})
+    draft = await drafts_uc.start(
+        req.ctx,
+        req.user_id,
+        STATUS,
+        "status_date",
+        org_id=member.org_id,
+        data={
+            "mid": member.id,
+            "status": status,
+            "f": {"full_name": member.full_name, "status": status},
+        },
+    )
     await ask(req, draft, reply=False)
 
 
@@ -69,7 +83,7 @@ async def status_text(req: Req, draft: Draft) -> None:
     try:
         day = parse_answer(req, "status_date", req.text)
     except InvalidInput as exc:
-        await ask(req, draft, reply=True, prefix=req.t.msg(exc.msg))
+        await ask(req, draft, reply=True, prefix=req._.msg(exc.msg))
         return
     await _save_status(req, draft, day, reply=True)
 
@@ -77,10 +91,11 @@ async def status_text(req: Req, draft: Draft) -> None:
 async def _save_status(req: Req, draft: Draft, day: date, *, reply: bool) -> None:
     mid = int(draft.data["mid"])
     try:
-        await uc.change_status(req.ctx, actor=req.user_id, member_id=mid,
-                               status=draft.data["status"], status_date=day)
+        await uc.change_status(
+            req.ctx, actor=req.user_id, member_id=mid, status=draft.data["status"], status_date=day
+        )
     except RosterInvalid as exc:
-        await ask(req, draft, reply=reply, prefix=problems_text(req.t, exc.problems))
+        await ask(req, draft, reply=reply, prefix=problems_text(req._, exc.problems))
         return
     await drafts_uc.clear(req.ctx, req.user_id)
-    await show_card(req, mid, reply=reply, note=req.t("Status changed."))
+    await show_card(req, mid, reply=reply, note=req._("Status changed."))

@@ -38,16 +38,18 @@ class Step:
 
 PIPELINE: tuple[Step, ...] = (
     Step("crs", N_("Party-awareness course certificate"), ("course_cert_date",)),
-    Step("app", N_("Application and personal history"),
-         ("application_date", "background_date")),
-    Step("ver", N_("Background verification"),
-         ("verification_date", "background_comment_date")),
+    Step("app", N_("Application and personal history"), ("application_date", "background_date")),
+    Step("ver", N_("Background verification"), ("verification_date", "background_comment_date")),
     Step("intro", N_("Introduction"), ("introduction_date",)),
-    Step("res", N_("Cell resolution proposing admission"),
-         ("cell_resolution_date", "vote_base", "vote_agree")),
+    Step(
+        "res",
+        N_("Cell resolution proposing admission"),
+        ("cell_resolution_date", "vote_base", "vote_agree"),
+    ),
     Step("gr", N_("Grassroots committee resolution"), ("grassroots_resolution_date",)),
-    Step("dec", N_("Admission decision"),
-         ("decision_date", "decision_no", "decision_received_date")),
+    Step(
+        "dec", N_("Admission decision"), ("decision_date", "decision_no", "decision_received_date")
+    ),
     Step("cer", N_("Admission ceremony"), ("ceremony_date",)),
 )
 BY_CODE: dict[str, Step] = {s.code: s for s in PIPELINE}
@@ -91,13 +93,18 @@ def check_can_record(case: CandidateCase, code: str) -> Msg | None:
         return None
     nxt = next_step(case)
     if nxt is not None and nxt.code != code:
-        return Msg(_OUT_OF_ORDER, {"name": case.full_name, "next": Msg(nxt.title),
-                                   "step": Msg(step.title)})
+        return Msg(
+            _OUT_OF_ORDER, {"name": case.full_name, "next": Msg(nxt.title), "step": Msg(step.title)}
+        )
     return None
 
 
-def official_since(status: str, official: date | None, ceremony: date | None,
-                   catalogue: Catalogue = DEFAULT_CATALOGUE) -> date | None:
+def official_since(
+    status: str,
+    official: date | None,
+    ceremony: date | None,
+    catalogue: Catalogue = DEFAULT_CATALOGUE,
+) -> date | None:
     """When a roster member became official (A7), or None if they are not official.
 
     Official and exempt members count as official; the official date is the end of
@@ -121,12 +128,14 @@ class YearlyTarget:
     maximum: int  # admissions at ratio_max (at least `minimum`)
 
 
-def yearly_target(members_at_start: int, year: int,
-                  catalogue: Catalogue = DEFAULT_CATALOGUE) -> YearlyTarget:
+def yearly_target(
+    members_at_start: int, year: int, catalogue: Catalogue = DEFAULT_CATALOGUE
+) -> YearlyTarget:
     """Admissions planned for the year: 3-4 % of the members at its start (the seeds' plans)."""
     value = catalogue.get("admission.yearly_target_ratio", date(year, 1, 1))
-    if not (isinstance(value, tuple) and len(value) == 2
-            and all(isinstance(v, Fraction) for v in value)):
+    if not (
+        isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, Fraction) for v in value)
+    ):
         raise TypeError(f"rule 'admission.yearly_target_ratio' is not (min, max): {value!r}")
     low, high = value
     minimum = math.ceil(members_at_start * low)

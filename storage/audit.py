@@ -20,17 +20,36 @@ def _default(value: Any) -> Any:
 
 
 def _dump(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, default=_default,
-                                                 sort_keys=True)
+    return (
+        None
+        if value is None
+        else json.dumps(value, ensure_ascii=False, default=_default, sort_keys=True)
+    )
 
 
-async def record(tx: Tx, *, at: datetime, actor: str | int, entity: str, entity_id: object,
-                 action: str, before: Any = None, after: Any = None) -> None:
+async def record(
+    tx: Tx,
+    *,
+    at: datetime,
+    actor: str | int,
+    entity: str,
+    entity_id: object,
+    action: str,
+    before: Any = None,
+    after: Any = None,
+) -> None:
     await tx.execute(
         "INSERT INTO audit_log (at, actor, entity, entity_id, action, before, after)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (to_db_instant(at), str(actor), entity, None if entity_id is None else str(entity_id),
-         action, _dump(before), _dump(after)),
+        (
+            to_db_instant(at),
+            str(actor),
+            entity,
+            None if entity_id is None else str(entity_id),
+            action,
+            _dump(before),
+            _dump(after),
+        ),
     )
 
 
@@ -46,8 +65,9 @@ class AuditEntry:
     after: Any
 
 
-async def entries(tx: Tx, *, entity: str | None = None, entity_id: object = None,
-                  limit: int = 100) -> list[AuditEntry]:
+async def entries(
+    tx: Tx, *, entity: str | None = None, entity_id: object = None, limit: int = 100
+) -> list[AuditEntry]:
     sql = "SELECT * FROM audit_log"
     where, params = [], []
     if entity is not None:
@@ -62,8 +82,15 @@ async def entries(tx: Tx, *, entity: str | None = None, entity_id: object = None
     params.append(limit)
     rows = await tx.all(sql, params)
     return [
-        AuditEntry(r["id"], r["at"], r["actor"], r["entity"], r["entity_id"], r["action"],
-                   json.loads(r["before"]) if r["before"] else None,
-                   json.loads(r["after"]) if r["after"] else None)
+        AuditEntry(
+            r["id"],
+            r["at"],
+            r["actor"],
+            r["entity"],
+            r["entity_id"],
+            r["action"],
+            json.loads(r["before"]) if r["before"] else None,
+            json.loads(r["after"]) if r["after"] else None,
+        )
         for r in rows
     ]

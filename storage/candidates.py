@@ -79,19 +79,26 @@ class Candidate:
         """The file as the admission rules see it."""
         s = self.steps
         return CandidateCase(
-            candidate_id=self.id, org_id=self.org_id, full_name=self.full_name,
+            candidate_id=self.id,
+            org_id=self.org_id,
+            full_name=self.full_name,
             birth_date=self.details.birth_date,
-            status="active" if self.status == "active" else
-            ("admitted" if self.status == "admitted" else "withdrawn"),
-            tracked_since=self.tracked_since, course_cert_date=s.course_cert_date,
-            application_date=s.application_date, background_date=s.background_date,
+            status="active"
+            if self.status == "active"
+            else ("admitted" if self.status == "admitted" else "withdrawn"),
+            tracked_since=self.tracked_since,
+            course_cert_date=s.course_cert_date,
+            application_date=s.application_date,
+            background_date=s.background_date,
             verification_date=s.verification_date,
             background_comment_date=s.background_comment_date,
             introduction_date=s.introduction_date,
             cell_resolution_date=s.cell_resolution_date,
             grassroots_resolution_date=s.grassroots_resolution_date,
-            decision_date=s.decision_date, decision_no=s.decision_no,
-            decision_received_date=s.decision_received_date, ceremony_date=s.ceremony_date,
+            decision_date=s.decision_date,
+            decision_no=s.decision_no,
+            decision_received_date=s.decision_received_date,
+            ceremony_date=s.ceremony_date,
             under_grassroots=under_grassroots,
             youth_union_member=self.details.youth_union_member,
             youth_union_resolution_date=s.youth_union_resolution_date,
@@ -118,22 +125,34 @@ def _steps(row) -> Steps:
     values: dict[str, object] = {}
     for name in STEP_COLUMNS:
         raw = row[name]
-        values[name] = raw if name in ("vote_agree", "vote_base", "decision_no") else \
-            from_db_date(raw)
+        values[name] = (
+            raw if name in ("vote_agree", "vote_base", "decision_no") else from_db_date(raw)
+        )
     return Steps(**values)  # type: ignore[arg-type]
 
 
 def _candidate(row) -> Candidate:
-    details = Details(full_name=row["full_name"], birth_date=from_db_date(row["birth_date"]),
-                      gender=row["gender"], origin=row["origin"],
-                      youth_union_member=bool(row["youth_union_member"]), notes=row["notes"])
+    details = Details(
+        full_name=row["full_name"],
+        birth_date=from_db_date(row["birth_date"]),
+        gender=row["gender"],
+        origin=row["origin"],
+        youth_union_member=bool(row["youth_union_member"]),
+        notes=row["notes"],
+    )
     tracked = from_db_date(row["tracked_since"])
     assert details.birth_date is not None and tracked is not None
     return Candidate(
-        id=row["id"], org_id=row["org_id"], details=details, steps=_steps(row),
-        tracked_since=tracked, status=row["status"],
-        over_age_exception=bool(row["over_age_exception"]), member_id=row["member_id"],
-        closed_date=from_db_date(row["closed_date"]), close_reason=row["close_reason"],
+        id=row["id"],
+        org_id=row["org_id"],
+        details=details,
+        steps=_steps(row),
+        tracked_since=tracked,
+        status=row["status"],
+        over_age_exception=bool(row["over_age_exception"]),
+        member_id=row["member_id"],
+        closed_date=from_db_date(row["closed_date"]),
+        close_reason=row["close_reason"],
     )
 
 
@@ -149,31 +168,42 @@ def _in(column: str, ids: Collection[int] | None) -> tuple[str, list[int]]:
 # -- the register ----------------------------------------------------------------------------
 
 
-async def insert(tx: Tx, *, org_id: int, d: Details, name_key: str, tracked_since: date,
-                 at: datetime) -> int:
+async def insert(
+    tx: Tx, *, org_id: int, d: Details, name_key: str, tracked_since: date, at: datetime
+) -> int:
     stamp = to_db_instant(at)
     cols = ", ".join(_DETAIL_COLUMNS)
     marks = ", ".join("?" * (len(_DETAIL_COLUMNS) + 5))
     return await tx.execute(
         f"INSERT INTO candidates (org_id, name_key, tracked_since, created_at, updated_at, {cols})"
         f" VALUES ({marks})",
-        (org_id, name_key, to_db_date(tracked_since), stamp, stamp,
-         *(_to_db(getattr(d, c)) for c in _DETAIL_COLUMNS)),
+        (
+            org_id,
+            name_key,
+            to_db_date(tracked_since),
+            stamp,
+            stamp,
+            *(_to_db(getattr(d, c)) for c in _DETAIL_COLUMNS),
+        ),
     )
 
 
-async def update_details(tx: Tx, candidate_id: int, d: Details, *, name_key: str,
-                         at: datetime) -> None:
+async def update_details(
+    tx: Tx, candidate_id: int, d: Details, *, name_key: str, at: datetime
+) -> None:
     sets = ", ".join(f"{c} = ?" for c in _DETAIL_COLUMNS)
     await tx.execute(
         f"UPDATE candidates SET name_key = ?, {sets}, updated_at = ? WHERE id = ?",
-        (name_key, *(_to_db(getattr(d, c)) for c in _DETAIL_COLUMNS), to_db_instant(at),
-         candidate_id),
+        (
+            name_key,
+            *(_to_db(getattr(d, c)) for c in _DETAIL_COLUMNS),
+            to_db_instant(at),
+            candidate_id,
+        ),
     )
 
 
-async def set_steps(tx: Tx, candidate_id: int, values: Mapping[str, object],
-                    at: datetime) -> None:
+async def set_steps(tx: Tx, candidate_id: int, values: Mapping[str, object], at: datetime) -> None:
     """Write some step columns (names from `STEP_COLUMNS` only)."""
     unknown = set(values) - set(STEP_COLUMNS)
     if unknown:
@@ -188,8 +218,16 @@ async def set_steps(tx: Tx, candidate_id: int, values: Mapping[str, object],
     )
 
 
-async def set_status(tx: Tx, candidate_id: int, *, status: str, closed_date: date | None,
-                     reason: str | None, member_id: int | None, at: datetime) -> None:
+async def set_status(
+    tx: Tx,
+    candidate_id: int,
+    *,
+    status: str,
+    closed_date: date | None,
+    reason: str | None,
+    member_id: int | None,
+    at: datetime,
+) -> None:
     await tx.execute(
         "UPDATE candidates SET status = ?, closed_date = ?, close_reason = ?,"
         " member_id = COALESCE(?, member_id), updated_at = ? WHERE id = ?",
@@ -209,8 +247,9 @@ async def get(tx: Tx, candidate_id: int) -> Candidate | None:
     return _candidate(row) if row else None
 
 
-async def of_orgs(tx: Tx, org_ids: Collection[int] | None,
-                  statuses: Iterable[str] | None = None) -> list[Candidate]:
+async def of_orgs(
+    tx: Tx, org_ids: Collection[int] | None, statuses: Iterable[str] | None = None
+) -> list[Candidate]:
     """Candidates of these organisations (all when None), by name key."""
     where, params = _in("org_id", org_ids)
     if statuses is not None:
@@ -225,8 +264,10 @@ async def of_orgs(tx: Tx, org_ids: Collection[int] | None,
 
 
 async def helper_ids(tx: Tx, candidate_id: int) -> list[int]:
-    rows = await tx.all("SELECT member_id FROM candidate_helpers WHERE candidate_id = ?"
-                        " ORDER BY member_id", (candidate_id,))
+    rows = await tx.all(
+        "SELECT member_id FROM candidate_helpers WHERE candidate_id = ? ORDER BY member_id",
+        (candidate_id,),
+    )
     return [r[0] for r in rows]
 
 
@@ -239,8 +280,11 @@ async def set_helpers(tx: Tx, candidate_id: int, member_ids: Iterable[int]) -> N
 
 
 async def introducers(tx: Tx, candidate_id: int) -> list[IntroducerRow]:
-    rows = await tx.all("SELECT member_id, together_from FROM candidate_introducers"
-                        " WHERE candidate_id = ? ORDER BY member_id", (candidate_id,))
+    rows = await tx.all(
+        "SELECT member_id, together_from FROM candidate_introducers"
+        " WHERE candidate_id = ? ORDER BY member_id",
+        (candidate_id,),
+    )
     out = []
     for r in rows:
         together = from_db_date(r[1])
@@ -263,8 +307,9 @@ async def set_introducers(tx: Tx, candidate_id: int, rows: Iterable[IntroducerRo
 
 async def under_grassroots(tx: Tx, org_id: int) -> bool | None:
     """The recorded setting, or None when not set (then it is inferred)."""
-    value = await tx.scalar("SELECT under_grassroots FROM admission_settings WHERE org_id = ?",
-                            (org_id,))
+    value = await tx.scalar(
+        "SELECT under_grassroots FROM admission_settings WHERE org_id = ?", (org_id,)
+    )
     return None if value is None else bool(value)
 
 
@@ -298,15 +343,18 @@ async def members_on(tx: Tx, org_ids: Collection[int], day: date) -> int:
     where, params = _in("m.org_id", org_ids)
     marks = ",".join("?" * len(_ROLL))
     d = to_db_date(day)
-    return int(await tx.scalar(
-        "SELECT count(*) FROM members m WHERE COALESCE("
-        " (SELECT h.status FROM member_status_history h WHERE h.member_id = m.id"
-        "  AND h.status_date < ? ORDER BY h.status_date DESC, h.id DESC LIMIT 1),"
-        " CASE WHEN COALESCE(m.decision_date, m.ceremony_date, m.official_date) < ?"
-        "  THEN 'official' END)"
-        f" IN ({marks}){where}",
-        (d, d, *_ROLL, *params),
-    ) or 0)
+    return int(
+        await tx.scalar(
+            "SELECT count(*) FROM members m WHERE COALESCE("
+            " (SELECT h.status FROM member_status_history h WHERE h.member_id = m.id"
+            "  AND h.status_date < ? ORDER BY h.status_date DESC, h.id DESC LIMIT 1),"
+            " CASE WHEN COALESCE(m.decision_date, m.ceremony_date, m.official_date) < ?"
+            "  THEN 'official' END)"
+            f" IN ({marks}){where}",
+            (d, d, *_ROLL, *params),
+        )
+        or 0
+    )
 
 
 async def admitted_between(tx: Tx, org_ids: Collection[int], first: date, last: date) -> int:
@@ -317,8 +365,11 @@ async def admitted_between(tx: Tx, org_ids: Collection[int], first: date, last: 
     span = (to_db_date(first), to_db_date(last))
     members = await tx.scalar(
         f"SELECT count(*) FROM members WHERE decision_date BETWEEN ? AND ?{where_m}",
-        (*span, *params_m))
+        (*span, *params_m),
+    )
     pending = await tx.scalar(
         "SELECT count(*) FROM candidates WHERE status = 'active' AND member_id IS NULL"
-        f" AND decision_date BETWEEN ? AND ?{where_c}", (*span, *params_c))
+        f" AND decision_date BETWEEN ? AND ?{where_c}",
+        (*span, *params_c),
+    )
     return int(members or 0) + int(pending or 0)

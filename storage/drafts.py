@@ -24,8 +24,14 @@ async def get(tx: Tx, user_id: int) -> Draft | None:
     row = await tx.one("SELECT * FROM drafts WHERE user_id = ?", (user_id,))
     if row is None:
         return None
-    return Draft(row["user_id"], row["kind"], row["step"], row["org_id"], json.loads(row["data"]),
-                 from_db_instant(row["updated_at"]))
+    return Draft(
+        row["user_id"],
+        row["kind"],
+        row["step"],
+        row["org_id"],
+        json.loads(row["data"]),
+        from_db_instant(row["updated_at"]),
+    )
 
 
 async def put(tx: Tx, draft: Draft, at: datetime) -> None:
@@ -34,8 +40,14 @@ async def put(tx: Tx, draft: Draft, at: datetime) -> None:
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET kind = excluded.kind,"
         " step = excluded.step, org_id = excluded.org_id, data = excluded.data,"
         " updated_at = excluded.updated_at",
-        (draft.user_id, draft.kind, draft.step, draft.org_id,
-         json.dumps(draft.data, ensure_ascii=False), to_db_instant(at)),
+        (
+            draft.user_id,
+            draft.kind,
+            draft.step,
+            draft.org_id,
+            json.dumps(draft.data, ensure_ascii=False),
+            to_db_instant(at),
+        ),
     )
     draft.updated_at = at
 

@@ -23,19 +23,36 @@ class Invite:
     revoked_at: datetime | None
 
 
-_SELECT = (
-    "SELECT i.*, o.code AS org_code FROM invites i JOIN orgs o ON o.id = i.org_id"
-)
+_SELECT = "SELECT i.*, o.code AS org_code FROM invites i JOIN orgs o ON o.id = i.org_id"
 
 
 def _invite(r) -> Invite:
-    return Invite(r["id"], r["hint"], r["org_id"], r["org_code"], r["role"], r["created_by"],
-                  from_db_instant(r["created_at"]), from_db_instant(r["expires_at"]),
-                  from_db_instant(r["used_at"]), r["used_by"], from_db_instant(r["revoked_at"]))
+    return Invite(
+        r["id"],
+        r["hint"],
+        r["org_id"],
+        r["org_code"],
+        r["role"],
+        r["created_by"],
+        from_db_instant(r["created_at"]),
+        from_db_instant(r["expires_at"]),
+        from_db_instant(r["used_at"]),
+        r["used_by"],
+        from_db_instant(r["revoked_at"]),
+    )
 
 
-async def insert(tx: Tx, *, code_hash: str, hint: str, org_id: int, role: str, created_by: str,
-                 at: datetime, expires_at: datetime) -> int:
+async def insert(
+    tx: Tx,
+    *,
+    code_hash: str,
+    hint: str,
+    org_id: int,
+    role: str,
+    created_by: str,
+    at: datetime,
+    expires_at: datetime,
+) -> int:
     return await tx.execute(
         "INSERT INTO invites (code_hash, hint, org_id, role, created_by, created_at, expires_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -59,22 +76,30 @@ async def all_invites(tx: Tx) -> list[Invite]:
 
 async def mark_used(tx: Tx, invite_id: int, user_id: int, at: datetime) -> bool:
     """Consume the invite; False if someone else consumed it first."""
-    return await tx.changes(
-        "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL",
-        (to_db_instant(at), user_id, invite_id),
-    ) > 0
+    return (
+        await tx.changes(
+            "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL",
+            (to_db_instant(at), user_id, invite_id),
+        )
+        > 0
+    )
 
 
 async def revoke(tx: Tx, invite_id: int, at: datetime) -> bool:
-    return await tx.changes(
-        "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND used_at IS NULL",
-        (to_db_instant(at), invite_id),
-    ) > 0
+    return (
+        await tx.changes(
+            "UPDATE invites SET revoked_at = ? WHERE id = ?"
+            " AND revoked_at IS NULL AND used_at IS NULL",
+            (to_db_instant(at), invite_id),
+        )
+        > 0
+    )
 
 
 async def add_failure(tx: Tx, user_id: int, at: datetime) -> None:
-    await tx.execute("INSERT INTO invite_failures (user_id, at) VALUES (?, ?)",
-                     (user_id, to_db_instant(at)))
+    await tx.execute(
+        "INSERT INTO invite_failures (user_id, at) VALUES (?, ?)", (user_id, to_db_instant(at))
+    )
 
 
 async def failures_since(tx: Tx, user_id: int, since: datetime) -> list[datetime]:

@@ -38,8 +38,9 @@ class Meeting(MeetingFields):
 
     @property
     def fields(self) -> MeetingFields:
-        return MeetingFields(self.held_on, self.kind, self.topic, self.upper_attendee,
-                             self.contents, self.rating)
+        return MeetingFields(
+            self.held_on, self.kind, self.topic, self.upper_attendee, self.contents, self.rating
+        )
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,17 @@ _FIELDS = ("held_on", "kind", "topic", "upper_attendee", "contents", "rating")
 def _meeting(row) -> Meeting:
     held = from_db_date(row["held_on"])
     assert held is not None
-    return Meeting(held_on=held, kind=row["kind"], topic=row["topic"],
-                   upper_attendee=row["upper_attendee"], contents=row["contents"],
-                   rating=row["rating"], id=row["id"], org_id=row["org_id"],
-                   created_by=row["created_by"])
+    return Meeting(
+        held_on=held,
+        kind=row["kind"],
+        topic=row["topic"],
+        upper_attendee=row["upper_attendee"],
+        contents=row["contents"],
+        rating=row["rating"],
+        id=row["id"],
+        org_id=row["org_id"],
+        created_by=row["created_by"],
+    )
 
 
 def _values(f: MeetingFields) -> tuple[object, ...]:
@@ -103,8 +111,7 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-async def insert(tx: Tx, *, org_id: int, f: MeetingFields, actor: str | int,
-                 at: datetime) -> int:
+async def insert(tx: Tx, *, org_id: int, f: MeetingFields, actor: str | int, at: datetime) -> int:
     stamp = to_db_instant(at)
     return await tx.execute(
         f"INSERT INTO meetings (org_id, {', '.join(_FIELDS)}, created_by, created_at,"
@@ -115,8 +122,10 @@ async def insert(tx: Tx, *, org_id: int, f: MeetingFields, actor: str | int,
 
 async def update(tx: Tx, meeting_id: int, f: MeetingFields, at: datetime) -> None:
     sets = ", ".join(f"{name} = ?" for name in _FIELDS)
-    await tx.execute(f"UPDATE meetings SET {sets}, updated_at = ? WHERE id = ?",
-                     (*_values(f), to_db_instant(at), meeting_id))
+    await tx.execute(
+        f"UPDATE meetings SET {sets}, updated_at = ? WHERE id = ?",
+        (*_values(f), to_db_instant(at), meeting_id),
+    )
 
 
 async def delete(tx: Tx, meeting_id: int) -> bool:
@@ -129,9 +138,16 @@ async def get(tx: Tx, meeting_id: int) -> Meeting | None:
     return _meeting(row) if row else None
 
 
-async def of_org(tx: Tx, org_id: int, *, since: date | None = None, until: date | None = None,
-                 kinds: Collection[str] | None = None, limit: int | None = None,
-                 offset: int = 0) -> list[Meeting]:
+async def of_org(
+    tx: Tx,
+    org_id: int,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    kinds: Collection[str] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Meeting]:
     """The cell's meetings in [since, until], newest first."""
     sql, params = "SELECT * FROM meetings WHERE org_id = ?", [org_id]
     if since is not None:
@@ -181,17 +197,20 @@ async def attendance_counts(tx: Tx, meeting_ids: Iterable[int]) -> dict[int, dic
     ids = sorted(set(meeting_ids))
     out: dict[int, dict[str, int]] = {}
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+        chunk = ids[i : i + 500]
         rows = await tx.all(
             "SELECT meeting_id, status, count(*) FROM meeting_attendance"
-            f" WHERE meeting_id IN ({_marks(len(chunk))}) GROUP BY meeting_id, status", chunk)
+            f" WHERE meeting_id IN ({_marks(len(chunk))}) GROUP BY meeting_id, status",
+            chunk,
+        )
         for r in rows:
             out.setdefault(r[0], {})[r[1]] = r[2]
     return out
 
 
-async def member_attendance(tx: Tx, member_ids: Collection[int], *, since: date,
-                            until: date) -> list[MemberAttendance]:
+async def member_attendance(
+    tx: Tx, member_ids: Collection[int], *, since: date, until: date
+) -> list[MemberAttendance]:
     """Attendance of these members at meetings held in [since, until], oldest first."""
     ids = sorted(set(member_ids))
     if not ids:
@@ -224,29 +243,37 @@ def _task(r) -> Task:
 async def set_tasks(tx: Tx, meeting_id: int, tasks: Iterable[TaskFields]) -> None:
     """Replace the meeting's tasks; a task keeping its `id` keeps its done date."""
     wanted = list(tasks)
-    keep = [t.id for t in wanted if t.id is not None]
+    keep = [task.id for task in wanted if task.id is not None]
     await tx.execute(
         f"DELETE FROM meeting_tasks WHERE meeting_id = ? AND id NOT IN ({_marks(len(keep))})",
         (meeting_id, *keep),
     )
-    for position, t in enumerate(wanted):
-        if t.id is not None:
+    for position, task in enumerate(wanted):
+        if task.id is not None:
             await tx.execute(
                 "UPDATE meeting_tasks SET member_id = ?, task = ?, due_date = ?, position = ?"
                 " WHERE id = ? AND meeting_id = ?",
-                (t.member_id, t.task, to_db_date(t.due_date), position, t.id, meeting_id),
+                (
+                    task.member_id,
+                    task.task,
+                    to_db_date(task.due_date),
+                    position,
+                    task.id,
+                    meeting_id,
+                ),
             )
         else:
             await tx.execute(
                 "INSERT INTO meeting_tasks (meeting_id, member_id, task, due_date, position)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (meeting_id, t.member_id, t.task, to_db_date(t.due_date), position),
+                (meeting_id, task.member_id, task.task, to_db_date(task.due_date), position),
             )
 
 
 async def tasks(tx: Tx, meeting_id: int) -> list[Task]:
-    rows = await tx.all(f"{_TASK_SELECT} WHERE t.meeting_id = ? ORDER BY t.position, t.id",
-                        (meeting_id,))
+    rows = await tx.all(
+        f"{_TASK_SELECT} WHERE t.meeting_id = ? ORDER BY t.position, t.id", (meeting_id,)
+    )
     return [_task(r) for r in rows]
 
 
@@ -258,14 +285,16 @@ async def task(tx: Tx, task_id: int) -> Task | None:
 async def open_tasks(tx: Tx, org_ids: Collection[int] | None = None) -> list[Task]:
     """Tasks not marked done (every cell, or only `org_ids`), by due date."""
     where, params = _in("g.org_id", org_ids)
-    rows = await tx.all(f"{_TASK_SELECT} WHERE t.done_on IS NULL{where}"
-                        " ORDER BY t.due_date, t.id", params)
+    rows = await tx.all(
+        f"{_TASK_SELECT} WHERE t.done_on IS NULL{where} ORDER BY t.due_date, t.id", params
+    )
     return [_task(r) for r in rows]
 
 
 async def set_task_done(tx: Tx, task_id: int, done_on: date | None) -> None:
-    await tx.execute("UPDATE meeting_tasks SET done_on = ? WHERE id = ?",
-                     (to_db_date(done_on), task_id))
+    await tx.execute(
+        "UPDATE meeting_tasks SET done_on = ? WHERE id = ?", (to_db_date(done_on), task_id)
+    )
 
 
 # -- what the reminder rules look at (rules.meeting_reminders) -----------------------------------
@@ -278,8 +307,9 @@ def _in(column: str, org_ids: Collection[int] | None) -> tuple[str, list[int]]:
     return (f" AND {column} IN ({_marks(len(ids))})", ids) if ids else (" AND 0", [])
 
 
-async def cell_meeting_cases(tx: Tx, org_ids: Collection[int] | None = None,
-                             since: date | None = None) -> list[CellMeetingCase]:
+async def cell_meeting_cases(
+    tx: Tx, org_ids: Collection[int] | None = None, since: date | None = None
+) -> list[CellMeetingCase]:
     """Per cell: its regular and thematic meeting dates (held on or after `since`), the day
     the bot started tracking it, and its official members (None while it has no roster)."""
     where, params = _in("o.id", org_ids)
@@ -287,20 +317,26 @@ async def cell_meeting_cases(tx: Tx, org_ids: Collection[int] | None = None,
         "SELECT o.id, o.name, substr(o.created_at, 1, 10),"
         " sum(m.status = 'official'), count(m.id) FROM orgs o LEFT JOIN members m"
         " ON m.org_id = o.id AND m.status IN ('probationary', 'official', 'exempt')"
-        f" WHERE o.kind = 'cell'{where} GROUP BY o.id ORDER BY o.id", params)
-    sql = ("SELECT org_id, kind, held_on FROM meetings WHERE kind IN ('regular', 'thematic')"
-           " AND held_on >= ?")
+        f" WHERE o.kind = 'cell'{where} GROUP BY o.id ORDER BY o.id",
+        params,
+    )
+    sql = (
+        "SELECT org_id, kind, held_on FROM meetings WHERE kind IN ('regular', 'thematic')"
+        " AND held_on >= ?"
+    )
     where, params = _in("org_id", org_ids)
-    rows = await tx.all(sql + where + " ORDER BY held_on",
-                        (to_db_date(since or date.min), *params))
+    rows = await tx.all(sql + where + " ORDER BY held_on", (to_db_date(since or date.min), *params))
     held: dict[tuple[int, str], list[date]] = {}
     for r in rows:
         held.setdefault((r[0], r[1]), []).append(from_db_date(r[2]) or date.min)
     return [
         CellMeetingCase(
-            org_id=c[0], org_name=c[1], regular_dates=tuple(held.get((c[0], "regular"), ())),
+            org_id=c[0],
+            org_name=c[1],
+            regular_dates=tuple(held.get((c[0], "regular"), ())),
             thematic_dates=tuple(held.get((c[0], "thematic"), ())),
-            since=from_db_date(c[2]), official_count=int(c[3] or 0) if c[4] else None,
+            since=from_db_date(c[2]),
+            official_count=int(c[3] or 0) if c[4] else None,
         )
         for c in cells
     ]
@@ -313,16 +349,21 @@ async def absence_cases(tx: Tx, org_ids: Collection[int] | None = None) -> list[
         "SELECT m.id, m.org_id, m.full_name, g.held_on FROM meeting_attendance a"
         " JOIN meetings g ON g.id = a.meeting_id JOIN members m ON m.id = a.member_id"
         " WHERE a.status = 'unexcused' AND m.status IN ('probationary', 'official')"
-        f"{where} ORDER BY m.id, g.held_on", params)
+        f"{where} ORDER BY m.id, g.held_on",
+        params,
+    )
     found: dict[int, tuple[int, str, list[AttendanceRecord]]] = {}
     for r in rows:
         held = from_db_date(r[3]) or date.min
         found.setdefault(r[0], (r[1], r[2], []))[2].append(AttendanceRecord(held, "unexcused"))
-    return [AbsenceCase(mid, org, name, tuple(records))
-            for mid, (org, name, records) in found.items()]
+    return [
+        AbsenceCase(mid, org, name, tuple(records)) for mid, (org, name, records) in found.items()
+    ]
 
 
 async def task_cases(tx: Tx, org_ids: Collection[int] | None = None) -> list[TaskCase]:
     """Meeting tasks not marked done."""
-    return [TaskCase(t.id, t.org_id, t.member_name, t.task, t.due_date)
-            for t in await open_tasks(tx, org_ids)]
+    return [
+        TaskCase(task.id, task.org_id, task.member_name, task.task, task.due_date)
+        for task in await open_tasks(tx, org_ids)
+    ]

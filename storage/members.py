@@ -24,9 +24,9 @@ class MemberFields:
     gender: str | None = None
     card_no: str | None = None
     cccd: str | None = None
-    decision_date: date | None = None   # ngày vào Đảng (admission decision)
-    ceremony_date: date | None = None   # ngày kết nạp tại chi bộ
-    official_date: date | None = None   # ngày chính thức
+    decision_date: date | None = None  # ngày vào Đảng (admission decision)
+    ceremony_date: date | None = None  # ngày kết nạp tại chi bộ
+    official_date: date | None = None  # ngày chính thức
     status: str = "official"
     status_date: date | None = None
 
@@ -65,26 +65,35 @@ class Conversion:
     vote_rounds: int = 0
     committee_decision_date: date | None = None
     committee_decision_no: str | None = None
-    outcome: str | None = None          # 'converted' | 'not_eligible'
+    outcome: str | None = None  # 'converted' | 'not_eligible'
     outcome_note: str | None = None
     outcome_date: date | None = None
 
 
 def _member(row) -> Member:
     return Member(
-        full_name=row["full_name"], birth_date=from_db_date(row["birth_date"]),
-        gender=row["gender"], card_no=row["card_no"], cccd=row["cccd"],
+        full_name=row["full_name"],
+        birth_date=from_db_date(row["birth_date"]),
+        gender=row["gender"],
+        card_no=row["card_no"],
+        cccd=row["cccd"],
         decision_date=from_db_date(row["decision_date"]),
         ceremony_date=from_db_date(row["ceremony_date"]),
-        official_date=from_db_date(row["official_date"]), status=row["status"],
-        status_date=from_db_date(row["status_date"]), id=row["id"], org_id=row["org_id"],
-        name_key=row["name_key"], course_done_date=from_db_date(row["course_done_date"]),
+        official_date=from_db_date(row["official_date"]),
+        status=row["status"],
+        status_date=from_db_date(row["status_date"]),
+        id=row["id"],
+        org_id=row["org_id"],
+        name_key=row["name_key"],
+        course_done_date=from_db_date(row["course_done_date"]),
     )
 
 
 def _values(f: MemberFields) -> list[object]:
-    return [to_db_date(v) if isinstance(v, date) else v
-            for v in (getattr(f, name) for name in FIELD_NAMES)]
+    return [
+        to_db_date(v) if isinstance(v, date) else v
+        for v in (getattr(f, name) for name in FIELD_NAMES)
+    ]
 
 
 _COLUMNS = ", ".join(FIELD_NAMES)
@@ -101,8 +110,9 @@ async def insert(tx: Tx, *, org_id: int, f: MemberFields, name_key: str, at: dat
     )
 
 
-async def insert_many(tx: Tx, *, org_id: int, rows: list[tuple[MemberFields, str]],
-                      at: datetime) -> list[int]:
+async def insert_many(
+    tx: Tx, *, org_id: int, rows: list[tuple[MemberFields, str]], at: datetime
+) -> list[int]:
     """Insert (fields, name_key) rows at once; their ids, in order. Inside the write transaction
     nobody else inserts, so the new rows are exactly those above the previous largest id."""
     if not rows:
@@ -115,15 +125,13 @@ async def insert_many(tx: Tx, *, org_id: int, rows: list[tuple[MemberFields, str
         f" VALUES ({marks})",
         [(org_id, key, *_values(f), stamp, stamp) for f, key in rows],
     )
-    ids = [r[0] for r in await tx.all("SELECT id FROM members WHERE id > ? ORDER BY id",
-                                      (last,))]
+    ids = [r[0] for r in await tx.all("SELECT id FROM members WHERE id > ? ORDER BY id", (last,))]
     if len(ids) != len(rows):
         raise RuntimeError("members inserted concurrently: ids cannot be matched")
     return ids
 
 
-async def update(tx: Tx, member_id: int, *, f: MemberFields, name_key: str,
-                 at: datetime) -> None:
+async def update(tx: Tx, member_id: int, *, f: MemberFields, name_key: str, at: datetime) -> None:
     await tx.execute(
         f"UPDATE members SET name_key = ?, {_SETS}, updated_at = ? WHERE id = ?",
         (name_key, *_values(f), to_db_instant(at), member_id),
@@ -131,8 +139,10 @@ async def update(tx: Tx, member_id: int, *, f: MemberFields, name_key: str,
 
 
 async def set_course(tx: Tx, member_id: int, done: date | None, at: datetime) -> None:
-    await tx.execute("UPDATE members SET course_done_date = ?, updated_at = ? WHERE id = ?",
-                     (to_db_date(done), to_db_instant(at), member_id))
+    await tx.execute(
+        "UPDATE members SET course_done_date = ?, updated_at = ? WHERE id = ?",
+        (to_db_date(done), to_db_instant(at), member_id),
+    )
 
 
 async def get(tx: Tx, member_id: int) -> Member | None:
@@ -151,8 +161,9 @@ async def of_org(tx: Tx, org_id: int, statuses: Iterable[str] | None = None) -> 
 
 
 async def count_by_status(tx: Tx, org_id: int) -> dict[str, int]:
-    rows = await tx.all("SELECT status, count(*) FROM members WHERE org_id = ? GROUP BY status",
-                        (org_id,))
+    rows = await tx.all(
+        "SELECT status, count(*) FROM members WHERE org_id = ? GROUP BY status", (org_id,)
+    )
     return {r[0]: r[1] for r in rows}
 
 
@@ -160,9 +171,10 @@ async def _by_values(tx: Tx, column: str, values: Iterable[str]) -> list[Member]
     wanted = sorted(set(values))
     out: list[Member] = []
     for i in range(0, len(wanted), 500):
-        chunk = wanted[i:i + 500]
+        chunk = wanted[i : i + 500]
         rows = await tx.all(
-            f"SELECT * FROM members WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
+            f"SELECT * FROM members WHERE {column} IN ({','.join('?' * len(chunk))})", chunk
+        )
         out.extend(_member(r) for r in rows)
     return out
 
@@ -188,8 +200,16 @@ async def by_person(tx: Tx, org_id: int, name_key: str, birth_date: date) -> lis
 # -- status history ------------------------------------------------------------------------------
 
 
-async def add_history(tx: Tx, member_id: int, *, status: str, status_date: date,
-                      note: str | None, actor: str | int, at: datetime) -> None:
+async def add_history(
+    tx: Tx,
+    member_id: int,
+    *,
+    status: str,
+    status_date: date,
+    note: str | None,
+    actor: str | int,
+    at: datetime,
+) -> None:
     await tx.execute(
         "INSERT INTO member_status_history (member_id, status, status_date, note, actor,"
         " recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -197,8 +217,9 @@ async def add_history(tx: Tx, member_id: int, *, status: str, status_date: date,
     )
 
 
-async def add_history_many(tx: Tx, rows: Iterable[tuple[int, str, date, str | None]], *,
-                           actor: str | int, at: datetime) -> None:
+async def add_history_many(
+    tx: Tx, rows: Iterable[tuple[int, str, date, str | None]], *, actor: str | int, at: datetime
+) -> None:
     """Several (member_id, status, status_date, note) entries at once (imports)."""
     stamp = to_db_instant(at)
     await tx.executemany(
@@ -257,8 +278,10 @@ async def conversion(tx: Tx, member_id: int) -> Conversion | None:
         cell_resolution_date=from_db_date(row["cell_resolution_date"]),
         vote_rounds=row["vote_rounds"],
         committee_decision_date=from_db_date(row["committee_decision_date"]),
-        committee_decision_no=row["committee_decision_no"], outcome=row["outcome"],
-        outcome_note=row["outcome_note"], outcome_date=from_db_date(row["outcome_date"]),
+        committee_decision_no=row["committee_decision_no"],
+        outcome=row["outcome"],
+        outcome_note=row["outcome_note"],
+        outcome_date=from_db_date(row["outcome_date"]),
     )
 
 
@@ -282,7 +305,15 @@ async def put_conversion(tx: Tx, c: Conversion, at: datetime) -> None:
         " committee_decision_no = excluded.committee_decision_no, outcome = excluded.outcome,"
         " outcome_note = excluded.outcome_note, outcome_date = excluded.outcome_date,"
         " updated_at = excluded.updated_at",
-        (c.member_id, to_db_date(c.cell_resolution_date), c.vote_rounds,
-         to_db_date(c.committee_decision_date), c.committee_decision_no, c.outcome,
-         c.outcome_note, to_db_date(c.outcome_date), to_db_instant(at)),
+        (
+            c.member_id,
+            to_db_date(c.cell_resolution_date),
+            c.vote_rounds,
+            to_db_date(c.committee_decision_date),
+            c.committee_decision_no,
+            c.outcome,
+            c.outcome_note,
+            to_db_date(c.outcome_date),
+            to_db_instant(at),
+        ),
     )

@@ -27,8 +27,9 @@ def _org(row) -> Org:
     return Org(row["id"], row["code"], row["name"], row["kind"], row["parent_id"])
 
 
-async def insert(tx: Tx, *, code: str, name: str, kind: str, parent_id: int | None,
-                 at: datetime) -> Org:
+async def insert(
+    tx: Tx, *, code: str, name: str, kind: str, parent_id: int | None, at: datetime
+) -> Org:
     new_id = await tx.execute(
         "INSERT INTO orgs (code, name, kind, parent_id, created_at) VALUES (?, ?, ?, ?, ?)",
         (code, name, kind, parent_id, to_db_instant(at)),

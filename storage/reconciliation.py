@@ -46,8 +46,19 @@ class RosterMember:
 
 
 def _roster_member(r) -> RosterMember:
-    return RosterMember(r[0], r[1], r[2], from_db_date(r[3]), r[4], r[5], from_db_date(r[6]),
-                        from_db_date(r[7]), from_db_date(r[8]), r[9], r[10])
+    return RosterMember(
+        r[0],
+        r[1],
+        r[2],
+        from_db_date(r[3]),
+        r[4],
+        r[5],
+        from_db_date(r[6]),
+        from_db_date(r[7]),
+        from_db_date(r[8]),
+        r[9],
+        r[10],
+    )
 
 
 async def roster_on(tx: Tx, org_id: int, on: date) -> list[RosterMember]:
@@ -94,8 +105,10 @@ async def changes(tx: Tx, org_id: int, after: date, until: date) -> list[Change]
         " ORDER BY h.status_date, h.id",
         (org_id, to_db_date(after), to_db_date(until)),
     )
-    return [Change(r[0], r[1], r[2], from_db_date(r[3]) or until, r[4], from_db_date(r[5]))
-            for r in rows]
+    return [
+        Change(r[0], r[1], r[2], from_db_date(r[3]) or until, r[4], from_db_date(r[5]))
+        for r in rows
+    ]
 
 
 # -- confirmations ---------------------------------------------------------------------------
@@ -118,8 +131,10 @@ def _confirmation(r) -> Confirmation:
 
 
 async def confirmation(tx: Tx, org_id: int, period_end: date) -> Confirmation | None:
-    row = await tx.one("SELECT * FROM reconciliations WHERE org_id = ? AND period_end = ?",
-                       (org_id, to_db_date(period_end)))
+    row = await tx.one(
+        "SELECT * FROM reconciliations WHERE org_id = ? AND period_end = ?",
+        (org_id, to_db_date(period_end)),
+    )
     return _confirmation(row) if row else None
 
 
@@ -127,12 +142,20 @@ async def last_confirmed_before(tx: Tx, org_id: int, period_end: date) -> date |
     """The end of the latest period before `period_end` the cell confirmed."""
     value = await tx.scalar(
         "SELECT max(period_end) FROM reconciliations WHERE org_id = ? AND period_end < ?",
-        (org_id, to_db_date(period_end)))
+        (org_id, to_db_date(period_end)),
+    )
     return from_db_date(value)
 
 
-async def confirm(tx: Tx, *, org_id: int, period_end: date, members: Sequence[RosterMember],
-                  actor: str | int, at: datetime) -> int:
+async def confirm(
+    tx: Tx,
+    *,
+    org_id: int,
+    period_end: date,
+    members: Sequence[RosterMember],
+    actor: str | int,
+    at: datetime,
+) -> int:
     """Store (or replace) the cell's confirmation for the period with its roster snapshot."""
     rec_id = await tx.scalar(
         "INSERT INTO reconciliations (org_id, period_end, confirmed_at, confirmed_by,"
@@ -145,9 +168,20 @@ async def confirm(tx: Tx, *, org_id: int, period_end: date, members: Sequence[Ro
     await tx.executemany(
         "INSERT INTO reconciliation_members (reconciliation_id, member_id, full_name, birth_date,"
         " card_no, cccd, decision_date, official_date, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(rec_id, m.id, m.full_name, to_db_date(m.birth_date), m.card_no, m.cccd,
-          to_db_date(m.decision_date), to_db_date(m.official_date), m.status or m.status_now)
-         for m in members],
+        [
+            (
+                rec_id,
+                m.id,
+                m.full_name,
+                to_db_date(m.birth_date),
+                m.card_no,
+                m.cccd,
+                to_db_date(m.decision_date),
+                to_db_date(m.official_date),
+                m.status or m.status_now,
+            )
+            for m in members
+        ],
     )
     return int(rec_id)
 
@@ -167,7 +201,8 @@ async def snapshot(tx: Tx, org_id: int, period_end: date) -> list[SnapshotRow]:
         "SELECT s.member_id, s.full_name, s.birth_date, s.card_no, s.cccd, s.status"
         " FROM reconciliation_members s JOIN reconciliations r ON r.id = s.reconciliation_id"
         " WHERE r.org_id = ? AND r.period_end = ? ORDER BY s.full_name, s.member_id",
-        (org_id, to_db_date(period_end)))
+        (org_id, to_db_date(period_end)),
+    )
     return [SnapshotRow(r[0], r[1], from_db_date(r[2]), r[3], r[4], r[5]) for r in rows]
 
 
@@ -193,8 +228,16 @@ class Discrepancy(NewDiscrepancy):
     resolved_at: datetime | None = None
 
 
-async def insert_list(tx: Tx, *, org_id: int, period_end: date, filename: str, row_count: int,
-                      actor: str | int, at: datetime) -> int:
+async def insert_list(
+    tx: Tx,
+    *,
+    org_id: int,
+    period_end: date,
+    filename: str,
+    row_count: int,
+    actor: str | int,
+    at: datetime,
+) -> int:
     return await tx.execute(
         "INSERT INTO official_lists (org_id, period_end, filename, row_count, imported_by,"
         " imported_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -202,13 +245,14 @@ async def insert_list(tx: Tx, *, org_id: int, period_end: date, filename: str, r
     )
 
 
-async def resolve_open(tx: Tx, cell_ids: Collection[int], period_end: date, *, by: str,
-                       at: datetime) -> int:
+async def resolve_open(
+    tx: Tx, cell_ids: Collection[int], period_end: date, *, by: str, at: datetime
+) -> int:
     """Mark the open discrepancies of these cells for the period resolved; returns how many."""
     total = 0
     ids = sorted(set(cell_ids))
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+        chunk = ids[i : i + 500]
         total += await tx.changes(
             "UPDATE reconciliation_discrepancies SET resolved_at = ?, resolved_by = ?"
             f" WHERE period_end = ? AND resolved_at IS NULL AND org_id IN"
@@ -218,14 +262,28 @@ async def resolve_open(tx: Tx, cell_ids: Collection[int], period_end: date, *, b
     return total
 
 
-async def insert_discrepancies(tx: Tx, list_id: int, period_end: date,
-                               rows: Iterable[NewDiscrepancy]) -> None:
+async def insert_discrepancies(
+    tx: Tx, list_id: int, period_end: date, rows: Iterable[NewDiscrepancy]
+) -> None:
     await tx.executemany(
         "INSERT INTO reconciliation_discrepancies (list_id, org_id, period_end, kind, member_id,"
         " official_row, full_name, field, cell_value, official_value)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(list_id, d.org_id, to_db_date(period_end), d.kind, d.member_id, d.official_row,
-          d.full_name, d.field, d.cell_value, d.official_value) for d in rows],
+        [
+            (
+                list_id,
+                d.org_id,
+                to_db_date(period_end),
+                d.kind,
+                d.member_id,
+                d.official_row,
+                d.full_name,
+                d.field,
+                d.cell_value,
+                d.official_value,
+            )
+            for d in rows
+        ],
     )
 
 
@@ -236,13 +294,24 @@ _DISCREPANCY = (
 
 
 def _discrepancy(r) -> Discrepancy:
-    return Discrepancy(org_id=r[2], kind=r[3], member_id=r[4], official_row=r[5],
-                       full_name=r[6], field=r[7], cell_value=r[8], official_value=r[9],
-                       id=r[0], list_id=r[1], resolved_at=from_db_instant(r[10]))
+    return Discrepancy(
+        org_id=r[2],
+        kind=r[3],
+        member_id=r[4],
+        official_row=r[5],
+        full_name=r[6],
+        field=r[7],
+        cell_value=r[8],
+        official_value=r[9],
+        id=r[0],
+        list_id=r[1],
+        resolved_at=from_db_instant(r[10]),
+    )
 
 
-async def discrepancies(tx: Tx, org_id: int, period_end: date, *,
-                        open_only: bool = True) -> list[Discrepancy]:
+async def discrepancies(
+    tx: Tx, org_id: int, period_end: date, *, open_only: bool = True
+) -> list[Discrepancy]:
     """The cell's discrepancies for the period (open ones only by default), in file order."""
     sql = f"{_DISCREPANCY} WHERE d.org_id = ? AND d.period_end = ?"
     if open_only:
@@ -252,8 +321,7 @@ async def discrepancies(tx: Tx, org_id: int, period_end: date, *,
 
 
 async def of_list(tx: Tx, list_id: int) -> list[Discrepancy]:
-    rows = await tx.all(f"{_DISCREPANCY} WHERE d.list_id = ? ORDER BY d.org_id, d.id",
-                        (list_id,))
+    rows = await tx.all(f"{_DISCREPANCY} WHERE d.list_id = ? ORDER BY d.org_id, d.id", (list_id,))
     return [_discrepancy(r) for r in rows]
 
 
@@ -268,8 +336,10 @@ async def cell_status(tx: Tx, org_id: int, period_end: date) -> str:
 
 async def cases(tx: Tx, org_ids: Collection[int] | None = None) -> list[ReconciliationCase]:
     """Per cell: the period ends it confirmed and the day the bot started tracking it."""
-    sql = ("SELECT o.id, o.name, substr(o.created_at, 1, 10), group_concat(r.period_end)"
-           " FROM orgs o LEFT JOIN reconciliations r ON r.org_id = o.id WHERE o.kind = 'cell'")
+    sql = (
+        "SELECT o.id, o.name, substr(o.created_at, 1, 10), group_concat(r.period_end)"
+        " FROM orgs o LEFT JOIN reconciliations r ON r.org_id = o.id WHERE o.kind = 'cell'"
+    )
     params: list[int] = []
     if org_ids is not None:
         ids = sorted(set(org_ids))
@@ -278,10 +348,10 @@ async def cases(tx: Tx, org_ids: Collection[int] | None = None) -> list[Reconcil
     rows = await tx.all(sql + " GROUP BY o.id ORDER BY o.id", params)
     return [
         ReconciliationCase(
-            org_id=r[0], org_name=r[1],
+            org_id=r[0],
+            org_name=r[1],
             reconciled=tuple(sorted(date.fromisoformat(x) for x in (r[3] or "").split(",") if x)),
             since=from_db_date(r[2]),
         )
         for r in rows
     ]
-

@@ -36,8 +36,11 @@ async def probation_cases(tx: Tx, org_ids: Collection[int] | None = None) -> lis
     )
     return [
         ProbationCase(
-            member_id=r["id"], org_id=r["org_id"], full_name=r["full_name"],
-            ceremony_date=from_db_date(r["ceremony_date"]), status=r["status"],
+            member_id=r["id"],
+            org_id=r["org_id"],
+            full_name=r["full_name"],
+            ceremony_date=from_db_date(r["ceremony_date"]),
+            status=r["status"],
             course_done_date=from_db_date(r["course_done_date"]),
             cell_resolution_date=from_db_date(r["cell_resolution_date"]),
             committee_decision_date=from_db_date(r["committee_decision_date"]),

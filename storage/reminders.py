@@ -76,10 +76,24 @@ def _delivery(row) -> Delivery:
     due = from_db_date(row["due_date"])
     assert due is not None
     return Delivery(
-        row["id"], row["key"], row["user_id"], row["kind"], row["org_id"], row["subject_type"],
-        row["subject_id"], due, tuple(row["recipients"].split(",")), row["state"],
-        row["attempts"], row["claim_token"], claimed, from_db_instant(row["sent_at"]),
-        row["message_id"], row["error"], from_db_date(row["snooze_until"]), row["snoozes"],
+        row["id"],
+        row["key"],
+        row["user_id"],
+        row["kind"],
+        row["org_id"],
+        row["subject_type"],
+        row["subject_id"],
+        due,
+        tuple(row["recipients"].split(",")),
+        row["state"],
+        row["attempts"],
+        row["claim_token"],
+        claimed,
+        from_db_instant(row["sent_at"]),
+        row["message_id"],
+        row["error"],
+        from_db_date(row["snooze_until"]),
+        row["snoozes"],
     )
 
 
@@ -88,10 +102,9 @@ async def by_keys(tx: Tx, keys: Iterable[str]) -> dict[tuple[str, int], Delivery
     wanted = sorted(set(keys))
     found: dict[tuple[str, int], Delivery] = {}
     for i in range(0, len(wanted), _CHUNK):
-        chunk = wanted[i:i + _CHUNK]
+        chunk = wanted[i : i + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        for row in await tx.all(f"SELECT * FROM reminder_deliveries WHERE key IN ({marks})",
-                                chunk):
+        for row in await tx.all(f"SELECT * FROM reminder_deliveries WHERE key IN ({marks})", chunk):
             d = _delivery(row)
             found[(d.key, d.user_id)] = d
     return found
@@ -106,15 +119,24 @@ async def all_deliveries(tx: Tx) -> list[Delivery]:
     return [_delivery(r) for r in await tx.all("SELECT * FROM reminder_deliveries ORDER BY id")]
 
 
-async def claim(tx: Tx, new: NewDelivery, *, token: str, now: datetime,
-                stale_before: datetime, today: date) -> int | None:
+async def claim(
+    tx: Tx, new: NewDelivery, *, token: str, now: datetime, stale_before: datetime, today: date
+) -> int | None:
     """Claim (key, user) for sending; the row id, or None when another sweep owns it / it is
     done. Call inside `Database.transaction()`."""
     params = {
-        "key": new.key, "user": new.user_id, "kind": new.kind, "org": new.org_id,
-        "stype": new.subject_type, "sid": new.subject_id, "due": to_db_date(new.due_date),
-        "recipients": ",".join(new.recipients), "token": token, "now": to_db_instant(now),
-        "stale": to_db_instant(stale_before), "today": to_db_date(today),
+        "key": new.key,
+        "user": new.user_id,
+        "kind": new.kind,
+        "org": new.org_id,
+        "stype": new.subject_type,
+        "sid": new.subject_id,
+        "due": to_db_date(new.due_date),
+        "recipients": ",".join(new.recipients),
+        "token": token,
+        "now": to_db_instant(now),
+        "stale": to_db_instant(stale_before),
+        "today": to_db_date(today),
     }
     inserted = await tx.changes(
         "INSERT INTO reminder_deliveries (key, user_id, kind, org_id, subject_type, subject_id,"
@@ -139,8 +161,9 @@ async def claim(tx: Tx, new: NewDelivery, *, token: str, now: datetime,
     )
 
 
-async def mark_sent(tx: Tx, delivery_id: int, *, token: str, now: datetime,
-                    message_id: int | None) -> bool:
+async def mark_sent(
+    tx: Tx, delivery_id: int, *, token: str, now: datetime, message_id: int | None
+) -> bool:
     """Record a successful send; False if the claim was taken over meanwhile."""
     n = await tx.changes(
         "UPDATE reminder_deliveries SET state = 'sent', sent_at = ?, message_id = ?,"

@@ -104,8 +104,9 @@ async def cells(tx: Tx, root_id: int) -> list[CellRow]:
 # -- members ----------------------------------------------------------------------------------
 
 
-async def member_counts(tx: Tx, root_id: int, on: date,
-                        by: By = "child") -> dict[int, dict[str, int]]:
+async def member_counts(
+    tx: Tx, root_id: int, on: date, by: By = "child"
+) -> dict[int, dict[str, int]]:
     """Members on the roll on `on` by status (probationary, official, exempt)."""
     rows = await tx.all(
         f"{CELLS} SELECT k, st, count(*) FROM (SELECT {_key(by)} AS k, {STATUS_ON} AS st"
@@ -138,8 +139,9 @@ async def roll_at_start(tx: Tx, root_id: int, day: date, by: By = "child") -> di
     return {r[0]: r[1] for r in rows}
 
 
-async def admissions(tx: Tx, root_id: int, first: date, last: date,
-                     by: By = "child") -> dict[int, int]:
+async def admissions(
+    tx: Tx, root_id: int, first: date, last: date, by: By = "child"
+) -> dict[int, int]:
     """Admissions decided in [first, last] (the same definition as
     `storage.candidates.admitted_between`): members with that admission-decision date, plus
     active candidates with a decision whose ceremony has not made them members yet."""
@@ -177,8 +179,18 @@ async def probation(tx: Tx, root_id: int, on: date) -> list[ProbationRow]:
         " WHERE st = 'probationary' ORDER BY 1, 9",
         _params(root_id, on=on),
     )
-    return [ProbationRow(r[0], r[1], r[2], from_db_date(r[3]), from_db_date(r[4]),
-                         from_db_date(r[5]), from_db_date(r[6])) for r in rows]
+    return [
+        ProbationRow(
+            r[0],
+            r[1],
+            r[2],
+            from_db_date(r[3]),
+            from_db_date(r[4]),
+            from_db_date(r[5]),
+            from_db_date(r[6]),
+        )
+        for r in rows
+    ]
 
 
 # -- meetings ---------------------------------------------------------------------------------
@@ -187,14 +199,15 @@ async def probation(tx: Tx, root_id: int, on: date) -> list[ProbationRow]:
 @dataclass(frozen=True)
 class MeetingSummary:
     cells: int
-    cells_with_regular: int       # cells with any regular meeting up to the day
-    oldest_last_regular: date | None   # the laggard: earliest "latest regular meeting"
+    cells_with_regular: int  # cells with any regular meeting up to the day
+    oldest_last_regular: date | None  # the laggard: earliest "latest regular meeting"
     latest_regular: date | None
-    cells_with_thematic: int      # cells with a thematic meeting in [quarter start, day]
+    cells_with_thematic: int  # cells with a thematic meeting in [quarter start, day]
 
 
-async def meeting_summary(tx: Tx, root_id: int, on: date, quarter_start: date,
-                          by: By = "child") -> dict[int, MeetingSummary]:
+async def meeting_summary(
+    tx: Tx, root_id: int, on: date, quarter_start: date, by: By = "child"
+) -> dict[int, MeetingSummary]:
     rows = await tx.all(
         f"{CELLS}, per_cell AS (SELECT {_key(by)} AS k,"
         " (SELECT max(g.held_on) FROM meetings g WHERE g.org_id = c.id AND g.kind = 'regular'"
@@ -205,12 +218,14 @@ async def meeting_summary(tx: Tx, root_id: int, on: date, quarter_start: date,
         " sum(thematic) FROM per_cell GROUP BY k",
         _params(root_id, on=on, qs=quarter_start),
     )
-    return {r[0]: MeetingSummary(r[1], r[2], from_db_date(r[3]), from_db_date(r[4]), r[5])
-            for r in rows}
+    return {
+        r[0]: MeetingSummary(r[1], r[2], from_db_date(r[3]), from_db_date(r[4]), r[5]) for r in rows
+    }
 
 
-async def monthly_meetings(tx: Tx, root_id: int, start: date,
-                           end: date) -> dict[int, dict[tuple[str, str], int]]:
+async def monthly_meetings(
+    tx: Tx, root_id: int, start: date, end: date
+) -> dict[int, dict[tuple[str, str], int]]:
     """Per cell: meetings held in [start, end] by (YYYY-MM, kind)."""
     rows = await tx.all(
         f"{CELLS} SELECT c.id, substr(g.held_on, 1, 7), g.kind, count(*) FROM cells c"
@@ -244,8 +259,9 @@ async def under_grassroots(tx: Tx, root_id: int) -> dict[int, bool]:
 # -- reconciliation ---------------------------------------------------------------------------
 
 
-async def reconciliation_counts(tx: Tx, root_id: int, period_end: date,
-                                by: By = "child") -> dict[int, dict[str, int]]:
+async def reconciliation_counts(
+    tx: Tx, root_id: int, period_end: date, by: By = "child"
+) -> dict[int, dict[str, int]]:
     """Cells by reconciliation status for the period."""
     rows = await tx.all(
         f"{CELLS} SELECT {_key(by)}, {STATUS_CASE} AS st, count(*) FROM cells c"
@@ -304,4 +320,3 @@ async def cell_to_child(tx: Tx, root_id: int) -> dict[int, int]:
     """Every cell of the subtree → the child of the root it sits under."""
     rows = await tx.all(f"{CELLS} SELECT id, child FROM cells", _params(root_id))
     return {r[0]: r[1] for r in rows}
-

@@ -34,8 +34,15 @@ class RoleGrant:
 
 
 def _user(row) -> User:
-    return User(row["tg_id"], row["full_name"], row["username"], row["language"],
-                row["tg_language"], row["current_org_id"], from_db_instant(row["blocked_at"]))
+    return User(
+        row["tg_id"],
+        row["full_name"],
+        row["username"],
+        row["language"],
+        row["tg_language"],
+        row["current_org_id"],
+        from_db_instant(row["blocked_at"]),
+    )
 
 
 async def get(tx: Tx, tg_id: int) -> User | None:
@@ -43,8 +50,15 @@ async def get(tx: Tx, tg_id: int) -> User | None:
     return _user(row) if row else None
 
 
-async def upsert_seen(tx: Tx, *, tg_id: int, full_name: str, username: str | None,
-                      tg_language: str | None, at: datetime) -> None:
+async def upsert_seen(
+    tx: Tx,
+    *,
+    tg_id: int,
+    full_name: str,
+    username: str | None,
+    tg_language: str | None,
+    at: datetime,
+) -> None:
     """Create or refresh a user on contact; a user who writes again is no longer 'blocked'."""
     stamp = to_db_instant(at)
     await tx.execute(
@@ -78,8 +92,9 @@ async def roles_of(tx: Tx, tg_id: int) -> list[RoleGrant]:
     return [RoleGrant(*tuple(r)) for r in rows]
 
 
-async def grant(tx: Tx, *, user_id: int, org_id: int, role: str, invite_id: int | None,
-                at: datetime) -> bool:
+async def grant(
+    tx: Tx, *, user_id: int, org_id: int, role: str, invite_id: int | None, at: datetime
+) -> bool:
     """Give a role; False when the user already had it."""
     n = await tx.changes(
         "INSERT OR IGNORE INTO roles (user_id, org_id, role, invite_id, created_at)"
@@ -98,13 +113,18 @@ async def revoke_all(tx: Tx, tg_id: int) -> list[RoleGrant]:
 
 
 async def list_with_roles(tx: Tx) -> list[tuple[User, list[RoleGrant]]]:
-    users = [_user(r) for r in await tx.all(
-        "SELECT * FROM users WHERE tg_id IN (SELECT user_id FROM roles) ORDER BY full_name")]
+    users = [
+        _user(r)
+        for r in await tx.all(
+            "SELECT * FROM users WHERE tg_id IN (SELECT user_id FROM roles) ORDER BY full_name"
+        )
+    ]
     return [(u, await roles_of(tx, u.tg_id)) for u in users]
 
 
-async def holders(tx: Tx, org_ids: list[int],
-                  roles: tuple[str, ...]) -> list[tuple[User, str, int]]:
+async def holders(
+    tx: Tx, org_ids: list[int], roles: tuple[str, ...]
+) -> list[tuple[User, str, int]]:
     """Users holding one of `roles` in one of `org_ids`: (user, role, org_id)."""
     if not org_ids:
         return []

@@ -28,15 +28,18 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_org_tree_and_invite(env, capsys):
     assert run(capsys, "org", "add", "TINH", "Tỉnh ủy")[0] == 0
-    assert run(capsys, "org", "add", "XA", "Đảng ủy xã", "--parent", "TINH",
-               "--kind", "committee")[0] == 0
+    assert (
+        run(capsys, "org", "add", "XA", "Đảng ủy xã", "--parent", "TINH", "--kind", "committee")[0]
+        == 0
+    )
     code, out, _ = run(capsys, "org", "add", "CB1", "Chi bộ 1", "--parent", "XA")
     assert code == 0 and "chi bộ CB1" in out
     code, out, _ = run(capsys, "org", "list")
     assert out.splitlines() == ["TINH  Tỉnh ủy", "  XA  Đảng ủy xã", "    CB1  Chi bộ 1 (chi bộ)"]
 
-    code, out, _ = run(capsys, "invite", "create", "--org", "CB1", "--role", "secretary",
-                       "--expires", "2d")
+    code, out, _ = run(
+        capsys, "invite", "create", "--org", "CB1", "--role", "secretary", "--expires", "2d"
+    )
     lines = out.strip().splitlines()
     bare = lines[-1]
     assert code == 0 and len(invites_uc.normalize_code(bare)) == 10
@@ -50,8 +53,9 @@ def test_org_tree_and_invite(env, capsys):
 def test_bad_input_is_one_line_not_a_traceback(env, capsys):
     code, _, err = run(capsys, "org", "add", "CB1", "Chi bộ", "--parent", "NOPE")
     assert code == 2 and err.count("\n") == 1 and "NOPE" in err
-    code, _, err = run(capsys, "invite", "create", "--org", "X", "--role", "officer",
-                       "--expires", "soon")
+    code, _, err = run(
+        capsys, "invite", "create", "--org", "X", "--role", "officer", "--expires", "soon"
+    )
     assert code == 2 and "--expires" in err and "Traceback" not in err
 
 

@@ -19,9 +19,14 @@ def test_defaults_work_out_of_the_box():
 def test_environment_overrides_the_file(tmp_path):
     f = tmp_path / "c.toml"
     f.write_text('[telegram]\ntoken = "from-file"\n[storage]\npath = "x.db"\n')
-    cfg = load_config(env={"CHIBO_CONFIG": str(f), "CHIBO_TELEGRAM_TOKEN": "from-env",
-                           "CHIBO_TELEGRAM_BASE_URL": "http://127.0.0.1:1/bot",
-                           "CHIBO_DB": str(tmp_path / "env.db")})
+    cfg = load_config(
+        env={
+            "CHIBO_CONFIG": str(f),
+            "CHIBO_TELEGRAM_TOKEN": "from-env",
+            "CHIBO_TELEGRAM_BASE_URL": "http://127.0.0.1:1/bot",
+            "CHIBO_DB": str(tmp_path / "env.db"),
+        }
+    )
     assert cfg.telegram.token == "from-env"
     assert cfg.telegram.base_url == "http://127.0.0.1:1/bot"
     assert cfg.db_path == tmp_path / "env.db"
@@ -38,12 +43,12 @@ def test_explicit_path_wins_over_chibo_config(tmp_path):
     ("text", "fragment"),
     [
         ('[reminders]\ndaily_at = "7h30"\n', "reminders.daily_at"),
-        ('[reminders]\ndaily_at = 730\n', "reminders.daily_at: expected str"),
+        ("[reminders]\ndaily_at = 730\n", "reminders.daily_at: expected str"),
         ('[time]\ntimezone = "Mars/Olympus"\n', "time.timezone"),
         ('[i18n]\ndefault_locale = "fr"\n', "i18n.default_locale"),
         ('[invites]\ndefault_expiry = "soon"\n', "invites.default_expiry"),
-        ('[meetings]\nremind_day = 31\n', "meetings.remind_day"),
-        ('[meetings]\nrating_levels = []\n', "meetings.rating_levels"),
+        ("[meetings]\nremind_day = 31\n", "meetings.remind_day"),
+        ("[meetings]\nrating_levels = []\n", "meetings.rating_levels"),
         ("[storage\npath = 1", "not valid TOML"),
     ],
 )
@@ -59,9 +64,14 @@ def test_missing_config_file_is_a_clear_error(tmp_path):
         load_config(tmp_path / "nope.toml", env={})
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("7d", timedelta(days=7)), ("12h", timedelta(hours=12)), (" 30m ", timedelta(minutes=30)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7d", timedelta(days=7)),
+        ("12h", timedelta(hours=12)),
+        (" 30m ", timedelta(minutes=30)),
+    ],
+)
 def test_durations(text, expected):
     assert parse_duration(text) == expected
 
@@ -80,8 +90,10 @@ def test_meeting_settings_reach_the_rules_catalogue(tmp_path):
     from usecases.context import AppContext
 
     f = tmp_path / "c.toml"
-    f.write_text('[meetings]\nremind_day = 20\nrating_levels = ["Tốt", "Đạt"]\n'
-                 '[rules]\n"probation.conversion.overdue_repeat_days" = 10\n')
+    f.write_text(
+        '[meetings]\nremind_day = 20\nrating_levels = ["Tốt", "Đạt"]\n'
+        '[rules]\n"probation.conversion.overdue_repeat_days" = 10\n'
+    )
     ctx = AppContext.build(None, SystemClock(), load_config(f, env={}))  # type: ignore[arg-type]
     on = date(2026, 11, 1)
     assert ctx.catalogue.get_int("meeting.monthly.remind_day", on) == 20

@@ -38,7 +38,8 @@ def test_every_message_is_translated(lang):
 @pytest.mark.parametrize("lang", LOCALES)
 def test_translations_keep_the_placeholders(lang):
     bad = {
-        msgid: text for msgid, text in catalog_entries(lang, LOCALES_DIR).items()
+        msgid: text
+        for msgid, text in catalog_entries(lang, LOCALES_DIR).items()
         if text and _fields(msgid) != _fields(text)
     }
     assert bad == {}
@@ -54,10 +55,17 @@ def test_vietnamese_catalog_is_really_vietnamese():
     assert len(with_marks) >= 0.95 * len(long_ones)
 
 
-@pytest.mark.parametrize(("chosen", "telegram", "expected"), [
-    ("en", "vi", "en"), (None, "vi", "vi"), (None, "en-US", "en"), (None, "fr", "vi"),
-    (None, None, "vi"), ("xx", "en", "en"),
-])
+@pytest.mark.parametrize(
+    ("chosen", "telegram", "expected"),
+    [
+        ("en", "vi", "en"),
+        (None, "vi", "vi"),
+        (None, "en-US", "en"),
+        (None, "fr", "vi"),
+        (None, None, "vi"),
+        ("xx", "en", "en"),
+    ],
+)
 def test_locale_choice(chosen, telegram, expected):
     assert locale_for(chosen, telegram) == expected
 

@@ -8,8 +8,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_ruff_is_clean():
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_clean():
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -37,7 +53,44 @@ def test_no_sql_outside_storage():
 def test_rules_are_pure():
     banned = ("datetime.now", "date.today", "import aiosqlite", "import sqlite3", "open(")
     offenders = [
-        str(p.relative_to(ROOT)) for p in (ROOT / "rules").rglob("*.py")
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "rules").rglob("*.py")
         if any(b in p.read_text(encoding="utf-8") for b in banned)
     ]
     assert offenders == []
+
+
+def test_ci_runs_the_readme_test_command_from_the_lock_file():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = next(
+        line.strip() for line in readme.splitlines() if line.strip().endswith(".venv/bin/pytest")
+    )
+    assert "-r requirements-dev.lock" in command
+    assert command in ci
+
+
+def test_the_lock_files_pin_every_dependency_with_hashes():
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for lock, deps in (
+        ("requirements.lock", project["dependencies"]),
+        (
+            "requirements-dev.lock",
+            project["dependencies"] + project["optional-dependencies"]["dev"],
+        ),
+    ):
+        text = (ROOT / lock).read_text(encoding="utf-8").lower()
+        for dep in deps:
+            name = Requirement(dep).name.lower()
+            assert f"\n{name}==" in text or text.startswith(f"{name}=="), (lock, name)
+        assert "--hash=sha256:" in text
+
+
+def test_gettext_keywords_cannot_collide_with_ordinary_names():
+    from bot.i18n import KEYWORDS
+
+    assert set(KEYWORDS) <= {"_", "N_", "_n", "gettext", "ngettext"}

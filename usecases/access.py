@@ -25,7 +25,7 @@ DENIED = Msg(N_("You do not have access to that organisation."))
 class Scope:
     user_id: int
     write_cells: frozenset[int]
-    readable: frozenset[int]   # every org the user may read (subtrees of officer roles + cells)
+    readable: frozenset[int]  # every org the user may read (subtrees of officer roles + cells)
 
 
 async def scope_of(tx: Tx, user_id: int) -> Scope:
@@ -40,8 +40,15 @@ async def scope_of(tx: Tx, user_id: int) -> Scope:
 
 async def _deny(ctx: AppContext, user_id: int, what: str, target: object) -> AccessDenied:
     async with ctx.db.transaction() as tx:
-        await audit.record(tx, at=ctx.now(), actor=user_id, entity="access", entity_id=target,
-                           action="denied", after={"wanted": what})
+        await audit.record(
+            tx,
+            at=ctx.now(),
+            actor=user_id,
+            entity="access",
+            entity_id=target,
+            action="denied",
+            after={"wanted": what},
+        )
     return AccessDenied(DENIED)
 
 

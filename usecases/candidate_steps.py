@@ -53,14 +53,21 @@ from usecases.errors import InvalidInput
 MAX_DECISION_NO = 40
 _GONE = N_("This candidate's file no longer exists.")
 _MISSING = N_("Give {what} to record this step.")
-_DECISION_NO = N_("Give the number of the admission decision, e.g. 125-QĐ/ĐU (at most {n} "
-                  "characters).")
-_BASE_TOO_BIG = N_("The vote base ({base}) cannot be larger than the cell's official members on "
-                   "the roster ({roll}).")
-_NO_INTRODUCER_NEEDED = N_("Besides the {body} resolution, only one party member introduces the "
-                           "candidate (Party Charter, Art. 4).")
-_SAME_PERSON = N_("{name}, born {birth}, is already on this cell's roster: check the roster "
-                  "before recording the ceremony.")
+_DECISION_NO = N_(
+    "Give the number of the admission decision, e.g. 125-QĐ/ĐU (at most {n} characters)."
+)
+_BASE_TOO_BIG = N_(
+    "The vote base ({base}) cannot be larger than the cell's official members on "
+    "the roster ({roll})."
+)
+_NO_INTRODUCER_NEEDED = N_(
+    "Besides the {body} resolution, only one party member introduces the "
+    "candidate (Party Charter, Art. 4)."
+)
+_SAME_PERSON = N_(
+    "{name}, born {birth}, is already on this cell's roster: check the roster "
+    "before recording the ceremony."
+)
 _WHAT = {
     "course_cert_date": N_("the date of the certificate"),
     "application_date": N_("the date of the application"),
@@ -79,8 +86,11 @@ _WHAT = {
     "trade_union_resolution_date": N_("the date of the trade-union resolution"),
 }
 #: Fields a step may leave empty.
-_OPTIONAL = {"background_comment_date", "youth_union_resolution_date",
-             "trade_union_resolution_date"}
+_OPTIONAL = {
+    "background_comment_date",
+    "youth_union_resolution_date",
+    "trade_union_resolution_date",
+}
 _INTS = ("vote_agree", "vote_base")
 
 
@@ -92,18 +102,21 @@ def _official_on(m: Member, on: date, ctx: AppContext) -> bool:
 @dataclass(frozen=True)
 class VoteRoll:
     proposed: int  # A9 base: official members, without absent exempt ones
-    roll: int      # every official member on the roster (the largest possible base)
+    roll: int  # every official member on the roster (the largest possible base)
 
 
 async def vote_roll(ctx: AppContext, org_id: int, on: date) -> VoteRoll:
     members = [m for m in await official_members(ctx, org_id) if _official_on(m, on, ctx)]
-    base = vote_base(BaseMember(m.id, official=True, exempt=m.status == "exempt",
-                                present=m.status != "exempt") for m in members)
+    base = vote_base(
+        BaseMember(m.id, official=True, exempt=m.status == "exempt", present=m.status != "exempt")
+        for m in members
+    )
     return VoteRoll(base, len(members))
 
 
-async def start_step(ctx: AppContext, *, actor: Actor, candidate_id: int,
-                     code: str) -> CandidateView:
+async def start_step(
+    ctx: AppContext, *, actor: Actor, candidate_id: int, code: str
+) -> CandidateView:
     """May `code` be recorded (or corrected) now? The candidate's view if so."""
     if code not in steps.BY_CODE:
         raise InvalidInput(Msg(_GONE))
@@ -133,12 +146,16 @@ def _typed(values: Mapping[str, object]) -> None:
             raise TypeError(f"{name}: expected {want.__name__}, got {value!r}")
 
 
-def _findings(ctx: AppContext, code: str, case: CandidateCase, values: Mapping[str, object],
-              *, partial: bool) -> list[Finding]:
+def _findings(
+    ctx: AppContext, code: str, case: CandidateCase, values: Mapping[str, object], *, partial: bool
+) -> list[Finding]:
     """Every check that applies to recording `values` for step `code` on `case`."""
     today, cat = ctx.today(), ctx.catalogue
-    probe = case if not partial or case.decision_no or case.decision_date is None \
+    probe = (
+        case
+        if not partial or case.decision_no or case.decision_date is None
         else replace(case, decision_no="…")
+    )
     found = list(rules.check_step_order(probe, today))
     resolution = case.cell_resolution_date
     if resolution is not None and code in ("crs", "res"):
@@ -156,8 +173,9 @@ def _findings(ctx: AppContext, code: str, case: CandidateCase, values: Mapping[s
     return found
 
 
-async def check_values(ctx: AppContext, *, actor: Actor, candidate_id: int, code: str,
-                       values: Mapping[str, object]) -> list[Msg]:
+async def check_values(
+    ctx: AppContext, *, actor: Actor, candidate_id: int, code: str, values: Mapping[str, object]
+) -> list[Msg]:
     """Check the values entered so far for a step (the rest as recorded): raises
     CandidateRefused on a refusal, returns the warnings."""
     _typed(values)
@@ -175,13 +193,14 @@ class Recorded:
     candidate: Candidate
     corrected: bool
     warnings: list[Msg]
-    member: Member | None = None        # the probationary member (ceremony)
+    member: Member | None = None  # the probationary member (ceremony)
     helpers_not_carried: list[str] | None = None
 
 
 def _required(code: str, values: Mapping[str, object]) -> None:
-    missing = [f for f in steps.BY_CODE[code].fields
-               if f not in _OPTIONAL and values.get(f) is None]
+    missing = [
+        f for f in steps.BY_CODE[code].fields if f not in _OPTIONAL and values.get(f) is None
+    ]
     if missing:
         raise InvalidInput(Msg(_MISSING, {"what": Msg(_WHAT[missing[0]])}))
     if code == "dec":
@@ -190,8 +209,9 @@ def _required(code: str, values: Mapping[str, object]) -> None:
             raise InvalidInput(Msg(_DECISION_NO, {"n": MAX_DECISION_NO}))
 
 
-async def _introducer_findings(tx: Tx, ctx: AppContext, case: CandidateCase,
-                               rows: Sequence[IntroducerRow]) -> list[Finding]:
+async def _introducer_findings(
+    tx: Tx, ctx: AppContext, case: CandidateCase, rows: Sequence[IntroducerRow]
+) -> list[Finding]:
     found: list[Finding] = []
     people: list[Introducer] = []
     for row in rows:
@@ -212,12 +232,13 @@ async def _introducer_findings(tx: Tx, ctx: AppContext, case: CandidateCase,
 class IntroOptions:
     """How the candidate may be introduced on a date (A7/A8)."""
 
-    forced: str | None          # "youth_union" for a Youth Union member of youth age
-    trade_union_allowed: bool   # the trade-union route may replace one introducer
+    forced: str | None  # "youth_union" for a Youth Union member of youth age
+    trade_union_allowed: bool  # the trade-union route may replace one introducer
 
 
-async def intro_options(ctx: AppContext, *, actor: Actor, candidate_id: int,
-                        on: date) -> IntroOptions:
+async def intro_options(
+    ctx: AppContext, *, actor: Actor, candidate_id: int, on: date
+) -> IntroOptions:
     c = await for_write(ctx, actor, candidate_id)
     case = replace(c.case(), introduction_date=on, trade_union_resolution_date=None)
     route = rules.introduction_route(case, ctx.catalogue)
@@ -225,8 +246,15 @@ async def intro_options(ctx: AppContext, *, actor: Actor, candidate_id: int,
     return IntroOptions("youth_union" if route == "youth_union" else None, allowed)
 
 
-async def check_introducer(ctx: AppContext, *, actor: Actor, candidate_id: int, on: date,
-                           member_id: int, together_from: date | None) -> None:
+async def check_introducer(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    candidate_id: int,
+    on: date,
+    member_id: int,
+    together_from: date | None,
+) -> None:
     """A7 for one introducer as soon as they are chosen (official on `on`) and again once the
     time together is known (>= 12 months); raises CandidateRefused with the reasons."""
     c = await for_write(ctx, actor, candidate_id)
@@ -237,8 +265,11 @@ async def check_introducer(ctx: AppContext, *, actor: Actor, candidate_id: int, 
     since = steps.official_since(m.status, m.official_date, m.ceremony_date, ctx.catalogue)
     person = Introducer(m.id, m.full_name, since, together_from or date.min)
     case = replace(c.case(), introduction_date=on)
-    mine = [f for f in rules.check_introducers(case, [person], ctx.catalogue)
-            if f.message.params.get("introducer") == m.full_name]
+    mine = [
+        f
+        for f in rules.check_introducers(case, [person], ctx.catalogue)
+        if f.message.params.get("introducer") == m.full_name
+    ]
     refuse(mine)
 
 
@@ -249,9 +280,15 @@ def _step_values(c: Candidate, code: str) -> dict[str, object]:
     return {f: getattr(c.steps, f) for f in fields}
 
 
-async def record_step(ctx: AppContext, *, actor: Actor, candidate_id: int, code: str,
-                      values: Mapping[str, object],
-                      introducers: Sequence[IntroducerRow] = ()) -> Recorded:
+async def record_step(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    candidate_id: int,
+    code: str,
+    values: Mapping[str, object],
+    introducers: Sequence[IntroducerRow] = (),
+) -> Recorded:
     """Record (or correct) one step of the pipeline; the ceremony admits the candidate."""
     if code not in steps.BY_CODE:
         raise InvalidInput(Msg(_GONE))
@@ -261,8 +298,11 @@ async def record_step(ctx: AppContext, *, actor: Actor, candidate_id: int, code:
     values = {k: (clean(v) if isinstance(v, str) else v) for k, v in values.items()}
     _required(code, values)
     if code == "intro":
-        values = {"youth_union_resolution_date": None, "trade_union_resolution_date": None,
-                  **values}
+        values = {
+            "youth_union_resolution_date": None,
+            "trade_union_resolution_date": None,
+            **values,
+        }
     old = _step_values(c, code)
     old_intro: list[IntroducerRow] = []
     corrected = steps.recorded(c.case(), steps.BY_CODE[code])
@@ -296,46 +336,84 @@ async def record_step(ctx: AppContext, *, actor: Actor, candidate_id: int, code:
             now_ = [(r.member_id, r.together_from) for r in introducers]
             if was != now_:
                 before["introducers"], after["introducers"] = was, now_
-        await audit.record(tx, at=now, actor=actor, entity="candidate", entity_id=candidate_id,
-                           action=f"{'correct' if corrected else 'step'}:{code}",
-                           before=before or None, after=after or None)
+        await audit.record(
+            tx,
+            at=now,
+            actor=actor,
+            entity="candidate",
+            entity_id=candidate_id,
+            action=f"{'correct' if corrected else 'step'}:{code}",
+            before=before or None,
+            after=after or None,
+        )
         new = await store.get(tx, candidate_id)
     assert new is not None
     return Recorded(new, corrected, warnings_of(findings))
 
 
-async def _admit(ctx: AppContext, actor: Actor, c: Candidate, case: CandidateCase,
-                 values: Mapping[str, object], corrected: bool, warnings: list[Msg]) -> Recorded:
+async def _admit(
+    ctx: AppContext,
+    actor: Actor,
+    c: Candidate,
+    case: CandidateCase,
+    values: Mapping[str, object],
+    corrected: bool,
+    warnings: list[Msg],
+) -> Recorded:
     """Step 8: the probationary member in the roster, then the candidate's file closed."""
     ceremony = values["ceremony_date"]
     assert isinstance(ceremony, date)
-    f = MemberFields(full_name=c.full_name, birth_date=c.details.birth_date,
-                     gender=c.details.gender, decision_date=case.decision_date,
-                     ceremony_date=ceremony, status="probationary", status_date=ceremony)
+    f = MemberFields(
+        full_name=c.full_name,
+        birth_date=c.details.birth_date,
+        gender=c.details.gender,
+        decision_date=case.decision_date,
+        ceremony_date=ceremony,
+        status="probationary",
+        status_date=ceremony,
+    )
     try:
         member = await roster_uc.add_member(ctx, actor=actor, org_id=c.org_id, f=f)
     except roster_uc.SamePerson as exc:
         twin = exc.existing
-        if not (twin.status == "probationary" and twin.decision_date == f.decision_date
-                and twin.ceremony_date == ceremony):
-            raise InvalidInput(Msg(_SAME_PERSON, {"name": twin.full_name,
-                                                  "birth": twin.birth_date})) from exc
+        if not (
+            twin.status == "probationary"
+            and twin.decision_date == f.decision_date
+            and twin.ceremony_date == ceremony
+        ):
+            raise InvalidInput(
+                Msg(_SAME_PERSON, {"name": twin.full_name, "birth": twin.birth_date})
+            ) from exc
         member = twin  # an earlier attempt created the member, then stopped: link it
     now = ctx.now()
     async with ctx.db.transaction() as tx:
         await store.set_steps(tx, c.id, {"ceremony_date": ceremony}, now)
-        await store.set_status(tx, c.id, status="admitted", closed_date=ceremony, reason=None,
-                               member_id=member.id, at=now)
-        await audit.record(tx, at=now, actor=actor, entity="candidate", entity_id=c.id,
-                           action="step:cer", before={"status": c.status},
-                           after={"ceremony_date": ceremony, "status": "admitted",
-                                  "member_id": member.id})
+        await store.set_status(
+            tx,
+            c.id,
+            status="admitted",
+            closed_date=ceremony,
+            reason=None,
+            member_id=member.id,
+            at=now,
+        )
+        await audit.record(
+            tx,
+            at=now,
+            actor=actor,
+            entity="candidate",
+            entity_id=c.id,
+            action="step:cer",
+            before={"status": c.status},
+            after={"ceremony_date": ceremony, "status": "admitted", "member_id": member.id},
+        )
         helper_ids = await store.helper_ids(tx, c.id)
     not_carried: list[str] = []
     for hid in helper_ids:
         try:
-            await probation_uc.set_helper(ctx, actor=actor, member_id=member.id, helper_id=hid,
-                                          assigned=True)
+            await probation_uc.set_helper(
+                ctx, actor=actor, member_id=member.id, helper_id=hid, assigned=True
+            )
         except InvalidInput:
             async with ctx.db.read() as tx:
                 helper = await member_store.get(tx, hid)
@@ -344,4 +422,3 @@ async def _admit(ctx: AppContext, actor: Actor, c: Candidate, case: CandidateCas
         new = await store.get(tx, c.id)
     assert new is not None
     return Recorded(new, corrected, warnings, member, not_carried)
-

@@ -67,18 +67,26 @@ _BIRTH_FUTURE = N_("The birth date {birth} is in the future.")
 _BAD_GENDER = N_("Unknown gender.")
 _BAD_ORIGIN = N_("Unknown origin.")
 _NOTES = N_("The notes are longer than {n} characters.")
-_HELPER = N_("{name} is not an official party member of this cell, so cannot be assigned to "
-             "help the candidate.")
+_HELPER = N_(
+    "{name} is not an official party member of this cell, so cannot be assigned to "
+    "help the candidate."
+)
 NOT_MEMBER = N_("That party member is not on this cell's roster.")
 _CLOSED = N_("{name}'s file is closed ({status}); nothing more can be recorded.")
 _REASON = N_("Give the reason in a few words (at most {n} characters).")
 _BAD_CLOSE = N_("A file is closed as withdrawn or as not admitted.")
 _CLOSE_FUTURE = N_("The date {on} is in the future.")
-_DECISION_BY = N_("The competent committee decides within {wd} working days of the cell "
-                  "resolution, by {deadline} ({source}).")
-_CEREMONY_BY = N_("The admission ceremony is held within {wd} working days of receiving the "
-                  "decision, by {deadline} ({source}); later needs the consent of the committee "
-                  "directly above.")
+_DECISION_BY = N_(
+    "The competent committee decides within {wd} working days of the cell "
+    "resolution, by {deadline} ({source})."
+)
+_CEREMONY_BY = N_(
+    "The admission ceremony is held within {wd} working days of receiving the "
+    "decision, by {deadline} ({source}); later needs the consent of the committee "
+    "directly above."
+)
+
+
 class CandidateRefused(InvalidInput):
     """Refused: every reason in `msgs` (the message is the first)."""
 
@@ -123,9 +131,15 @@ async def _get(ctx: AppContext, actor: Actor, candidate_id: int) -> Candidate:
         return found
     if isinstance(actor, int):  # do not tell a stranger which ids exist
         async with ctx.db.transaction() as tx:
-            await audit.record(tx, at=ctx.now(), actor=actor, entity="candidate",
-                               entity_id=candidate_id, action="denied",
-                               after={"wanted": "candidate"})
+            await audit.record(
+                tx,
+                at=ctx.now(),
+                actor=actor,
+                entity="candidate",
+                entity_id=candidate_id,
+                action="denied",
+                after={"wanted": "candidate"},
+            )
         raise AccessDenied(DENIED)
     raise NotFound(Msg(_GONE))
 
@@ -164,8 +178,9 @@ async def under_grassroots(ctx: AppContext, org_id: int) -> bool:
         return await grassroots_of(tx, org_id)
 
 
-async def set_under_grassroots(ctx: AppContext, *, actor: Actor, org_code: str,
-                               value: bool | None) -> tuple[Org, bool]:
+async def set_under_grassroots(
+    ctx: AppContext, *, actor: Actor, org_code: str, value: bool | None
+) -> tuple[Org, bool]:
     """Record (or with None, forget) whether a cell is under a grassroots committee."""
     async with ctx.db.read() as tx:
         org = await org_store.by_code(tx, org_code)
@@ -175,10 +190,16 @@ async def set_under_grassroots(ctx: AppContext, *, actor: Actor, org_code: str,
     async with ctx.db.transaction() as tx:
         before = await store.under_grassroots(tx, org.id)
         await store.set_under_grassroots(tx, org.id, value, ctx.now())
-        await audit.record(tx, at=ctx.now(), actor=actor, entity="admission_settings",
-                           entity_id=org.id, action="under_grassroots",
-                           before={"under_grassroots": before},
-                           after={"under_grassroots": value})
+        await audit.record(
+            tx,
+            at=ctx.now(),
+            actor=actor,
+            entity="admission_settings",
+            entity_id=org.id,
+            action="under_grassroots",
+            before={"under_grassroots": before},
+            after={"under_grassroots": value},
+        )
         return org, await grassroots_of(tx, org.id)
 
 
@@ -213,7 +234,7 @@ class CandidateView:
     helpers: list[Member]
     introducers: list[IntroducerView]
     next: Step | None
-    notices: list[Msg]           # warnings and deadlines as of today
+    notices: list[Msg]  # warnings and deadlines as of today
     can_write: bool
     near_age_limit: bool = False  # within a year of the A1 maximum: offer the exception
 
@@ -256,23 +277,42 @@ def notices(ctx: AppContext, case: CandidateCase, status: str) -> list[Msg]:
     today, cat = ctx.today(), ctx.catalogue
     out: list[Msg] = []
     if case.cell_resolution_date is None:
-        found = [rules.check_age(case.birth_date, today, case.over_age_exception, cat),
-                 rules.check_awareness_certificate(case.course_cert_date, today, cat)
-                 if case.course_cert_date else None,
-                 *rules.check_papers(papers(case), today, cat)]
+        found = [
+            rules.check_age(case.birth_date, today, case.over_age_exception, cat),
+            rules.check_awareness_certificate(case.course_cert_date, today, cat)
+            if case.course_cert_date
+            else None,
+            *rules.check_papers(papers(case), today, cat),
+        ]
         out += [f.message for f in found if f is not None]
     elif case.decision_date is None:
         start = case.cell_resolution_date
         rule = "admission.committee_decision.deadline_wd"
         wd = cat.get_int(rule, start)
-        out.append(Msg(_DECISION_BY, {"wd": wd, "source": cat.source(rule, start),
-                                      "deadline": ctx.calendar.add_working_days(start, wd)}))
+        out.append(
+            Msg(
+                _DECISION_BY,
+                {
+                    "wd": wd,
+                    "source": cat.source(rule, start),
+                    "deadline": ctx.calendar.add_working_days(start, wd),
+                },
+            )
+        )
     elif case.ceremony_date is None:
         start = case.decision_received_date or case.decision_date
         rule = "admission.ceremony.deadline_wd"
         wd = cat.get_int(rule, start)
-        out.append(Msg(_CEREMONY_BY, {"wd": wd, "source": cat.source(rule, start),
-                                      "deadline": ctx.calendar.add_working_days(start, wd)}))
+        out.append(
+            Msg(
+                _CEREMONY_BY,
+                {
+                    "wd": wd,
+                    "source": cat.source(rule, start),
+                    "deadline": ctx.calendar.add_working_days(start, wd),
+                },
+            )
+        )
     return out
 
 
@@ -288,9 +328,17 @@ async def view(ctx: AppContext, actor: Actor, candidate_id: int) -> CandidateVie
     today = ctx.today()
     limit = ctx.catalogue.get_int("admission.max_age_months", today) - 12
     near = c.over_age_exception or age_in_full_months(c.details.birth_date, today) >= limit
-    return CandidateView(c, org, case, helpers, intro,
-                         steps.next_step(case) if c.status == "active" else None,
-                         notices(ctx, case, c.status), writable, near)
+    return CandidateView(
+        c,
+        org,
+        case,
+        helpers,
+        intro,
+        steps.next_step(case) if c.status == "active" else None,
+        notices(ctx, case, c.status),
+        writable,
+        near,
+    )
 
 
 @dataclass(frozen=True)
@@ -302,7 +350,7 @@ class Line:
 @dataclass(frozen=True)
 class Register:
     org: Org
-    active: list[Line]        # by pipeline stage, then name
+    active: list[Line]  # by pipeline stage, then name
     admitted_this_year: int
     closed: int
 
@@ -315,12 +363,18 @@ async def register_of(ctx: AppContext, actor: Actor, org_id: int) -> Register:
         everyone = await store.of_orgs(tx, [org_id])
         grassroots = await grassroots_of(tx, org_id)
     order = {s.code: i for i, s in enumerate(steps.PIPELINE)}
-    lines = [Line(c, steps.next_step(c.case(grassroots)))
-             for c in everyone if c.status == "active"]
-    lines.sort(key=lambda ln: (order[ln.next.code] if ln.next else len(order),
-                               _name_order(ln.candidate.full_name)))
-    admitted = sum(1 for c in everyone if c.status == "admitted" and c.steps.decision_date
-                   and c.steps.decision_date.year == year)
+    lines = [Line(c, steps.next_step(c.case(grassroots))) for c in everyone if c.status == "active"]
+    lines.sort(
+        key=lambda ln: (
+            order[ln.next.code] if ln.next else len(order),
+            _name_order(ln.candidate.full_name),
+        )
+    )
+    admitted = sum(
+        1
+        for c in everyone
+        if c.status == "admitted" and c.steps.decision_date and c.steps.decision_date.year == year
+    )
     closed = sum(1 for c in everyone if c.status in CLOSED)
     return Register(org, lines, admitted, closed)
 
@@ -370,14 +424,26 @@ async def _check_helpers(tx: Tx, org_id: int, helper_ids: Sequence[int]) -> list
 
 
 def _details_audit(d: Details, helper_ids: Sequence[int]) -> dict[str, Any]:
-    return {"full_name": d.full_name, "birth_date": d.birth_date, "gender": d.gender,
-            "origin": d.origin, "youth_union_member": d.youth_union_member, "notes": d.notes,
-            "helpers": sorted(helper_ids)}
+    return {
+        "full_name": d.full_name,
+        "birth_date": d.birth_date,
+        "gender": d.gender,
+        "origin": d.origin,
+        "youth_union_member": d.youth_union_member,
+        "notes": d.notes,
+        "helpers": sorted(helper_ids),
+    }
 
 
-async def register(ctx: AppContext, *, actor: Actor, org_id: int, details: Details,
-                   helper_ids: Sequence[int] = (), tracked_since: date | None = None
-                   ) -> Candidate:
+async def register(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    org_id: int,
+    details: Details,
+    helper_ids: Sequence[int] = (),
+    tracked_since: date | None = None,
+) -> Candidate:
     """Add a candidate to the cell's register (tracked from today unless given)."""
     await cell_for_write(ctx, actor, org_id)
     d = _normalized(details)
@@ -387,19 +453,32 @@ async def register(ctx: AppContext, *, actor: Actor, org_id: int, details: Detai
         problems += await _check_helpers(tx, org_id, helper_ids)
         if problems:
             raise CandidateRefused(problems)
-        cid = await store.insert(tx, org_id=org_id, d=d, name_key=fold(d.full_name),
-                                 tracked_since=tracked_since or ctx.today(), at=now)
+        cid = await store.insert(
+            tx,
+            org_id=org_id,
+            d=d,
+            name_key=fold(d.full_name),
+            tracked_since=tracked_since or ctx.today(),
+            at=now,
+        )
         await store.set_helpers(tx, cid, helper_ids)
-        await audit.record(tx, at=now, actor=actor, entity="candidate", entity_id=cid,
-                           action="create",
-                           after={"org_id": org_id, **_details_audit(d, helper_ids)})
+        await audit.record(
+            tx,
+            at=now,
+            actor=actor,
+            entity="candidate",
+            entity_id=cid,
+            action="create",
+            after={"org_id": org_id, **_details_audit(d, helper_ids)},
+        )
         created = await store.get(tx, cid)
     assert created is not None
     return created
 
 
-async def edit_details(ctx: AppContext, *, actor: Actor, candidate_id: int, details: Details,
-                       helper_ids: Sequence[int]) -> Candidate:
+async def edit_details(
+    ctx: AppContext, *, actor: Actor, candidate_id: int, details: Details, helper_ids: Sequence[int]
+) -> Candidate:
     old = await for_write(ctx, actor, candidate_id)
     require_open(old)
     d = _normalized(details)
@@ -420,10 +499,16 @@ async def edit_details(ctx: AppContext, *, actor: Actor, candidate_id: int, deta
         if changed:
             await store.update_details(tx, candidate_id, d, name_key=fold(d.full_name), at=now)
             await store.set_helpers(tx, candidate_id, helper_ids)
-            await audit.record(tx, at=now, actor=actor, entity="candidate",
-                               entity_id=candidate_id, action="update",
-                               before={k: before[k] for k in changed},
-                               after={k: after[k] for k in changed})
+            await audit.record(
+                tx,
+                at=now,
+                actor=actor,
+                entity="candidate",
+                entity_id=candidate_id,
+                action="update",
+                before={k: before[k] for k in changed},
+                after={k: after[k] for k in changed},
+            )
         new = await store.get(tx, candidate_id)
     assert new is not None
     return new
@@ -434,29 +519,44 @@ async def edit_details(ctx: AppContext, *, actor: Actor, candidate_id: int, deta
 
 def require_open(c: Candidate) -> None:
     if c.status != "active":
-        raise InvalidInput(Msg(_CLOSED, {"name": c.full_name,
-                                         "status": Msg(STATUS_LABELS[c.status])}))
+        raise InvalidInput(
+            Msg(_CLOSED, {"name": c.full_name, "status": Msg(STATUS_LABELS[c.status])})
+        )
 
 
-async def set_exception(ctx: AppContext, *, actor: Actor, candidate_id: int,
-                        value: bool) -> Candidate:
+async def set_exception(
+    ctx: AppContext, *, actor: Actor, candidate_id: int, value: bool
+) -> Candidate:
     """A1: record (or withdraw) that the provincial-level committee allows admission over 60."""
     c = await for_write(ctx, actor, candidate_id)
     require_open(c)
     now = ctx.now()
     async with ctx.db.transaction() as tx:
         await store.set_exception(tx, candidate_id, value, now)
-        await audit.record(tx, at=now, actor=actor, entity="candidate", entity_id=candidate_id,
-                           action="over_age_exception",
-                           before={"over_age_exception": c.over_age_exception},
-                           after={"over_age_exception": value})
+        await audit.record(
+            tx,
+            at=now,
+            actor=actor,
+            entity="candidate",
+            entity_id=candidate_id,
+            action="over_age_exception",
+            before={"over_age_exception": c.over_age_exception},
+            after={"over_age_exception": value},
+        )
         new = await store.get(tx, candidate_id)
     assert new is not None
     return new
 
 
-async def close(ctx: AppContext, *, actor: Actor, candidate_id: int, status: str, reason: str,
-                on: date | None = None) -> Candidate:
+async def close(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    candidate_id: int,
+    status: str,
+    reason: str,
+    on: date | None = None,
+) -> Candidate:
     """Close the file: the candidate withdrew, or the cell/committee did not admit them."""
     if status not in CLOSED:
         raise InvalidInput(Msg(_BAD_CLOSE))
@@ -470,11 +570,19 @@ async def close(ctx: AppContext, *, actor: Actor, candidate_id: int, status: str
         raise InvalidInput(Msg(_CLOSE_FUTURE, {"on": day}))
     now = ctx.now()
     async with ctx.db.transaction() as tx:
-        await store.set_status(tx, candidate_id, status=status, closed_date=day, reason=text,
-                               member_id=None, at=now)
-        await audit.record(tx, at=now, actor=actor, entity="candidate", entity_id=candidate_id,
-                           action="close", before={"status": c.status},
-                           after={"status": status, "closed_date": day, "reason": text})
+        await store.set_status(
+            tx, candidate_id, status=status, closed_date=day, reason=text, member_id=None, at=now
+        )
+        await audit.record(
+            tx,
+            at=now,
+            actor=actor,
+            entity="candidate",
+            entity_id=candidate_id,
+            action="close",
+            before={"status": c.status},
+            after={"status": status, "closed_date": day, "reason": text},
+        )
         new = await store.get(tx, candidate_id)
     assert new is not None
     return new
@@ -498,16 +606,17 @@ class AdmissionsOverview:
     org_id: int
     org_name: str
     year: int
-    by_stage: dict[str, int]   # step code -> active candidates whose next step it is
+    by_stage: dict[str, int]  # step code -> active candidates whose next step it is
     active: int
-    admitted: int              # admission decisions dated this year
-    members_at_start: int      # on the roll on 1 January
+    admitted: int  # admission decisions dated this year
+    members_at_start: int  # on the roll on 1 January
     target: YearlyTarget
     cells: list[CellAdmissions]
 
 
-async def admissions_overview(ctx: AppContext, *, actor: Actor, org_id: int,
-                              year: int | None = None) -> AdmissionsOverview:
+async def admissions_overview(
+    ctx: AppContext, *, actor: Actor, org_id: int, year: int | None = None
+) -> AdmissionsOverview:
     """Candidates by stage in the subtree, and this year's admissions against the target."""
     if isinstance(actor, int):
         org = await require_read(ctx, actor, org_id)
@@ -528,13 +637,27 @@ async def admissions_overview(ctx: AppContext, *, actor: Actor, org_id: int,
         admitted = await store.admitted_between(tx, ids, first, last)
         cells = []
         for oid in sorted((i for i in ids if orgs[i].is_cell), key=lambda i: orgs[i].code):
-            cells.append(CellAdmissions(
-                oid, orgs[oid].name, sum(c.org_id == oid for c in active),
-                await store.admitted_between(tx, [oid], first, last)))
+            cells.append(
+                CellAdmissions(
+                    oid,
+                    orgs[oid].name,
+                    sum(c.org_id == oid for c in active),
+                    await store.admitted_between(tx, [oid], first, last),
+                )
+            )
     by_stage = {s.code: 0 for s in steps.PIPELINE}
     for c in active:
         nxt = steps.next_step(c.case(grassroots[c.org_id]))
         if nxt is not None:
             by_stage[nxt.code] += 1
-    return AdmissionsOverview(org.id, org.name, year, by_stage, len(active), admitted, at_start,
-                              steps.yearly_target(at_start, year, ctx.catalogue), cells)
+    return AdmissionsOverview(
+        org.id,
+        org.name,
+        year,
+        by_stage,
+        len(active),
+        admitted,
+        at_start,
+        steps.yearly_target(at_start, year, ctx.catalogue),
+        cells,
+    )

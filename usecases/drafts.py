@@ -13,7 +13,7 @@ from usecases.context import AppContext
 @dataclass(frozen=True)
 class Current:
     draft: Draft | None
-    expired: bool = False   # there was one, but it timed out (and is now gone)
+    expired: bool = False  # there was one, but it timed out (and is now gone)
 
 
 async def current(ctx: AppContext, user_id: int) -> Current:
@@ -29,8 +29,15 @@ async def current(ctx: AppContext, user_id: int) -> Current:
     return Current(draft)
 
 
-async def start(ctx: AppContext, user_id: int, kind: str, step: str, *, org_id: int | None,
-                data: dict[str, Any] | None = None) -> Draft:
+async def start(
+    ctx: AppContext,
+    user_id: int,
+    kind: str,
+    step: str,
+    *,
+    org_id: int | None,
+    data: dict[str, Any] | None = None,
+) -> Draft:
     draft = Draft(user_id, kind, step, org_id, dict(data or {}))
     async with ctx.db.transaction() as tx:
         await draft_store.put(tx, draft, ctx.now())

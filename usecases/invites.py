@@ -51,8 +51,9 @@ class CreatedInvite:
     expires_at: datetime
 
 
-async def create_invite(ctx: AppContext, *, actor: str, org_code: str, role: str,
-                        expires_in: timedelta | None = None) -> CreatedInvite:
+async def create_invite(
+    ctx: AppContext, *, actor: str, org_code: str, role: str, expires_in: timedelta | None = None
+) -> CreatedInvite:
     if role not in ROLES:
         raise InvalidInput(Msg(N_("Role must be one of: {roles}."), {"roles": ", ".join(ROLES)}))
     raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
@@ -63,24 +64,40 @@ async def create_invite(ctx: AppContext, *, actor: str, org_code: str, role: str
         if org is None:
             raise NotFound(Msg(N_("No organisation has the code {code}."), {"code": org_code}))
         if role in WRITE_ROLES and not org.is_cell:
-            raise InvalidInput(Msg(N_("A {role} works in a cell (chi bộ); {code} is a committee."),
-                                   {"role": role, "code": org.code}))
+            raise InvalidInput(
+                Msg(
+                    N_("A {role} works in a cell (chi bộ); {code} is a committee."),
+                    {"role": role, "code": org.code},
+                )
+            )
         invite_id = await invite_store.insert(
-            tx, code_hash=hash_code(raw), hint=raw[:3], org_id=org.id, role=role,
-            created_by=actor, at=now, expires_at=expires_at,
+            tx,
+            code_hash=hash_code(raw),
+            hint=raw[:3],
+            org_id=org.id,
+            role=role,
+            created_by=actor,
+            at=now,
+            expires_at=expires_at,
         )
-        await audit.record(tx, at=now, actor=actor, entity="invite", entity_id=invite_id,
-                           action="create", after={"org": org.code, "role": role,
-                                                   "expires_at": expires_at})
+        await audit.record(
+            tx,
+            at=now,
+            actor=actor,
+            entity="invite",
+            entity_id=invite_id,
+            action="create",
+            after={"org": org.code, "role": role, "expires_at": expires_at},
+        )
     return CreatedInvite(invite_id, format_code(raw), org, role, expires_at)
 
 
 class Outcome(enum.Enum):
     BOUND = "bound"
-    ALREADY = "already"        # this user already holds that role there
-    UNKNOWN = "unknown"        # no such code (or revoked)
+    ALREADY = "already"  # this user already holds that role there
+    UNKNOWN = "unknown"  # no such code (or revoked)
     EXPIRED = "expired"
-    USED = "used"              # used by someone else
+    USED = "used"  # used by someone else
     THROTTLED = "throttled"
 
 
@@ -109,15 +126,21 @@ async def redeem(ctx: AppContext, *, user_id: int, code: str) -> Redemption:
             return Redemption(outcome, org=org, role=invite.role if invite else None)
         assert invite is not None
         await invite_store.mark_used(tx, invite.id, user_id, now)
-        granted = await user_store.grant(tx, user_id=user_id, org_id=invite.org_id,
-                                         role=invite.role, invite_id=invite.id, at=now)
+        granted = await user_store.grant(
+            tx, user_id=user_id, org_id=invite.org_id, role=invite.role, invite_id=invite.id, at=now
+        )
         user = await user_store.get(tx, user_id)
         if user is not None and user.current_org_id is None:
             await user_store.set_current_org(tx, user_id, invite.org_id)
-        await audit.record(tx, at=now, actor=user_id, entity="role", entity_id=user_id,
-                           action="bind" if granted else "bind_again",
-                           after={"org": invite.org_code, "role": invite.role,
-                                  "invite": invite.id})
+        await audit.record(
+            tx,
+            at=now,
+            actor=user_id,
+            entity="role",
+            entity_id=user_id,
+            action="bind" if granted else "bind_again",
+            after={"org": invite.org_code, "role": invite.role, "invite": invite.id},
+        )
         org = await org_store.by_id(tx, invite.org_id)
     return Redemption(Outcome.BOUND if granted else Outcome.ALREADY, org=org, role=invite.role)
 
@@ -156,8 +179,13 @@ async def revoke_invite(ctx: AppContext, *, actor: str, invite_id: int) -> Invit
         if invite is None:
             raise NotFound(Msg(N_("No invite has the number {id}."), {"id": invite_id}))
         if not await invite_store.revoke(tx, invite_id, now):
-            raise InvalidInput(Msg(N_("Invite {id} is already {state}."),
-                                   {"id": invite_id, "state": invite_state(invite, now)}))
-        await audit.record(tx, at=now, actor=actor, entity="invite", entity_id=invite_id,
-                           action="revoke")
+            raise InvalidInput(
+                Msg(
+                    N_("Invite {id} is already {state}."),
+                    {"id": invite_id, "state": invite_state(invite, now)},
+                )
+            )
+        await audit.record(
+            tx, at=now, actor=actor, entity="invite", entity_id=invite_id, action="revoke"
+        )
     return invite

@@ -65,8 +65,8 @@ class MeetingInput:
 class RollCall:
     """The cell's members for the attendance checklist."""
 
-    called: list[Member]    # probationary and official members
-    exempt: list[Member]    # exempted from activities: listed apart, never absent
+    called: list[Member]  # probationary and official members
+    exempt: list[Member]  # exempted from activities: listed apart, never absent
 
 
 @dataclass(frozen=True)
@@ -108,13 +108,13 @@ class MeetingDetail:
 @dataclass(frozen=True)
 class MeetingLine:
     meeting: Meeting
-    counts: Counts | None   # None: attendance not recorded
+    counts: Counts | None  # None: attendance not recorded
 
 
 @dataclass(frozen=True)
 class MonthLine:
     month: int
-    status: str                  # rules.meetings.PeriodStatus of the regular meeting
+    status: str  # rules.meetings.PeriodStatus of the regular meeting
     regular: MeetingLine | None
 
 
@@ -125,7 +125,7 @@ class YearReport:
     months: list[MonthLine]
     quarters: list[rules.QuarterView]
     extraordinary: tuple[date, ...]
-    rate: Fraction | None        # attendance over the year's meetings with a roll call
+    rate: Fraction | None  # attendance over the year's meetings with a roll call
 
 
 @dataclass(frozen=True)
@@ -188,8 +188,12 @@ async def cell_for_read(ctx: AppContext, actor: Actor, org_id: int) -> Org:
             raise NotFound(Msg(N_("No such cell.")))
         org = found
     if not org.is_cell:
-        raise InvalidInput(Msg(N_("{code} is not a cell (chi bộ): meetings are recorded by"
-                                  " cells."), {"code": org.code}))
+        raise InvalidInput(
+            Msg(
+                N_("{code} is not a cell (chi bộ): meetings are recorded by cells."),
+                {"code": org.code},
+            )
+        )
     return org
 
 
@@ -199,8 +203,12 @@ async def cell_by_code(ctx: AppContext, code: str) -> Org:
     if org is None:
         raise NotFound(Msg(N_("No organisation has the code {code}."), {"code": code}))
     if not org.is_cell:
-        raise InvalidInput(Msg(N_("{code} is not a cell (chi bộ): meetings are recorded by"
-                                  " cells."), {"code": org.code}))
+        raise InvalidInput(
+            Msg(
+                N_("{code} is not a cell (chi bộ): meetings are recorded by cells."),
+                {"code": org.code},
+            )
+        )
     return org
 
 
@@ -210,8 +218,9 @@ async def cell_by_code(ctx: AppContext, code: str) -> Org:
 async def roll_call(ctx: AppContext, org_id: int) -> RollCall:
     async with ctx.db.read() as tx:
         members = await member_store.of_org(tx, org_id, (*ROLL_STATUSES, EXEMPT))
-    return RollCall([m for m in members if m.status != EXEMPT],
-                    [m for m in members if m.status == EXEMPT])
+    return RollCall(
+        [m for m in members if m.status != EXEMPT], [m for m in members if m.status == EXEMPT]
+    )
 
 
 async def member_names(ctx: AppContext, org_id: int) -> dict[int, str]:
@@ -220,8 +229,9 @@ async def member_names(ctx: AppContext, org_id: int) -> dict[int, str]:
         return {m.id: m.full_name for m in await member_store.of_org(tx, org_id)}
 
 
-async def member_for_write(ctx: AppContext, actor: Actor, member_id: int,
-                           org_id: int | None = None) -> Member:
+async def member_for_write(
+    ctx: AppContext, actor: Actor, member_id: int, org_id: int | None = None
+) -> Member:
     """A member of a cell `actor` may write (and of `org_id`, when given)."""
     async with ctx.db.read() as tx:
         member = await member_store.get(tx, member_id)
@@ -231,12 +241,14 @@ async def member_for_write(ctx: AppContext, actor: Actor, member_id: int,
     return member
 
 
-async def regular_in_month(ctx: AppContext, org_id: int, day: date,
-                           exclude_id: int | None = None) -> Meeting | None:
+async def regular_in_month(
+    ctx: AppContext, org_id: int, day: date, exclude_id: int | None = None
+) -> Meeting | None:
     """The cell's regular meeting in `day`'s month, if one is recorded."""
     async with ctx.db.read() as tx:
-        found = await store.of_org(tx, org_id, since=day.replace(day=1), until=month_end(day),
-                                   kinds=("regular",))
+        found = await store.of_org(
+            tx, org_id, since=day.replace(day=1), until=month_end(day), kinds=("regular",)
+        )
     return next((m for m in found if m.id != exclude_id), None)
 
 
@@ -251,40 +263,57 @@ def _catalogue(ctx: AppContext) -> Catalogue:
 def _clean(text: str | None, limit: int, what: str) -> str | None:
     value = " ".join((text or "").split()) if what != "contents" else (text or "").strip()
     if len(value) > limit:
-        raise InvalidInput(Msg(N_("That text is too long ({n} characters); the limit is"
-                                  " {limit}."), {"n": len(value), "limit": limit}))
+        raise InvalidInput(
+            Msg(
+                N_("That text is too long ({n} characters); the limit is {limit}."),
+                {"n": len(value), "limit": limit},
+            )
+        )
     return value or None
 
 
 def clean_text(text: str, what: str) -> str | None:
     """Typed text for a field ("topic", "upper", "contents", "task"), tidied and checked."""
-    limits = {"topic": MAX_TOPIC, "upper": MAX_UPPER, "contents": MAX_CONTENTS,
-              "task": MAX_TASK, "task_text": MAX_TASK}
+    limits = {
+        "topic": MAX_TOPIC,
+        "upper": MAX_UPPER,
+        "contents": MAX_CONTENTS,
+        "task": MAX_TASK,
+        "task_text": MAX_TASK,
+    }
     return _clean(text, limits[what], what)
 
 
 def normalise(inp: MeetingInput) -> MeetingInput:
     f = inp.fields
-    fields = replace(f, topic=_clean(f.topic, MAX_TOPIC, "topic"),
-                     upper_attendee=_clean(f.upper_attendee, MAX_UPPER, "upper"),
-                     contents=_clean(f.contents, MAX_CONTENTS, "contents"),
-                     rating=(f.rating or None))
-    tasks = [replace(t, task=_clean(t.task, MAX_TASK, "task") or "") for t in inp.tasks]
+    fields = replace(
+        f,
+        topic=_clean(f.topic, MAX_TOPIC, "topic"),
+        upper_attendee=_clean(f.upper_attendee, MAX_UPPER, "upper"),
+        contents=_clean(f.contents, MAX_CONTENTS, "contents"),
+        rating=(f.rating or None),
+    )
+    tasks = [replace(task, task=_clean(task.task, MAX_TASK, "task") or "") for task in inp.tasks]
     return replace(inp, fields=fields, tasks=tasks)
 
 
-async def _validate(tx: Tx, ctx: AppContext, org_id: int, inp: MeetingInput,
-                    meeting_id: int | None = None) -> None:
+async def _validate(
+    tx: Tx, ctx: AppContext, org_id: int, inp: MeetingInput, meeting_id: int | None = None
+) -> None:
     f = inp.fields
     if f.kind not in KINDS:
         raise InvalidInput(Msg(N_("Unknown meeting kind {kind}."), {"kind": f.kind}))
-    same_month = await store.of_org(tx, org_id, since=f.held_on.replace(day=1),
-                                    until=month_end(f.held_on), kinds=("regular",))
+    same_month = await store.of_org(
+        tx, org_id, since=f.held_on.replace(day=1), until=month_end(f.held_on), kinds=("regular",)
+    )
     proposed = _rule_meeting(org_id, f.held_on, f.kind, meeting_id, f.topic, f.rating)
     catalogue, today = _catalogue(ctx), ctx.today()
     check = rules.check_meeting(
-        proposed, [_rule_meeting(m.org_id, m.held_on, m.kind, m.id) for m in same_month],
-        today, catalogue)
+        proposed,
+        [_rule_meeting(m.org_id, m.held_on, m.kind, m.id) for m in same_month],
+        today,
+        catalogue,
+    )
     if check.duplicate_of is None:
         if check.problems:
             raise InvalidInput(check.problems[0])
@@ -298,40 +327,57 @@ async def _validate(tx: Tx, ctx: AppContext, org_id: int, inp: MeetingInput,
     await _validate_people(tx, org_id, inp, meeting_id)
 
 
-def _rule_meeting(org_id: int, held_on: date, kind: str, meeting_id: int | None = None,
-                  topic: str | None = None, rating: str | None = None) -> rules.Meeting:
-    return rules.Meeting(org_id, held_on, cast(rules.MeetingKind, kind), meeting_id, topic,
-                         rating)
+def _rule_meeting(
+    org_id: int,
+    held_on: date,
+    kind: str,
+    meeting_id: int | None = None,
+    topic: str | None = None,
+    rating: str | None = None,
+) -> rules.Meeting:
+    return rules.Meeting(org_id, held_on, cast(rules.MeetingKind, kind), meeting_id, topic, rating)
 
 
-async def _validate_people(tx: Tx, org_id: int, inp: MeetingInput,
-                           meeting_id: int | None) -> None:
+async def _validate_people(tx: Tx, org_id: int, inp: MeetingInput, meeting_id: int | None) -> None:
     on_roll = {m.id for m in await member_store.of_org(tx, org_id, (*ROLL_STATUSES, EXEMPT))}
-    if meeting_id is not None:   # members recorded then who have left since stay valid
+    if meeting_id is not None:  # members recorded then who have left since stay valid
         on_roll |= {a.member_id for a in await store.attendance(tx, meeting_id)}
-        on_roll |= {t.member_id for t in await store.tasks(tx, meeting_id)}
+        on_roll |= {task.member_id for task in await store.tasks(tx, meeting_id)}
     for member_id, status in (inp.attendance or {}).items():
         if member_id not in on_roll:
-            raise InvalidInput(Msg(N_("Member #{id} is not on this cell's roll: only the cell's"
-                                      " members can be marked present or absent."),
-                                   {"id": member_id}))
+            raise InvalidInput(
+                Msg(
+                    N_(
+                        "Member #{id} is not on this cell's roll: only the cell's"
+                        " members can be marked present or absent."
+                    ),
+                    {"id": member_id},
+                )
+            )
         if status not in ATTENDANCE:
-            raise InvalidInput(Msg(N_("Unknown attendance status {status}."),
-                                   {"status": status}))
-    for t in inp.tasks:
-        if t.member_id not in on_roll:
-            raise InvalidInput(Msg(N_("Member #{id} is not on this cell's roll: tasks go to the"
-                                      " cell's members."), {"id": t.member_id}))
-        if not t.task:
+            raise InvalidInput(Msg(N_("Unknown attendance status {status}."), {"status": status}))
+    for task in inp.tasks:
+        if task.member_id not in on_roll:
+            raise InvalidInput(
+                Msg(
+                    N_("Member #{id} is not on this cell's roll: tasks go to the cell's members."),
+                    {"id": task.member_id},
+                )
+            )
+        if not task.task:
             raise InvalidInput(Msg(N_("A task needs a description.")))
-        if t.due_date < inp.fields.held_on:
-            raise InvalidInput(Msg(N_("A task's due date ({due}) cannot be before the meeting"
-                                      " ({held_on})."),
-                                   {"due": t.due_date, "held_on": inp.fields.held_on}))
+        if task.due_date < inp.fields.held_on:
+            raise InvalidInput(
+                Msg(
+                    N_("A task's due date ({due}) cannot be before the meeting ({held_on})."),
+                    {"due": task.due_date, "held_on": inp.fields.held_on},
+                )
+            )
 
 
-async def check(ctx: AppContext, org_id: int, inp: MeetingInput,
-                meeting_id: int | None = None) -> MeetingInput:
+async def check(
+    ctx: AppContext, org_id: int, inp: MeetingInput, meeting_id: int | None = None
+) -> MeetingInput:
     """Validate without writing (the chat flow checks before its summary); normalised input."""
     inp = normalise(inp)
     async with ctx.db.read() as tx:
@@ -342,13 +388,16 @@ async def check(ctx: AppContext, org_id: int, inp: MeetingInput,
 # -- writes ------------------------------------------------------------------------------------
 
 
-def _snapshot(f: MeetingFields, attendance: Mapping[int, str] | None,
-              tasks: Sequence[TaskFields | Task]) -> dict[str, Any]:
+def _snapshot(
+    f: MeetingFields, attendance: Mapping[int, str] | None, tasks: Sequence[TaskFields | Task]
+) -> dict[str, Any]:
     return {
         **f.as_dict(),
         "attendance": {str(k): v for k, v in sorted((attendance or {}).items())},
-        "tasks": [{"member_id": t.member_id, "task": t.task, "due_date": t.due_date}
-                  for t in tasks],
+        "tasks": [
+            {"member_id": task.member_id, "task": task.task, "due_date": task.due_date}
+            for task in tasks
+        ],
     }
 
 
@@ -358,14 +407,18 @@ async def record(ctx: AppContext, *, actor: Actor, org_id: int, inp: MeetingInpu
     inp = normalise(inp)
     async with ctx.db.transaction() as tx:
         await _validate(tx, ctx, org_id, inp)
-        meeting_id = await store.insert(tx, org_id=org_id, f=inp.fields, actor=actor,
-                                        at=ctx.now())
+        meeting_id = await store.insert(tx, org_id=org_id, f=inp.fields, actor=actor, at=ctx.now())
         await store.set_attendance(tx, meeting_id, inp.attendance or {})
         await store.set_tasks(tx, meeting_id, inp.tasks)
-        await audit.record(tx, at=ctx.now(), actor=actor, entity="meeting",
-                           entity_id=meeting_id, action="create",
-                           after={"org_id": org_id,
-                                  **_snapshot(inp.fields, inp.attendance, inp.tasks)})
+        await audit.record(
+            tx,
+            at=ctx.now(),
+            actor=actor,
+            entity="meeting",
+            entity_id=meeting_id,
+            action="create",
+            after={"org_id": org_id, **_snapshot(inp.fields, inp.attendance, inp.tasks)},
+        )
         meeting = await store.get(tx, meeting_id)
     assert meeting is not None
     return meeting
@@ -374,8 +427,11 @@ async def record(ctx: AppContext, *, actor: Actor, org_id: int, inp: MeetingInpu
 async def _stored_input(tx: Tx, meeting: Meeting) -> MeetingInput:
     attendees = await store.attendance(tx, meeting.id)
     tasks = await store.tasks(tx, meeting.id)
-    return MeetingInput(meeting.fields, {a.member_id: a.status for a in attendees} or None,
-                        [TaskFields(t.member_id, t.task, t.due_date, t.id) for t in tasks])
+    return MeetingInput(
+        meeting.fields,
+        {a.member_id: a.status for a in attendees} or None,
+        [TaskFields(task.member_id, task.task, task.due_date, task.id) for task in tasks],
+    )
 
 
 async def stored_input(ctx: AppContext, actor: Actor, meeting_id: int) -> MeetingInput:
@@ -385,8 +441,7 @@ async def stored_input(ctx: AppContext, actor: Actor, meeting_id: int) -> Meetin
         return await _stored_input(tx, meeting)
 
 
-async def edit(ctx: AppContext, *, actor: Actor, meeting_id: int,
-               inp: MeetingInput) -> Meeting:
+async def edit(ctx: AppContext, *, actor: Actor, meeting_id: int, inp: MeetingInput) -> Meeting:
     """Change a meeting through the same validation; audited with before and after."""
     meeting = await for_write(ctx, actor, meeting_id)
     inp = normalise(inp)
@@ -395,13 +450,22 @@ async def edit(ctx: AppContext, *, actor: Actor, meeting_id: int,
         await _validate(tx, ctx, meeting.org_id, inp, meeting_id)
         await store.update(tx, meeting_id, inp.fields, ctx.now())
         await store.set_attendance(tx, meeting_id, inp.attendance or {})
-        own = {t.id for t in before.tasks}
-        await store.set_tasks(tx, meeting_id, [t if t.id in own else replace(t, id=None)
-                                               for t in inp.tasks])
-        await audit.record(tx, at=ctx.now(), actor=actor, entity="meeting",
-                           entity_id=meeting_id, action="update",
-                           before=_snapshot(before.fields, before.attendance, before.tasks),
-                           after=_snapshot(inp.fields, inp.attendance, inp.tasks))
+        own = {task.id for task in before.tasks}
+        await store.set_tasks(
+            tx,
+            meeting_id,
+            [task if task.id in own else replace(task, id=None) for task in inp.tasks],
+        )
+        await audit.record(
+            tx,
+            at=ctx.now(),
+            actor=actor,
+            entity="meeting",
+            entity_id=meeting_id,
+            action="update",
+            before=_snapshot(before.fields, before.attendance, before.tasks),
+            after=_snapshot(inp.fields, inp.attendance, inp.tasks),
+        )
         updated = await store.get(tx, meeting_id)
     assert updated is not None
     return updated
@@ -413,15 +477,22 @@ async def delete(ctx: AppContext, *, actor: Actor, meeting_id: int) -> Meeting:
     async with ctx.db.transaction() as tx:
         before = await _stored_input(tx, meeting)
         await store.delete(tx, meeting_id)
-        await audit.record(tx, at=ctx.now(), actor=actor, entity="meeting",
-                           entity_id=meeting_id, action="delete",
-                           before={"org_id": meeting.org_id,
-                                   **_snapshot(before.fields, before.attendance, before.tasks)})
+        await audit.record(
+            tx,
+            at=ctx.now(),
+            actor=actor,
+            entity="meeting",
+            entity_id=meeting_id,
+            action="delete",
+            before={
+                "org_id": meeting.org_id,
+                **_snapshot(before.fields, before.attendance, before.tasks),
+            },
+        )
     return meeting
 
 
-async def set_task_done(ctx: AppContext, *, actor: Actor, task_id: int,
-                        done: bool = True) -> Task:
+async def set_task_done(ctx: AppContext, *, actor: Actor, task_id: int, done: bool = True) -> Task:
     """Mark a meeting task done (or not); its reminder stops."""
     async with ctx.db.read() as tx:
         found = await store.task(tx, task_id)
@@ -431,9 +502,16 @@ async def set_task_done(ctx: AppContext, *, actor: Actor, task_id: int,
     on = ctx.today() if done else None
     async with ctx.db.transaction() as tx:
         await store.set_task_done(tx, task_id, on)
-        await audit.record(tx, at=ctx.now(), actor=actor, entity="meeting_task",
-                           entity_id=task_id, action="done" if done else "reopen",
-                           before={"done_on": found.done_on}, after={"done_on": on})
+        await audit.record(
+            tx,
+            at=ctx.now(),
+            actor=actor,
+            entity="meeting_task",
+            entity_id=task_id,
+            action="done" if done else "reopen",
+            before={"done_on": found.done_on},
+            after={"done_on": on},
+        )
         updated = await store.task(tx, task_id)
     assert updated is not None
     return updated
@@ -442,16 +520,18 @@ async def set_task_done(ctx: AppContext, *, actor: Actor, task_id: int,
 # -- reading -----------------------------------------------------------------------------------
 
 
-async def recent(ctx: AppContext, actor: Actor, org_id: int, *, limit: int = 8,
-                 offset: int = 0) -> tuple[list[MeetingLine], int]:
+async def recent(
+    ctx: AppContext, actor: Actor, org_id: int, *, limit: int = 8, offset: int = 0
+) -> tuple[list[MeetingLine], int]:
     """The cell's meetings, newest first, with attendance counts; and how many in all."""
     await _require_read(ctx, actor, org_id)
     async with ctx.db.read() as tx:
         found = await store.of_org(tx, org_id, limit=limit, offset=offset)
         counts = await store.attendance_counts(tx, [m.id for m in found])
         total = await store.count_of_org(tx, org_id)
-    return [MeetingLine(m, Counts.of(counts[m.id]) if m.id in counts else None)
-            for m in found], total
+    return [
+        MeetingLine(m, Counts.of(counts[m.id]) if m.id in counts else None) for m in found
+    ], total
 
 
 async def detail(ctx: AppContext, actor: Actor, meeting_id: int) -> MeetingDetail:
@@ -478,12 +558,17 @@ async def year_report(ctx: AppContext, actor: Actor, org_id: int, year: int) -> 
         found = await store.of_org(tx, org_id, since=date(year, 1, 1), until=date(year, 12, 31))
         counts = await store.attendance_counts(tx, [m.id for m in found])
     assert org is not None
-    view = rules.year_view([_rule_meeting(m.org_id, m.held_on, m.kind, m.id) for m in found],
-                           year, ctx.today())
-    lines = {m.id: MeetingLine(m, Counts.of(counts[m.id]) if m.id in counts else None)
-             for m in found}
-    regular = {m.held_on.month: lines[m.id] for m in sorted(found, key=lambda m: m.held_on)
-               if m.kind == "regular"}
+    view = rules.year_view(
+        [_rule_meeting(m.org_id, m.held_on, m.kind, m.id) for m in found], year, ctx.today()
+    )
+    lines = {
+        m.id: MeetingLine(m, Counts.of(counts[m.id]) if m.id in counts else None) for m in found
+    }
+    regular = {
+        m.held_on.month: lines[m.id]
+        for m in sorted(found, key=lambda m: m.held_on)
+        if m.kind == "regular"
+    }
     months = [MonthLine(mv.month, mv.status, regular.get(mv.month)) for mv in view.months]
     totals = [c for c in (line.counts for line in lines.values()) if c is not None]
     present, expected = sum(c.present for c in totals), sum(c.expected for c in totals)
@@ -500,14 +585,23 @@ async def member_history(ctx: AppContext, actor: Actor, member_id: int) -> Membe
     await _require_read(ctx, actor, member.org_id)
     until = ctx.today()
     window = ctx.catalogue.get_int("attendance.unexcused.window_months", until)
-    since = add_months(until, -window) + timedelta(days=1)   # the window is (−12 months, today]
+    since = add_months(until, -window) + timedelta(days=1)  # the window is (−12 months, today]
     async with ctx.db.read() as tx:
         records = await store.member_attendance(tx, [member_id], since=since, until=until)
-    rule_records = [rules.AttendanceRecord(r.held_on, cast(rules.AttendanceStatus, r.status))
-                    for r in records if r.status != EXEMPT]
+    rule_records = [
+        rules.AttendanceRecord(r.held_on, cast(rules.AttendanceStatus, r.status))
+        for r in records
+        if r.status != EXEMPT
+    ]
     counts = Counts.of({s: sum(r.status == s for r in records) for s in ATTENDANCE})
-    return MemberHistory(member, since, until, records,
-                         rules.absence_status(rule_records, until, ctx.catalogue), counts)
+    return MemberHistory(
+        member,
+        since,
+        until,
+        records,
+        rules.absence_status(rule_records, until, ctx.catalogue),
+        counts,
+    )
 
 
 # -- drafts (the chat flow keeps its state as plain JSON) ----------------------------------------
@@ -516,12 +610,24 @@ async def member_history(ctx: AppContext, actor: Actor, member_id: int) -> Membe
 def to_draft(inp: MeetingInput) -> dict[str, Any]:
     f = inp.fields
     return {
-        "date": f.held_on.isoformat(), "kind": f.kind, "topic": f.topic,
-        "upper": f.upper_attendee, "contents": f.contents, "rating": f.rating,
-        "att": ({str(k): v for k, v in inp.attendance.items()}
-                if inp.attendance is not None else None),
-        "tasks": [{"m": t.member_id, "text": t.task, "due": t.due_date.isoformat(), "id": t.id}
-                  for t in inp.tasks],
+        "date": f.held_on.isoformat(),
+        "kind": f.kind,
+        "topic": f.topic,
+        "upper": f.upper_attendee,
+        "contents": f.contents,
+        "rating": f.rating,
+        "att": (
+            {str(k): v for k, v in inp.attendance.items()} if inp.attendance is not None else None
+        ),
+        "tasks": [
+            {
+                "m": task.member_id,
+                "text": task.task,
+                "due": task.due_date.isoformat(),
+                "id": task.id,
+            }
+            for task in inp.tasks
+        ],
     }
 
 
@@ -531,14 +637,21 @@ def from_draft(data: Mapping[str, Any]) -> MeetingInput:
         raise InvalidInput(Msg(N_("The meeting's date and kind are still missing.")))
     try:
         fields = MeetingFields(
-            held_on=date.fromisoformat(data["date"]), kind=str(data["kind"]),
-            topic=data.get("topic"), upper_attendee=data.get("upper"),
-            contents=data.get("contents"), rating=data.get("rating"),
+            held_on=date.fromisoformat(data["date"]),
+            kind=str(data["kind"]),
+            topic=data.get("topic"),
+            upper_attendee=data.get("upper"),
+            contents=data.get("contents"),
+            rating=data.get("rating"),
         )
         att = data.get("att")
         attendance = {int(k): str(v) for k, v in att.items()} if att is not None else None
-        tasks = [TaskFields(int(t["m"]), str(t["text"]), date.fromisoformat(t["due"]),
-                            t.get("id")) for t in data.get("tasks") or []]
+        tasks = [
+            TaskFields(
+                int(task["m"]), str(task["text"]), date.fromisoformat(task["due"]), task.get("id")
+            )
+            for task in data.get("tasks") or []
+        ]
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInput(Msg(N_("This entry is damaged; please start again."))) from exc
     return MeetingInput(fields, attendance, tasks)

@@ -21,14 +21,27 @@ class TreeRow:
     org: Org
 
 
-async def add_org(ctx: AppContext, *, actor: str, code: str, name: str,
-                  parent_code: str | None = None, kind: str | None = None) -> Org:
+async def add_org(
+    ctx: AppContext,
+    *,
+    actor: str,
+    code: str,
+    name: str,
+    parent_code: str | None = None,
+    kind: str | None = None,
+) -> Org:
     """Add an organisation. Kind defaults to `committee` at the top, `cell` under a parent."""
     code, name = code.strip(), " ".join(name.split())
     if not _CODE.match(code):
-        raise InvalidInput(Msg(N_("An organisation code is 1–32 letters, digits, '.', '_' or '-',"
-                                  " starting with a letter or digit; got {code}."),
-                               {"code": code}))
+        raise InvalidInput(
+            Msg(
+                N_(
+                    "An organisation code is 1–32 letters, digits, '.', '_' or '-',"
+                    " starting with a letter or digit; got {code}."
+                ),
+                {"code": code},
+            )
+        )
     if not name:
         raise InvalidInput(Msg(N_("The organisation needs a name.")))
     kind = kind or ("cell" if parent_code else "committee")
@@ -41,17 +54,29 @@ async def add_org(ctx: AppContext, *, actor: str, code: str, name: str,
         if parent_code:
             parent = await org_store.by_code(tx, parent_code)
             if parent is None:
-                raise NotFound(Msg(N_("No organisation has the code {code}."),
-                                   {"code": parent_code}))
+                raise NotFound(
+                    Msg(N_("No organisation has the code {code}."), {"code": parent_code})
+                )
             if parent.is_cell:
-                raise InvalidInput(Msg(N_("{code} is a cell (chi bộ): a cell has no"
-                                          " organisations under it."), {"code": parent.code}))
+                raise InvalidInput(
+                    Msg(
+                        N_("{code} is a cell (chi bộ): a cell has no organisations under it."),
+                        {"code": parent.code},
+                    )
+                )
             parent_id = parent.id
-        org = await org_store.insert(tx, code=code, name=name, kind=kind, parent_id=parent_id,
-                                     at=ctx.now())
-        await audit.record(tx, at=ctx.now(), actor=actor, entity="org", entity_id=org.id,
-                           action="create", after={"code": code, "name": name, "kind": kind,
-                                                   "parent": parent_code})
+        org = await org_store.insert(
+            tx, code=code, name=name, kind=kind, parent_id=parent_id, at=ctx.now()
+        )
+        await audit.record(
+            tx,
+            at=ctx.now(),
+            actor=actor,
+            entity="org",
+            entity_id=org.id,
+            action="create",
+            after={"code": code, "name": name, "kind": kind, "parent": parent_code},
+        )
     return org
 
 

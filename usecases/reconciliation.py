@@ -40,11 +40,25 @@ from usecases.errors import InvalidInput
 from usecases.roster import require_cell
 from usecases.status import Actor, active_period, officer_root
 
-CHANGE_KINDS = ("admitted", "converted", "transferred_in", "transferred_out", "exempt",
-                "removed", "deceased")
+CHANGE_KINDS = (
+    "admitted",
+    "converted",
+    "transferred_in",
+    "transferred_out",
+    "exempt",
+    "removed",
+    "deceased",
+)
 #: Headers of the official list's cell column (matched like the template's: folded).
-CELL_HEADERS = ("Chi bộ", "Mã chi bộ", "Tên chi bộ", "Chi bộ sinh hoạt", "cell", "cell code",
-                "cell name")
+CELL_HEADERS = (
+    "Chi bộ",
+    "Mã chi bộ",
+    "Tên chi bộ",
+    "Chi bộ sinh hoạt",
+    "cell",
+    "cell code",
+    "cell name",
+)
 MAX_PROBLEMS = 20
 
 STATUS_LABELS = {
@@ -69,12 +83,16 @@ KIND_LABELS = {
     "near_match": N_("Likely typo (same person)"),
 }
 
-_NOT_A_PERIOD = N_("“{value}” is not a reconciliation period: write 2026-H1, 2026-H2 or the"
-                   " period's last day, e.g. 2026-12-31.")
+_NOT_A_PERIOD = N_(
+    "“{value}” is not a reconciliation period: write 2026-H1, 2026-H2 or the"
+    " period's last day, e.g. 2026-12-31."
+)
 _NOT_OPEN = N_("The period ending {end} is no longer open for confirmation.")
-_NO_CELL_COLUMN = N_("The official list needs a column naming each member's cell: “Chi bộ” or"
-                     " “Mã chi bộ” (the cell's code or name), next to the roster template's"
-                     " columns.")
+_NO_CELL_COLUMN = N_(
+    "The official list needs a column naming each member's cell: “Chi bộ” or"
+    " “Mã chi bộ” (the cell's code or name), next to the roster template's"
+    " columns."
+)
 _ROW = N_("Row {row}: {problem}")
 _NO_CELL = N_("the cell is empty.")
 _OUTSIDE = N_("“{cell}” is not a cell under {org}.")
@@ -135,15 +153,15 @@ def change_kind(c: Change) -> str | None:
 class CellView:
     org: Org
     period: Period
-    as_of: date                       # the roster shown: on the period's end, or today
+    as_of: date  # the roster shown: on the period's end, or today
     status: str
     confirmation: Confirmation | None
-    members: list[RosterMember]       # on the roll on `as_of`, in Vietnamese order
-    counts: dict[str, int]            # by status
-    since: date                       # changes are those dated after this day
+    members: list[RosterMember]  # on the roll on `as_of`, in Vietnamese order
+    counts: dict[str, int]  # by status
+    since: date  # changes are those dated after this day
     changes: list[tuple[str, Change]]
-    discrepancies: list[store.Discrepancy]   # open ones, from the latest official list
-    other_period: Period | None       # the earlier open period, while it is unconfirmed
+    discrepancies: list[store.Discrepancy]  # open ones, from the latest official list
+    other_period: Period | None  # the earlier open period, while it is unconfirmed
 
 
 def _order(m: RosterMember) -> tuple[str, str]:
@@ -153,8 +171,9 @@ def _order(m: RosterMember) -> tuple[str, str]:
     return (words[-1] if words else "", key)
 
 
-async def cell_view(ctx: AppContext, actor: Actor, org_id: int,
-                    period_end: date | None = None) -> CellView:
+async def cell_view(
+    ctx: AppContext, actor: Actor, org_id: int, period_end: date | None = None
+) -> CellView:
     """What the secretary confirms for the period (the active one by default)."""
     await require_cell(ctx, actor, org_id)
     period = _open_period(ctx, period_end)
@@ -182,8 +201,19 @@ async def cell_view(ctx: AppContext, actor: Actor, org_id: int,
         assert m.status is not None
         counts[m.status] = counts.get(m.status, 0) + 1
     changes = [(k, c) for c in history if (k := change_kind(c)) is not None]
-    return CellView(org, period, as_of, status, confirmation, members, counts, since, changes,
-                    discrepancies, other)
+    return CellView(
+        org,
+        period,
+        as_of,
+        status,
+        confirmation,
+        members,
+        counts,
+        since,
+        changes,
+        discrepancies,
+        other,
+    )
 
 
 async def confirm(ctx: AppContext, actor: Actor, org_id: int, period_end: date) -> Confirmation:
@@ -195,15 +225,25 @@ async def confirm(ctx: AppContext, actor: Actor, org_id: int, period_end: date) 
     now = ctx.now()
     async with ctx.db.transaction() as tx:
         members = [m for m in await store.roster_on(tx, org_id, as_of) if m.status in ACTIVE]
-        rec_id = await store.confirm(tx, org_id=org_id, period_end=period.end, members=members,
-                                     actor=actor, at=now)
-        resolved = await store.resolve_open(tx, [org_id], period.end, by=f"confirm:{actor}",
-                                            at=now)
-        await audit.record(tx, at=now, actor=actor, entity="reconciliation", entity_id=rec_id,
-                           action="confirm",
-                           after={"org_id": org_id, "period_end": period.end,
-                                  "as_of": as_of, "members": len(members),
-                                  "resolved": resolved})
+        rec_id = await store.confirm(
+            tx, org_id=org_id, period_end=period.end, members=members, actor=actor, at=now
+        )
+        resolved = await store.resolve_open(tx, [org_id], period.end, by=f"confirm:{actor}", at=now)
+        await audit.record(
+            tx,
+            at=now,
+            actor=actor,
+            entity="reconciliation",
+            entity_id=rec_id,
+            action="confirm",
+            after={
+                "org_id": org_id,
+                "period_end": period.end,
+                "as_of": as_of,
+                "members": len(members),
+                "resolved": resolved,
+            },
+        )
         done = await store.confirmation(tx, org_id, period.end)
     assert done is not None
     return done
@@ -223,7 +263,7 @@ class ListInvalid(InvalidInput):
 @dataclass(frozen=True)
 class OfficialRow:
     number: int
-    cell: str          # as written in the file
+    cell: str  # as written in the file
     entry: RosterEntry
 
 
@@ -268,10 +308,22 @@ def read_official(data: bytes, filename: str, today: date) -> list[OfficialRow]:
         if not cell:
             problems.append(Msg(_ROW, {"row": raw.number, "problem": Msg(_NO_CELL)}))
         v = parsed.values
-        rows.append(OfficialRow(raw.number, cell, RosterEntry(
-            ref=raw.number, full_name=v.get("full_name", ""), birth_date=v.get("birth_date"),
-            card_no=v.get("card_no"), cccd=v.get("cccd"), decision_date=v.get("decision_date"),
-            official_date=v.get("official_date"), status=v.get("status"))))
+        rows.append(
+            OfficialRow(
+                raw.number,
+                cell,
+                RosterEntry(
+                    ref=raw.number,
+                    full_name=v.get("full_name", ""),
+                    birth_date=v.get("birth_date"),
+                    card_no=v.get("card_no"),
+                    cccd=v.get("cccd"),
+                    decision_date=v.get("decision_date"),
+                    official_date=v.get("official_date"),
+                    status=v.get("status"),
+                ),
+            )
+        )
     if problems:
         raise ListInvalid(problems[:MAX_PROBLEMS])
     return rows
@@ -290,7 +342,7 @@ class ImportResult:
     root: Org
     period: Period
     rows: int
-    cells: list[CellResult]   # every cell of the subtree
+    cells: list[CellResult]  # every cell of the subtree
 
     @property
     def discrepancies(self) -> list[tuple[CellRow, NewDiscrepancy]]:
@@ -307,15 +359,28 @@ def _stored(cell_id: int, d: Discrepancy) -> NewDiscrepancy:
     person = d.cell or d.official
     assert person is not None
     return NewDiscrepancy(
-        org_id=cell_id, kind=d.kind, member_id=int(d.cell.ref) if d.cell else None,
-        official_row=int(d.official.ref) if d.official else None, full_name=person.full_name,
-        field=d.field, cell_value=_value(d.cell_value), official_value=_value(d.official_value))
+        org_id=cell_id,
+        kind=d.kind,
+        member_id=int(d.cell.ref) if d.cell else None,
+        official_row=int(d.official.ref) if d.official else None,
+        full_name=person.full_name,
+        field=d.field,
+        cell_value=_value(d.cell_value),
+        official_value=_value(d.official_value),
+    )
 
 
 def _entry(m: RosterMember) -> RosterEntry:
-    return RosterEntry(ref=m.id, full_name=m.full_name, birth_date=m.birth_date,
-                       card_no=m.card_no, cccd=m.cccd, decision_date=m.decision_date,
-                       official_date=m.official_date, status=m.status)
+    return RosterEntry(
+        ref=m.id,
+        full_name=m.full_name,
+        birth_date=m.birth_date,
+        card_no=m.card_no,
+        cccd=m.cccd,
+        decision_date=m.decision_date,
+        official_date=m.official_date,
+        status=m.status,
+    )
 
 
 def _relevant(d: Discrepancy) -> bool:
@@ -327,8 +392,14 @@ def _relevant(d: Discrepancy) -> bool:
     return True
 
 
-def compare(ctx: AppContext, cells: list[CellRow], roster: list[RosterMember],
-            rows: list[OfficialRow], by_cell: dict[int, int], on: date) -> list[CellResult]:
+def compare(
+    ctx: AppContext,
+    cells: list[CellRow],
+    roster: list[RosterMember],
+    rows: list[OfficialRow],
+    by_cell: dict[int, int],
+    on: date,
+) -> list[CellResult]:
     """Each cell's roster (members listed on `on`) against its rows of the official list."""
     members: dict[int, list[RosterEntry]] = {}
     for m in roster:
@@ -359,9 +430,16 @@ def _cell_index(cells: list[CellRow]) -> dict[str, int | None]:
     return index
 
 
-async def import_official(ctx: AppContext, actor: Actor, *, period: Period, data: bytes,
-                          filename: str, code: str | None = None,
-                          org_id: int | None = None) -> ImportResult:
+async def import_official(
+    ctx: AppContext,
+    actor: Actor,
+    *,
+    period: Period,
+    data: bytes,
+    filename: str,
+    code: str | None = None,
+    org_id: int | None = None,
+) -> ImportResult:
     """Compare the official list of a subtree with its cells' rosters and store the result."""
     root = await officer_root(ctx, actor, code=code, org_id=org_id)
     rows = read_official(data, filename, ctx.today())
@@ -380,25 +458,54 @@ async def import_official(ctx: AppContext, actor: Actor, *, period: Period, data
             by_cell[r.number] = cid
     if refused:
         async with ctx.db.transaction() as tx:
-            await audit.record(tx, at=ctx.now(), actor=actor, entity="access",
-                               entity_id=root.code, action="denied",
-                               after={"wanted": "official list",
-                                      "cells": sorted({r.cell for r in refused})})
-        raise ListInvalid([Msg(_ROW, {"row": r.number, "problem": Msg(
-            _OUTSIDE, {"cell": r.cell, "org": root.name})}) for r in refused][:MAX_PROBLEMS])
+            await audit.record(
+                tx,
+                at=ctx.now(),
+                actor=actor,
+                entity="access",
+                entity_id=root.code,
+                action="denied",
+                after={"wanted": "official list", "cells": sorted({r.cell for r in refused})},
+            )
+        raise ListInvalid(
+            [
+                Msg(
+                    _ROW,
+                    {"row": r.number, "problem": Msg(_OUTSIDE, {"cell": r.cell, "org": root.name})},
+                )
+                for r in refused
+            ][:MAX_PROBLEMS]
+        )
     results = compare(ctx, cells, roster, rows, by_cell, period.end)
     found = [d for c in results for d in c.discrepancies]
     now = ctx.now()
     async with ctx.db.transaction() as tx:
-        list_id = await store.insert_list(tx, org_id=root.id, period_end=period.end,
-                                          filename=filename, row_count=len(rows), actor=actor,
-                                          at=now)
-        await store.resolve_open(tx, [c.id for c in cells], period.end, by=f"list:{list_id}",
-                                 at=now)
+        list_id = await store.insert_list(
+            tx,
+            org_id=root.id,
+            period_end=period.end,
+            filename=filename,
+            row_count=len(rows),
+            actor=actor,
+            at=now,
+        )
+        await store.resolve_open(
+            tx, [c.id for c in cells], period.end, by=f"list:{list_id}", at=now
+        )
         await store.insert_discrepancies(tx, list_id, period.end, found)
-        await audit.record(tx, at=now, actor=actor, entity="official_list", entity_id=list_id,
-                           action="import",
-                           after={"org": root.code, "period_end": period.end,
-                                  "file": filename, "rows": len(rows),
-                                  "discrepancies": len(found)})
+        await audit.record(
+            tx,
+            at=now,
+            actor=actor,
+            entity="official_list",
+            entity_id=list_id,
+            action="import",
+            after={
+                "org": root.code,
+                "period_end": period.end,
+                "file": filename,
+                "rows": len(rows),
+                "discrepancies": len(found),
+            },
+        )
     return ImportResult(list_id, root, period, len(rows), results)

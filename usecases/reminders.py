@@ -130,12 +130,15 @@ class Plan:
 
 def reminder_message(reminder: Reminder, org: Org, *, again: bool = False) -> Msg:
     """The reminder's text with a header: severity and the cell's name."""
-    return Msg(_TEXT_AGAIN if again else _TEXT, {
-        "icon": SEVERITY_ICONS.get(reminder.severity, "🔔"),
-        "label": Msg(SEVERITY_LABELS.get(reminder.severity, SEVERITY_LABELS["info"])),
-        "cell": org.name,
-        "body": reminder.message,
-    })
+    return Msg(
+        _TEXT_AGAIN if again else _TEXT,
+        {
+            "icon": SEVERITY_ICONS.get(reminder.severity, "🔔"),
+            "label": Msg(SEVERITY_LABELS.get(reminder.severity, SEVERITY_LABELS["info"])),
+            "cell": org.name,
+            "body": reminder.message,
+        },
+    )
 
 
 async def _org_scope(tx: Tx, org_code: str | None) -> list[int] | None:
@@ -160,8 +163,7 @@ async def recipients_of(tx: Tx, reminder: Reminder) -> list[User]:
     return [users[k] for k in sorted(users)]
 
 
-def _reason(existing: store.Delivery | None, today: date,
-            stale_before: datetime) -> Reason | None:
+def _reason(existing: store.Delivery | None, today: date, stale_before: datetime) -> Reason | None:
     if existing is None:
         return "new"
     if not existing.claimable(today, stale_before):
@@ -208,11 +210,11 @@ async def plan(ctx: AppContext, today: date, *, org_code: str | None = None) -> 
 @dataclass
 class SweepReport:
     today: date
-    sent: list[tuple[str, int]] = field(default_factory=list)       # (key, tg_id)
+    sent: list[tuple[str, int]] = field(default_factory=list)  # (key, tg_id)
     blocked: list[tuple[str, int]] = field(default_factory=list)
     retry_later: list[tuple[str, int]] = field(default_factory=list)
-    skipped: int = 0   # claimed by another sweep first
-    held: int = 0      # being sent by another live sweep when this one planned
+    skipped: int = 0  # claimed by another sweep first
+    held: int = 0  # being sent by another live sweep when this one planned
 
     @property
     def needs_follow_up(self) -> bool:
@@ -221,13 +223,21 @@ class SweepReport:
 
 
 def _new_delivery(reminder: Reminder, user: User) -> NewDelivery:
-    return NewDelivery(reminder.key, user.tg_id, reminder.kind, reminder.org_id,
-                       reminder.subject_type, reminder.subject_id, reminder.due_date,
-                       tuple(reminder.recipients))
+    return NewDelivery(
+        reminder.key,
+        user.tg_id,
+        reminder.kind,
+        reminder.org_id,
+        reminder.subject_type,
+        reminder.subject_id,
+        reminder.due_date,
+        tuple(reminder.recipients),
+    )
 
 
-async def sweep(ctx: AppContext, notifier: Notifier, *, today: date | None = None,
-                org_code: str | None = None) -> SweepReport:
+async def sweep(
+    ctx: AppContext, notifier: Notifier, *, today: date | None = None, org_code: str | None = None
+) -> SweepReport:
     """Send every pending reminder once; safe to run concurrently and to re-run."""
     day = today or ctx.today()
     current = await plan(ctx, day, org_code=org_code)
@@ -236,27 +246,46 @@ async def sweep(ctx: AppContext, notifier: Notifier, *, today: date | None = Non
     for item in current.items:
         for recipient in item.recipients:
             await _send_one(ctx, notifier, item, recipient, token, report)
-    log.info("reminder sweep %s: %d sent, %d blocked, %d to retry, %d skipped", day,
-             len(report.sent), len(report.blocked), len(report.retry_later), report.skipped)
+    log.info(
+        "reminder sweep %s: %d sent, %d blocked, %d to retry, %d skipped",
+        day,
+        len(report.sent),
+        len(report.blocked),
+        len(report.retry_later),
+        report.skipped,
+    )
     return report
 
 
-async def _send_one(ctx: AppContext, notifier: Notifier, item: Planned, recipient: Recipient,
-                    token: str, report: SweepReport) -> None:
+async def _send_one(
+    ctx: AppContext,
+    notifier: Notifier,
+    item: Planned,
+    recipient: Recipient,
+    token: str,
+    report: SweepReport,
+) -> None:
     reminder, user = item.reminder, recipient.user
     async with ctx.db.transaction() as tx:
         delivery_id = await store.claim(
-            tx, _new_delivery(reminder, user), token=token, now=ctx.now(),
-            stale_before=ctx.now() - STALE_CLAIM, today=report.today,
+            tx,
+            _new_delivery(reminder, user),
+            token=token,
+            now=ctx.now(),
+            stale_before=ctx.now() - STALE_CLAIM,
+            today=report.today,
         )
-        in_cell = any(g.org_id == reminder.org_id and g.role in WRITE_ROLES
-                      for g in await user_store.roles_of(tx, user.tg_id))
+        in_cell = any(
+            g.org_id == reminder.org_id and g.role in WRITE_ROLES
+            for g in await user_store.roles_of(tx, user.tg_id)
+        )
     if delivery_id is None:
         report.skipped += 1
         return
     again = recipient.reason == "snoozed"
-    outgoing = Outgoing(delivery_id, user, reminder, item.org, item.message(again=again), again,
-                        in_cell)
+    outgoing = Outgoing(
+        delivery_id, user, reminder, item.org, item.message(again=again), again, in_cell
+    )
     try:
         result = await notifier.deliver(outgoing)
     except Exception as exc:  # a channel bug must not stop the other reminders
@@ -265,15 +294,22 @@ async def _send_one(ctx: AppContext, notifier: Notifier, item: Planned, recipien
     pair = (reminder.key, user.tg_id)
     async with ctx.db.transaction() as tx:
         if isinstance(result, Delivered):
-            await store.mark_sent(tx, delivery_id, token=token, now=ctx.now(),
-                                  message_id=result.message_id)
+            await store.mark_sent(
+                tx, delivery_id, token=token, now=ctx.now(), message_id=result.message_id
+            )
             report.sent.append(pair)
         elif isinstance(result, Blocked):
             await store.mark_failed(tx, delivery_id, token=token, error=result.reason)
             await user_store.mark_blocked(tx, user.tg_id, ctx.now())
-            await audit.record(tx, at=ctx.now(), actor=audit.SYSTEM_ACTOR, entity="user",
-                               entity_id=user.tg_id, action="blocked",
-                               after={"reminder": reminder.key})
+            await audit.record(
+                tx,
+                at=ctx.now(),
+                actor=audit.SYSTEM_ACTOR,
+                entity="user",
+                entity_id=user.tg_id,
+                action="blocked",
+                after={"reminder": reminder.key},
+            )
             report.blocked.append(pair)
         else:
             await store.mark_failed(tx, delivery_id, token=token, error=result.reason)
@@ -297,13 +333,25 @@ async def snooze(ctx: AppContext, *, user_id: int, delivery_id: int) -> date:
         allowed = delivery.user_id == user_id and await _still_recipient(tx, user_id, delivery)
         if allowed:
             await store.snooze(tx, delivery_id, until)
-            await audit.record(tx, at=ctx.now(), actor=user_id, entity="reminder",
-                               entity_id=delivery_id, action="snooze",
-                               after={"key": delivery.key, "until": until})
+            await audit.record(
+                tx,
+                at=ctx.now(),
+                actor=user_id,
+                entity="reminder",
+                entity_id=delivery_id,
+                action="snooze",
+                after={"key": delivery.key, "until": until},
+            )
         else:
-            await audit.record(tx, at=ctx.now(), actor=user_id, entity="access",
-                               entity_id=delivery.org_id, action="denied",
-                               after={"wanted": "snooze", "reminder": delivery_id})
+            await audit.record(
+                tx,
+                at=ctx.now(),
+                actor=user_id,
+                entity="access",
+                entity_id=delivery.org_id,
+                action="denied",
+                after={"wanted": "snooze", "reminder": delivery_id},
+            )
     if not allowed:
         raise AccessDenied(Msg(N_("This reminder was not sent to you.")))
     return until

@@ -17,25 +17,25 @@ Translate = Callable[..., str]
 MAX_ROWS = 40
 
 
-def _matrix(report: Report, t: Translate) -> tuple[list[str], list[list[float]], str, bool]:
+def _matrix(report: Report, _: Translate) -> tuple[list[str], list[list[float]], str, bool]:
     """Row labels, values, the colour bar's label, and whether values are shares."""
     if len(report.cells) <= MAX_ROWS:
         labels = [f"{c.cell.code} · {c.cell.name}"[:40] for c in report.cells]
         values = [[float(c.months.get(m, 0)) for m in report.months] for c in report.cells]
-        return labels, values, t("Meetings held"), False
+        return labels, values, _("Meetings held"), False
     labels, values = [], []
     for org in report.children:
         mine = [c for c in report.cells if c.cell.child_id == org.id]
         if not mine:
             continue
         labels.append(f"{org.code} · {org.name}"[:40])
-        values.append([
-            sum(1 for c in mine if m in c.regular_month_keys) / len(mine) for m in report.months
-        ])
-    return labels, values, t("Share of cells with a regular meeting"), True
+        values.append(
+            [sum(1 for c in mine if m in c.regular_month_keys) / len(mine) for m in report.months]
+        )
+    return labels, values, _("Share of cells with a regular meeting"), True
 
 
-def heat_map(report: Report, t: Translate) -> bytes:
+def heat_map(report: Report, _: Translate) -> bytes:
     """The chart as PNG bytes."""
     import matplotlib
 
@@ -43,26 +43,39 @@ def heat_map(report: Report, t: Translate) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    labels, values, legend, shares = _matrix(report, t)
+    labels, values, legend, shares = _matrix(report, _)
     rows, cols = max(len(labels), 1), max(len(report.months), 1)
     fig = Figure(figsize=(min(4 + 0.6 * cols, 16), min(1.6 + 0.32 * rows, 20)), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     data = values or [[0.0] * cols]
     top = 1.0 if shares else max(2.0, max((max(r) for r in data), default=0.0))
-    image = ax.imshow(data, aspect="auto", cmap="Greens", vmin=0, vmax=top,
-                      interpolation="nearest")
-    ax.set_xticks(range(len(report.months)), [month_label(m) for m in report.months],
-                  rotation=45, ha="right", fontsize=8)
+    image = ax.imshow(data, aspect="auto", cmap="Greens", vmin=0, vmax=top, interpolation="nearest")
+    ax.set_xticks(
+        range(len(report.months)),
+        [month_label(m) for m in report.months],
+        rotation=45,
+        ha="right",
+        fontsize=8,
+    )
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     if rows * cols <= 600:
         for i, row in enumerate(values):
             for j, v in enumerate(row):
                 text = f"{v:.0%}" if shares else f"{v:.0f}"
-                ax.text(j, i, text, ha="center", va="center", fontsize=7,
-                        color="white" if v > top * 0.6 else "black")
-    ax.set_title(t("Meetings held — {org} ({code})", org=report.root.name,
-                   code=report.root.code), fontsize=10)
+                ax.text(
+                    j,
+                    i,
+                    text,
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if v > top * 0.6 else "black",
+                )
+    ax.set_title(
+        _("Meetings held — {org} ({code})", org=report.root.name, code=report.root.code),
+        fontsize=10,
+    )
     fig.colorbar(image, ax=ax, label=legend, fraction=0.04)
     fig.tight_layout()
     buf = io.BytesIO()

@@ -25,12 +25,17 @@ DATE_FORMAT = "DD/MM/YYYY"
 
 
 def month_label(key: str) -> str:
-    """"2026-03" → "03/2026"."""
+    """ "2026-03" → "03/2026"."""
     return f"{key[5:7]}/{key[:4]}"
 
 
-def _sheet(wb: Any, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
-           widths: Sequence[int] = ()) -> Any:
+def _sheet(
+    wb: Any,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[int] = (),
+) -> Any:
     """A write-only sheet: a bold header row, then `rows` (dates and shares formatted)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
@@ -69,93 +74,222 @@ def _cell(ws: Any, value: object) -> object:
     return value
 
 
-def build(report: Report, t: Translate) -> bytes:
+def build(report: Report, _: Translate) -> bytes:
     """The workbook as XLSX bytes."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     under = {o.id: o.name for o in report.children if o.kind != "cell"}
-    head = [t("Cell code"), t("Cell"), t("Under")]
+    head = [_("Cell code"), _("Cell"), _("Under")]
 
     def place(c: Any) -> list[object]:
         return [c.cell.code, c.cell.name, under.get(c.cell.child_id, report.root.name)]
 
-    _sheet(wb, t("Meetings"),
-           [*head, *(month_label(m) for m in report.months),
-            t("Months with a regular meeting"), t("Thematic meetings")],
-           [[*place(c), *(c.months.get(m, 0) for m in report.months), c.regular_months,
-             c.thematic] for c in report.cells], [10, 28, 24])
-    _sheet(wb, t("Members"),
-           [*head, t("Official"), t("Probationary"), t("Exempt"), t("Total"),
-            t("Admitted in the period")],
-           [[*place(c), c.official, c.probationary, c.exempt, c.members, c.admitted]
-            for c in report.cells], [10, 28, 24])
+    _sheet(
+        wb,
+        _("Meetings"),
+        [
+            *head,
+            *(month_label(m) for m in report.months),
+            _("Months with a regular meeting"),
+            _("Thematic meetings"),
+        ],
+        [
+            [*place(c), *(c.months.get(m, 0) for m in report.months), c.regular_months, c.thematic]
+            for c in report.cells
+        ],
+        [10, 28, 24],
+    )
+    _sheet(
+        wb,
+        _("Members"),
+        [
+            *head,
+            _("Official"),
+            _("Probationary"),
+            _("Exempt"),
+            _("Total"),
+            _("Admitted in the period"),
+        ],
+        [
+            [*place(c), c.official, c.probationary, c.exempt, c.members, c.admitted]
+            for c in report.cells
+        ],
+        [10, 28, 24],
+    )
     cells = {c.cell.id: c.cell for c in report.cells}
-    _sheet(wb, t("Probation"),
-           [t("Cell code"), t("Cell"), t("Full name"), t("Admission ceremony"),
-            t("End of probation"), t("New-member course"), t("Cell resolution"),
-            t("Committee decision")],
-           [[cells[p.row.cell_id].code, cells[p.row.cell_id].name, p.row.full_name,
-             p.row.ceremony_date, p.end, p.row.course_done_date, p.row.cell_resolution_date,
-             p.row.committee_decision_date] for p in report.probation if p.row.cell_id in cells],
-           [10, 28, 28, 14, 14, 14, 14, 14])
-    _sheet(wb, t("Candidates"),
-           [*head, *(t("Next: {step}", step=t(BY_CODE[s].title))
-                     for s in report.candidate_stages), t("Total")],
-           [[*place(c), *(c.candidates.get(s, 0) for s in report.candidate_stages),
-             c.candidates_total] for c in report.cells], [10, 28, 24])
-    _reconciliation(wb, report, t, head, place)
-    _targets(wb, report, t)
+    _sheet(
+        wb,
+        _("Probation"),
+        [
+            _("Cell code"),
+            _("Cell"),
+            _("Full name"),
+            _("Admission ceremony"),
+            _("End of probation"),
+            _("New-member course"),
+            _("Cell resolution"),
+            _("Committee decision"),
+        ],
+        [
+            [
+                cells[p.row.cell_id].code,
+                cells[p.row.cell_id].name,
+                p.row.full_name,
+                p.row.ceremony_date,
+                p.end,
+                p.row.course_done_date,
+                p.row.cell_resolution_date,
+                p.row.committee_decision_date,
+            ]
+            for p in report.probation
+            if p.row.cell_id in cells
+        ],
+        [10, 28, 28, 14, 14, 14, 14, 14],
+    )
+    _sheet(
+        wb,
+        _("Candidates"),
+        [
+            *head,
+            *(_("Next: {step}", step=_(BY_CODE[s].title)) for s in report.candidate_stages),
+            _("Total"),
+        ],
+        [
+            [
+                *place(c),
+                *(c.candidates.get(s, 0) for s in report.candidate_stages),
+                c.candidates_total,
+            ]
+            for c in report.cells
+        ],
+        [10, 28, 24],
+    )
+    _reconciliation(wb, report, _, head, place)
+    _targets(wb, report, _)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def _reconciliation(wb: Any, report: Report, t: Translate, head: list[str],
-                    place: Callable[[Any], list[object]]) -> None:
+def _reconciliation(
+    wb: Any, report: Report, _: Translate, head: list[str], place: Callable[[Any], list[object]]
+) -> None:
     rows = []
     for c in report.cells:
         r = c.reconciliation
         status = r.status if r else "not_confirmed"
         confirmed = from_db_instant(r.confirmed_at) if r and r.confirmed_at else None
-        rows.append([*place(c), report.period.end, t(STATUS_LABELS[status]),
-                     confirmed.date() if confirmed else None,
-                     r.member_count if r else None, r.open if r else 0, r.total if r else 0])
-    _sheet(wb, t("Reconciliation"),
-           [*head, t("Period ending"), t("Status"), t("Confirmed on"), t("Members confirmed"),
-            t("Open discrepancies"), t("All discrepancies")], rows, [10, 28, 24, 14, 22])
+        rows.append(
+            [
+                *place(c),
+                report.period.end,
+                _(STATUS_LABELS[status]),
+                confirmed.date() if confirmed else None,
+                r.member_count if r else None,
+                r.open if r else 0,
+                r.total if r else 0,
+            ]
+        )
+    _sheet(
+        wb,
+        _("Reconciliation"),
+        [
+            *head,
+            _("Period ending"),
+            _("Status"),
+            _("Confirmed on"),
+            _("Members confirmed"),
+            _("Open discrepancies"),
+            _("All discrepancies"),
+        ],
+        rows,
+        [10, 28, 24, 14, 22],
+    )
     cells = {c.cell.id: c.cell for c in report.cells}
-    _sheet(wb, t("Discrepancies"),
-           [t("Cell code"), t("Cell"), t("Kind"), t("Full name"), t("Field"),
-            t("Cell's value"), t("Official list's value"), t("Row in the official list"),
-            t("Resolved")],
-           [[cells[d.cell_id].code, cells[d.cell_id].name, t(KIND_LABELS[d.kind]), d.full_name,
-             t(FIELD_LABELS[d.field]) if d.field in FIELD_LABELS else d.field,
-             d.cell_value, d.official_value, d.official_row, t("yes") if d.resolved else t("no")]
-            for d in report.discrepancies if d.cell_id in cells],
-           [10, 24, 30, 28, 18, 18, 18, 10, 10])
+    _sheet(
+        wb,
+        _("Discrepancies"),
+        [
+            _("Cell code"),
+            _("Cell"),
+            _("Kind"),
+            _("Full name"),
+            _("Field"),
+            _("Cell's value"),
+            _("Official list's value"),
+            _("Row in the official list"),
+            _("Resolved"),
+        ],
+        [
+            [
+                cells[d.cell_id].code,
+                cells[d.cell_id].name,
+                _(KIND_LABELS[d.kind]),
+                d.full_name,
+                _(FIELD_LABELS[d.field]) if d.field in FIELD_LABELS else d.field,
+                d.cell_value,
+                d.official_value,
+                d.official_row,
+                _("yes") if d.resolved else _("no"),
+            ]
+            for d in report.discrepancies
+            if d.cell_id in cells
+        ],
+        [10, 24, 30, 28, 18, 18, 18, 10, 10],
+    )
 
 
-def _targets(wb: Any, report: Report, t: Translate) -> None:
+def _targets(wb: Any, report: Report, _: Translate) -> None:
     low, high = report.target_ratio
-    ws = _sheet(wb, t("Targets"),
-                [t("Code"), t("Organisation"), t("Members on 1 January"),
-                 t("Admissions target ({p}%)", p=_pct(low)),
-                 t("Admissions target ({p}%)", p=_pct(high)), t("Admitted this year"),
-                 t("Admitted, share of members"), t("Cells"),
-                 t("Cells with every monthly meeting"), t("Share of cells"),
-                 t("Months counted")],
-                [[x.org.code, x.org.name, x.members_at_start, x.admissions_min,
-                  x.admissions_max, x.admitted, x.admitted_ratio, x.cells, x.cells_every_month,
-                  x.meetings_ratio, x.months_counted] for x in report.targets],
-                [10, 30, 14, 14, 14, 14, 14, 10, 16, 12, 10])
+    ws = _sheet(
+        wb,
+        _("Targets"),
+        [
+            _("Code"),
+            _("Organisation"),
+            _("Members on 1 January"),
+            _("Admissions target ({p}%)", p=_pct(low)),
+            _("Admissions target ({p}%)", p=_pct(high)),
+            _("Admitted this year"),
+            _("Admitted, share of members"),
+            _("Cells"),
+            _("Cells with every monthly meeting"),
+            _("Share of cells"),
+            _("Months counted"),
+        ],
+        [
+            [
+                x.org.code,
+                x.org.name,
+                x.members_at_start,
+                x.admissions_min,
+                x.admissions_max,
+                x.admitted,
+                x.admitted_ratio,
+                x.cells,
+                x.cells_every_month,
+                x.meetings_ratio,
+                x.months_counted,
+            ]
+            for x in report.targets
+        ],
+        [10, 30, 14, 14, 14, 14, 14, 10, 16, 12, 10],
+    )
     ws.append([])
-    ws.append([t("Targets from the provincial and district plans: admit {low}%–{high}% of the"
-                 " members on 1 January each year; every cell holds its regular meeting every"
-                 " month (Party Charter, Art. 24). Admissions are counted by the date of the"
-                 " admission decision. Months counted: {months}.", low=_pct(low),
-                 high=_pct(high), months=", ".join(month_label(m)
-                                                   for m in report.counted_months))])
+    ws.append(
+        [
+            _(
+                "Targets from the provincial and district plans: admit {low}%–{high}% of the"
+                " members on 1 January each year; every cell holds its regular meeting every"
+                " month (Party Charter, Art. 24). Admissions are counted by the date of the"
+                " admission decision. Months counted: {months}.",
+                low=_pct(low),
+                high=_pct(high),
+                months=", ".join(month_label(m) for m in report.counted_months),
+            )
+        ]
+    )
 
 
 def _pct(value: object) -> str:

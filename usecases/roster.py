@@ -54,24 +54,30 @@ STATUS_LABELS = {
 }
 GENDER_LABELS = {"male": N_("Male"), "female": N_("Female")}
 
-_FUTURE = N_("The {field} ({value}) is in the future; only dates up to today ({today}) can be"
-             " recorded.")
+_FUTURE = N_(
+    "The {field} ({value}) is in the future; only dates up to today ({today}) can be recorded."
+)
 _CEREMONY_BEFORE_DECISION = N_(
     "The admission ceremony ({ceremony}) cannot be before the admission decision ({decision}):"
-    " the cell holds the ceremony after the decision (Party Charter, Art. 4).")
+    " the cell holds the ceremony after the decision (Party Charter, Art. 4)."
+)
 _TOO_YOUNG = N_(
     "A party member must be at least {years} full years old when admitted (Party Charter,"
-    " Art. 1; {source}): born {birth}, admitted {admitted}.")
+    " Art. 1; {source}): born {birth}, admitted {admitted}."
+)
 _OFFICIAL_NOT_END = N_(
     "The official date must be the end of probation, {end}: {months} months after the"
     " admission ceremony of {ceremony} (Party Charter, Art. 5; {regulation} §4.2.2), not"
-    " {official}.")
+    " {official}."
+)
 _PROBATION_NOT_OVER = N_(
     "Probation after the ceremony of {ceremony} ends on {end} (Party Charter, Art. 5): the"
-    " member cannot be official before that day.")
+    " member cannot be official before that day."
+)
 _PROBATIONARY_NEEDS_CEREMONY = N_(
     "A probationary member needs the date of the admission ceremony: the {months} months of"
-    " probation are counted from it (Party Charter, Art. 5).")
+    " probation are counted from it (Party Charter, Art. 5)."
+)
 _PROBATIONARY_NO_OFFICIAL = N_("A probationary member has no official date yet.")
 _STATUS_DATE_NEEDED = N_("Give the date of the status “{status}”.")
 _STATUS_DATE_BEFORE_BIRTH = N_("The date of the status ({value}) is before the birth date.")
@@ -80,8 +86,9 @@ _NAME_LONG = N_("The full name is longer than {n} characters.")
 _BIRTH_MISSING = N_("The birth date is missing.")
 _BAD_CCCD = N_("A citizen ID (CCCD) number has exactly 12 digits.")
 _CARD_TAKEN = N_("Party card number {card} already belongs to {name}, born {birth}.")
-_CARD_TAKEN_ELSEWHERE = N_("Party card number {card} is already recorded for a member of"
-                           " another cell.")
+_CARD_TAKEN_ELSEWHERE = N_(
+    "Party card number {card} is already recorded for a member of another cell."
+)
 _CCCD_TAKEN = N_("Citizen ID {cccd} already belongs to {name}, born {birth}.")
 _CCCD_TAKEN_ELSEWHERE = N_("Citizen ID {cccd} is already recorded for a member of another cell.")
 _SAME_PERSON = N_("{name}, born {birth}, is already in this cell's roster.")
@@ -108,8 +115,9 @@ class SamePerson(InvalidInput):
     """A member with the same name and birth date is already in the cell: confirm first."""
 
     def __init__(self, existing: Member) -> None:
-        super().__init__(Msg(_SAME_PERSON, {"name": existing.full_name,
-                                            "birth": existing.birth_date}))
+        super().__init__(
+            Msg(_SAME_PERSON, {"name": existing.full_name, "birth": existing.birth_date})
+        )
         self.existing = existing
 
 
@@ -169,22 +177,39 @@ def check_fields(f: MemberFields, today: date, catalogue: Catalogue) -> list[Pro
     for name in DATE_FIELDS:
         value = getattr(f, name)
         if value is not None and value > today:
-            out.append(Problem(name, Msg(_FUTURE, {"field": field_label(name), "value": value,
-                                                   "today": today})))
+            out.append(
+                Problem(
+                    name, Msg(_FUTURE, {"field": field_label(name), "value": value, "today": today})
+                )
+            )
     if f.cccd is not None and normalize_cccd(f.cccd) != f.cccd:
         out.append(Problem("cccd", Msg(_BAD_CCCD)))
     decision, ceremony = f.decision_date, f.ceremony_date
     if decision and ceremony and ceremony < decision:
-        out.append(Problem("ceremony_date", Msg(_CEREMONY_BEFORE_DECISION,
-                                                {"ceremony": ceremony, "decision": decision})))
+        out.append(
+            Problem(
+                "ceremony_date",
+                Msg(_CEREMONY_BEFORE_DECISION, {"ceremony": ceremony, "decision": decision}),
+            )
+        )
     admitted = decision or ceremony
     if admitted and f.birth_date:
         minimum = catalogue.get_int("admission.min_age_months", admitted)
         if age_in_full_months(f.birth_date, admitted) < minimum:
-            out.append(Problem("decision_date" if decision else "ceremony_date", Msg(
-                _TOO_YOUNG, {"years": minimum // 12, "birth": f.birth_date,
-                             "admitted": admitted,
-                             "source": catalogue.source("admission.min_age_months", admitted)})))
+            out.append(
+                Problem(
+                    "decision_date" if decision else "ceremony_date",
+                    Msg(
+                        _TOO_YOUNG,
+                        {
+                            "years": minimum // 12,
+                            "birth": f.birth_date,
+                            "admitted": admitted,
+                            "source": catalogue.source("admission.min_age_months", admitted),
+                        },
+                    ),
+                )
+            )
     out.extend(_status_problems(f, today, catalogue))
     return out
 
@@ -194,42 +219,66 @@ def _status_problems(f: MemberFields, today: date, catalogue: Catalogue) -> list
     ceremony = f.ceremony_date
     end = probation_end(ceremony, catalogue) if ceremony else None
     if ceremony and end and f.official_date and f.official_date != end:
-        out.append(Problem("official_date", Msg(_OFFICIAL_NOT_END, {
-            "end": end, "ceremony": ceremony, "official": f.official_date,
-            "months": catalogue.get_int("probation.months", ceremony),
-            "regulation": catalogue.get(REGULATION_NAME, end)})))
+        out.append(
+            Problem(
+                "official_date",
+                Msg(
+                    _OFFICIAL_NOT_END,
+                    {
+                        "end": end,
+                        "ceremony": ceremony,
+                        "official": f.official_date,
+                        "months": catalogue.get_int("probation.months", ceremony),
+                        "regulation": catalogue.get(REGULATION_NAME, end),
+                    },
+                ),
+            )
+        )
     if f.status == "probationary":
         if ceremony is None:
             months = catalogue.get_int("probation.months", f.status_date or today)
-            out.append(Problem("ceremony_date", Msg(_PROBATIONARY_NEEDS_CEREMONY,
-                                                    {"months": months})))
+            out.append(
+                Problem("ceremony_date", Msg(_PROBATIONARY_NEEDS_CEREMONY, {"months": months}))
+            )
         if f.official_date is not None:
             out.append(Problem("official_date", Msg(_PROBATIONARY_NO_OFFICIAL)))
     elif f.status == "official" and ceremony and end and end > today:
-        out.append(Problem("status", Msg(_PROBATION_NOT_OVER, {"ceremony": ceremony,
-                                                               "end": end})))
+        out.append(Problem("status", Msg(_PROBATION_NOT_OVER, {"ceremony": ceremony, "end": end})))
     if f.status_date is None:
-        out.append(Problem("status_date", Msg(_STATUS_DATE_NEEDED,
-                                              {"status": Msg(STATUS_LABELS[f.status])})))
+        out.append(
+            Problem(
+                "status_date", Msg(_STATUS_DATE_NEEDED, {"status": Msg(STATUS_LABELS[f.status])})
+            )
+        )
     elif f.birth_date and f.status_date < f.birth_date:
-        out.append(Problem("status_date", Msg(_STATUS_DATE_BEFORE_BIRTH,
-                                              {"value": f.status_date})))
+        out.append(Problem("status_date", Msg(_STATUS_DATE_BEFORE_BIRTH, {"value": f.status_date})))
     return out
 
 
-async def _unique_problems(tx: Tx, org_id: int, f: MemberFields,
-                           member_id: int | None) -> list[Problem]:
+async def _unique_problems(
+    tx: Tx, org_id: int, f: MemberFields, member_id: int | None
+) -> list[Problem]:
     out: list[Problem] = []
     if f.card_no:
         owner = (await store.by_cards(tx, [f.card_no])).get(f.card_no)
         if owner is not None and owner.id != member_id:
-            out.append(Problem("card_no", _taken(owner, org_id, _CARD_TAKEN,
-                                                 _CARD_TAKEN_ELSEWHERE, card=f.card_no)))
+            out.append(
+                Problem(
+                    "card_no",
+                    _taken(owner, org_id, _CARD_TAKEN, _CARD_TAKEN_ELSEWHERE, card=f.card_no),
+                )
+            )
     if f.cccd:
         owner = (await store.by_cccds(tx, [f.cccd])).get(f.cccd)
         if owner is not None and owner.id != member_id:
-            out.append(Problem("cccd", _taken(owner, org_id, _CCCD_TAKEN, _CCCD_TAKEN_ELSEWHERE,
-                                              cccd=mask_cccd(f.cccd))))
+            out.append(
+                Problem(
+                    "cccd",
+                    _taken(
+                        owner, org_id, _CCCD_TAKEN, _CCCD_TAKEN_ELSEWHERE, cccd=mask_cccd(f.cccd)
+                    ),
+                )
+            )
     return out
 
 
@@ -239,8 +288,9 @@ def _taken(owner: Member, org_id: int, here: str, elsewhere: str, **params: Any)
     return Msg(here, {**params, "name": owner.full_name, "birth": owner.birth_date})
 
 
-async def problems(ctx: AppContext, org_id: int, f: MemberFields,
-                   member_id: int | None = None) -> list[Problem]:
+async def problems(
+    ctx: AppContext, org_id: int, f: MemberFields, member_id: int | None = None
+) -> list[Problem]:
     """Everything wrong with `f` as the record of `member_id` (None: a new member) in a cell."""
     out = check_fields(f, ctx.today(), ctx.catalogue)
     async with ctx.db.read() as tx:
@@ -248,8 +298,9 @@ async def problems(ctx: AppContext, org_id: int, f: MemberFields,
     return out
 
 
-async def _same_person(tx: Tx, org_id: int, f: MemberFields,
-                       member_id: int | None) -> Member | None:
+async def _same_person(
+    tx: Tx, org_id: int, f: MemberFields, member_id: int | None
+) -> Member | None:
     found = await store.by_person(tx, org_id, name_key(f.full_name), f.birth_date)
     return next((m for m in found if m.id != member_id), None)
 
@@ -264,9 +315,15 @@ async def member_for(ctx: AppContext, actor: Actor, member_id: int) -> Member:
     if isinstance(actor, int):
         if member is None:
             async with ctx.db.transaction() as tx:
-                await audit.record(tx, at=ctx.now(), actor=actor, entity="member",
-                                   entity_id=member_id, action="denied",
-                                   after={"wanted": "write"})
+                await audit.record(
+                    tx,
+                    at=ctx.now(),
+                    actor=actor,
+                    entity="member",
+                    entity_id=member_id,
+                    action="denied",
+                    after={"wanted": "write"},
+                )
             raise AccessDenied(DENIED)
         await require_write(ctx, actor, member.org_id)
     elif member is None:
@@ -306,8 +363,9 @@ def matches(query: str, m: Member) -> bool:
     return name_matches(q, m.full_name)
 
 
-async def roster_page(ctx: AppContext, org_id: int, *, page: int = 0, query: str | None = None,
-                      former: bool = False) -> Page:
+async def roster_page(
+    ctx: AppContext, org_id: int, *, page: int = 0, query: str | None = None, former: bool = False
+) -> Page:
     """One page of the cell's members: the current ones (or former ones); a query searches
     everyone."""
     async with ctx.db.read() as tx:
@@ -320,7 +378,7 @@ async def roster_page(ctx: AppContext, org_id: int, *, page: int = 0, query: str
     chosen.sort(key=sort_key)
     pages = max(1, -(-len(chosen) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    return Page(chosen[page * PAGE_SIZE:(page + 1) * PAGE_SIZE], page, pages, len(chosen))
+    return Page(chosen[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page, pages, len(chosen))
 
 
 async def counts(ctx: AppContext, org_id: int) -> dict[str, int]:
@@ -353,13 +411,15 @@ def _diff(old: MemberFields, new: MemberFields) -> tuple[dict[str, Any], dict[st
 
 
 def _normalized(ctx: AppContext, f: MemberFields) -> MemberFields:
-    f = replace(f, full_name=clean_name(f.full_name), card_no=f.card_no or None,
-                cccd=f.cccd or None)
+    f = replace(
+        f, full_name=clean_name(f.full_name), card_no=f.card_no or None, cccd=f.cccd or None
+    )
     return completed(f, ctx.today(), ctx.catalogue)
 
 
-async def add_member(ctx: AppContext, *, actor: Actor, org_id: int, f: MemberFields,
-                     same_person_ok: bool = False) -> Member:
+async def add_member(
+    ctx: AppContext, *, actor: Actor, org_id: int, f: MemberFields, same_person_ok: bool = False
+) -> Member:
     """Add a member; RosterInvalid on any problem, SamePerson unless `same_person_ok`."""
     await require_cell(ctx, actor, org_id)
     f = _normalized(ctx, f)
@@ -371,20 +431,42 @@ async def add_member(ctx: AppContext, *, actor: Actor, org_id: int, f: MemberFie
             raise RosterInvalid(found)
         if not same_person_ok and (twin := await _same_person(tx, org_id, f, None)):
             raise SamePerson(twin)
-        member_id = await store.insert(tx, org_id=org_id, f=f, name_key=name_key(f.full_name),
-                                       at=now)
+        member_id = await store.insert(
+            tx, org_id=org_id, f=f, name_key=name_key(f.full_name), at=now
+        )
         assert f.status_date is not None
-        await store.add_history(tx, member_id, status=f.status, status_date=f.status_date,
-                                note=None, actor=actor, at=now)
-        await audit.record(tx, at=now, actor=actor, entity="member", entity_id=member_id,
-                           action="create", after={"org_id": org_id, **_audit_values(f)})
+        await store.add_history(
+            tx,
+            member_id,
+            status=f.status,
+            status_date=f.status_date,
+            note=None,
+            actor=actor,
+            at=now,
+        )
+        await audit.record(
+            tx,
+            at=now,
+            actor=actor,
+            entity="member",
+            entity_id=member_id,
+            action="create",
+            after={"org_id": org_id, **_audit_values(f)},
+        )
         member = await store.get(tx, member_id)
     assert member is not None
     return member
 
 
-async def edit_member(ctx: AppContext, *, actor: Actor, member_id: int, f: MemberFields,
-                      note: str | None = None, same_person_ok: bool = False) -> Member:
+async def edit_member(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    member_id: int,
+    f: MemberFields,
+    note: str | None = None,
+    same_person_ok: bool = False,
+) -> Member:
     """Replace a member's fields (validated as a whole); a status change is kept in history."""
     old = await member_for(ctx, actor, member_id)
     f = _normalized(ctx, f)
@@ -395,8 +477,11 @@ async def edit_member(ctx: AppContext, *, actor: Actor, member_id: int, f: Membe
         if found:
             raise RosterInvalid(found)
         person_changed = (name_key(f.full_name), f.birth_date) != (old.name_key, old.birth_date)
-        if person_changed and not same_person_ok and (
-                twin := await _same_person(tx, old.org_id, f, member_id)):
+        if (
+            person_changed
+            and not same_person_ok
+            and (twin := await _same_person(tx, old.org_id, f, member_id))
+        ):
             raise SamePerson(twin)
         await _write_update(tx, old, f, actor=actor, note=note, at=now)
         member = await store.get(tx, member_id)
@@ -404,8 +489,16 @@ async def edit_member(ctx: AppContext, *, actor: Actor, member_id: int, f: Membe
     return member
 
 
-async def _write_update(tx: Tx, old: Member, f: MemberFields, *, actor: Actor,
-                        note: str | None, at: datetime, action: str = "update") -> bool:
+async def _write_update(
+    tx: Tx,
+    old: Member,
+    f: MemberFields,
+    *,
+    actor: Actor,
+    note: str | None,
+    at: datetime,
+    action: str = "update",
+) -> bool:
     """Store the changed fields (audited, a status change into the history)."""
     before, after = _diff(old.editable, f)
     if not after:
@@ -413,23 +506,40 @@ async def _write_update(tx: Tx, old: Member, f: MemberFields, *, actor: Actor,
     await store.update(tx, old.id, f=f, name_key=name_key(f.full_name), at=at)
     if "status" in after or "status_date" in after:
         assert f.status_date is not None
-        await store.add_history(tx, old.id, status=f.status, status_date=f.status_date,
-                                note=note, actor=actor, at=at)
-    await audit.record(tx, at=at, actor=actor, entity="member", entity_id=old.id,
-                       action=action, before=before, after=after)
+        await store.add_history(
+            tx, old.id, status=f.status, status_date=f.status_date, note=note, actor=actor, at=at
+        )
+    await audit.record(
+        tx,
+        at=at,
+        actor=actor,
+        entity="member",
+        entity_id=old.id,
+        action=action,
+        before=before,
+        after=after,
+    )
     return True
 
 
-async def change_status(ctx: AppContext, *, actor: Actor, member_id: int, status: str,
-                        status_date: date, note: str | None = None) -> Member:
+async def change_status(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    member_id: int,
+    status: str,
+    status_date: date,
+    note: str | None = None,
+) -> Member:
     """A new status from a date (history kept). Conversion to official goes through
     `usecases.probation.record_decision`, which sets the official date (P8)."""
     if status not in STATUSES:
         raise InvalidInput(Msg(N_("Unknown status {status}."), {"status": status}))
     old = await member_for(ctx, actor, member_id)
     f = replace(old.editable, status=status, status_date=status_date)
-    return await edit_member(ctx, actor=actor, member_id=member_id, f=f, note=note,
-                             same_person_ok=True)
+    return await edit_member(
+        ctx, actor=actor, member_id=member_id, f=f, note=note, same_person_ok=True
+    )
 
 
 # -- import --------------------------------------------------------------------------------------
@@ -455,8 +565,10 @@ _ROW_SAME_AS = N_("The same member as row {row}.")
 _ROW_CARD_TWICE = N_("Party card number {card} is also on row {row}.")
 _ROW_CCCD_TWICE = N_("Citizen ID {cccd} is also on row {row}.")
 _ROW_CONFLICT = N_("The party card number belongs to {a} but the citizen ID to {b}.")
-_ROW_TWIN = N_("{name}, born {birth}, is already in the roster with another party card number"
-               " or citizen ID. If this is another person, add them in the chat.")
+_ROW_TWIN = N_(
+    "{name}, born {birth}, is already in the roster with another party card number"
+    " or citizen ID. If this is another person, add them in the chat."
+)
 
 
 @dataclass
@@ -469,20 +581,28 @@ class _Plan:
 class _Planner:
     """Matches each row to a member (card, else CCCD, else name + birth date) and merges."""
 
-    def __init__(self, org_id: int, cell: list[Member], cards: dict[str, Member],
-                 cccds: dict[str, Member], today: date, catalogue: Catalogue) -> None:
+    def __init__(
+        self,
+        org_id: int,
+        cell: list[Member],
+        cards: dict[str, Member],
+        cccds: dict[str, Member],
+        today: date,
+        catalogue: Catalogue,
+    ) -> None:
         self.org_id, self.today, self.catalogue = org_id, today, catalogue
         self.cards, self.cccds = cards, cccds
         self.people: dict[tuple[str, date | None], list[Member]] = {}
         for m in cell:
             self.people.setdefault((m.name_key, m.birth_date), []).append(m)
-        self.claimed: dict[int, int] = {}           # member id → row
+        self.claimed: dict[int, int] = {}  # member id → row
         self.seen_cards: dict[str, int] = {}
         self.seen_cccds: dict[str, int] = {}
         self.seen_people: dict[tuple[str, date], int] = {}
 
-    def row(self, parsed: roster_io.ParsedRow) -> tuple[Member | None, MemberFields | None,
-                                                        list[Msg]]:
+    def row(
+        self, parsed: roster_io.ParsedRow
+    ) -> tuple[Member | None, MemberFields | None, list[Msg]]:
         v = parsed.values
         if parsed.errors:
             return None, None, list(parsed.errors)
@@ -508,8 +628,10 @@ class _Planner:
             return by_card or by_cccd, errors
         twins = self.people.get((name_key(v["full_name"]), v["birth_date"]), [])
         for m in twins:
-            if all(v.get(k) in (None, getattr(m, k)) or getattr(m, k) is None
-                   for k in ("card_no", "cccd")):
+            if all(
+                v.get(k) in (None, getattr(m, k)) or getattr(m, k) is None
+                for k in ("card_no", "cccd")
+            ):
                 return m, []
         if twins:
             return None, [Msg(_ROW_TWIN, {"name": twins[0].full_name, "birth": v["birth_date"]})]
@@ -518,8 +640,7 @@ class _Planner:
     def _merge(self, match: Member | None, v: dict[str, Any]) -> MemberFields:
         if match is None:
             status = v.get("status") or self._infer_status(v)
-            base = MemberFields(full_name=v["full_name"], birth_date=v["birth_date"],
-                                status=status)
+            base = MemberFields(full_name=v["full_name"], birth_date=v["birth_date"], status=status)
             f = replace(base, **{k: val for k, val in v.items() if k != "status"})
             return completed(f, self.today, self.catalogue)
         old = match.editable
@@ -549,16 +670,24 @@ class _Planner:
         if f.card_no:
             owner = self.cards.get(f.card_no)
             if owner is not None and (match is None or owner.id != match.id):
-                errors.append(_taken(owner, self.org_id, _CARD_TAKEN, _CARD_TAKEN_ELSEWHERE,
-                                     card=f.card_no))
+                errors.append(
+                    _taken(owner, self.org_id, _CARD_TAKEN, _CARD_TAKEN_ELSEWHERE, card=f.card_no)
+                )
             if (first := self.seen_cards.get(f.card_no)) is not None:
                 errors.append(Msg(_ROW_CARD_TWICE, {"card": f.card_no, "row": first}))
             self.seen_cards.setdefault(f.card_no, row)
         if f.cccd:
             owner = self.cccds.get(f.cccd)
             if owner is not None and (match is None or owner.id != match.id):
-                errors.append(_taken(owner, self.org_id, _CCCD_TAKEN, _CCCD_TAKEN_ELSEWHERE,
-                                     cccd=mask_cccd(f.cccd)))
+                errors.append(
+                    _taken(
+                        owner,
+                        self.org_id,
+                        _CCCD_TAKEN,
+                        _CCCD_TAKEN_ELSEWHERE,
+                        cccd=mask_cccd(f.cccd),
+                    )
+                )
             if (first := self.seen_cccds.get(f.cccd)) is not None:
                 errors.append(Msg(_ROW_CCCD_TWICE, {"cccd": mask_cccd(f.cccd), "row": first}))
             self.seen_cccds.setdefault(f.cccd, row)
@@ -569,8 +698,9 @@ async def _plan(tx: Tx, ctx: AppContext, org_id: int, rows: list[roster_io.Parse
     values = [r.values for r in rows]
     cards = await store.by_cards(tx, (v["card_no"] for v in values if "card_no" in v))
     cccds = await store.by_cccds(tx, (v["cccd"] for v in values if "cccd" in v))
-    planner = _Planner(org_id, await store.of_org(tx, org_id), cards, cccds, ctx.today(),
-                       ctx.catalogue)
+    planner = _Planner(
+        org_id, await store.of_org(tx, org_id), cards, cccds, ctx.today(), ctx.catalogue
+    )
     plan = _Plan(ImportReport(rows=len(rows)))
     for parsed in rows:
         match, merged, errors = planner.row(parsed)
@@ -588,9 +718,15 @@ async def _plan(tx: Tx, ctx: AppContext, org_id: int, rows: list[roster_io.Parse
     return plan
 
 
-async def import_rows(ctx: AppContext, *, actor: Actor, org_id: int,
-                      rows: list[roster_io.ParsedRow], dry_run: bool = False,
-                      source: str = "") -> ImportReport:
+async def import_rows(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    org_id: int,
+    rows: list[roster_io.ParsedRow],
+    dry_run: bool = False,
+    source: str = "",
+) -> ImportReport:
     """Check every row; write all of them (one transaction, audited) only if all are good."""
     await require_cell(ctx, actor, org_id)
     if dry_run:
@@ -602,40 +738,67 @@ async def import_rows(ctx: AppContext, *, actor: Actor, org_id: int,
         if plan.report.errors or not (plan.creates or plan.updates):
             return plan.report
         ids = await store.insert_many(
-            tx, org_id=org_id, rows=[(f, name_key(f.full_name)) for f in plan.creates], at=now)
+            tx, org_id=org_id, rows=[(f, name_key(f.full_name)) for f in plan.creates], at=now
+        )
         history: list[tuple[int, str, date, str | None]] = []
         for member_id, f in zip(ids, plan.creates, strict=True):
             assert f.status_date is not None
             history.append((member_id, f.status, f.status_date, None))
-            await audit.record(tx, at=now, actor=actor, entity="member", entity_id=member_id,
-                               action="import_create", after=_audit_values(f))
+            await audit.record(
+                tx,
+                at=now,
+                actor=actor,
+                entity="member",
+                entity_id=member_id,
+                action="import_create",
+                after=_audit_values(f),
+            )
         await store.add_history_many(tx, history, actor=actor, at=now)
         for old, f in plan.updates:
-            await _write_update(tx, old, f, actor=actor, note=None, at=now,
-                                action="import_update")
-        await audit.record(tx, at=now, actor=actor, entity="roster", entity_id=org_id,
-                           action="import", after={"source": source, "rows": len(rows),
-                                                   "created": plan.report.created,
-                                                   "updated": plan.report.updated})
+            await _write_update(tx, old, f, actor=actor, note=None, at=now, action="import_update")
+        await audit.record(
+            tx,
+            at=now,
+            actor=actor,
+            entity="roster",
+            entity_id=org_id,
+            action="import",
+            after={
+                "source": source,
+                "rows": len(rows),
+                "created": plan.report.created,
+                "updated": plan.report.updated,
+            },
+        )
         plan.report.written = True
     return plan.report
 
 
-async def import_file(ctx: AppContext, *, actor: Actor, org_id: int, data: bytes,
-                      filename: str, dry_run: bool = False) -> ImportReport:
+async def import_file(
+    ctx: AppContext, *, actor: Actor, org_id: int, data: bytes, filename: str, dry_run: bool = False
+) -> ImportReport:
     """Parse a CSV/XLSX roster file and import it (InvalidInput if the file is unusable)."""
     await require_cell(ctx, actor, org_id)
     parsed = roster_io.parse_file(data, filename, ctx.today())
-    return await import_rows(ctx, actor=actor, org_id=org_id, rows=parsed.rows,
-                             dry_run=dry_run, source=filename)
+    return await import_rows(
+        ctx, actor=actor, org_id=org_id, rows=parsed.rows, dry_run=dry_run, source=filename
+    )
 
 
-async def import_table(ctx: AppContext, *, actor: Actor, org_id: int, table: roster_io.Table,
-                       dry_run: bool = False, source: str = "") -> ImportReport:
+async def import_table(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    org_id: int,
+    table: roster_io.Table,
+    dry_run: bool = False,
+    source: str = "",
+) -> ImportReport:
     today = ctx.today()
     rows = [roster_io.parse_row(r, today) for r in table.rows]
-    return await import_rows(ctx, actor=actor, org_id=org_id, rows=rows, dry_run=dry_run,
-                             source=source)
+    return await import_rows(
+        ctx, actor=actor, org_id=org_id, rows=rows, dry_run=dry_run, source=source
+    )
 
 
 # -- export --------------------------------------------------------------------------------------
@@ -650,8 +813,7 @@ class Export:
     count: int
 
 
-async def export_roster(ctx: AppContext, *, actor: Actor, org_id: int,
-                        fmt: str = "xlsx") -> Export:
+async def export_roster(ctx: AppContext, *, actor: Actor, org_id: int, fmt: str = "xlsx") -> Export:
     """The cell's whole roster (every status) in the import template."""
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(Msg(N_("Export format must be xlsx or csv.")))
@@ -661,7 +823,6 @@ async def export_roster(ctx: AppContext, *, actor: Actor, org_id: int,
         members = sorted(await store.of_org(tx, org_id), key=sort_key)
     assert org is not None
     rows: Iterable[MemberFields] = [m.editable for m in members]
-    data = (roster_io.write_xlsx(rows, org.name) if fmt == "xlsx"
-            else roster_io.write_csv(rows))
+    data = roster_io.write_xlsx(rows, org.name) if fmt == "xlsx" else roster_io.write_csv(rows)
     stamp = ctx.today().strftime("%Y%m%d")
     return Export(f"dang-vien-{org.code}-{stamp}.{fmt}", data, len(members))

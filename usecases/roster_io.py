@@ -45,8 +45,16 @@ _EXTRA_HEADERS = {
     "birth_date": ("ngay thang nam sinh", "sinh ngay", "date of birth"),
     "gender": ("gioi", "sex"),
     "card_no": ("so the", "so the dang", "the dang vien", "so the dv", "card number"),
-    "cccd": ("cccd", "so can cuoc", "so can cuoc cong dan", "can cuoc cong dan", "so dinh danh",
-             "so dinh danh ca nhan", "cmnd cccd", "so cmnd cccd"),
+    "cccd": (
+        "cccd",
+        "so can cuoc",
+        "so can cuoc cong dan",
+        "can cuoc cong dan",
+        "so dinh danh",
+        "so dinh danh ca nhan",
+        "cmnd cccd",
+        "so cmnd cccd",
+    ),
     "decision_date": ("ngay quyet dinh ket nap", "ngay qd ket nap", "ngay vao dang cong san"),
     "ceremony_date": ("ngay ket nap tai chi bo", "ngay le ket nap"),
     "official_date": ("ngay cong nhan chinh thuc", "ngay chuyen chinh thuc"),
@@ -65,16 +73,33 @@ STATUS_LABELS = {
 _STATUS_ALIASES = {
     "probationary": ("dang vien du bi", "dv du bi"),
     "official": ("dang vien chinh thuc", "dv chinh thuc"),
-    "exempt": ("mien cong tac va sinh hoat dang", "mien cong tac va sinh hoat",
-               "mien cong tac sinh hoat dang", "mien sinh hoat dang", "mien sh", "mien"),
-    "transferred_out": ("chuyen di", "da chuyen sinh hoat di", "chuyen sinh hoat di",
-                        "da chuyen sinh hoat", "chuyen sinh hoat"),
+    "exempt": (
+        "mien cong tac va sinh hoat dang",
+        "mien cong tac va sinh hoat",
+        "mien cong tac sinh hoat dang",
+        "mien sinh hoat dang",
+        "mien sh",
+        "mien",
+    ),
+    "transferred_out": (
+        "chuyen di",
+        "da chuyen sinh hoat di",
+        "chuyen sinh hoat di",
+        "da chuyen sinh hoat",
+        "chuyen sinh hoat",
+    ),
     "removed": ("khai tru", "xoa ten khai tru", "da xoa ten", "bi khai tru", "da khai tru"),
     "deceased": ("da tu tran", "qua doi", "da qua doi", "da mat"),
 }
 GENDER_LABELS = {"male": "Nam", "female": "Nữ"}
-_GENDER_ALIASES = {"nam": "male", "male": "male", "m": "male",
-                   "nu": "female", "female": "female", "f": "female"}
+_GENDER_ALIASES = {
+    "nam": "male",
+    "male": "male",
+    "m": "male",
+    "nu": "female",
+    "female": "female",
+    "f": "female",
+}
 MAX_NAME = 100
 _CARD = re.compile(r"[0-9A-Za-z][0-9A-Za-z./-]{0,23}")
 _DIGIT_GROUPS = re.compile(r"\d+")
@@ -97,9 +122,7 @@ def _index(pairs: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
     return out
 
 
-HEADER_KEYS = _index(
-    (f, (f, header, *_EXTRA_HEADERS.get(f, ()))) for f, header in TEMPLATE
-)
+HEADER_KEYS = _index((f, (f, header, *_EXTRA_HEADERS.get(f, ()))) for f, header in TEMPLATE)
 STATUS_KEYS = _index(
     (s, (s, label, *_STATUS_ALIASES.get(s, ()))) for s, label in STATUS_LABELS.items()
 )
@@ -109,13 +132,18 @@ FIELD_HEADERS = dict(TEMPLATE)
 
 NOT_A_DATE = N_("{column}: “{value}” is not a date; write it as dd/mm/yyyy, e.g. 05/03/1975.")
 BAD_GENDER = N_("{column}: “{value}” is not understood; write Nam or Nữ.")
-BAD_STATUS = N_("{column}: “{value}” is not understood; write one of: Dự bị, Chính thức,"
-                " Miễn sinh hoạt, Đã chuyển đi, Xóa tên, Từ trần.")
-BAD_CARD = N_("{column}: “{value}” is not a party card number (letters, digits, dots and"
-              " dashes, at most 24).")
+BAD_STATUS = N_(
+    "{column}: “{value}” is not understood; write one of: Dự bị, Chính thức,"
+    " Miễn sinh hoạt, Đã chuyển đi, Xóa tên, Từ trần."
+)
+BAD_CARD = N_(
+    "{column}: “{value}” is not a party card number (letters, digits, dots and dashes, at most 24)."
+)
 BAD_CCCD = N_("{column}: “{value}” is not a citizen ID number: it has 12 digits.")
-SHORT_CCCD = N_("{column}: “{value}” has {n} digits, a citizen ID has 12. The spreadsheet may"
-                " have dropped leading zeros: format the column as Text and type it again.")
+SHORT_CCCD = N_(
+    "{column}: “{value}” has {n} digits, a citizen ID has 12. The spreadsheet may"
+    " have dropped leading zeros: format the column as Text and type it again."
+)
 EMPTY_CELL = N_("{column} is empty.")
 LONG_NAME = N_("{column}: the name is longer than {n} characters.")
 
@@ -179,11 +207,17 @@ def grid(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
     elif name.endswith((".csv", ".txt")):
         rows = _csv_grid(data)
     elif name.endswith(".xls"):
-        raise _fail(N_("Old Excel files (.xls) cannot be read: in Excel choose “Save as” →"
-                       " “Excel Workbook (.xlsx)”, then send that file."))
+        raise _fail(
+            N_(
+                "Old Excel files (.xls) cannot be read: in Excel choose “Save as” →"
+                " “Excel Workbook (.xlsx)”, then send that file."
+            )
+        )
     else:
-        raise _fail(N_("Send the roster as an Excel file (.xlsx) or a CSV file (.csv); got"
-                       " {name}."), name=filename)
+        raise _fail(
+            N_("Send the roster as an Excel file (.xlsx) or a CSV file (.csv); got {name}."),
+            name=filename,
+        )
     return rows
 
 
@@ -200,25 +234,35 @@ def _table(rows_in: Iterator[tuple[int, list[Any]]]) -> Table:
                 continue
             missing = [FIELD_HEADERS[f] for f in REQUIRED_COLUMNS if f not in header.values()]
             if missing:
-                raise _fail(N_("The header row (row {row}) has no column {columns}. Use the"
-                               " template headers: {headers}."), row=number,
-                            columns=", ".join(missing), headers=_template_headers())
+                raise _fail(
+                    N_(
+                        "The header row (row {row}) has no column {columns}. Use the"
+                        " template headers: {headers}."
+                    ),
+                    row=number,
+                    columns=", ".join(missing),
+                    headers=_template_headers(),
+                )
             continue
-        cells = {f: text for i, f in header.items()
-                 if i < len(values) and (text := _cell_text(values[i], f))}
+        cells = {
+            f: text
+            for i, f in header.items()
+            if i < len(values) and (text := _cell_text(values[i], f))
+        }
         if cells:
             rows.append(RawRow(number, cells))
             blank = 0
             if len(rows) > MAX_ROWS:
-                raise _fail(N_("The file has more than {n} members; split it by cell."),
-                            n=MAX_ROWS)
+                raise _fail(N_("The file has more than {n} members; split it by cell."), n=MAX_ROWS)
         else:
             blank += 1
             if blank >= _BLANK_ROWS_END:  # formatted but empty rows to the sheet's end
                 break
     if header is None:
-        raise _fail(N_("No header row found: the first row should name the columns, e.g."
-                       " {headers}."), headers=_template_headers())
+        raise _fail(
+            N_("No header row found: the first row should name the columns, e.g. {headers}."),
+            headers=_template_headers(),
+        )
     columns = tuple(f for f, _ in TEMPLATE if f in header.values())
     return Table(columns, rows)
 
@@ -277,8 +321,9 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("cp1258")  # Vietnamese Windows, from older Excel versions
     except UnicodeDecodeError as exc:
-        raise _fail(N_("The CSV file is not in UTF-8: in Excel choose “Save as” → “CSV UTF-8”."
-                       )) from exc
+        raise _fail(
+            N_("The CSV file is not in UTF-8: in Excel choose “Save as” → “CSV UTF-8”.")
+        ) from exc
 
 
 def _xlsx_grid(data: bytes) -> Iterator[tuple[int, list[Any]]]:
@@ -287,8 +332,9 @@ def _xlsx_grid(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise _fail(N_("The Excel file cannot be opened; save it again as .xlsx and send it"
-                       " again.")) from exc
+        raise _fail(
+            N_("The Excel file cannot be opened; save it again as .xlsx and send it again.")
+        ) from exc
     try:
         ws = wb.worksheets[0]
         for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -355,8 +401,9 @@ def read_value(f: str, text: str, today: date, column: object) -> Any:
     try:
         return _value(f, " ".join(text.split()), today)
     except _CellError as exc:
-        raise InvalidInput(Msg(exc.text, {"column": column, "value": text.strip(),
-                                          **exc.params})) from None
+        raise InvalidInput(
+            Msg(exc.text, {"column": column, "value": text.strip(), **exc.params})
+        ) from None
 
 
 def parse_file_date(text: str, today: date) -> date:

@@ -40,8 +40,9 @@ Actor = str | int
 OVERDUE_SEVERITIES = ("overdue", "escalation")
 RECONCILIATION_STATUSES = ("not_confirmed", "confirmed", "discrepancies", "resolved")
 
-OFFICERS_ONLY = Msg(N_("This is for committee officers: it shows the organisations under their"
-                       " committee."))
+OFFICERS_ONLY = Msg(
+    N_("This is for committee officers: it shows the organisations under their committee.")
+)
 _NO_ORG = N_("No organisation has the code {code}.")
 _REPORT_PERIOD = re.compile(r"\d{4}(-\d{2})?")
 _BAD_PERIOD = N_("“{value}” is not a period: write a year (2026) or a month (2026-11).")
@@ -52,8 +53,15 @@ _BAD_PERIOD = N_("“{value}” is not a period: write a year (2026) or a month 
 
 async def _deny(ctx: AppContext, actor: Actor, target: object, msg: Msg) -> AccessDenied:
     async with ctx.db.transaction() as tx:
-        await audit.record(tx, at=ctx.now(), actor=actor, entity="access", entity_id=target,
-                           action="denied", after={"wanted": "officer"})
+        await audit.record(
+            tx,
+            at=ctx.now(),
+            actor=actor,
+            entity="access",
+            entity_id=target,
+            action="denied",
+            after={"wanted": "officer"},
+        )
     return AccessDenied(msg)
 
 
@@ -71,20 +79,27 @@ async def _covers(tx: Tx, officer_ids: set[int], org: Org) -> bool:
     return bool(officer_ids & set(await org_store.ancestor_ids(tx, org.id)))
 
 
-async def officer_root(ctx: AppContext, actor: Actor, *, code: str | None = None,
-                       org_id: int | None = None) -> Org:
+async def officer_root(
+    ctx: AppContext, actor: Actor, *, code: str | None = None, org_id: int | None = None
+) -> Org:
     """The organisation to look at: `code` / `org_id` when it is in the actor's officer
     subtree, else the actor's own committee (the first, when they have several)."""
     target = code if code is not None else org_id
     async with ctx.db.read() as tx:
-        org = (await org_store.by_code(tx, code) if code is not None
-               else await org_store.by_id(tx, org_id) if org_id is not None else None)
+        org = (
+            await org_store.by_code(tx, code)
+            if code is not None
+            else await org_store.by_id(tx, org_id)
+            if org_id is not None
+            else None
+        )
         if isinstance(actor, str):
             if org is None:
                 raise NotFound(Msg(_NO_ORG, {"code": target}))
             return org
-        officer_ids = [g.org_id for g in await user_store.roles_of(tx, actor)
-                       if g.role == "officer"]
+        officer_ids = [
+            g.org_id for g in await user_store.roles_of(tx, actor) if g.role == "officer"
+        ]
         if officer_ids and target is None:
             org = await org_store.by_id(tx, officer_ids[0])
         allowed = org is not None and await _covers(tx, set(officer_ids), org)
@@ -155,15 +170,19 @@ class Line:
     def as_json(self) -> dict[str, object]:
         last = self.last_regular
         out: dict[str, object] = {
-            "code": self.org.code, "name": self.org.name, "kind": self.org.kind,
-            "cells": self.org.cells, "members": self.members, "official": self.official,
-            "probationary": self.probationary, "exempt": self.exempt,
+            "code": self.org.code,
+            "name": self.org.name,
+            "kind": self.org.kind,
+            "cells": self.org.cells,
+            "members": self.members,
+            "official": self.official,
+            "probationary": self.probationary,
+            "exempt": self.exempt,
             "candidates": self.candidates,
             "last_regular_month": last.strftime("%Y-%m") if last else None,
             "cells_with_regular": self.cells_with_regular,
             "thematic_this_quarter": self.cells_with_thematic,
-            "reconciliation": {s: self.reconciliation.get(s, 0)
-                               for s in RECONCILIATION_STATUSES},
+            "reconciliation": {s: self.reconciliation.get(s, 0) for s in RECONCILIATION_STATUSES},
             "overdue": self.overdue,
         }
         if self.org.kind == "cell":
@@ -182,8 +201,9 @@ class StatusView:
     parent_id: int | None  # the organisation above, when the user may look at it too
 
 
-async def _candidates(tx: Tx, root_id: int, cell_ids: list[int],
-                      on: date) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+async def _candidates(
+    tx: Tx, root_id: int, cell_ids: list[int], on: date
+) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
     """Per cell: candidates being considered (active, listed by `on`) by their next step, and
     in all; counted as `usecases.candidates.admissions_overview` counts them."""
     grassroots = await store.under_grassroots(tx, root_id)
@@ -212,15 +232,28 @@ def _sum(root: OrgRow, lines: list[Line]) -> Line:
     for x in lines:
         for s, n in x.reconciliation.items():
             recon[s] = recon.get(s, 0) + n
-    return Line(root, sum(x.official for x in lines), sum(x.probationary for x in lines),
-                sum(x.exempt for x in lines), sum(x.candidates for x in lines),
-                sum(x.cells_with_regular for x in lines), min(lasts, default=None),
-                sum(x.cells_with_thematic for x in lines), recon,
-                sum(x.overdue for x in lines))
+    return Line(
+        root,
+        sum(x.official for x in lines),
+        sum(x.probationary for x in lines),
+        sum(x.exempt for x in lines),
+        sum(x.candidates for x in lines),
+        sum(x.cells_with_regular for x in lines),
+        min(lasts, default=None),
+        sum(x.cells_with_thematic for x in lines),
+        recon,
+        sum(x.overdue for x in lines),
+    )
 
 
-async def status(ctx: AppContext, actor: Actor, *, code: str | None = None,
-                 org_id: int | None = None, on: date | None = None) -> StatusView:
+async def status(
+    ctx: AppContext,
+    actor: Actor,
+    *,
+    code: str | None = None,
+    org_id: int | None = None,
+    on: date | None = None,
+) -> StatusView:
     """One line per organisation directly below the root (or the cell itself)."""
     root = await officer_root(ctx, actor, code=code, org_id=org_id)
     day = on or ctx.today()
@@ -246,13 +279,23 @@ async def status(ctx: AppContext, actor: Actor, *, code: str | None = None,
     lines = []
     for row in rows:
         m, g = members.get(row.id, {}), meetings.get(row.id)
-        lines.append(Line(
-            row, m.get("official", 0), m.get("probationary", 0), m.get("exempt", 0),
-            candidates.get(row.id, 0), g.cells_with_regular if g else 0,
-            g.oldest_last_regular if g else None, g.cells_with_thematic if g else 0,
-            recon.get(row.id, {}), per_child.get(row.id, 0)))
-    root_row = OrgRow(root.id, root.code, root.name, root.kind, root.parent_id,
-                      sum(x.org.cells for x in lines))
+        lines.append(
+            Line(
+                row,
+                m.get("official", 0),
+                m.get("probationary", 0),
+                m.get("exempt", 0),
+                candidates.get(row.id, 0),
+                g.cells_with_regular if g else 0,
+                g.oldest_last_regular if g else None,
+                g.cells_with_thematic if g else 0,
+                recon.get(row.id, {}),
+                per_child.get(row.id, 0),
+            )
+        )
+    root_row = OrgRow(
+        root.id, root.code, root.name, root.kind, root.parent_id, sum(x.org.cells for x in lines)
+    )
     total = lines[0] if root.is_cell and lines else _sum(root_row, lines)
     return StatusView(root, day, q, period, lines, total, parent_id)
 
@@ -287,8 +330,9 @@ class OverdueView:
         return sum(len(g.items) for g in self.groups)
 
 
-async def overdue(ctx: AppContext, actor: Actor, *, code: str | None = None,
-                  on: date | None = None) -> OverdueView:
+async def overdue(
+    ctx: AppContext, actor: Actor, *, code: str | None = None, on: date | None = None
+) -> OverdueView:
     """Every overdue item in the subtree, grouped by cell, oldest first."""
     root = await officer_root(ctx, actor, code=code)
     day = on or ctx.today()
@@ -310,14 +354,14 @@ async def overdue(ctx: AppContext, actor: Actor, *, code: str | None = None,
 @dataclass(frozen=True)
 class CellNumbers:
     cell: CellRow
-    months: dict[str, int]     # YYYY-MM -> meetings of any kind held
-    regular_month_keys: frozenset[str]   # months (YYYY-MM) with a regular meeting
-    thematic: int              # thematic meetings in the report's period
+    months: dict[str, int]  # YYYY-MM -> meetings of any kind held
+    regular_month_keys: frozenset[str]  # months (YYYY-MM) with a regular meeting
+    thematic: int  # thematic meetings in the report's period
     official: int
     probationary: int
     exempt: int
-    admitted: int              # admissions decided in the report's period (up to as_of)
-    candidates: Mapping[str, int]   # active candidates by next step (PIPELINE codes)
+    admitted: int  # admissions decided in the report's period (up to as_of)
+    candidates: Mapping[str, int]  # active candidates by next step (PIPELINE codes)
     candidates_total: int
     reconciliation: ReconciliationRow | None
 
@@ -341,12 +385,12 @@ class Target:
     """Progress of one organisation (a child of the root, or the root) on the plans' targets."""
 
     org: OrgRow
-    members_at_start: int          # members on the roll on 1 January
-    admissions_min: int            # yearly admissions target (3%, rounded up)
-    admissions_max: int            # (4%; rules.candidate_steps.yearly_target)
-    admitted: int                  # admissions decided from 1 January to as_of
+    members_at_start: int  # members on the roll on 1 January
+    admissions_min: int  # yearly admissions target (3%, rounded up)
+    admissions_max: int  # (4%; rules.candidate_steps.yearly_target)
+    admitted: int  # admissions decided from 1 January to as_of
     cells: int
-    cells_every_month: int         # cells with a regular meeting in every month counted
+    cells_every_month: int  # cells with a regular meeting in every month counted
     months_counted: int
 
     @property
@@ -363,17 +407,17 @@ class Report:
     root: Org
     start: date
     end: date
-    as_of: date                    # the last day counted: the period's end, or today
-    months: list[str]              # YYYY-MM, start to as_of
-    counted_months: list[str]      # months for "every monthly meeting" (ended by as_of)
+    as_of: date  # the last day counted: the period's end, or today
+    months: list[str]  # YYYY-MM, start to as_of
+    counted_months: list[str]  # months for "every monthly meeting" (ended by as_of)
     children: list[OrgRow]
     cells: list[CellNumbers]
     probation: list[ProbationLine]
     candidate_stages: list[str]
-    period: Period                 # the reconciliation period shown
+    period: Period  # the reconciliation period shown
     discrepancies: list[DiscrepancyRow]
-    targets: list[Target]          # one per child, then the root
-    target_ratio: tuple[Fraction, Fraction]   # admissions a year, share of members
+    targets: list[Target]  # one per child, then the root
+    target_ratio: tuple[Fraction, Fraction]  # admissions a year, share of members
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -384,8 +428,9 @@ def _months(start: date, end: date) -> list[date]:
     return out
 
 
-async def report(ctx: AppContext, actor: Actor, *, code: str | None = None,
-                 period: str | None = None) -> Report:
+async def report(
+    ctx: AppContext, actor: Actor, *, code: str | None = None, period: str | None = None
+) -> Report:
     """The numbers of the XLSX workbook and the chart for `period` (YYYY or YYYY-MM)."""
     root = await officer_root(ctx, actor, code=code)
     today = ctx.today()
@@ -404,8 +449,9 @@ async def report(ctx: AppContext, actor: Actor, *, code: str | None = None,
         members = await store.member_counts(tx, root.id, as_of, by="cell")
         admitted = await store.admissions(tx, root.id, start, as_of, by="cell")
         cand, cand_total = await _candidates(tx, root.id, [c.id for c in cells], as_of)
-        recon = {r.cell_id: r for r in await store.reconciliation_rows(tx, root.id,
-                                                                       recon_period.end)}
+        recon = {
+            r.cell_id: r for r in await store.reconciliation_rows(tx, root.id, recon_period.end)
+        }
         discrepancies = await store.discrepancy_rows(tx, root.id, recon_period.end)
         probation = await store.probation(tx, root.id, as_of)
         at_start = await store.roll_at_start(tx, root.id, year_start, by="cell")
@@ -416,13 +462,21 @@ async def report(ctx: AppContext, actor: Actor, *, code: str | None = None,
     for c in cells:
         held = meetings.get(c.id, {})
         m = members.get(c.id, {})
-        numbers.append(CellNumbers(
-            c, {k: sum(n for (mk, _), n in held.items() if mk == k) for k in keys},
-            frozenset(mk for (mk, kind) in held if kind == "regular"),
-            sum(n for (_, kind), n in held.items() if kind == "thematic"),
-            m.get("official", 0), m.get("probationary", 0), m.get("exempt", 0),
-            admitted.get(c.id, 0), cand.get(c.id, {}), cand_total.get(c.id, 0),
-            recon.get(c.id)))
+        numbers.append(
+            CellNumbers(
+                c,
+                {k: sum(n for (mk, _), n in held.items() if mk == k) for k in keys},
+                frozenset(mk for (mk, kind) in held if kind == "regular"),
+                sum(n for (_, kind), n in held.items() if kind == "thematic"),
+                m.get("official", 0),
+                m.get("probationary", 0),
+                m.get("exempt", 0),
+                admitted.get(c.id, 0),
+                cand.get(c.id, {}),
+                cand_total.get(c.id, 0),
+                recon.get(c.id),
+            )
+        )
     every = {c.cell.id for c in numbers if counted_keys <= c.regular_month_keys}
     ratio = yearly_target(0, as_of.year, ctx.catalogue)
     targets = []
@@ -431,21 +485,46 @@ async def report(ctx: AppContext, actor: Actor, *, code: str | None = None,
         ids = [c.id for c in cells if org.id in (c.child_id, root.id)]
         base = sum(at_start.get(i, 0) for i in ids)
         goal = yearly_target(base, as_of.year, ctx.catalogue)
-        targets.append(Target(
-            org, base, goal.minimum, goal.maximum,
-            sum(admitted_year.get(i, 0) for i in ids), len(ids),
-            sum(1 for i in ids if i in every), len(counted)))
+        targets.append(
+            Target(
+                org,
+                base,
+                goal.minimum,
+                goal.maximum,
+                sum(admitted_year.get(i, 0) for i in ids),
+                len(ids),
+                sum(1 for i in ids if i in every),
+                len(counted),
+            )
+        )
     order = {c.id: i for i, c in enumerate(cells)}
-    lines = [ProbationLine(p, probation_end(p.ceremony_date, ctx.catalogue)
-                           if p.ceremony_date else None)
-             for p in sorted(probation, key=lambda p: order.get(p.cell_id, 0))]
-    return Report(root, start, end, as_of, keys, sorted(counted_keys), children, numbers, lines,
-                  [s.code for s in PIPELINE], recon_period, discrepancies, targets,
-                  (ratio.ratio_min, ratio.ratio_max))
+    lines = [
+        ProbationLine(p, probation_end(p.ceremony_date, ctx.catalogue) if p.ceremony_date else None)
+        for p in sorted(probation, key=lambda p: order.get(p.cell_id, 0))
+    ]
+    return Report(
+        root,
+        start,
+        end,
+        as_of,
+        keys,
+        sorted(counted_keys),
+        children,
+        numbers,
+        lines,
+        [s.code for s in PIPELINE],
+        recon_period,
+        discrepancies,
+        targets,
+        (ratio.ratio_min, ratio.ratio_max),
+    )
 
 
 def file_stem(view: Report) -> str:
     """A file name for the report: bao-cao_<code>_<period>."""
-    period = view.start.strftime("%Y") if view.end - view.start > timedelta(days=31) \
+    period = (
+        view.start.strftime("%Y")
+        if view.end - view.start > timedelta(days=31)
         else view.start.strftime("%Y-%m")
+    )
     return f"bao-cao_{view.root.code}_{period}"

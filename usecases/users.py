@@ -45,12 +45,19 @@ class Profile:
         return cells[0] if len(cells) == 1 else None
 
 
-async def seen(ctx: AppContext, *, tg_id: int, full_name: str, username: str | None,
-               tg_language: str | None) -> Profile:
+async def seen(
+    ctx: AppContext, *, tg_id: int, full_name: str, username: str | None, tg_language: str | None
+) -> Profile:
     """Record contact (refreshing name, language, un-blocking) and return the profile."""
     async with ctx.db.transaction() as tx:
-        await user_store.upsert_seen(tx, tg_id=tg_id, full_name=full_name, username=username,
-                                     tg_language=tg_language, at=ctx.now())
+        await user_store.upsert_seen(
+            tx,
+            tg_id=tg_id,
+            full_name=full_name,
+            username=username,
+            tg_language=tg_language,
+            at=ctx.now(),
+        )
         user = await user_store.get(tx, tg_id)
         roles = await user_store.roles_of(tx, tg_id)
     assert user is not None
@@ -89,9 +96,15 @@ async def remove_user(ctx: AppContext, *, actor: str, tg_id: int) -> list[RoleGr
         grants = await user_store.revoke_all(tx, tg_id)
         if not grants:
             raise NotFound(Msg(N_("User {id} holds no role."), {"id": tg_id}))
-        await audit.record(tx, at=ctx.now(), actor=actor, entity="role", entity_id=tg_id,
-                           action="unbind",
-                           before=[{"org": g.org_code, "role": g.role} for g in grants])
+        await audit.record(
+            tx,
+            at=ctx.now(),
+            actor=actor,
+            entity="role",
+            entity_id=tg_id,
+            action="unbind",
+            before=[{"org": g.org_code, "role": g.role} for g in grants],
+        )
     return grants
 
 

@@ -34,8 +34,9 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
 
 @pytest.fixture
 async def bot(emu: BotApiEmulator, ctx: AppContext) -> AsyncIterator[Application]:
-    app = build_application(ctx, token=emu.token, base_url=emu.base_url,
-                            base_file_url=emu.base_file_url)
+    app = build_application(
+        ctx, token=emu.token, base_url=emu.base_url, base_file_url=emu.base_file_url
+    )
     untrack = emu.track_application(app)
     try:
         async with running(app, poll_timeout=30):
@@ -52,12 +53,14 @@ class World:
         self.ctx = ctx
 
     async def invite(self, org_code: str, role: str) -> str:
-        created = await invites_uc.create_invite(self.ctx, actor="cli", org_code=org_code,
-                                                 role=role)
+        created = await invites_uc.create_invite(
+            self.ctx, actor="cli", org_code=org_code, role=role
+        )
         return created.code
 
-    async def bound(self, tg_id: int, org_code: str, role: str, *, name: str = "",
-                    language_code: str = "vi") -> UserDriver:
+    async def bound(
+        self, tg_id: int, org_code: str, role: str, *, name: str = "", language_code: str = "vi"
+    ) -> UserDriver:
         """A user who redeemed an invite in the chat; their replies are drained."""
         user = self.emu.user(tg_id, name or f"Người dùng {tg_id}", language_code=language_code)
         await user.send(f"/start {await self.invite(org_code, role)}")

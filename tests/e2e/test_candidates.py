@@ -24,7 +24,7 @@ ROSTER = {
     "Trần Thị Bình": date(2010, 6, 1),
     "Lê Văn Cường": date(2012, 1, 1),
     "Phạm Thị Dung": date(2015, 9, 2),
-    "Đinh Văn Mới": date(2026, 6, 1),   # official only after the introduction date
+    "Đinh Văn Mới": date(2026, 6, 1),  # official only after the introduction date
 }
 
 
@@ -32,8 +32,13 @@ async def cell_roster(world: World, code: str = "C1") -> dict[str, int]:
     org = await orgs_uc.get_org(world.ctx, code)
     ids = {}
     for name, official in ROSTER.items():
-        f = MemberFields(full_name=name, birth_date=date(1970, 5, 5), official_date=official,
-                         status="official", status_date=official)
+        f = MemberFields(
+            full_name=name,
+            birth_date=date(1970, 5, 5),
+            official_date=official,
+            status="official",
+            status_date=official,
+        )
         ids[name] = (await roster.add_member(world.ctx, actor="cli", org_id=org.id, f=f)).id
     return ids
 
@@ -53,8 +58,9 @@ async def save_step(user: UserDriver, screen: ChatMessage) -> ChatMessage:
     return await pressed(user, screen, "✔ Lưu")
 
 
-async def test_a_candidate_through_every_step_to_probationary_member(emu: BotApiEmulator,
-                                                                    world: World):
+async def test_a_candidate_through_every_step_to_probationary_member(
+    emu: BotApiEmulator, world: World
+):
     ids = await cell_roster(world)
     lan = await world.secretary(1001, "C1")
 
@@ -108,8 +114,10 @@ async def test_a_candidate_through_every_step_to_probationary_member(emu: BotApi
     confirm = await pressed(lan, since, "Từ khi Đỗ Minh Khoa sinh ra")
     assert "Trần Thị Bình, cùng đơn vị từ 10/05/2000" in confirm.text
     view = await save_step(lan, confirm)
-    assert "người giới thiệu: Nguyễn Văn An (cùng công tác, học tập hoặc cư trú từ 01/01/2015)" \
+    assert (
+        "người giới thiệu: Nguyễn Văn An (cùng công tác, học tập hoặc cư trú từ 01/01/2015)"
         in view.text
+    )
     # 5. cell resolution: the vote base from the roster, then the vote
     await pressed(lan, view, "▶ Ghi nhận")
     base = await typed(lan, "5/5/2026")
@@ -132,8 +140,10 @@ async def test_a_candidate_through_every_step_to_probationary_member(emu: BotApi
     confirm = await typed(lan, "25/6/2026")
     assert "đảng viên dự bị" in confirm.text
     view = await save_step(lan, confirm)
-    assert "Đỗ Minh Khoa đã là đảng viên dự bị của chi bộ; thời kỳ dự bị kết thúc ngày" \
-           " 25/06/2027" in view.text
+    assert (
+        "Đỗ Minh Khoa đã là đảng viên dự bị của chi bộ; thời kỳ dự bị kết thúc ngày"
+        " 25/06/2027" in view.text
+    )
     assert "Tình trạng: Đã kết nạp" in view.text and "▶ Ghi nhận" not in str(view.buttons)
 
     # the roster colleague's /probation lists the new member
@@ -146,7 +156,9 @@ async def test_a_candidate_through_every_step_to_probationary_member(emu: BotApi
         member = await member_store.get(tx, c.member_id)
         helpers = await member_store.helpers_of(tx, c.member_id)
     assert member is not None and (member.status, member.decision_date) == (
-        "probationary", date(2026, 6, 10))
+        "probationary",
+        date(2026, 6, 10),
+    )
     assert [h.id for h in helpers] == [ids["Lê Văn Cường"]]
     # ... and the probation reminders (computed from the roster) start
     plan = await reminders_uc.plan(world.ctx, date(2026, 9, 25))
@@ -156,20 +168,28 @@ async def test_a_candidate_through_every_step_to_probationary_member(emu: BotApi
 async def recorded_file(world: World, upto: int, **kw: object) -> int:
     """A file in C1 with the first `upto` steps recorded through the use cases."""
     org = await orgs_uc.get_org(world.ctx, "C1")
-    d = Details(**{"full_name": "Bùi Thị Lan", "birth_date": date(1999, 9, 9),
-                   "gender": "female", "origin": "other", **kw})  # type: ignore[arg-type]
+    d = Details(
+        **{
+            "full_name": "Bùi Thị Lan",
+            "birth_date": date(1999, 9, 9),
+            "gender": "female",
+            "origin": "other",
+            **kw,
+        }
+    )  # type: ignore[arg-type]
     cid = (await uc.register(world.ctx, actor="cli", org_id=org.id, details=d)).id
-    for code, values in (("crs", {"course_cert_date": date(2026, 1, 5)}),
-                         ("app", {"application_date": date(2026, 2, 2),
-                                  "background_date": date(2026, 2, 3)}),
-                         ("ver", {"verification_date": date(2026, 3, 2)}))[:upto]:
-        await steps_uc.record_step(world.ctx, actor="cli", candidate_id=cid, code=code,
-                                   values=values)
+    for code, values in (
+        ("crs", {"course_cert_date": date(2026, 1, 5)}),
+        ("app", {"application_date": date(2026, 2, 2), "background_date": date(2026, 2, 3)}),
+        ("ver", {"verification_date": date(2026, 3, 2)}),
+    )[:upto]:
+        await steps_uc.record_step(
+            world.ctx, actor="cli", candidate_id=cid, code=code, values=values
+        )
     return cid
 
 
-async def test_an_introducer_not_official_on_the_day_is_refused(emu: BotApiEmulator,
-                                                                world: World):
+async def test_an_introducer_not_official_on_the_day_is_refused(emu: BotApiEmulator, world: World):
     await cell_roster(world)
     await recorded_file(world, 3)
     lan = await world.secretary(1001, "C1")
@@ -198,16 +218,19 @@ async def test_a_step_out_of_order_is_refused(emu: BotApiEmulator, world: World)
     view = await pressed(lan, listing, "Bùi Thị Lan")
     await lan.press_data(view, f"cd:st:{cid}:res")
     refused = await lan.next_reply()
-    assert "Bước tiếp theo của Bùi Thị Lan là “Giấy chứng nhận lớp bồi dưỡng nhận thức về" \
-           " Đảng”" in refused.text
+    assert (
+        "Bước tiếp theo của Bùi Thị Lan là “Giấy chứng nhận lớp bồi dưỡng nhận thức về"
+        " Đảng”" in refused.text
+    )
     assert "Điều lệ Đảng, Điều 4" in refused.text
     async with world.ctx.db.read() as tx:
         c = await store.get(tx, cid)
     assert c is not None and c.steps.cell_resolution_date is None
 
 
-async def test_another_cells_secretary_is_refused_on_a_forged_button(emu: BotApiEmulator,
-                                                                    world: World):
+async def test_another_cells_secretary_is_refused_on_a_forged_button(
+    emu: BotApiEmulator, world: World
+):
     await cell_roster(world)
     cid = await recorded_file(world, 0)
     mallory = await world.secretary(1002, "C2")
@@ -256,8 +279,11 @@ async def test_correct_a_step_edit_the_details_and_close(emu: BotApiEmulator, wo
     async with world.ctx.db.read() as tx:
         entry = (await audit.entries(tx, entity="candidate", entity_id=cid, limit=1))[0]
     assert (entry.actor, entry.action, entry.before, entry.after) == (
-        "1001", "correct:app", {"background_date": "2026-02-03"},
-        {"background_date": "2026-02-04"})
+        "1001",
+        "correct:app",
+        {"background_date": "2026-02-03"},
+        {"background_date": "2026-02-04"},
+    )
 
     summary = await pressed(bob, view, "Edit the details")
     ask = await pressed(bob, summary, "Change the notes")
@@ -275,14 +301,18 @@ async def test_correct_a_step_edit_the_details_and_close(emu: BotApiEmulator, wo
     async with world.ctx.db.read() as tx:
         c = await store.get(tx, cid)
     assert c is not None and (c.status, c.details.notes) == (
-        "withdrawn", "Chairs the village youth union branch")
+        "withdrawn",
+        "Chairs the village youth union branch",
+    )
 
 
-async def test_a_youth_union_member_is_introduced_with_the_youth_union(emu: BotApiEmulator,
-                                                                      world: World):
+async def test_a_youth_union_member_is_introduced_with_the_youth_union(
+    emu: BotApiEmulator, world: World
+):
     await cell_roster(world)
-    cid = await recorded_file(world, 3, origin="youth_union", youth_union_member=True,
-                              birth_date=date(2003, 3, 3))
+    cid = await recorded_file(
+        world, 3, origin="youth_union", youth_union_member=True, birth_date=date(2003, 3, 3)
+    )
     lan = await world.secretary(1001, "C1")
     await lan.send("/candidates")
     view = await pressed(lan, await lan.next_reply(), "Bùi Thị Lan")

@@ -38,8 +38,9 @@ async def test_wrong_expired_and_used_codes(emu: BotApiEmulator, world: World, c
     await lan.send("/start ABCDE-FGHJK")
     assert "Mã mời không đúng" in (await lan.next_reply()).text
 
-    short = await invites_uc.create_invite(world.ctx, actor="cli", org_code="C1",
-                                           role="secretary", expires_in=timedelta(minutes=5))
+    short = await invites_uc.create_invite(
+        world.ctx, actor="cli", org_code="C1", role="secretary", expires_in=timedelta(minutes=5)
+    )
     clock.advance(minutes=6)
     await lan.send(f"/start {short.code}")
     assert "hết hạn" in (await lan.next_reply()).text
@@ -63,8 +64,9 @@ async def test_throttle_after_five_wrong_codes(emu: BotApiEmulator, world: World
     assert not (await users_uc.profile(world.ctx, 1666)).bound
 
 
-async def test_stranger_gets_one_explanation_and_nothing_about_orgs(emu: BotApiEmulator,
-                                                                   world: World):
+async def test_stranger_gets_one_explanation_and_nothing_about_orgs(
+    emu: BotApiEmulator, world: World
+):
     stranger = emu.user(2001, "Khách", language_code="vi")
     for text in ("/start", "xin chào", "/menu", "/whoami"):
         await stranger.send(text)

@@ -56,7 +56,7 @@ async def test_a_typical_meeting_by_button_presses_only(emu: BotApiEmulator, wor
     step = await press(step, "Tiếp tục")
     step = await press(step, "Tốt")
     assert "Chi bộ tự đánh giá: Tốt" in step.text and "Chưa bấm Lưu" in step.text
-    assert await stored(world) == []            # nothing before confirmation
+    assert await stored(world) == []  # nothing before confirmation
     saved = await press(step, "Lưu")
     assert press.count <= 8, press.count
     assert "Đã ghi buổi sinh hoạt ngày 23/11/2026 vào sổ" in saved.text
@@ -76,8 +76,7 @@ async def test_a_typical_meeting_by_button_presses_only(emu: BotApiEmulator, wor
     assert "❌ Tháng 10: chưa ghi" in year.text and "⏳ Quý 4" in year.text
 
 
-async def test_attendance_tasks_and_a_typed_topic_by_the_deputy(emu: BotApiEmulator,
-                                                               world: World):
+async def test_attendance_tasks_and_a_typed_topic_by_the_deputy(emu: BotApiEmulator, world: World):
     minh = await world.deputy(1002, "C1")
     an, binh, cuong = await add_members(world.ctx, "C1", ["An", "Bình", "Cường"])
     await minh.send("/meeting")
@@ -115,9 +114,13 @@ async def test_attendance_tasks_and_a_typed_topic_by_the_deputy(emu: BotApiEmula
     assert meeting.kind == "thematic" and meeting.held_on == date(2026, 11, 22)
     assert meeting.upper_attendee == "Đ/c Nguyễn Văn Tám, Phó Bí thư Đảng ủy xã"
     assert {a.member_id: a.status for a in detail.attendees} == {
-        an: "present", binh: "excused", cuong: "unexcused"}
+        an: "present",
+        binh: "excused",
+        cuong: "unexcused",
+    }
     assert [(t.member_id, t.task, t.due_date) for t in detail.tasks] == [
-        (an, "Viết bài thu hoạch", date(2026, 11, 29))]
+        (an, "Viết bài thu hoạch", date(2026, 11, 29))
+    ]
     async with world.ctx.db.read() as tx:
         [entry] = await audit.entries(tx, entity="meeting", entity_id=meeting.id)
     assert entry.actor == "1002" and entry.action == "create"
@@ -137,7 +140,7 @@ async def test_a_bad_date_is_asked_again(emu: BotApiEmulator, world: World):
     await lan.send("30/11/2026")
     assert "là ngày chưa đến" in (await lan.next_reply()).text
     assert "Bước 1/5" in (await lan.next_reply()).text
-    await lan.send("5/3/2025")   # back-filling an old meeting
+    await lan.send("5/3/2025")  # back-filling an old meeting
     assert "Buổi sinh hoạt ngày 05/03/2025 là loại nào?" in (await lan.next_reply()).text
 
 
@@ -151,7 +154,7 @@ async def test_cancel_and_timeout_leave_nothing(emu: BotApiEmulator, world: Worl
     step = await press(step, "An")
     cancelled = await press(step, "Hủy")
     assert cancelled.text == "Đã hủy. Không có gì được lưu."
-    await lan.press(step, "Tiếp tục")    # the old keyboard no longer works
+    await lan.press(step, "Tiếp tục")  # the old keyboard no longer works
     assert "đã đóng" in (await lan.last_callback_answer()).text
 
     await lan.send("/meeting")
@@ -168,11 +171,16 @@ async def test_cancel_and_timeout_leave_nothing(emu: BotApiEmulator, world: Worl
 
 
 async def test_a_second_regular_meeting_offers_to_edit_the_first_and_the_edit_is_audited(
-        emu: BotApiEmulator, world: World):
+    emu: BotApiEmulator, world: World
+):
     lan = await world.secretary(1001, "C1")
     c1 = await org_id(world.ctx, "C1")
-    first = await uc.record(world.ctx, actor="cli", org_id=c1, inp=uc.MeetingInput(
-        MeetingFields(date(2026, 11, 5), "regular", rating="Trung bình")))
+    first = await uc.record(
+        world.ctx,
+        actor="cli",
+        org_id=c1,
+        inp=uc.MeetingInput(MeetingFields(date(2026, 11, 5), "regular", rating="Trung bình")),
+    )
     await lan.send("/meeting")
     press = Presser(lan)
     step = await press(await lan.next_reply(), "Hôm nay")
@@ -197,25 +205,40 @@ async def test_a_second_regular_meeting_offers_to_edit_the_first_and_the_edit_is
     assert "Đã xóa biên bản" in gone.text and await stored(world) == []
 
 
-async def test_another_cells_secretary_can_neither_see_nor_edit(emu: BotApiEmulator,
-                                                               world: World):
+async def test_another_cells_secretary_can_neither_see_nor_edit(emu: BotApiEmulator, world: World):
     lan = await world.secretary(1001, "C1")
     other = await world.secretary(1003, "C2")
     c1 = await org_id(world.ctx, "C1")
     [an] = await add_members(world.ctx, "C1", ["An"])
-    meeting = await uc.record(world.ctx, actor=1001, org_id=c1, inp=uc.MeetingInput(
-        MeetingFields(date(2026, 11, 5), "regular", rating="Tốt"), {an: "present"},
-        [TaskFields(an, "Việc của chi bộ 1", date(2026, 11, 30))]))
+    meeting = await uc.record(
+        world.ctx,
+        actor=1001,
+        org_id=c1,
+        inp=uc.MeetingInput(
+            MeetingFields(date(2026, 11, 5), "regular", rating="Tốt"),
+            {an: "present"},
+            [TaskFields(an, "Việc của chi bộ 1", date(2026, 11, 30))],
+        ),
+    )
     [task] = (await uc.detail(world.ctx, 1001, meeting.id)).tasks
 
     await other.send("/meetings")
     book = await other.next_reply()
     assert "Chi bộ thôn 2" in book.text and "Chưa ghi buổi sinh hoạt nào" in book.text
     assert not any("05/11/2026" in b.text for row in book.buttons for b in row)
-    for data in (f"mt:v:{meeting.id}", f"mt:edit:{meeting.id}", f"mt:del:{meeting.id}",
-                 f"mt:delok:{meeting.id}", f"mt:list:{c1}:0", f"mt:yr:{c1}:2026",
-                 f"mt:mems:{c1}:0", f"mt:ma:{an}", f"mt:dd:{task.id}", f"mt:done:{task.id}",
-                 f"mt:new:{c1}"):
+    for data in (
+        f"mt:v:{meeting.id}",
+        f"mt:edit:{meeting.id}",
+        f"mt:del:{meeting.id}",
+        f"mt:delok:{meeting.id}",
+        f"mt:list:{c1}:0",
+        f"mt:yr:{c1}:2026",
+        f"mt:mems:{c1}:0",
+        f"mt:ma:{an}",
+        f"mt:dd:{task.id}",
+        f"mt:done:{task.id}",
+        f"mt:new:{c1}",
+    ):
         await other.press_data(book, data)
         answer = await other.last_callback_answer()
         assert "không có quyền" in answer.text, (data, answer.text)
@@ -242,9 +265,16 @@ async def test_task_reminder_with_a_mark_done_button(emu: BotApiEmulator, world:
     lan = await world.secretary(1001, "C1")
     c1 = await org_id(world.ctx, "C1")
     [an, *_] = await add_members(world.ctx, "C1", ["An", "Bình", "Cường"])
-    meeting = await uc.record(world.ctx, actor=1001, org_id=c1, inp=uc.MeetingInput(
-        MeetingFields(date(2026, 11, 5), "regular"), None,
-        [TaskFields(an, "Nộp bản kiểm điểm", TODAY)]))
+    meeting = await uc.record(
+        world.ctx,
+        actor=1001,
+        org_id=c1,
+        inp=uc.MeetingInput(
+            MeetingFields(date(2026, 11, 5), "regular"),
+            None,
+            [TaskFields(an, "Nộp bản kiểm điểm", TODAY)],
+        ),
+    )
     report = await reminders_uc.sweep(world.ctx, TelegramNotifier(bot.bot, "vi"))
     assert [key for key, _user in report.sent] == ["meeting.task:task:1:due"]
     reminder = await lan.next_reply()
@@ -261,8 +291,12 @@ async def test_the_other_screens_in_english(emu: BotApiEmulator, world: World):
     c1 = await org_id(world.ctx, "C1")
     [an, binh] = await add_members(world.ctx, "C1", ["An", "Bình"])
     for day, status in ((date(2026, 7, 6), "unexcused"), (date(2026, 8, 6), "unexcused")):
-        await uc.record(world.ctx, actor="cli", org_id=c1, inp=uc.MeetingInput(
-            MeetingFields(day, "regular"), {an: status, binh: "present"}))
+        await uc.record(
+            world.ctx,
+            actor="cli",
+            org_id=c1,
+            inp=uc.MeetingInput(MeetingFields(day, "regular"), {an: status, binh: "present"}),
+        )
     await bob.send("/meeting")
     press = Presser(bob)
     step = await press(await bob.next_reply(), "Yesterday")
@@ -287,7 +321,7 @@ async def test_the_other_screens_in_english(emu: BotApiEmulator, world: World):
     step = await press(step, "Remove the last task")
     assert "Tasks assigned" not in step.text
     step = await press(step, "Continue")
-    summary = await press(step, "Tốt")   # the configured levels are shown as they are
+    summary = await press(step, "Tốt")  # the configured levels are shown as they are
     step = await press(summary, "Kind")
     step = await press(step, "Thematic")
     assert "Now: Party building" in step.text

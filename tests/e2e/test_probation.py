@@ -15,11 +15,23 @@ from .conftest import World
 # The clock of the e2e fixtures: Monday 23/11/2026.
 
 
-async def add(world: World, name: str, ceremony: date, *, status: str = "probationary",
-              code: str = "C1", birth: date = date(1990, 4, 2)) -> int:
+async def add(
+    world: World,
+    name: str,
+    ceremony: date,
+    *,
+    status: str = "probationary",
+    code: str = "C1",
+    birth: date = date(1990, 4, 2),
+) -> int:
     org = await orgs_uc.get_org(world.ctx, code)
-    f = MemberFields(full_name=name, birth_date=birth, decision_date=ceremony,
-                     ceremony_date=ceremony, status=status)
+    f = MemberFields(
+        full_name=name,
+        birth_date=birth,
+        decision_date=ceremony,
+        ceremony_date=ceremony,
+        status=status,
+    )
     return (await roster.add_member(world.ctx, actor="cli", org_id=org.id, f=f)).id
 
 
@@ -35,8 +47,9 @@ async def test_probation_list_and_conversion(emu: BotApiEmulator, world: World):
     later = await add(world, "Hà Văn Sau", date(2026, 6, 30))
     due = await add(world, "Lê Thị Sớm", date(2025, 11, 20))
     late = await add(world, "Đinh Văn Muộn", date(2025, 10, 1))
-    helper = await add(world, "Cao Văn Cũ", date(2000, 1, 1), status="official",
-                       birth=date(1970, 1, 1))
+    helper = await add(
+        world, "Cao Văn Cũ", date(2000, 1, 1), status="official", birth=date(1970, 1, 1)
+    )
 
     await lan.send("/probation")
     listing = await lan.next_reply()
@@ -139,8 +152,14 @@ async def test_secretary_of_another_cell_is_refused(emu: BotApiEmulator, world: 
     await mallory.send("/probation")
     own = await mallory.next_reply()
     assert "Lê Thị Sớm" not in own.text
-    for data in (f"prob:view:{due}", f"prob:res:{due}", f"prob:dec:{due}", f"prob:no:{due}",
-                 f"prob:ht:{due}:{due}:0", "prob:view:99999"):
+    for data in (
+        f"prob:view:{due}",
+        f"prob:res:{due}",
+        f"prob:dec:{due}",
+        f"prob:no:{due}",
+        f"prob:ht:{due}:{due}:0",
+        "prob:view:99999",
+    ):
         await mallory.press_data(own, data)
         answer = await mallory.last_callback_answer()
         assert answer.show_alert and "không có quyền" in answer.text, (data, answer)

@@ -62,8 +62,7 @@ async def test_secretary_reviews_and_confirms_the_roster(people: World):
     c1 = await org_id(ctx, "C1")
     async with ctx.db.read() as tx:
         snap = await store.snapshot(tx, c1, END)
-    assert sorted(r.full_name for r in snap) == ["Nguyễn Văn An", "Phạm Văn Dũng",
-                                                 "Trần Thị Bình"]
+    assert sorted(r.full_name for r in snap) == ["Nguyễn Văn An", "Phạm Văn Dũng", "Trần Thị Bình"]
 
     # the earlier half-year is still open: its button confirms that period
     await lan.press(confirmed, "Kỳ trước (đến 30/06/2026): chưa xác nhận")
@@ -101,27 +100,37 @@ async def test_officer_uploads_the_official_list_and_the_secretary_resolves(peop
     await xa.upload("dsdv.csv", OFFICIAL_X)
     result = await xa.next_reply()
     text = result.text
-    assert text.startswith("Đã đối chiếu danh sách chính thức dsdv.csv (5 dòng) với 2 chi bộ"
-                           " của Đảng ủy xã X, kỳ đến 31/12/2026.")
+    assert text.startswith(
+        "Đã đối chiếu danh sách chính thức dsdv.csv (5 dòng) với 2 chi bộ"
+        " của Đảng ủy xã X, kỳ đến 31/12/2026."
+    )
     assert "2 chi bộ có chênh lệch, 0 chi bộ khớp." in text
-    assert ("Chi bộ thôn 1 (C1): 4 — thiếu ở chi bộ 1 · thiếu trong danh sách chính thức 0 ·"
-            " lệch thông tin 2 · nghi nhập sai 1") in text
-    assert ("≠ Nguyễn Văn An: lệch ngày sinh — chi bộ: 02/01/1980; danh sách chính thức:"
-            " 03/01/1980") in text
-    assert ("≠ Trần Thị Bình: lệch họ và tên — chi bộ: Trần Thị Bình; danh sách chính thức:"
-            " Trần Thị Binh") in text
-    assert ("≈ Phạm Văn Dũng: có thể là cùng một người, nghi nhập sai họ và tên — chi bộ:"
-            " Phạm Văn Dũng; danh sách chính thức: Phạm Văn Dũnh") in text
-    assert ("➕ Đinh Văn Phúc: có trong danh sách chính thức (dòng 5), không có trong danh"
-            " sách chi bộ") in text
-    assert ("➖ Vũ Văn Hùng: có trong danh sách chi bộ, không có trong danh sách chính thức"
-            in text)
+    assert (
+        "Chi bộ thôn 1 (C1): 4 — thiếu ở chi bộ 1 · thiếu trong danh sách chính thức 0 ·"
+        " lệch thông tin 2 · nghi nhập sai 1"
+    ) in text
+    assert (
+        "≠ Nguyễn Văn An: lệch ngày sinh — chi bộ: 02/01/1980; danh sách chính thức: 03/01/1980"
+    ) in text
+    assert (
+        "≠ Trần Thị Bình: lệch họ và tên — chi bộ: Trần Thị Bình; danh sách chính thức:"
+        " Trần Thị Binh"
+    ) in text
+    assert (
+        "≈ Phạm Văn Dũng: có thể là cùng một người, nghi nhập sai họ và tên — chi bộ:"
+        " Phạm Văn Dũng; danh sách chính thức: Phạm Văn Dũnh"
+    ) in text
+    assert (
+        "➕ Đinh Văn Phúc: có trong danh sách chính thức (dòng 5), không có trong danh sách chi bộ"
+    ) in text
+    assert "➖ Vũ Văn Hùng: có trong danh sách chi bộ, không có trong danh sách chính thức" in text
 
     # the secretary sees the points, fixes what is theirs, and confirms: resolved
     screen = await open_screen(lan)
     assert "Tình trạng: ❗ có chênh lệch cần xử lý" in screen.text
     assert "Danh sách chính thức của cấp ủy chênh lệch với danh sách chi bộ 4 điểm:" in (
-        screen.text)
+        screen.text
+    )
     await lan.press(screen, "✅ Đã xử lý — xác nhận danh sách")
     done = await lan.next_edit()
     assert "Tình trạng: ☑️ đã xử lý chênh lệch" in done.text
@@ -133,8 +142,10 @@ async def test_officer_uploads_the_official_list_and_the_secretary_resolves(peop
     document = await xa.next_document()
     wb = load_workbook(io.BytesIO(document.data))
     recon = wb["Đối khớp danh sách"]
-    rows = {r[0]: tuple(v.date() if isinstance(v, datetime) else v for v in r)
-            for r in recon.iter_rows(min_row=2, values_only=True)}
+    rows = {
+        r[0]: tuple(v.date() if isinstance(v, datetime) else v for v in r)
+        for r in recon.iter_rows(min_row=2, values_only=True)
+    }
     assert rows["C1"][3:] == (END, "đã xử lý chênh lệch", date(2026, 12, 20), 3, 0, 4)
     assert rows["C2"][3:] == (END, "có chênh lệch cần xử lý", None, None, 1, 1)
     found = [r for r in wb["Chênh lệch đối khớp"].iter_rows(min_row=2, values_only=True)]

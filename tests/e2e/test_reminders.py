@@ -35,8 +35,11 @@ async def sweep(world: World, app: Application, day: date) -> uc.SweepReport:
 
 def sends_to(emu: BotApiEmulator, chat_id: int) -> list:
     """The reminder sends (not the welcome or menu messages) to one chat, failed ones too."""
-    return [c for c in emu.calls_to("sendMessage")
-            if c.params.get("chat_id") == chat_id and "rem:snooze" in str(c.params)]
+    return [
+        c
+        for c in emu.calls_to("sendMessage")
+        if c.params.get("chat_id") == chat_id and "rem:snooze" in str(c.params)
+    ]
 
 
 def data_of(message: ChatMessage) -> list[str]:
@@ -54,7 +57,10 @@ async def test_probation_reminder_once_with_working_buttons(emu, world, bot):
     msg = await lan.next_reply()
     assert msg.text.startswith("📌 Đến hạn — Chi bộ thôn 1\n\n") and "Nguyễn Văn An" in msg.text
     assert [b.text for row in msg.buttons for b in row] == [
-        "Xem hồ sơ", "Đã họp xét", "Nhắc lại sau 3 ngày"]
+        "Xem hồ sơ",
+        "Đã họp xét",
+        "Nhắc lại sau 3 ngày",
+    ]
     snooze_data = data_of(msg)[2]
     assert data_of(msg)[:2] == [f"prob:view:{an}", f"prob:res:{an}"]
     assert snooze_data.startswith("rem:snooze:")
@@ -131,8 +137,9 @@ async def test_blocked_user_is_marked_inactive_until_they_write_again(emu, world
     assert lan.pending_replies() == []
 
 
-async def test_the_job_sweeps_and_schedules_a_retry_after_network_errors(emu, world, bot,
-                                                                          monkeypatch):
+async def test_the_job_sweeps_and_schedules_a_retry_after_network_errors(
+    emu, world, bot, monkeypatch
+):
     lan = await world.secretary(1001, "C1")
     await add_officials(world.ctx.db, "C1")
     await add_member(world.ctx.db, "C1", "Nguyễn Văn An")
@@ -162,8 +169,9 @@ async def test_scheduler_registers_the_daily_and_catch_up_sweeps(world, bot, clo
     assert names.count(scheduler.DAILY_JOB) == 1 and scheduler.CATCH_UP_JOB not in names
 
 
-@pytest.mark.parametrize(("hour", "due"), [(7, False), (8, True), (20, True), (21, False),
-                                           (23, False)])
+@pytest.mark.parametrize(
+    ("hour", "due"), [(7, False), (8, True), (20, True), (21, False), (23, False)]
+)
 def test_catch_up_only_after_the_daily_time_and_before_evening(ctx, clock, hour, due):
     clock.set(at_local(date(2026, 11, 24), hour=hour))
     assert scheduler.catch_up_due(ctx) is due
@@ -173,8 +181,12 @@ async def test_cli_run_sweeps_through_the_bot_api(emu, world, bot, capsys):
     lan = await world.secretary(1001, "C1")
     await add_officials(world.ctx.db, "C1")
     await add_member(world.ctx.db, "C1", "Nguyễn Văn An")
-    config = replace(world.ctx.config, telegram=TelegramConfig(
-        token=emu.token, base_url=emu.base_url, base_file_url=emu.base_file_url))
+    config = replace(
+        world.ctx.config,
+        telegram=TelegramConfig(
+            token=emu.token, base_url=emu.base_url, base_file_url=emu.base_file_url
+        ),
+    )
     args = build_parser().parse_args(["reminders", "run", "--date", END.isoformat()])
     assert await args.func(args, config, translator("en")) == 0
     assert capsys.readouterr().out.startswith("Reminders of 10/09/2025: 1 sent, 0 not delivered")

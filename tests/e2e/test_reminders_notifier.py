@@ -57,8 +57,11 @@ async def test_delivered_in_the_users_language_with_buttons():
     call = bot.calls[0]
     assert call["chat_id"] == 1001 and call["text"].startswith("📌 Due — Chi bộ thôn 1\n\n")
     buttons = [(b.text, b.callback_data) for row in call["markup"].inline_keyboard for b in row]
-    assert buttons == [("View record", "prob:view:5"), ("Cell has met", "prob:res:5"),
-                       ("Remind me in 3 days", "rem:snooze:9")]
+    assert buttons == [
+        ("View record", "prob:view:5"),
+        ("Cell has met", "prob:res:5"),
+        ("Remind me in 3 days", "rem:snooze:9"),
+    ]
 
 
 @pytest.mark.parametrize(

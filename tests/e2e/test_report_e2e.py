@@ -16,8 +16,11 @@ from botapi_emulator import BotApiEmulator
 from ..usecases.test_status import CANDIDATES, MEETINGS, PEOPLE, build_world, expected_counts
 from .conftest import World
 
-CELLS = (("C1", "Chi bộ thôn 1", "Đảng ủy xã X"), ("C2", "Chi bộ thôn 2", "Đảng ủy xã X"),
-         ("D1", "Chi bộ thôn Đông", "Đảng ủy xã Y"))
+CELLS = (
+    ("C1", "Chi bộ thôn 1", "Đảng ủy xã X"),
+    ("C2", "Chi bộ thôn 2", "Đảng ủy xã X"),
+    ("D1", "Chi bộ thôn Đông", "Đảng ủy xã Y"),
+)
 UNDER = {"X": ("C1", "C2"), "Y": ("D1",), "P": ("C1", "C2", "D1")}
 MONTHS = [f"{m:02d}/2026" for m in range(1, 13)]
 YEAR_START = date(2026, 1, 1)
@@ -57,14 +60,26 @@ async def test_report_workbook_cell_by_cell(officers: World):
     photo = await tinh.next_photo()
     assert photo.data.startswith(b"\x89PNG")
     wb = load_workbook(io.BytesIO(document.data))
-    assert wb.sheetnames == ["Sinh hoạt chi bộ", "Đảng viên", "Đảng viên dự bị",
-                             "Quần chúng ưu tú", "Đối khớp danh sách", "Chênh lệch đối khớp",
-                             "Chỉ tiêu"]
+    assert wb.sheetnames == [
+        "Sinh hoạt chi bộ",
+        "Đảng viên",
+        "Đảng viên dự bị",
+        "Quần chúng ưu tú",
+        "Đối khớp danh sách",
+        "Chênh lệch đối khớp",
+        "Chỉ tiêu",
+    ]
 
     # meetings by cell and month
     rows = sheet(wb, "Sinh hoạt chi bộ")
-    assert rows[0] == ["Mã chi bộ", "Chi bộ", "Trực thuộc", *MONTHS,
-                       "Số tháng có sinh hoạt thường kỳ", "Sinh hoạt chuyên đề"]
+    assert rows[0] == [
+        "Mã chi bộ",
+        "Chi bộ",
+        "Trực thuộc",
+        *MONTHS,
+        "Số tháng có sinh hoạt thường kỳ",
+        "Sinh hoạt chuyên đề",
+    ]
     for row, (code, name, under) in zip(rows[1:], CELLS, strict=True):
         held = [m for m in MEETINGS if m[0] == code]
         per_month = [sum(1 for _, d, _ in held if d.month == month) for month in range(1, 13)]
@@ -74,23 +89,48 @@ async def test_report_workbook_cell_by_cell(officers: World):
 
     # members on the roll today, and admissions decided this year
     rows = sheet(wb, "Đảng viên")
-    assert rows[0] == ["Mã chi bộ", "Chi bộ", "Trực thuộc", "Chính thức", "Dự bị",
-                       "Miễn sinh hoạt", "Tổng số", "Kết nạp trong kỳ"]
+    assert rows[0] == [
+        "Mã chi bộ",
+        "Chi bộ",
+        "Trực thuộc",
+        "Chính thức",
+        "Dự bị",
+        "Miễn sinh hoạt",
+        "Tổng số",
+        "Kết nạp trong kỳ",
+    ]
     for row, (code, name, under) in zip(rows[1:], CELLS, strict=True):
         counts = expected_counts(code)
-        admitted = sum(1 for p in PEOPLE if p.cell == code and p.decision
-                       and YEAR_START <= p.decision <= TODAY)
-        assert row == [code, name, under, counts.get("official", 0),
-                       counts.get("probationary", 0), counts.get("exempt", 0),
-                       sum(counts.values()), admitted]
+        admitted = sum(
+            1 for p in PEOPLE if p.cell == code and p.decision and YEAR_START <= p.decision <= TODAY
+        )
+        assert row == [
+            code,
+            name,
+            under,
+            counts.get("official", 0),
+            counts.get("probationary", 0),
+            counts.get("exempt", 0),
+            sum(counts.values()),
+            admitted,
+        ]
 
     # probationary members with the end of their 12 months
     rows = sheet(wb, "Đảng viên dự bị")
-    expected = sorted(((p.cell, p.name, p.ceremony) for p in PEOPLE
-                       if p.status == "probationary"), key=lambda x: (x[0], x[1]))
+    expected = sorted(
+        ((p.cell, p.name, p.ceremony) for p in PEOPLE if p.status == "probationary"),
+        key=lambda x: (x[0], x[1]),
+    )
     assert [r[:5] for r in rows[1:]] == [
-        [cell, dict((c, n) for c, n, _ in CELLS)[cell], name, ceremony,
-         ceremony.replace(year=ceremony.year + 1)] for cell, name, ceremony in expected]
+        [
+            cell,
+            dict((c, n) for c, n, _ in CELLS)[cell],
+            name,
+            ceremony,
+            ceremony.replace(year=ceremony.year + 1),
+        ]
+        for cell, name, ceremony in expected
+    ]
 
     # candidates: nothing recorded yet, so every one's next step is the awareness course
     rows = sheet(wb, "Quần chúng ưu tú")
@@ -101,21 +141,40 @@ async def test_report_workbook_cell_by_cell(officers: World):
 
     # targets: 3-4 % of the members on 1 January; every monthly meeting (Jan-Nov counted)
     rows = sheet(wb, "Chỉ tiêu")
-    assert rows[0][:6] == ["Mã", "Tổ chức đảng", "Đảng viên đầu năm (1/1)",
-                           "Chỉ tiêu kết nạp (3%)", "Chỉ tiêu kết nạp (4%)",
-                           "Đã kết nạp trong năm"]
+    assert rows[0][:6] == [
+        "Mã",
+        "Tổ chức đảng",
+        "Đảng viên đầu năm (1/1)",
+        "Chỉ tiêu kết nạp (3%)",
+        "Chỉ tiêu kết nạp (4%)",
+        "Đã kết nạp trong năm",
+    ]
     for row, code in zip(rows[1:4], ("X", "Y", "P"), strict=True):
         base = sum(1 for p in PEOPLE if p.cell in UNDER[code] and on_roll_at_start(p))
         low = math.ceil(base * Fraction(3, 100))
         high = max(low, math.floor(base * Fraction(4, 100)))
-        admitted = sum(1 for p in PEOPLE if p.cell in UNDER[code] and p.decision
-                       and YEAR_START <= p.decision <= TODAY)
-        every = sum(1 for cell in UNDER[code]
-                    if {d.month for c, d, k in MEETINGS if c == cell and k == "regular"}
-                    >= set(range(1, 12)))
+        admitted = sum(
+            1
+            for p in PEOPLE
+            if p.cell in UNDER[code] and p.decision and YEAR_START <= p.decision <= TODAY
+        )
+        every = sum(
+            1
+            for cell in UNDER[code]
+            if {d.month for c, d, k in MEETINGS if c == cell and k == "regular"}
+            >= set(range(1, 12))
+        )
         assert row[0] == code and row[2:] == [
-            base, low, high, admitted, pytest.approx(admitted / base), len(UNDER[code]), every,
-            pytest.approx(every / len(UNDER[code])), 11]
+            base,
+            low,
+            high,
+            admitted,
+            pytest.approx(admitted / base),
+            len(UNDER[code]),
+            every,
+            pytest.approx(every / len(UNDER[code])),
+            11,
+        ]
     assert rows[4] == [None] * len(rows[4]) or rows[4] == []
 
 
@@ -128,8 +187,10 @@ async def test_report_for_a_month_and_a_bad_period(officers: World):
     wb = load_workbook(io.BytesIO(document.data))
     rows = sheet(wb, "Sinh hoạt chi bộ")
     assert rows[0][3:] == ["11/2026", "Số tháng có sinh hoạt thường kỳ", "Sinh hoạt chuyên đề"]
-    assert [r[:4] for r in rows[1:]] == [["C1", "Chi bộ thôn 1", "Đảng ủy xã X", 2],
-                                         ["C2", "Chi bộ thôn 2", "Đảng ủy xã X", 0]]
+    assert [r[:4] for r in rows[1:]] == [
+        ["C1", "Chi bộ thôn 1", "Đảng ủy xã X", 2],
+        ["C2", "Chi bộ thôn 2", "Đảng ủy xã X", 0],
+    ]
     await xa.send("/report 2026-13")
     assert "không phải là kỳ báo cáo" in (await xa.next_reply()).text
     await xa.send("/report 2026 Y")

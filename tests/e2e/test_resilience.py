@@ -14,20 +14,26 @@ from usecases import drafts as drafts_uc
 from .conftest import World
 
 
-async def _restart(emu: BotApiEmulator, world: World, old: Application,
-                   extra: list | None = None) -> Application:
+async def _restart(
+    emu: BotApiEmulator, world: World, old: Application, extra: list | None = None
+) -> Application:
     """Stop the running bot and start a fresh Application on the same database."""
     await old.updater.stop()
     await old.stop()
-    app = build_application(world.ctx, token=emu.token, base_url=emu.base_url,
-                            base_file_url=emu.base_file_url,
-                            modules=[*default_features(), *(extra or [])])
+    app = build_application(
+        world.ctx,
+        token=emu.token,
+        base_url=emu.base_url,
+        base_file_url=emu.base_file_url,
+        modules=[*default_features(), *(extra or [])],
+    )
     emu.track_application(app)
     return app
 
 
-async def test_buttons_from_before_a_restart_still_work(emu: BotApiEmulator, world: World,
-                                                        bot: Application):
+async def test_buttons_from_before_a_restart_still_work(
+    emu: BotApiEmulator, world: World, bot: Application
+):
     lan = await world.secretary(1001, "C1")
     await lan.send("/menu")
     menu = await lan.next_reply()
@@ -38,7 +44,8 @@ async def test_buttons_from_before_a_restart_still_work(emu: BotApiEmulator, wor
 
 
 async def test_a_timed_out_conversation_tells_the_user_to_start_again(
-        emu: BotApiEmulator, world: World, clock):
+    emu: BotApiEmulator, world: World, clock
+):
     lan = await world.secretary(1001, "C1")
     await drafts_uc.start(world.ctx, 1001, "test.flow", "ask_name", org_id=None)
     clock.advance(hours=2)
@@ -47,8 +54,7 @@ async def test_a_timed_out_conversation_tells_the_user_to_start_again(
     assert (await drafts_uc.current(world.ctx, 1001)).draft is None
 
 
-async def test_a_conversation_of_an_unknown_kind_is_not_silent(emu: BotApiEmulator,
-                                                               world: World):
+async def test_a_conversation_of_an_unknown_kind_is_not_silent(emu: BotApiEmulator, world: World):
     lan = await world.secretary(1001, "C1")
     await drafts_uc.start(world.ctx, 1001, "retired.flow", "x", org_id=None)
     await lan.send("xin chào")
@@ -64,8 +70,9 @@ async def _boom(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 BOOM = SimpleNamespace(register=lambda app: app.add_handler(CommandHandler("boom", _boom)))
 
 
-async def test_a_failure_is_logged_and_the_user_told_briefly(emu: BotApiEmulator, world: World,
-                                                             bot: Application, caplog):
+async def test_a_failure_is_logged_and_the_user_told_briefly(
+    emu: BotApiEmulator, world: World, bot: Application, caplog
+):
     lan = await world.secretary(1001, "C1", language_code="en")
     app = await _restart(emu, world, bot, extra=[BOOM])
     async with running(app):

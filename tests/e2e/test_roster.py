@@ -13,8 +13,10 @@ from usecases import orgs as orgs_uc
 
 from .conftest import World
 
-HEADER = ("Họ và tên;Ngày sinh;Giới tính;Số thẻ đảng viên;Số CCCD;Ngày vào Đảng;Ngày kết nạp;"
-          "Ngày chính thức;Trạng thái;Ngày trạng thái")
+HEADER = (
+    "Họ và tên;Ngày sinh;Giới tính;Số thẻ đảng viên;Số CCCD;Ngày vào Đảng;Ngày kết nạp;"
+    "Ngày chính thức;Trạng thái;Ngày trạng thái"
+)
 ROWS = [
     "Nguyễn Văn An;15/01/1960;Nam;79.000001;079060000001;01/03/1985;10/03/1985;10/03/1986;"
     "Chính thức;10/03/1986",
@@ -59,16 +61,20 @@ async def test_import_a_roster_file_from_the_menu(emu: BotApiEmulator, world: Wo
     assert not any(b.text == "✅ Nhập vào danh sách" for row in again.buttons for b in row)
 
 
-async def test_a_bad_file_reports_row_errors_and_stores_nothing(emu: BotApiEmulator,
-                                                                world: World):
+async def test_a_bad_file_reports_row_errors_and_stores_nothing(emu: BotApiEmulator, world: World):
     lan = await world.secretary(1001, "C1")
-    bad = "\n".join([
-        HEADER,
-        ROWS[0],
-        "Vũ Văn Giàu;31/02/1980;Nam;;;;;;Chính thức;01/01/2000",
-        "Bùi Văn Ích;01/01/2010;Nam;;;01/03/2026;10/03/2026;;Dự bị;",
-        "Đặng Thị Hà;01/01/1990;X;;12345;;;;Chính thức;01/01/2015",
-    ]) + "\n"
+    bad = (
+        "\n".join(
+            [
+                HEADER,
+                ROWS[0],
+                "Vũ Văn Giàu;31/02/1980;Nam;;;;;;Chính thức;01/01/2000",
+                "Bùi Văn Ích;01/01/2010;Nam;;;01/03/2026;10/03/2026;;Dự bị;",
+                "Đặng Thị Hà;01/01/1990;X;;12345;;;;Chính thức;01/01/2015",
+            ]
+        )
+        + "\n"
+    )
     await lan.upload("loi.csv", bad.encode())
     report = await lan.next_reply()
     text = report.text
@@ -122,8 +128,11 @@ async def test_add_a_member_step_by_step(emu: BotApiEmulator, world: World):
     card = await lan.next_edit()
     assert card.text.startswith("Đã lưu: đồng chí lê thị Hoa đã có trong danh sách.")
     hoa = (await roster_of(world))["lê thị Hoa"]
-    assert (hoa.status, hoa.ceremony_date, hoa.cccd) == ("probationary", date(2026, 11, 22),
-                                                         "001200001234")
+    assert (hoa.status, hoa.ceremony_date, hoa.cccd) == (
+        "probationary",
+        date(2026, 11, 22),
+        "001200001234",
+    )
     del cccd
 
     # search by typing a name without diacritics, then open the card
@@ -233,8 +242,7 @@ async def test_edit_a_field_and_change_the_status(emu: BotApiEmulator, world: Wo
     assert former.button("Nguyễn Văn An (1960) · Đã chuyển sinh hoạt đi")
 
 
-async def test_same_name_and_birth_date_asks_for_confirmation(emu: BotApiEmulator,
-                                                              world: World):
+async def test_same_name_and_birth_date_asks_for_confirmation(emu: BotApiEmulator, world: World):
     lan = await world.secretary(1001, "C1")
     await imported(world, lan)
     await lan.send("/members")

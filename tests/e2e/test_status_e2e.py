@@ -79,8 +79,14 @@ async def test_officer_of_another_subtree_is_refused(officers: World):
 
     d1 = await org_id(ctx, "D1")
     y = await org_id(ctx, "Y")
-    for data in (f"of:s:{d1}", f"of:s:{y}:0", f"of:o:{d1}", f"of:r:{y}", f"of:up:{y}",
-                 "of:s:999999"):
+    for data in (
+        f"of:s:{d1}",
+        f"of:s:{y}:0",
+        f"of:o:{d1}",
+        f"of:r:{y}",
+        f"of:up:{y}",
+        "of:s:999999",
+    ):
         await xa.press_data(own, data)
         answer = await xa.last_callback_answer()
         assert NO_ACCESS in (answer.text or "") and answer.show_alert, data
@@ -107,7 +113,8 @@ async def test_a_secretary_is_refused_status(officers: World):
     await lan.send("/menu")
     menu = await lan.next_reply()
     assert "Đối khớp danh sách" in str(menu.buttons) and "Tình hình các chi bộ" not in str(
-        menu.buttons)
+        menu.buttons
+    )
     await lan.press_data(menu, f"of:s:{await org_id(ctx, 'C1')}")
     answer = await lan.last_callback_answer()
     assert "dành cho cán bộ cấp ủy" in answer.text
@@ -128,8 +135,9 @@ async def test_status_pages_through_many_organisations(officers: World):
     from usecases import orgs as orgs_uc
 
     for i in range(10):
-        await orgs_uc.add_org(officers.ctx, actor="cli", code=f"C9{i}", name=f"Chi bộ số {i}",
-                              parent_code="X")
+        await orgs_uc.add_org(
+            officers.ctx, actor="cli", code=f"C9{i}", name=f"Chi bộ số {i}", parent_code="X"
+        )
     xa = await officers.officer(2001, "X")
     await xa.send("/status")
     first = await xa.next_reply()

@@ -36,12 +36,15 @@ async def test_newer_database_refuses_to_start(config):
 async def test_failed_transaction_leaves_nothing(db, clock):
     with pytest.raises(sqlite3.IntegrityError):
         async with db.transaction() as tx:
-            await orgs.insert(tx, code="A", name="A", kind="committee", parent_id=None,
-                              at=clock.now())
-            await audit.record(tx, at=clock.now(), actor="cli", entity="org", entity_id=1,
-                               action="create")
-            await orgs.insert(tx, code="a", name="dup", kind="committee", parent_id=None,
-                              at=clock.now())  # codes are unique without case
+            await orgs.insert(
+                tx, code="A", name="A", kind="committee", parent_id=None, at=clock.now()
+            )
+            await audit.record(
+                tx, at=clock.now(), actor="cli", entity="org", entity_id=1, action="create"
+            )
+            await orgs.insert(
+                tx, code="a", name="dup", kind="committee", parent_id=None, at=clock.now()
+            )  # codes are unique without case
     async with db.read() as tx:
         assert await orgs.all_orgs(tx) == []
         assert await audit.entries(tx) == []
@@ -55,13 +58,16 @@ async def test_foreign_keys_are_enforced(db, clock):
 
 async def test_subtree_and_ancestors(db, clock):
     async with db.transaction() as tx:
-        p = await orgs.insert(tx, code="P", name="P", kind="committee", parent_id=None,
-                              at=clock.now())
-        x = await orgs.insert(tx, code="X", name="X", kind="committee", parent_id=p.id,
-                              at=clock.now())
+        p = await orgs.insert(
+            tx, code="P", name="P", kind="committee", parent_id=None, at=clock.now()
+        )
+        x = await orgs.insert(
+            tx, code="X", name="X", kind="committee", parent_id=p.id, at=clock.now()
+        )
         c = await orgs.insert(tx, code="C", name="C", kind="cell", parent_id=x.id, at=clock.now())
-        other = await orgs.insert(tx, code="Y", name="Y", kind="committee", parent_id=p.id,
-                                  at=clock.now())
+        other = await orgs.insert(
+            tx, code="Y", name="Y", kind="committee", parent_id=p.id, at=clock.now()
+        )
     async with db.read() as tx:
         assert set(await orgs.subtree_ids(tx, x.id)) == {x.id, c.id}
         assert set(await orgs.subtree_ids(tx, p.id)) == {p.id, x.id, c.id, other.id}
@@ -74,8 +80,9 @@ async def test_two_connections_on_one_file_serialise_writes(config, clock):
     b = await Database.open(config.db_path)
     try:
         async with a.transaction() as tx:
-            await orgs.insert(tx, code="A", name="A", kind="committee", parent_id=None,
-                              at=clock.now())
+            await orgs.insert(
+                tx, code="A", name="A", kind="committee", parent_id=None, at=clock.now()
+            )
         async with b.read() as tx:
             assert [o.code for o in await orgs.all_orgs(tx)] == ["A"]
     finally:

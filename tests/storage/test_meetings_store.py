@@ -24,8 +24,9 @@ async def c1(ctx):
 
 async def _insert(ctx, org: int, day: date, kind: str = "regular", **kw) -> int:
     async with ctx.db.transaction() as tx:
-        return await store.insert(tx, org_id=org, f=MeetingFields(day, kind, **kw), actor="cli",
-                                  at=ctx.now())
+        return await store.insert(
+            tx, org_id=org, f=MeetingFields(day, kind, **kw), actor="cli", at=ctx.now()
+        )
 
 
 async def test_insert_read_update_delete(ctx, c1):
@@ -34,15 +35,19 @@ async def test_insert_read_update_delete(ctx, c1):
     second = await _insert(ctx, c1, date(2026, 10, 3), "thematic", topic="Chuyên đề")
     async with ctx.db.transaction() as tx:
         await store.set_attendance(tx, first, {a: "present", b: "unexcused"})
-        await store.update(tx, second, MeetingFields(date(2026, 10, 4), "thematic", "Mới"),
-                           ctx.now())
+        await store.update(
+            tx, second, MeetingFields(date(2026, 10, 4), "thematic", "Mới"), ctx.now()
+        )
         assert [m.id for m in await store.of_org(tx, c1)] == [second, first]
         assert [m.id for m in await store.of_org(tx, c1, kinds=("regular",))] == [first]
         assert (await store.get(tx, second)).topic == "Mới"
         assert [(x.full_name, x.status) for x in await store.attendance(tx, first)] == [
-            ("An", "unexcused"), ("Bình", "present")]
+            ("An", "unexcused"),
+            ("Bình", "present"),
+        ]
         assert await store.attendance_counts(tx, [first, second]) == {
-            first: {"present": 1, "unexcused": 1}}
+            first: {"present": 1, "unexcused": 1}
+        }
         assert await store.delete(tx, first)
         assert await store.attendance(tx, first) == []
         assert await store.count_of_org(tx, c1) == 1
@@ -60,12 +65,21 @@ async def test_tasks_keep_their_done_date_across_edits(ctx, c1):
     [a, b] = await add_members(ctx, "C1", ["An", "Bình"])
     meeting = await _insert(ctx, c1, date(2026, 9, 3))
     async with ctx.db.transaction() as tx:
-        await store.set_tasks(tx, meeting, [TaskFields(a, "Một", date(2026, 9, 10)),
-                                            TaskFields(b, "Hai", date(2026, 9, 30))])
+        await store.set_tasks(
+            tx,
+            meeting,
+            [TaskFields(a, "Một", date(2026, 9, 10)), TaskFields(b, "Hai", date(2026, 9, 30))],
+        )
         one, two = await store.tasks(tx, meeting)
         await store.set_task_done(tx, one.id, date(2026, 9, 9))
-        await store.set_tasks(tx, meeting, [TaskFields(a, "Một (sửa)", date(2026, 9, 12), one.id),
-                                            TaskFields(b, "Ba", date(2026, 9, 30))])
+        await store.set_tasks(
+            tx,
+            meeting,
+            [
+                TaskFields(a, "Một (sửa)", date(2026, 9, 12), one.id),
+                TaskFields(b, "Ba", date(2026, 9, 30)),
+            ],
+        )
         kept, new = await store.tasks(tx, meeting)
         assert (kept.id, kept.task, kept.done_on) == (one.id, "Một (sửa)", date(2026, 9, 9))
         assert new.task == "Ba" and new.id != two.id and new.done_on is None
@@ -82,8 +96,9 @@ async def test_reminder_loaders(ctx, c1):
     mar = await _insert(ctx, c1, date(2026, 3, 8), "thematic", topic="Chuyên đề")
     await _insert(ctx, c1, date(2026, 3, 20), "extraordinary")
     async with ctx.db.transaction() as tx:
-        await store.set_attendance(tx, jan, {a: "unexcused", b: "excused", p: "unexcused",
-                                             e: "exempt"})
+        await store.set_attendance(
+            tx, jan, {a: "unexcused", b: "excused", p: "unexcused", e: "exempt"}
+        )
         await store.set_attendance(tx, mar, {a: "unexcused", b: "present"})
         await store.set_tasks(tx, mar, [TaskFields(c, "Báo cáo", date(2026, 3, 31))])
         state = await reminder_state.load(tx)
@@ -93,15 +108,21 @@ async def test_reminder_loaders(ctx, c1):
     assert cases[c1].regular_dates == (date(2026, 1, 8),)
     assert cases[c1].thematic_dates == (date(2026, 3, 8),)
     assert cases[c1].official_count == 3 and cases[c2].official_count == 0
-    assert cases[await org_id(ctx, "D1")].official_count is None   # no roster yet
+    assert cases[await org_id(ctx, "D1")].official_count is None  # no roster yet
     assert cases[c1].since == date(2026, 11, 23)
     absences = {case.member_id: case for case in state.absence_cases}
     assert set(absences) == {a, p}
-    assert absences[a].records == (AttendanceRecord(date(2026, 1, 8), "unexcused"),
-                                   AttendanceRecord(date(2026, 3, 8), "unexcused"))
+    assert absences[a].records == (
+        AttendanceRecord(date(2026, 1, 8), "unexcused"),
+        AttendanceRecord(date(2026, 3, 8), "unexcused"),
+    )
     [task] = state.task_cases
     assert (task.org_id, task.member_name, task.text, task.due_date) == (
-        c1, "Cường", "Báo cáo", date(2026, 3, 31))
+        c1,
+        "Cường",
+        "Báo cáo",
+        date(2026, 3, 31),
+    )
     assert [case.org_id for case in only_c2.cell_meeting_cases] == [c2]
     assert only_c2.absence_cases == () and only_c2.task_cases == ()
     assert x not in absences

@@ -36,8 +36,12 @@ class Crash(BaseException):
 @pytest.fixture
 async def world(ctx, clock):
     await demo_tree(ctx)
-    for tg_id, org, role in ((1001, "C1", "secretary"), (1002, "C1", "deputy"),
-                             (1101, "C2", "secretary"), (2001, "X", "officer")):
+    for tg_id, org, role in (
+        (1001, "C1", "secretary"),
+        (1002, "C1", "deputy"),
+        (1101, "C2", "secretary"),
+        (2001, "X", "officer"),
+    ):
         await bind(ctx, tg_id, org, role)
     await add_officials(ctx.db, "C1", "C2", "D1")
     for i in range(MEMBERS):
@@ -61,13 +65,20 @@ def assert_once(pairs: list[tuple[str, int]]) -> None:
 async def test_two_processes_sweeping_at_once_send_each_reminder_once(world):
     other = await reopen(world)
     third = await reopen(world)
-    planned = {(i.reminder.key, r.user.tg_id)
-               for i in (await uc.plan(world, END)).items for r in i.recipients}
+    planned = {
+        (i.reminder.key, r.user.tg_id)
+        for i in (await uc.plan(world, END)).items
+        for r in i.recipients
+    }
     assert len(planned) == 3 * MEMBERS
     notifier = FakeNotifier()
     try:
-        reports = await asyncio.gather(uc.sweep(world, notifier), uc.sweep(other, notifier),
-                                       uc.sweep(third, notifier), uc.sweep(world, notifier))
+        reports = await asyncio.gather(
+            uc.sweep(world, notifier),
+            uc.sweep(other, notifier),
+            uc.sweep(third, notifier),
+            uc.sweep(world, notifier),
+        )
     finally:
         await other.db.close()
         await third.db.close()
@@ -84,6 +95,7 @@ async def test_crash_mid_sweep_then_restart_sends_the_rest_once(world, clock):
     def crash_on_fifth(item):
         if len(first.attempts) == 5:
             raise Crash
+
     first = FakeNotifier(crash_on_fifth)
     with pytest.raises(Crash):
         await uc.sweep(world, first)
@@ -113,6 +125,7 @@ async def test_crash_mid_sweep_then_restart_sends_the_rest_once(world, clock):
 
 async def test_crash_after_telegram_accepted_is_at_least_once(world, clock):
     """The documented window: sent, but the process died before recording it."""
+
     class SendThenDie(FakeNotifier):
         async def deliver(self, item):
             result = await super().deliver(item)
@@ -138,8 +151,12 @@ async def test_a_claim_taken_over_cannot_be_recorded_by_the_old_sweep(world, clo
         row = await store.claim(tx, new, token="old", **kw)
         assert await store.claim(tx, new, token="new", **kw) is None
         later = world.now() + uc.STALE_CLAIM * 2
-        assert await store.claim(tx, new, token="new", now=later,
-                                 stale_before=later - uc.STALE_CLAIM, today=END) == row
+        assert (
+            await store.claim(
+                tx, new, token="new", now=later, stale_before=later - uc.STALE_CLAIM, today=END
+            )
+            == row
+        )
         assert not await store.mark_sent(tx, row, token="old", now=later, message_id=1)
         assert await store.mark_sent(tx, row, token="new", now=later, message_id=2)
         got = await store.get(tx, row)
@@ -184,8 +201,9 @@ async def test_downtime_catch_up_sends_one_per_chain(world, clock):
     clock.set(at_local(date(2025, 10, 29)))  # last sweep long before the prepare step
     notifier = FakeNotifier()
     await uc.sweep(world, notifier)
-    per_subject = Counter((i.reminder.subject_id, i.reminder.kind.split(":")[0], i.user.tg_id)
-                          for i in notifier.sent)
+    per_subject = Counter(
+        (i.reminder.subject_id, i.reminder.kind.split(":")[0], i.user.tg_id) for i in notifier.sent
+    )
     assert set(per_subject.values()) == {1}
     kinds = {i.reminder.kind for i in notifier.sent}
     assert kinds == {"probation.overdue", "probation.escalation"}
@@ -195,8 +213,14 @@ async def test_downtime_catch_up_sends_one_per_chain(world, clock):
 async def test_reminder_state_reads_probation_cases(world):
     official = await add_member(world.db, "C1", "Chính Thức", status="official")
     no_ceremony = await add_member(world.db, "C1", "Chưa Kết Nạp", ceremony=None)
-    resolved = await add_member(world.db, "D1", "Đã Họp", resolution=date(2025, 9, 20),
-                                decision=date(2025, 10, 1), course_done=None)
+    resolved = await add_member(
+        world.db,
+        "D1",
+        "Đã Họp",
+        resolution=date(2025, 9, 20),
+        decision=date(2025, 10, 1),
+        course_done=None,
+    )
     async with world.db.read() as tx:
         every = await reminder_state.load(tx)
         d1 = await org_store.by_code(tx, "D1")

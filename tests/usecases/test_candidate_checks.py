@@ -26,20 +26,19 @@ def rules_of(exc: CandidateRefused) -> list[str]:
 
 async def resolve(ctx, ids, cid, *, base: int = 4, agree: int = 4) -> steps_uc.Recorded:
     values = {"cell_resolution_date": RESOLUTION, "vote_base": base, "vote_agree": agree}
-    return await steps_uc.record_step(ctx, actor="cli", candidate_id=cid, code="res",
-                                      values=values)
+    return await steps_uc.record_step(ctx, actor="cli", candidate_id=cid, code="res", values=values)
 
 
 # -- A1: 18 to 60 full years, counted in months, on the cell-resolution date -------------------
 
 AGES = [
     # (birth date, over-60 exception recorded, outcome: "ok" / "warn" / "refuse")
-    (date(2008, 5, 5), False, "ok"),        # 18 exactly, on the birthday
-    (date(2008, 5, 6), False, "refuse"),    # one day short of 18
-    (date(1966, 5, 5), False, "ok"),        # 60 exactly
-    (date(1966, 5, 4), False, "ok"),        # 60 and a day: still 720 full months
-    (date(1966, 4, 4), False, "refuse"),    # 60 years and a month
-    (date(1966, 4, 4), True, "warn"),       # ... with the provincial-level exception
+    (date(2008, 5, 5), False, "ok"),  # 18 exactly, on the birthday
+    (date(2008, 5, 6), False, "refuse"),  # one day short of 18
+    (date(1966, 5, 5), False, "ok"),  # 60 exactly
+    (date(1966, 5, 4), False, "ok"),  # 60 and a day: still 720 full months
+    (date(1966, 4, 4), False, "refuse"),  # 60 years and a month
+    (date(1966, 4, 4), True, "warn"),  # ... with the provincial-level exception
 ]
 
 
@@ -62,10 +61,10 @@ async def test_age_on_the_cell_resolution_date(ctx, birth, exception, outcome):
 # -- A3: certificate valid 60 months, warning from month 54 ------------------------------------
 
 CERTIFICATES = [
-    (date(2021, 5, 5), "warn"),     # last valid day = the meeting day
-    (date(2021, 5, 4), "refuse"),   # expired the day before
-    (date(2021, 11, 5), "warn"),    # 54 months exactly
-    (date(2021, 11, 6), "ok"),      # 53 months
+    (date(2021, 5, 5), "warn"),  # last valid day = the meeting day
+    (date(2021, 5, 4), "refuse"),  # expired the day before
+    (date(2021, 11, 5), "warn"),  # 54 months exactly
+    (date(2021, 11, 6), "ok"),  # 53 months
 ]
 
 
@@ -80,15 +79,22 @@ async def test_certificate_validity_on_the_meeting_date(ctx, issued, outcome):
         return
     done = await resolve(ctx, ids, cid)
     assert [w.key for w in done.warnings if "certificate" in w.key] == (
-        [] if outcome == "ok" else [done.warnings[0].key])
+        [] if outcome == "ok" else [done.warnings[0].key]
+    )
 
 
 # -- A9: at least 2/3 of the vote base (M5: a base of at least 3) ------------------------------
 
 VOTES = [
     # (base, agree, refused because of)
-    (4, 3, None), (4, 2, "A9"), (3, 2, None), (5, 4, None), (5, 3, "A9"),
-    (2, 2, "M5"), (4, 5, "A9"), (6, 6, "roll"),
+    (4, 3, None),
+    (4, 2, "A9"),
+    (3, 2, None),
+    (5, 4, None),
+    (5, 3, "A9"),
+    (2, 2, "M5"),
+    (4, 5, "A9"),
+    (6, 6, "roll"),
 ]
 
 
@@ -106,8 +112,11 @@ async def test_vote_threshold(ctx, base, agree, refusal):
     with pytest.raises(InvalidInput) as refused:
         await resolve(ctx, ids, cid, base=base, agree=agree)
     text = refused.value.msg.key
-    expected = {"A9": "official members", "M5": "at least {minimum} official members",
-                "roll": "cannot be larger"}[refusal]
+    expected = {
+        "A9": "official members",
+        "M5": "at least {minimum} official members",
+        "roll": "cannot be larger",
+    }[refusal]
     assert expected in text
 
 
@@ -120,7 +129,7 @@ INTRODUCERS = [
     ((("an", date(2015, 1, 1)), ("phuong", date(2015, 1, 1))), "not an official party member"),
     ((("an", date(2015, 1, 1)), ("moi", date(2015, 1, 1))), "not an official party member"),
     ((("an", date(2015, 1, 1)), ("binh", date(2025, 5, 1))), "at least {min_months} months"),
-    ((("an", date(2015, 1, 1)), ("binh", date(2025, 4, 1))), None),   # exactly 12 months
+    ((("an", date(2015, 1, 1)), ("binh", date(2025, 4, 1))), None),  # exactly 12 months
     ((("an", date(2015, 1, 1)), ("an", date(2015, 1, 1))), "listed twice"),
 ]
 
@@ -128,14 +137,31 @@ INTRODUCERS = [
 @pytest.mark.parametrize(("people", "refusal"), INTRODUCERS)
 async def test_introducers(ctx, people, refusal):
     ids = await roster_c1(ctx)
-    ids["moi"] = (await roster.add_member(ctx, actor="cli", org_id=ids["C1"], f=MemberFields(
-        full_name="Đinh Văn Mới", birth_date=date(1990, 1, 1), official_date=date(2026, 6, 1),
-        status="official", status_date=date(2026, 6, 1)))).id  # official after the introduction
+    ids["moi"] = (
+        await roster.add_member(
+            ctx,
+            actor="cli",
+            org_id=ids["C1"],
+            f=MemberFields(
+                full_name="Đinh Văn Mới",
+                birth_date=date(1990, 1, 1),
+                official_date=date(2026, 6, 1),
+                status="official",
+                status_date=date(2026, 6, 1),
+            ),
+        )
+    ).id  # official after the introduction
     cid = await new_candidate(ctx, ids)
     await advance(ctx, ids, cid, "ver")
     rows = [IntroducerRow(ids[k], since) for k, since in people]
-    record = steps_uc.record_step(ctx, actor="cli", candidate_id=cid, code="intro",
-                                  values={"introduction_date": date(2026, 4, 1)}, introducers=rows)
+    record = steps_uc.record_step(
+        ctx,
+        actor="cli",
+        candidate_id=cid,
+        code="intro",
+        values={"introduction_date": date(2026, 4, 1)},
+        introducers=rows,
+    )
     if refusal is None:
         await record
         return
@@ -149,18 +175,27 @@ async def test_one_introducer_checked_as_soon_as_chosen(ctx):
     cid = await new_candidate(ctx, ids)
     await advance(ctx, ids, cid, "ver")
     on = date(2026, 4, 1)
-    await steps_uc.check_introducer(ctx, actor="cli", candidate_id=cid, on=on, member_id=ids["an"],
-                                    together_from=None)
+    await steps_uc.check_introducer(
+        ctx, actor="cli", candidate_id=cid, on=on, member_id=ids["an"], together_from=None
+    )
     with pytest.raises(CandidateRefused, match="not an official"):
-        await steps_uc.check_introducer(ctx, actor="cli", candidate_id=cid, on=on,
-                                        member_id=ids["phuong"], together_from=None)
+        await steps_uc.check_introducer(
+            ctx, actor="cli", candidate_id=cid, on=on, member_id=ids["phuong"], together_from=None
+        )
     with pytest.raises(CandidateRefused) as refused:
-        await steps_uc.check_introducer(ctx, actor="cli", candidate_id=cid, on=on,
-                                        member_id=ids["an"], together_from=date(2025, 6, 1))
+        await steps_uc.check_introducer(
+            ctx,
+            actor="cli",
+            candidate_id=cid,
+            on=on,
+            member_id=ids["an"],
+            together_from=date(2025, 6, 1),
+        )
     assert refused.value.msgs[0].params["months"] == 10
     with pytest.raises(InvalidInput, match="not on this cell's roster"):
-        await steps_uc.check_introducer(ctx, actor="cli", candidate_id=cid, on=on, member_id=999,
-                                        together_from=None)
+        await steps_uc.check_introducer(
+            ctx, actor="cli", candidate_id=cid, on=on, member_id=999, together_from=None
+        )
 
 
 YOUTH = [
@@ -179,8 +214,14 @@ async def test_a_youth_union_member_of_youth_age(ctx, resolution, keys, refusal)
     options = await steps_uc.intro_options(ctx, actor="cli", candidate_id=cid, on=date(2026, 4, 1))
     assert options.forced == "youth_union"
     values = {"introduction_date": date(2026, 4, 1), "youth_union_resolution_date": resolution}
-    record = steps_uc.record_step(ctx, actor="cli", candidate_id=cid, code="intro",
-                                  values=values, introducers=introducers(ids, *keys))
+    record = steps_uc.record_step(
+        ctx,
+        actor="cli",
+        candidate_id=cid,
+        code="intro",
+        values=values,
+        introducers=introducers(ids, *keys),
+    )
     if refusal is None:
         await record
         return
@@ -191,8 +232,9 @@ async def test_a_youth_union_member_of_youth_age(ctx, resolution, keys, refusal)
 
 async def test_over_youth_age_the_youth_union_route_does_not_apply(ctx):
     ids = await roster_c1(ctx)
-    cid = await new_candidate(ctx, ids, origin="youth_union", youth_union_member=True,
-                              birth_date=date(1990, 1, 1))
+    cid = await new_candidate(
+        ctx, ids, origin="youth_union", youth_union_member=True, birth_date=date(1990, 1, 1)
+    )
     await advance(ctx, ids, cid, "ver")
     options = await steps_uc.intro_options(ctx, actor="cli", candidate_id=cid, on=date(2026, 4, 1))
     assert options.forced is None and options.trade_union_allowed
@@ -202,10 +244,18 @@ async def test_trade_union_route_needs_one_member(ctx):
     ids = await roster_c1(ctx)
     cid = await new_candidate(ctx, ids, origin="private_worker")
     await advance(ctx, ids, cid, "ver")
-    values = {"introduction_date": date(2026, 4, 1),
-              "trade_union_resolution_date": date(2026, 3, 25)}
-    done = await steps_uc.record_step(ctx, actor="cli", candidate_id=cid, code="intro",
-                                      values=values, introducers=introducers(ids, "an"))
+    values = {
+        "introduction_date": date(2026, 4, 1),
+        "trade_union_resolution_date": date(2026, 3, 25),
+    }
+    done = await steps_uc.record_step(
+        ctx,
+        actor="cli",
+        candidate_id=cid,
+        code="intro",
+        values=values,
+        introducers=introducers(ids, "an"),
+    )
     assert done.candidate.steps.trade_union_resolution_date == date(2026, 3, 25)
 
 
@@ -215,8 +265,14 @@ async def test_trade_union_route_needs_one_member(ctx):
 async def test_old_papers_are_flagged_at_the_cell_meeting(ctx):
     ids = await roster_c1(ctx)
     cid = await new_candidate(ctx, ids)
-    await advance(ctx, ids, cid, "intro", course_cert_date=date(2025, 9, 1),
-                  application_date=date(2025, 10, 1))
+    await advance(
+        ctx,
+        ids,
+        cid,
+        "intro",
+        course_cert_date=date(2025, 9, 1),
+        application_date=date(2025, 10, 1),
+    )
     done = await resolve(ctx, ids, cid)
     assert [w.params["expires"] for w in done.warnings] == [date(2026, 4, 1)]
 
@@ -227,16 +283,36 @@ ORDER = [
     # (steps recorded first, step, values, refusal text)
     ("crs", "res", None, "next step is"),
     ("crs", "ver", None, "next step is"),
-    ("crs", "app", {"application_date": date(2025, 12, 31), "background_date": date(2026, 1, 6)},
-     "is before that of"),
+    (
+        "crs",
+        "app",
+        {"application_date": date(2025, 12, 31), "background_date": date(2026, 1, 6)},
+        "is before that of",
+    ),
     ("app", "crs", {"course_cert_date": date(2026, 2, 3)}, "is before that of"),
-    ("crs", "app", {"application_date": date(2026, 11, 24), "background_date": date(2026, 11, 24)},
-     "in the future"),
-    ("app", "ver", {"verification_date": date(2026, 3, 5),
-                    "background_comment_date": date(2026, 3, 4)}, "only after the verification"),
+    (
+        "crs",
+        "app",
+        {"application_date": date(2026, 11, 24), "background_date": date(2026, 11, 24)},
+        "in the future",
+    ),
+    (
+        "app",
+        "ver",
+        {"verification_date": date(2026, 3, 5), "background_comment_date": date(2026, 3, 4)},
+        "only after the verification",
+    ),
     ("res", "gr", {"grassroots_resolution_date": date(2026, 5, 4)}, "is before that of"),
-    ("gr", "dec", {"decision_date": date(2026, 6, 10), "decision_no": "1-QĐ",
-                   "decision_received_date": date(2026, 6, 9)}, "is before that of"),
+    (
+        "gr",
+        "dec",
+        {
+            "decision_date": date(2026, 6, 10),
+            "decision_no": "1-QĐ",
+            "decision_received_date": date(2026, 6, 9),
+        },
+        "is before that of",
+    ),
     ("dec", "cer", {"ceremony_date": date(2026, 6, 11)}, "is before that of"),
 ]
 
@@ -260,15 +336,36 @@ async def test_partial_values_are_checked_as_typed(ctx):
     cid = await new_candidate(ctx, ids)
     await advance(ctx, ids, cid, "gr")
     # the decision's number is asked after its date: not a refusal yet
-    assert await steps_uc.check_values(ctx, actor="cli", candidate_id=cid, code="dec",
-                                       values={"decision_date": date(2026, 6, 10)}) == []
+    assert (
+        await steps_uc.check_values(
+            ctx,
+            actor="cli",
+            candidate_id=cid,
+            code="dec",
+            values={"decision_date": date(2026, 6, 10)},
+        )
+        == []
+    )
     with pytest.raises(CandidateRefused, match="is before that of"):
-        await steps_uc.check_values(ctx, actor="cli", candidate_id=cid, code="dec",
-                                    values={"decision_date": date(2026, 5, 1)})
+        await steps_uc.check_values(
+            ctx,
+            actor="cli",
+            candidate_id=cid,
+            code="dec",
+            values={"decision_date": date(2026, 5, 1)},
+        )
     with pytest.raises(InvalidInput, match=r"Give \{what\}"):
-        await steps_uc.record_step(ctx, actor="cli", candidate_id=cid, code="dec", values={
-            "decision_date": date(2026, 6, 10), "decision_no": " ",
-            "decision_received_date": date(2026, 6, 12)})
+        await steps_uc.record_step(
+            ctx,
+            actor="cli",
+            candidate_id=cid,
+            code="dec",
+            values={
+                "decision_date": date(2026, 6, 10),
+                "decision_no": " ",
+                "decision_received_date": date(2026, 6, 12),
+            },
+        )
 
 
 def test_the_pipeline_fixture_follows_the_rules():

@@ -44,8 +44,14 @@ PIPELINE = [
     ("intro", {"introduction_date": date(2026, 4, 1)}),
     ("res", {"cell_resolution_date": date(2026, 5, 5), "vote_base": 4, "vote_agree": 4}),
     ("gr", {"grassroots_resolution_date": date(2026, 5, 20)}),
-    ("dec", {"decision_date": date(2026, 6, 10), "decision_no": "123-QĐ/ĐU",
-             "decision_received_date": date(2026, 6, 12)}),
+    (
+        "dec",
+        {
+            "decision_date": date(2026, 6, 10),
+            "decision_no": "123-QĐ/ĐU",
+            "decision_received_date": date(2026, 6, 12),
+        },
+    ),
     ("cer", {"ceremony_date": date(2026, 6, 25)}),
 ]
 
@@ -57,43 +63,73 @@ async def roster_c1(ctx: AppContext) -> dict[str, int]:
     ids = {}
     for key, (name, status, day) in ROSTER.items():
         if status == "probationary":
-            f = MemberFields(full_name=name, birth_date=date(1995, 5, 5), gender="female",
-                             decision_date=day, ceremony_date=day, status=status,
-                             status_date=day)
+            f = MemberFields(
+                full_name=name,
+                birth_date=date(1995, 5, 5),
+                gender="female",
+                decision_date=day,
+                ceremony_date=day,
+                status=status,
+                status_date=day,
+            )
         else:
-            f = MemberFields(full_name=name, birth_date=date(1970, 5, 5), gender="male",
-                             official_date=day, status=status, status_date=day)
+            f = MemberFields(
+                full_name=name,
+                birth_date=date(1970, 5, 5),
+                gender="male",
+                official_date=day,
+                status=status,
+                status_date=day,
+            )
         ids[key] = (await roster.add_member(ctx, actor="cli", org_id=c1, f=f)).id
     ids["C1"] = c1
     return ids
 
 
 def details(**kw) -> Details:
-    base = {"full_name": "Đỗ Minh Khoa", "birth_date": date(2000, 5, 10), "gender": "male",
-            "origin": "other"}
+    base = {
+        "full_name": "Đỗ Minh Khoa",
+        "birth_date": date(2000, 5, 10),
+        "gender": "male",
+        "origin": "other",
+    }
     return Details(**{**base, **kw})
 
 
-def introducers(ids: dict[str, int], *keys: str, since: date = date(2015, 1, 1)
-                ) -> list[IntroducerRow]:
+def introducers(
+    ids: dict[str, int], *keys: str, since: date = date(2015, 1, 1)
+) -> list[IntroducerRow]:
     return [IntroducerRow(ids[k], since) for k in keys or ("an", "binh")]
 
 
 async def new_candidate(ctx: AppContext, ids: dict[str, int], **kw) -> int:
-    c = await uc.register(ctx, actor="cli", org_id=ids["C1"], details=details(**kw),
-                          helper_ids=[ids["cuong"]], tracked_since=date(2025, 12, 1))
+    c = await uc.register(
+        ctx,
+        actor="cli",
+        org_id=ids["C1"],
+        details=details(**kw),
+        helper_ids=[ids["cuong"]],
+        tracked_since=date(2025, 12, 1),
+    )
     return c.id
 
 
-async def advance(ctx: AppContext, ids: dict[str, int], cid: int, upto: str,
-                  actor: int | str = "cli", **changes: object) -> steps_uc.Recorded | None:
+async def advance(
+    ctx: AppContext,
+    ids: dict[str, int],
+    cid: int,
+    upto: str,
+    actor: int | str = "cli",
+    **changes: object,
+) -> steps_uc.Recorded | None:
     """Record the pipeline's steps up to and including `upto` (values overridable)."""
     done = None
     for code, values in PIPELINE:
         values = {k: changes.get(k, v) for k, v in values.items()}
         intro = introducers(ids) if code == "intro" else ()
-        done = await steps_uc.record_step(ctx, actor=actor, candidate_id=cid, code=code,
-                                          values=values, introducers=intro)
+        done = await steps_uc.record_step(
+            ctx, actor=actor, candidate_id=cid, code=code, values=values, introducers=intro
+        )
         if code == upto:
             break
     return done
@@ -106,20 +142,22 @@ async def test_register_list_and_view(ctx):
     await advance(ctx, ids, second, "crs")
     reg = await uc.register_of(ctx, "cli", ids["C1"])
     assert [(ln.candidate.full_name, ln.next and ln.next.code) for ln in reg.active] == [
-        ("Đỗ Minh Khoa", "crs"), ("Bùi Thị Lan", "app")]
+        ("Đỗ Minh Khoa", "crs"),
+        ("Bùi Thị Lan", "app"),
+    ]
     v = await uc.view(ctx, "cli", cid)
     assert v.candidate.details.notes == "Bí thư chi đoàn"
     assert [m.full_name for m in v.helpers] == ["Lê Văn Cường"]
     assert v.case.under_grassroots  # C1 → Đảng ủy xã X → Tỉnh ủy P
-    assert [s.code for s in v.pipeline] == ["crs", "app", "ver", "intro", "res", "gr", "dec",
-                                            "cer"]
+    assert [s.code for s in v.pipeline] == ["crs", "app", "ver", "intro", "res", "gr", "dec", "cer"]
 
 
 @pytest.mark.parametrize(("helper", "ok"), [("an", True), ("em", True), ("phuong", False)])
 async def test_helpers_must_be_official_members_of_the_cell(ctx, helper, ok):
     ids = await roster_c1(ctx)
-    register = uc.register(ctx, actor="cli", org_id=ids["C1"], details=details(),
-                           helper_ids=[ids[helper]])
+    register = uc.register(
+        ctx, actor="cli", org_id=ids["C1"], details=details(), helper_ids=[ids[helper]]
+    )
     if ok:
         await register
     else:
@@ -135,7 +173,11 @@ async def test_the_whole_pipeline_admits_a_probationary_member(ctx):
     member = await roster.member_card(ctx, "cli", done.member.id)
     m = member.member
     assert (m.status, m.decision_date, m.ceremony_date, m.org_id) == (
-        "probationary", date(2026, 6, 10), date(2026, 6, 25), ids["C1"])
+        "probationary",
+        date(2026, 6, 10),
+        date(2026, 6, 25),
+        ids["C1"],
+    )
     assert [h.status for h in member.history] == ["probationary"]
     async with ctx.db.read() as tx:
         helpers = await member_store.helpers_of(tx, m.id)
@@ -143,8 +185,13 @@ async def test_the_whole_pipeline_admits_a_probationary_member(ctx):
     assert [h.full_name for h in helpers] == ["Lê Văn Cường"]  # carried over (P1)
     assert c is not None and (c.status, c.member_id) == ("admitted", m.id)
     with pytest.raises(InvalidInput, match="closed"):
-        await steps_uc.record_step(ctx, actor="cli", candidate_id=cid, code="cer",
-                                   values={"ceremony_date": date(2026, 6, 26)})
+        await steps_uc.record_step(
+            ctx,
+            actor="cli",
+            candidate_id=cid,
+            code="cer",
+            values={"ceremony_date": date(2026, 6, 26)},
+        )
 
 
 async def test_ceremony_retried_after_a_crash_links_the_member_once(ctx):
@@ -152,12 +199,23 @@ async def test_ceremony_retried_after_a_crash_links_the_member_once(ctx):
     cid = await new_candidate(ctx, ids)
     await advance(ctx, ids, cid, "dec")
     # an earlier attempt created the member and stopped before closing the file
-    await roster.add_member(ctx, actor="cli", org_id=ids["C1"], f=MemberFields(
-        full_name="Đỗ Minh Khoa", birth_date=date(2000, 5, 10), gender="male",
-        decision_date=date(2026, 6, 10), ceremony_date=date(2026, 6, 25),
-        status="probationary", status_date=date(2026, 6, 25)))
-    done = await steps_uc.record_step(ctx, actor="cli", candidate_id=cid, code="cer",
-                                      values={"ceremony_date": date(2026, 6, 25)})
+    await roster.add_member(
+        ctx,
+        actor="cli",
+        org_id=ids["C1"],
+        f=MemberFields(
+            full_name="Đỗ Minh Khoa",
+            birth_date=date(2000, 5, 10),
+            gender="male",
+            decision_date=date(2026, 6, 10),
+            ceremony_date=date(2026, 6, 25),
+            status="probationary",
+            status_date=date(2026, 6, 25),
+        ),
+    )
+    done = await steps_uc.record_step(
+        ctx, actor="cli", candidate_id=cid, code="cer", values={"ceremony_date": date(2026, 6, 25)}
+    )
     async with ctx.db.read() as tx:
         same = await member_store.by_person(tx, ids["C1"], "do minh khoa", date(2000, 5, 10))
     assert done.member is not None and [m.id for m in same] == [done.member.id]
@@ -176,8 +234,13 @@ async def test_a_correction_is_audited_with_before_and_after(ctx):
     ids = await roster_c1(ctx)
     cid = await new_candidate(ctx, ids)
     await advance(ctx, ids, cid, "ver")
-    done = await steps_uc.record_step(ctx, actor="cli", candidate_id=cid, code="app", values={
-        "application_date": date(2026, 2, 1), "background_date": date(2026, 2, 3)})
+    done = await steps_uc.record_step(
+        ctx,
+        actor="cli",
+        candidate_id=cid,
+        code="app",
+        values={"application_date": date(2026, 2, 1), "background_date": date(2026, 2, 3)},
+    )
     assert done.corrected and done.candidate.steps.application_date == date(2026, 2, 1)
     async with ctx.db.read() as tx:
         entry = (await audit.entries(tx, entity="candidate", entity_id=cid, limit=1))[0]
@@ -190,12 +253,16 @@ async def test_correcting_introducers_replaces_them(ctx):
     ids = await roster_c1(ctx)
     cid = await new_candidate(ctx, ids)
     await advance(ctx, ids, cid, "intro")
-    await steps_uc.record_step(ctx, actor="cli", candidate_id=cid, code="intro",
-                               values={"introduction_date": date(2026, 4, 1)},
-                               introducers=introducers(ids, "an", "dung"))
+    await steps_uc.record_step(
+        ctx,
+        actor="cli",
+        candidate_id=cid,
+        code="intro",
+        values={"introduction_date": date(2026, 4, 1)},
+        introducers=introducers(ids, "an", "dung"),
+    )
     v = await uc.view(ctx, "cli", cid)
-    assert sorted(i.member.full_name for i in v.introducers) == ["Nguyễn Văn An",
-                                                                 "Phạm Thị Dung"]
+    assert sorted(i.member.full_name for i in v.introducers) == ["Nguyễn Văn An", "Phạm Thị Dung"]
     async with ctx.db.read() as tx:
         entry = (await audit.entries(tx, entity="candidate", entity_id=cid, limit=1))[0]
     assert entry.action == "correct:intro" and "introducers" in entry.after
@@ -206,10 +273,18 @@ async def test_close_with_a_reason_then_nothing_more(ctx):
     cid = await new_candidate(ctx, ids)
     with pytest.raises(InvalidInput, match="reason"):
         await uc.close(ctx, actor="cli", candidate_id=cid, status="withdrawn", reason="  ")
-    c = await uc.close(ctx, actor="cli", candidate_id=cid, status="withdrawn",
-                       reason="Chuyển công tác ra tỉnh khác")
-    assert (c.status, c.closed_date, c.close_reason) == ("withdrawn", TODAY,
-                                                         "Chuyển công tác ra tỉnh khác")
+    c = await uc.close(
+        ctx,
+        actor="cli",
+        candidate_id=cid,
+        status="withdrawn",
+        reason="Chuyển công tác ra tỉnh khác",
+    )
+    assert (c.status, c.closed_date, c.close_reason) == (
+        "withdrawn",
+        TODAY,
+        "Chuyển công tác ra tỉnh khác",
+    )
     with pytest.raises(InvalidInput, match="closed"):
         await steps_uc.start_step(ctx, actor="cli", candidate_id=cid, code="crs")
 
@@ -228,8 +303,13 @@ async def test_access_by_cell_and_subtree(ctx):
         await uc.view(ctx, 12, cid)
     assert not (await uc.view(ctx, 21, cid)).can_write  # the officer above reads only
     with pytest.raises(AccessDenied):
-        await steps_uc.record_step(ctx, actor=21, candidate_id=cid, code="crs",
-                                   values={"course_cert_date": date(2026, 1, 5)})
+        await steps_uc.record_step(
+            ctx,
+            actor=21,
+            candidate_id=cid,
+            code="crs",
+            values={"course_cert_date": date(2026, 1, 5)},
+        )
     with pytest.raises(AccessDenied):
         await uc.view(ctx, 22, cid)
     with pytest.raises(AccessDenied):  # an id that does not exist looks the same
@@ -267,8 +347,7 @@ async def test_overview_counts_stages_and_the_yearly_target(ctx):
     fresh = await new_candidate(ctx, ids, full_name="Tạ Văn Nam")
     await advance(ctx, ids, fresh, "app")
     await new_candidate(ctx, ids, full_name="Mai Văn Sơn")
-    o = await uc.admissions_overview(ctx, actor="cli",
-                                     org_id=(await orgs_uc.get_org(ctx, "X")).id)
+    o = await uc.admissions_overview(ctx, actor="cli", org_id=(await orgs_uc.get_org(ctx, "X")).id)
     assert o.year == 2026 and o.active == 3
     assert {k: v for k, v in o.by_stage.items() if v} == {"crs": 1, "ver": 1, "cer": 1}
     # Phượng (roster, March), the new member, and the decision awaiting its ceremony
@@ -276,7 +355,9 @@ async def test_overview_counts_stages_and_the_yearly_target(ctx):
     assert o.members_at_start == 5  # the probationary member was admitted in March
     assert (o.target.minimum, o.target.maximum) == (1, 1)  # 3-4 % of 5, rounded up
     assert [(c.name, c.active, c.admitted) for c in o.cells] == [
-        ("Chi bộ thôn 1", 3, 3), ("Chi bộ thôn 2", 0, 0)]
+        ("Chi bộ thôn 1", 3, 3),
+        ("Chi bộ thôn 2", 0, 0),
+    ]
 
 
 async def test_officer_overview_is_limited_to_the_subtree(ctx):
@@ -294,8 +375,13 @@ async def test_a_late_certificate_needs_a_new_course(ctx):
     v = await uc.view(ctx, "cli", cid)
     assert any("expired" in n.key for n in v.notices)
     with pytest.raises(CandidateRefused) as refused:
-        await steps_uc.check_values(ctx, actor="cli", candidate_id=cid, code="res",
-                                    values={"cell_resolution_date": date(2026, 5, 5)})
+        await steps_uc.check_values(
+            ctx,
+            actor="cli",
+            candidate_id=cid,
+            code="res",
+            values={"cell_resolution_date": date(2026, 5, 5)},
+        )
     assert [m.params["expires"] for m in refused.value.msgs] == [add_months(old, 60)]
 
 
@@ -321,10 +407,20 @@ async def test_editing_the_birth_date_after_the_cell_resolution_rechecks_the_age
     cid = await new_candidate(ctx, ids)
     await advance(ctx, ids, cid, "res")
     with pytest.raises(CandidateRefused, match=r"at least \{min_years\} full years"):
-        await uc.edit_details(ctx, actor="cli", candidate_id=cid,
-                              details=details(birth_date=date(2008, 6, 1)), helper_ids=[])
-    c = await uc.edit_details(ctx, actor="cli", candidate_id=cid,
-                              details=details(birth_date=date(2000, 6, 1)), helper_ids=[])
+        await uc.edit_details(
+            ctx,
+            actor="cli",
+            candidate_id=cid,
+            details=details(birth_date=date(2008, 6, 1)),
+            helper_ids=[],
+        )
+    c = await uc.edit_details(
+        ctx,
+        actor="cli",
+        candidate_id=cid,
+        details=details(birth_date=date(2000, 6, 1)),
+        helper_ids=[],
+    )
     assert c.details.birth_date == date(2000, 6, 1)
     async with ctx.db.read() as tx:
         entry = (await audit.entries(tx, entity="candidate", entity_id=cid, limit=1))[0]

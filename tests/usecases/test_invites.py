@@ -15,8 +15,9 @@ from .helpers import demo_tree
 async def tree(ctx):
     await demo_tree(ctx)
     for tg_id in (7, 8):  # the channel records every user on first contact
-        await users_uc.seen(ctx, tg_id=tg_id, full_name=f"U{tg_id}", username=None,
-                            tg_language="vi")
+        await users_uc.seen(
+            ctx, tg_id=tg_id, full_name=f"U{tg_id}", username=None, tg_language="vi"
+        )
 
 
 async def test_code_has_enough_entropy_and_is_stored_hashed(ctx, tree):
@@ -29,8 +30,9 @@ async def test_code_has_enough_entropy_and_is_stored_hashed(ctx, tree):
     assert stored[0]["code_hash"] == invites_uc.hash_code(created.code)
 
 
-@pytest.mark.parametrize("mangle", [str.lower, lambda c: c.replace("-", " "),
-                                    lambda c: " " + c.replace("-", "") + " "])
+@pytest.mark.parametrize(
+    "mangle", [str.lower, lambda c: c.replace("-", " "), lambda c: " " + c.replace("-", "") + " "]
+)
 async def test_typing_is_forgiving(ctx, tree, mangle):
     created = await invites_uc.create_invite(ctx, actor="cli", org_code="C1", role="deputy")
     result = await invites_uc.redeem(ctx, user_id=7, code=mangle(created.code))
@@ -60,8 +62,9 @@ async def test_code_is_single_use(ctx, tree):
 
 
 async def test_expired_code(ctx, clock, tree):
-    created = await invites_uc.create_invite(ctx, actor="cli", org_code="C1", role="secretary",
-                                             expires_in=timedelta(hours=1))
+    created = await invites_uc.create_invite(
+        ctx, actor="cli", org_code="C1", role="secretary", expires_in=timedelta(hours=1)
+    )
     clock.advance(hours=1)
     assert (await invites_uc.redeem(ctx, user_id=7, code=created.code)).outcome is Outcome.EXPIRED
 
@@ -77,15 +80,15 @@ async def test_revoked_code_no_longer_works(ctx, tree):
 async def test_throttle_after_five_failures_for_an_hour(ctx, clock, tree):
     created = await invites_uc.create_invite(ctx, actor="cli", org_code="C1", role="secretary")
     for _ in range(5):
-        assert (await invites_uc.redeem(ctx, user_id=7, code="WRONG-CODE0")).outcome \
-            is Outcome.UNKNOWN
+        assert (
+            await invites_uc.redeem(ctx, user_id=7, code="WRONG-CODE0")
+        ).outcome is Outcome.UNKNOWN
         clock.advance(minutes=1)
     refused = await invites_uc.redeem(ctx, user_id=7, code=created.code)
     assert refused.outcome is Outcome.THROTTLED
     # the good code was not consumed while refused, and another user is not affected
     clock.advance(minutes=55)  # first failure was 59 min ago: still inside the hour
-    assert (await invites_uc.redeem(ctx, user_id=7, code=created.code)).outcome \
-        is Outcome.THROTTLED
+    assert (await invites_uc.redeem(ctx, user_id=7, code=created.code)).outcome is Outcome.THROTTLED
     clock.advance(minutes=1, seconds=1)
     assert (await invites_uc.redeem(ctx, user_id=7, code=created.code)).outcome is Outcome.BOUND
 

@@ -14,19 +14,25 @@ from storage.members import MemberFields
 from usecases.context import AppContext
 
 
-async def add_members(ctx: AppContext, org_code: str, names: list[str], *,
-                      status: str = "official") -> list[int]:
+async def add_members(
+    ctx: AppContext, org_code: str, names: list[str], *, status: str = "official"
+) -> list[int]:
     """Members of a cell (born 1980, admitted 2010); returns their ids in order."""
     ids = []
     async with ctx.db.transaction() as tx:
         org = await org_store.by_code(tx, org_code)
         assert org is not None
         for name in names:
-            f = MemberFields(full_name=name, birth_date=date(1980, 1, 1),
-                             decision_date=date(2010, 1, 1), status=status,
-                             status_date=date(2010, 1, 1))
-            ids.append(await member_store.insert(tx, org_id=org.id, f=f, name_key=fold(name),
-                                                 at=ctx.now()))
+            f = MemberFields(
+                full_name=name,
+                birth_date=date(1980, 1, 1),
+                decision_date=date(2010, 1, 1),
+                status=status,
+                status_date=date(2010, 1, 1),
+            )
+            ids.append(
+                await member_store.insert(tx, org_id=org.id, f=f, name_key=fold(name), at=ctx.now())
+            )
     return ids
 
 
@@ -37,6 +43,15 @@ async def org_id(ctx: AppContext, code: str) -> int:
     return org.id
 
 
-CELL_NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung",
-              "Hoàng Văn Em", "Vũ Thị Giang", "Đặng Văn Hải", "Bùi Thị Hoa", "Đỗ Văn Khoa",
-              "Hồ Thị Lan"]
+CELL_NAMES = [
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Văn Cường",
+    "Phạm Thị Dung",
+    "Hoàng Văn Em",
+    "Vũ Thị Giang",
+    "Đặng Văn Hải",
+    "Bùi Thị Hoa",
+    "Đỗ Văn Khoa",
+    "Hồ Thị Lan",
+]

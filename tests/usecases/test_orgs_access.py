@@ -12,14 +12,26 @@ async def test_tree_listing_is_depth_first(ctx):
     await demo_tree(ctx)
     rows = await orgs_uc.tree(ctx)
     assert [(r.depth, r.org.code) for r in rows] == [
-        (0, "P"), (1, "X"), (2, "C1"), (2, "C2"), (1, "Y"), (2, "D1")]
+        (0, "P"),
+        (1, "X"),
+        (2, "C1"),
+        (2, "C2"),
+        (1, "Y"),
+        (2, "D1"),
+    ]
     assert [r.org.code for r in await orgs_uc.tree(ctx, "y")] == ["Y", "D1"]
 
 
-@pytest.mark.parametrize(("code", "parent", "error"), [
-    ("", None, InvalidInput), ("bad code", None, InvalidInput), ("p", None, InvalidInput),
-    ("Z", "NOPE", NotFound), ("Z", "C1", InvalidInput),
-])
+@pytest.mark.parametrize(
+    ("code", "parent", "error"),
+    [
+        ("", None, InvalidInput),
+        ("bad code", None, InvalidInput),
+        ("p", None, InvalidInput),
+        ("Z", "NOPE", NotFound),
+        ("Z", "C1", InvalidInput),
+    ],
+)
 async def test_bad_orgs_are_refused(ctx, code, parent, error):
     await demo_tree(ctx)
     with pytest.raises(error):

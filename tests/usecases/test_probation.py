@@ -18,10 +18,16 @@ from .helpers import bind, demo_tree
 # The conftest clock: 23/11/2026.
 
 
-def person(name: str, ceremony: date | None, status: str = "probationary",
-           birth: date = date(1995, 6, 1)) -> MemberFields:
-    return MemberFields(full_name=name, birth_date=birth, decision_date=ceremony,
-                        ceremony_date=ceremony, status=status)
+def person(
+    name: str, ceremony: date | None, status: str = "probationary", birth: date = date(1995, 6, 1)
+) -> MemberFields:
+    return MemberFields(
+        full_name=name,
+        birth_date=birth,
+        decision_date=ceremony,
+        ceremony_date=ceremony,
+        status=status,
+    )
 
 
 @pytest.fixture
@@ -40,12 +46,16 @@ async def test_list_sorted_by_end_with_days_left(ctx, cell):
     late = await add(ctx, cell, person("Đinh Văn Muộn", date(2025, 10, 1)))
     soon = await add(ctx, cell, person("Lê Thị Sớm", date(2025, 12, 1)))
     later = await add(ctx, cell, person("Hà Văn Sau", date(2026, 6, 30)))
-    await add(ctx, cell, person("Cao Văn Cũ", date(2000, 1, 1), status="official",
-                                      birth=date(1970, 1, 1)))
+    await add(
+        ctx, cell, person("Cao Văn Cũ", date(2000, 1, 1), status="official", birth=date(1970, 1, 1))
+    )
     cases = await probation.cases(ctx, actor=1001, org_id=cell)
     assert [c.member.id for c in cases] == [late, soon, later]
     assert [(c.end, c.days_left) for c in cases] == [
-        (date(2026, 10, 1), -53), (date(2026, 12, 1), 8), (date(2027, 6, 30), 219)]
+        (date(2026, 10, 1), -53),
+        (date(2026, 12, 1), 8),
+        (date(2027, 6, 30), 219),
+    ]
     with pytest.raises(AccessDenied):
         await probation.cases(ctx, actor=1002, org_id=cell)
 
@@ -53,57 +63,75 @@ async def test_list_sorted_by_end_with_days_left(ctx, cell):
 async def test_resolution_before_the_end_is_refused(ctx, cell):
     mid = await add(ctx, cell, person("Lê Thị Sớm", date(2025, 11, 20)))
     with pytest.raises(InvalidInput) as exc:
-        await probation.record_resolution(ctx, actor=1001, member_id=mid,
-                                          resolution_date=date(2026, 11, 19))
+        await probation.record_resolution(
+            ctx, actor=1001, member_id=mid, resolution_date=date(2026, 11, 19)
+        )
     assert "Art. 5" in exc.value.msg.key and exc.value.msg.params["end"] == date(2026, 11, 20)
-    conv = await probation.record_resolution(ctx, actor=1001, member_id=mid,
-                                             resolution_date=date(2026, 11, 20))
+    conv = await probation.record_resolution(
+        ctx, actor=1001, member_id=mid, resolution_date=date(2026, 11, 20)
+    )
     assert conv.cell_resolution_date == date(2026, 11, 20)
     with pytest.raises(InvalidInput):  # not in the future
-        await probation.record_resolution(ctx, actor=1001, member_id=mid,
-                                          resolution_date=date(2026, 11, 24))
+        await probation.record_resolution(
+            ctx, actor=1001, member_id=mid, resolution_date=date(2026, 11, 24)
+        )
 
 
 @pytest.mark.parametrize("decided", [date(2026, 11, 21), date(2026, 11, 23)])
 async def test_decision_makes_official_from_the_end_of_probation(ctx, cell, decided):
     mid = await add(ctx, cell, person("Lê Thị Sớm", date(2025, 11, 20)))
     with pytest.raises(InvalidInput, match="cell resolution"):
-        await probation.record_decision(ctx, actor=1001, member_id=mid, decision_date=decided,
-                                        decision_no="12-QĐ/ĐU")
-    await probation.record_resolution(ctx, actor=1001, member_id=mid,
-                                      resolution_date=date(2026, 11, 21))
-    member = await probation.record_decision(ctx, actor=1001, member_id=mid,
-                                             decision_date=decided, decision_no=" 12-QĐ/ĐU ")
+        await probation.record_decision(
+            ctx, actor=1001, member_id=mid, decision_date=decided, decision_no="12-QĐ/ĐU"
+        )
+    await probation.record_resolution(
+        ctx, actor=1001, member_id=mid, resolution_date=date(2026, 11, 21)
+    )
+    member = await probation.record_decision(
+        ctx, actor=1001, member_id=mid, decision_date=decided, decision_no=" 12-QĐ/ĐU "
+    )
     assert (member.status, member.official_date, member.status_date) == (
-        "official", date(2026, 11, 20), date(2026, 11, 20))
+        "official",
+        date(2026, 11, 20),
+        date(2026, 11, 20),
+    )
     case = await probation.case(ctx, actor=1001, member_id=mid)
     assert case.conversion.outcome == "converted"
-    assert (case.conversion.committee_decision_date,
-            case.conversion.committee_decision_no) == (decided, "12-QĐ/ĐU")
+    assert (case.conversion.committee_decision_date, case.conversion.committee_decision_no) == (
+        decided,
+        "12-QĐ/ĐU",
+    )
     async with ctx.db.read() as tx:
         history = await store.history(tx, mid)
         entries = await audit.entries(tx, entity="conversion", entity_id=mid)
     assert [(h.status, h.status_date, h.note) for h in history] == [
-        ("probationary", date(2025, 11, 20), None), ("official", date(2026, 11, 20), "12-QĐ/ĐU")]
+        ("probationary", date(2025, 11, 20), None),
+        ("official", date(2026, 11, 20), "12-QĐ/ĐU"),
+    ]
     assert [e.action for e in entries] == ["converted", "cell_resolution"]
     with pytest.raises(InvalidInput, match="not a probationary"):
-        await probation.record_resolution(ctx, actor=1001, member_id=mid,
-                                          resolution_date=date(2026, 11, 22))
+        await probation.record_resolution(
+            ctx, actor=1001, member_id=mid, resolution_date=date(2026, 11, 22)
+        )
 
 
 async def test_decision_checks(ctx, cell):
     mid = await add(ctx, cell, person("Lê Thị Sớm", date(2025, 11, 1)))
-    await probation.record_resolution(ctx, actor=1001, member_id=mid,
-                                      resolution_date=date(2026, 11, 10))
+    await probation.record_resolution(
+        ctx, actor=1001, member_id=mid, resolution_date=date(2026, 11, 10)
+    )
     with pytest.raises(InvalidInput, match="before the cell resolution"):
-        await probation.record_decision(ctx, actor=1001, member_id=mid,
-                                        decision_date=date(2026, 11, 9), decision_no="1")
+        await probation.record_decision(
+            ctx, actor=1001, member_id=mid, decision_date=date(2026, 11, 9), decision_no="1"
+        )
     with pytest.raises(InvalidInput, match="number"):
-        await probation.record_decision(ctx, actor=1001, member_id=mid,
-                                        decision_date=date(2026, 11, 12), decision_no="  ")
+        await probation.record_decision(
+            ctx, actor=1001, member_id=mid, decision_date=date(2026, 11, 12), decision_no="  "
+        )
     with pytest.raises(AccessDenied):
-        await probation.record_decision(ctx, actor=1002, member_id=mid,
-                                        decision_date=date(2026, 11, 12), decision_no="1")
+        await probation.record_decision(
+            ctx, actor=1002, member_id=mid, decision_date=date(2026, 11, 12), decision_no="1"
+        )
     assert (await probation.case(ctx, actor=1001, member_id=mid)).member.status == "probationary"
 
 
@@ -111,47 +139,60 @@ async def test_not_eligible_records_the_removal_proposal(ctx, cell):
     mid = await add(ctx, cell, person("Lê Thị Sớm", date(2025, 11, 1)))
     with pytest.raises(InvalidInput, match="reason"):
         await probation.record_not_eligible(ctx, actor=1001, member_id=mid, reason=" ")
-    conv = await probation.record_not_eligible(ctx, actor=1001, member_id=mid,
-                                               reason="Không tham gia sinh hoạt 6 tháng")
+    conv = await probation.record_not_eligible(
+        ctx, actor=1001, member_id=mid, reason="Không tham gia sinh hoạt 6 tháng"
+    )
     assert (conv.outcome, conv.outcome_note, conv.outcome_date) == (
-        "not_eligible", "Không tham gia sinh hoạt 6 tháng", date(2026, 11, 23))
+        "not_eligible",
+        "Không tham gia sinh hoạt 6 tháng",
+        date(2026, 11, 23),
+    )
     case = await probation.case(ctx, actor=1001, member_id=mid)
     assert case.proposed_removal and case.member.status == "probationary"
     with pytest.raises(InvalidInput, match="already proposed"):
-        await probation.record_resolution(ctx, actor=1001, member_id=mid,
-                                          resolution_date=date(2026, 11, 20))
+        await probation.record_resolution(
+            ctx, actor=1001, member_id=mid, resolution_date=date(2026, 11, 20)
+        )
 
 
 async def test_course_and_helpers(ctx, cell):
     mid = await add(ctx, cell, person("Lê Thị Sớm", date(2026, 3, 1)))
-    helper = await add(ctx, cell, person("Cao Văn Cũ", date(2000, 1, 1), status="official",
-                                      birth=date(1970, 1, 1)))
+    helper = await add(
+        ctx, cell, person("Cao Văn Cũ", date(2000, 1, 1), status="official", birth=date(1970, 1, 1))
+    )
     other = await add(ctx, cell, person("Hà Văn Sau", date(2026, 6, 30)))
     member = await probation.record_course(ctx, actor=1001, member_id=mid, done=date(2026, 5, 5))
     assert member.course_done_date == date(2026, 5, 5)
     with pytest.raises(InvalidInput):
         await probation.record_course(ctx, actor=1001, member_id=mid, done=date(2026, 2, 1))
-    helpers = await probation.set_helper(ctx, actor=1001, member_id=mid, helper_id=helper,
-                                         assigned=True)
+    helpers = await probation.set_helper(
+        ctx, actor=1001, member_id=mid, helper_id=helper, assigned=True
+    )
     assert [h.id for h in helpers] == [helper]
     with pytest.raises(InvalidInput, match="official"):  # a probationary member cannot help
-        await probation.set_helper(ctx, actor=1001, member_id=mid, helper_id=other,
-                                   assigned=True)
+        await probation.set_helper(ctx, actor=1001, member_id=mid, helper_id=other, assigned=True)
     with pytest.raises(InvalidInput, match="another party member"):
         await probation.set_helper(ctx, actor=1001, member_id=mid, helper_id=mid, assigned=True)
     candidates = await probation.candidates_for_helper(ctx, actor=1001, member_id=mid)
     assert [c.id for c in candidates] == [helper]
-    assert await probation.set_helper(ctx, actor=1001, member_id=mid, helper_id=helper,
-                                      assigned=False) == []
+    assert (
+        await probation.set_helper(ctx, actor=1001, member_id=mid, helper_id=helper, assigned=False)
+        == []
+    )
 
 
 async def test_helper_from_another_cell_is_refused(ctx, cell):
     mid = await add(ctx, cell, person("Lê Thị Sớm", date(2026, 3, 1)))
     c2 = (await orgs_uc.get_org(ctx, "C2")).id
-    stranger = (await roster.add_member(ctx, actor=1002, org_id=c2,
-                                        f=person("Cao Văn Cũ", date(2000, 1, 1),
-                                                 status="official",
-                                                 birth=date(1970, 1, 1)))).id
+    stranger = (
+        await roster.add_member(
+            ctx,
+            actor=1002,
+            org_id=c2,
+            f=person("Cao Văn Cũ", date(2000, 1, 1), status="official", birth=date(1970, 1, 1)),
+        )
+    ).id
     with pytest.raises(InvalidInput, match="same cell"):
-        await probation.set_helper(ctx, actor=1001, member_id=mid, helper_id=stranger,
-                                   assigned=True)
+        await probation.set_helper(
+            ctx, actor=1001, member_id=mid, helper_id=stranger, assigned=True
+        )

@@ -27,8 +27,11 @@ async def world(ctx, clock):
     return ctx
 
 
-def csv(*rows: str, header: str = "Họ và tên,Ngày sinh,Số thẻ đảng viên,Số CCCD,"
-        "Ngày chính thức,Trạng thái,Mã chi bộ") -> bytes:
+def csv(
+    *rows: str,
+    header: str = "Họ và tên,Ngày sinh,Số thẻ đảng viên,Số CCCD,"
+    "Ngày chính thức,Trạng thái,Mã chi bộ",
+) -> bytes:
     return "\n".join((header, *rows)).encode("utf-8")
 
 
@@ -71,13 +74,18 @@ async def test_cell_view_counts_list_and_changes(world):
     view = await uc.cell_view(world, 1001, c1)
     assert view.period.end == date(2026, 12, 31) and view.as_of == date(2026, 12, 20)
     assert view.status == "not_confirmed" and view.confirmation is None
-    assert [m.full_name for m in view.members] == ["Nguyễn Văn An", "Trần Thị Bình",
-                                                   "Phạm Văn Dũng"]
+    assert [m.full_name for m in view.members] == [
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Phạm Văn Dũng",
+    ]
     assert view.counts == {"official": 1, "probationary": 1, "exempt": 1}
     assert view.since == date(2026, 6, 30)
     assert [(k, c.full_name) for k, c in view.changes] == [
-        ("admitted", "Trần Thị Bình"), ("transferred_out", "Lê Văn Cường"),
-        ("exempt", "Phạm Văn Dũng")]
+        ("admitted", "Trần Thị Bình"),
+        ("transferred_out", "Lê Văn Cường"),
+        ("exempt", "Phạm Văn Dũng"),
+    ]
     # the first half-year is still open and unconfirmed
     assert view.other_period is not None and view.other_period.end == date(2026, 6, 30)
 
@@ -85,8 +93,9 @@ async def test_cell_view_counts_list_and_changes(world):
 async def test_changes_since_the_last_confirmed_period(world):
     c1 = await org_id(world, "C1")
     async with world.db.transaction() as tx:  # confirmed a year ago, nothing since
-        await store.confirm(tx, org_id=c1, period_end=date(2025, 12, 31), members=[],
-                            actor="test", at=NOW)
+        await store.confirm(
+            tx, org_id=c1, period_end=date(2025, 12, 31), members=[], actor="test", at=NOW
+        )
     view = await uc.cell_view(world, 1001, c1)
     assert view.since == date(2025, 12, 31)
     assert view.other_period is not None
@@ -104,8 +113,10 @@ async def test_confirm_stores_a_snapshot_and_is_audited(world):
         entries = await audit.entries(tx, entity="reconciliation")
         status = await store.cell_status(tx, c1, date(2026, 12, 31))
     assert [(r.full_name, r.status) for r in snap] == [
-        ("Nguyễn Văn An", "official"), ("Phạm Văn Dũng", "exempt"),
-        ("Trần Thị Bình", "probationary")]
+        ("Nguyễn Văn An", "official"),
+        ("Phạm Văn Dũng", "exempt"),
+        ("Trần Thị Bình", "probationary"),
+    ]
     assert entries[0].action == "confirm" and entries[0].after["members"] == 3
     assert status == "confirmed"
     view = await uc.cell_view(world, 1001, c1)
@@ -127,11 +138,14 @@ async def test_only_the_cells_secretary_confirms_and_only_open_periods(world):
 
 async def test_official_list_each_kind_of_discrepancy(world):
     period = uc.parse_period(world, "2026-H2")
-    result = await uc.import_official(world, 2001, period=period, data=OFFICIAL_X,
-                                      filename="dsdv.csv")
+    result = await uc.import_official(
+        world, 2001, period=period, data=OFFICIAL_X, filename="dsdv.csv"
+    )
     assert result.rows == 5 and [c.cell.code for c in result.cells] == ["C1", "C2"]
-    found = [(cell.code, d.kind, d.full_name, d.field, d.cell_value, d.official_value)
-             for cell, d in result.discrepancies]
+    found = [
+        (cell.code, d.kind, d.full_name, d.field, d.cell_value, d.official_value)
+        for cell, d in result.discrepancies
+    ]
     assert found == [
         ("C1", "mismatch", "Nguyễn Văn An", "birth_date", "1980-01-02", "1980-01-03"),
         ("C1", "mismatch", "Trần Thị Bình", "full_name", "Trần Thị Bình", "Trần Thị Binh"),
@@ -158,12 +172,13 @@ async def test_a_new_list_supersedes_the_previous_one(world):
     period = uc.parse_period(world, "2026-H2")
     c2 = await org_id(world, "C2")
     await uc.import_official(world, 2001, period=period, data=OFFICIAL_X, filename="a.csv")
-    fixed = csv("Hoàng Thị Hà,04/03/1985,200001,,,Chính thức,C2",
-                "Vũ Văn Hùng,05/04/1988,200002,,,Dự bị,C2")
-    result = await uc.import_official(world, 2001, period=period, data=fixed,
-                                      filename="b.csv")
+    fixed = csv(
+        "Hoàng Thị Hà,04/03/1985,200001,,,Chính thức,C2", "Vũ Văn Hùng,05/04/1988,200002,,,Dự bị,C2"
+    )
+    result = await uc.import_official(world, 2001, period=period, data=fixed, filename="b.csv")
     assert [(c.code, d.kind) for c, d in result.discrepancies] == [
-        ("C1", "missing_in_official")] * 3
+        ("C1", "missing_in_official")
+    ] * 3
     async with world.db.read() as tx:
         assert await store.cell_status(tx, c2, period.end) == "not_confirmed"
         assert await store.discrepancies(tx, c2, period.end) == []
@@ -176,9 +191,11 @@ async def test_a_new_list_supersedes_the_previous_one(world):
 
 async def test_rows_of_another_subtree_are_refused_and_audited(world):
     period = uc.parse_period(world, "2026-H2")
-    data = csv("Hoàng Thị Hà,04/03/1985,200001,,,Chính thức,C2",
-               "Đặng Văn Long,07/06/1975,300001,,,Chính thức,D1",
-               "Ai Đó,01/01/1990,,,,Chính thức,ZZ")
+    data = csv(
+        "Hoàng Thị Hà,04/03/1985,200001,,,Chính thức,C2",
+        "Đặng Văn Long,07/06/1975,300001,,,Chính thức,D1",
+        "Ai Đó,01/01/1990,,,,Chính thức,ZZ",
+    )
     with pytest.raises(uc.ListInvalid) as err:
         await uc.import_official(world, 2001, period=period, data=data, filename="x.csv")
     assert [p.params["row"] for p in err.value.problems] == [3, 4]
@@ -187,19 +204,28 @@ async def test_rows_of_another_subtree_are_refused_and_audited(world):
         assert await audit.entries(tx, entity="official_list") == []
     assert denied[0].after == {"wanted": "official list", "cells": ["D1", "ZZ"]}
     with pytest.raises(AccessDenied):  # an officer of Y cannot compare X's cells
-        await uc.import_official(world, 2002, code="X", period=period, data=data,
-                                 filename="x.csv")
+        await uc.import_official(world, 2002, code="X", period=period, data=data, filename="x.csv")
 
 
 async def test_the_list_needs_a_cell_column_and_clean_rows(world):
     period = uc.parse_period(world, "2026-H2")
     with pytest.raises(uc.ListInvalid) as err:
-        await uc.import_official(world, 2001, period=period, filename="x.csv",
-                                 data=csv("An,02/01/1980", header="Họ và tên,Ngày sinh"))
+        await uc.import_official(
+            world,
+            2001,
+            period=period,
+            filename="x.csv",
+            data=csv("An,02/01/1980", header="Họ và tên,Ngày sinh"),
+        )
     assert "Chi bộ" in err.value.msg.key
     with pytest.raises(uc.ListInvalid) as err:
-        await uc.import_official(world, 2001, period=period, filename="x.csv",
-                                 data=csv("An,31/02/1980,,,,,C1", "Bình,01/01/1990,,,,,"))
+        await uc.import_official(
+            world,
+            2001,
+            period=period,
+            filename="x.csv",
+            data=csv("An,31/02/1980,,,,,C1", "Bình,01/01/1990,,,,,"),
+        )
     assert [p.params["row"] for p in err.value.problems] == [2, 3]
 
 
@@ -216,25 +242,41 @@ async def test_official_list_as_xlsx_with_english_headers(world):
 
     buf = io.BytesIO()
     wb.save(buf)
-    result = await uc.import_official(world, "cli", code="C2",
-                                      period=uc.parse_period(world, "2026-H2"),
-                                      data=buf.getvalue(), filename="ds.xlsx")
+    result = await uc.import_official(
+        world,
+        "cli",
+        code="C2",
+        period=uc.parse_period(world, "2026-H2"),
+        data=buf.getvalue(),
+        filename="ds.xlsx",
+    )
     assert result.discrepancies == [] and result.rows == 2
 
 
 async def test_cli_reconcile_import_json(world, tmp_path, capsys):
     path = tmp_path / "dsdv.csv"
     path.write_bytes(OFFICIAL_X)
-    args = build_parser().parse_args(["reconcile", "import", str(path), "--org", "X",
-                                      "--period", "2026-H2", "--json"])
+    args = build_parser().parse_args(
+        ["reconcile", "import", str(path), "--org", "X", "--period", "2026-H2", "--json"]
+    )
     assert await args.func(args, world.config, translator("vi")) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert rows[0] == {"cell": "C1", "kind": "mismatch", "name": "Nguyễn Văn An",
-                       "field": "birth_date", "cell_value": "1980-01-02",
-                       "official_value": "1980-01-03"}
+    assert rows[0] == {
+        "cell": "C1",
+        "kind": "mismatch",
+        "name": "Nguyễn Văn An",
+        "field": "birth_date",
+        "cell_value": "1980-01-02",
+        "official_value": "1980-01-03",
+    }
     assert rows[3] == {"cell": "C1", "kind": "missing_in_cell", "name": "Đinh Văn Phúc"}
-    assert [r["kind"] for r in rows] == ["mismatch", "mismatch", "near_match",
-                                         "missing_in_cell", "missing_in_official"]
+    assert [r["kind"] for r in rows] == [
+        "mismatch",
+        "mismatch",
+        "near_match",
+        "missing_in_cell",
+        "missing_in_official",
+    ]
 
 
 # -- reminders -----------------------------------------------------------------------------------
@@ -242,28 +284,36 @@ async def test_cli_reconcile_import_json(world, tmp_path, capsys):
 
 async def test_reminders_come_from_the_confirmations(world, clock):
     def kinds(reminders, cell):
-        return sorted((r.kind, r.step) for r in reminders
-                      if r.kind.startswith("reconciliation") and r.org_id == cell)
+        return sorted(
+            (r.kind, r.step)
+            for r in reminders
+            if r.kind.startswith("reconciliation") and r.org_id == cell
+        )
 
     c1 = await org_id(world, "C1")
     async with world.db.read() as tx:
         state = await reminder_state.load(tx)
     assert [c.org_id for c in state.reconciliation_cases] == [
-        await org_id(world, code) for code in ("C1", "C2", "D1")]
+        await org_id(world, code) for code in ("C1", "C2", "D1")
+    ]
     due = due_reminders(state, date(2026, 12, 20), world.calendar, world.catalogue)
-    assert kinds(due, c1) == [("reconciliation.ask", "2026-12-31"),
-                              ("reconciliation.escalation", "2026-06-30")]
+    assert kinds(due, c1) == [
+        ("reconciliation.ask", "2026-12-31"),
+        ("reconciliation.escalation", "2026-06-30"),
+    ]
     await uc.confirm(world, 1001, c1, date(2026, 6, 30))
     await uc.confirm(world, 1001, c1, date(2026, 12, 31))
     async with world.db.read() as tx:
         state = await reminder_state.load(tx, [c1])
-    assert kinds(due_reminders(state, date(2027, 1, 20), world.calendar, world.catalogue),
-                 c1) == []
+    assert kinds(due_reminders(state, date(2027, 1, 20), world.calendar, world.catalogue), c1) == []
     # the sweep sends the ask to the secretary of C1 (and nothing to C2's nobody)
     clock.set(datetime(2026, 12, 16, 3, 0, tzinfo=UTC))
     plan = await reminders_uc.plan(world, date(2026, 12, 16))
-    asks = [(p.org.code, [r.user.tg_id for r in p.recipients]) for p in plan.items
-            if p.reminder.kind == "reconciliation.escalation"]
+    asks = [
+        (p.org.code, [r.user.tg_id for r in p.recipients])
+        for p in plan.items
+        if p.reminder.kind == "reconciliation.escalation"
+    ]
     assert ("C2", [2001, 3001]) in asks
 
 
@@ -273,6 +323,9 @@ async def test_roster_on_a_day_uses_the_status_history(world):
         june: list[RosterMember] = await store.roster_on(tx, c1, date(2026, 6, 30))
         dec = await store.roster_on(tx, c1, date(2026, 12, 31))
     assert {m.full_name: m.status for m in june} == {
-        "Nguyễn Văn An": "official", "Trần Thị Bình": None, "Lê Văn Cường": "official",
-        "Phạm Văn Dũng": "official"}
+        "Nguyễn Văn An": "official",
+        "Trần Thị Bình": None,
+        "Lê Văn Cường": "official",
+        "Phạm Văn Dũng": "official",
+    }
     assert {m.full_name: m.status for m in dec}["Lê Văn Cường"] == "transferred_out"

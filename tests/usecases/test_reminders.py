@@ -35,9 +35,14 @@ SEC, DEP, SEC2, OFF_X, OFF_P, OFF_Y = 1001, 1002, 1101, 2001, 3001, 4001
 async def world(ctx):
     """C1 (secretary + deputy) and C2 (secretary) under X under P; officers of X, P and Y."""
     await demo_tree(ctx)
-    for tg_id, org, role in ((SEC, "C1", "secretary"), (DEP, "C1", "deputy"),
-                             (SEC2, "C2", "secretary"), (OFF_X, "X", "officer"),
-                             (OFF_P, "P", "officer"), (OFF_Y, "Y", "officer")):
+    for tg_id, org, role in (
+        (SEC, "C1", "secretary"),
+        (DEP, "C1", "deputy"),
+        (SEC2, "C2", "secretary"),
+        (OFF_X, "X", "officer"),
+        (OFF_P, "P", "officer"),
+        (OFF_Y, "Y", "officer"),
+    ):
         await bind(ctx, tg_id, org, role)
     await add_officials(ctx.db, "C1", "C2", "D1")
     an = await add_member(ctx.db, "C1", "Nguyễn Văn An")
@@ -106,6 +111,7 @@ async def test_a_channel_error_does_not_stop_the_sweep(ctx, clock, world):
     def boom(item):
         if item.user.tg_id == SEC:
             raise RuntimeError("channel bug")
+
     notifier, report = await run(ctx, clock, END, FakeNotifier(boom))
     assert len(notifier.sent) == 2 and [u for _k, u in report.retry_later] == [SEC]
 
@@ -182,8 +188,9 @@ async def test_sweep_limited_to_an_org_subtree(ctx, clock, world):
 async def test_two_roles_in_one_cell_get_one_message(ctx, clock, world):
     async with ctx.db.transaction() as tx:
         c1 = await org_store.by_code(tx, "C1")
-        await user_store.grant(tx, user_id=SEC, org_id=c1.id, role="deputy", invite_id=None,
-                               at=ctx.now())
+        await user_store.grant(
+            tx, user_id=SEC, org_id=c1.id, role="deputy", invite_id=None, at=ctx.now()
+        )
     sent, _ = await run(ctx, clock, END, org_code="C1")
     assert sorted(u for _k, u in probation_only(sent.pairs)) == [SEC, DEP]
 

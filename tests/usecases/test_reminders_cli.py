@@ -19,9 +19,13 @@ from .test_reminders_support import FakeNotifier, add_member, add_officials, at_
 @pytest.fixture
 async def world(ctx):
     await demo_tree(ctx)
-    for tg_id, org, role in ((1001, "C1", "secretary"), (1002, "C1", "deputy"),
-                             (1101, "C2", "secretary"), (2001, "X", "officer"),
-                             (3001, "P", "officer")):
+    for tg_id, org, role in (
+        (1001, "C1", "secretary"),
+        (1002, "C1", "deputy"),
+        (1101, "C2", "secretary"),
+        (2001, "X", "officer"),
+        (3001, "P", "officer"),
+    ):
         await bind(ctx, tg_id, org, role)
     await add_officials(ctx.db, "C1", "C2", "D1")
     await add_member(ctx.db, "C1", "Nguyễn Văn An")
@@ -39,12 +43,12 @@ async def due(ctx, capsys, *argv: str) -> list[dict]:
 
 
 DATES = [
-    date(2024, 11, 1),    # nothing yet
-    date(2024, 12, 10),   # course month 3 (Bình)
-    date(2025, 7, 27),    # prepare -45 days (An, Bình); Cường: course chain done
-    date(2025, 9, 10),    # due
-    date(2025, 10, 23),   # overdue + escalation; Cường's committee not yet late
-    date(2025, 11, 5),    # Cường: committee decision overdue
+    date(2024, 11, 1),  # nothing yet
+    date(2024, 12, 10),  # course month 3 (Bình)
+    date(2025, 7, 27),  # prepare -45 days (An, Bình); Cường: course chain done
+    date(2025, 9, 10),  # due
+    date(2025, 10, 23),  # overdue + escalation; Cường's committee not yet late
+    date(2025, 11, 5),  # Cường: committee decision overdue
 ]
 
 

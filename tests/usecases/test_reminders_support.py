@@ -26,10 +26,17 @@ def at_local(d: date, hour: int = 8) -> datetime:
     return datetime(d.year, d.month, d.day, hour - 7, tzinfo=UTC)
 
 
-async def add_member(db: Database, org_code: str, name: str, *,
-                     ceremony: date | None = CEREMONY, course_done: date | None = date(2025, 1, 5),
-                     status: str = "probationary", resolution: date | None = None,
-                     decision: date | None = None) -> int:
+async def add_member(
+    db: Database,
+    org_code: str,
+    name: str,
+    *,
+    ceremony: date | None = CEREMONY,
+    course_done: date | None = date(2025, 1, 5),
+    status: str = "probationary",
+    resolution: date | None = None,
+    decision: date | None = None,
+) -> int:
     """A member with the fields the reminder rules read; returns the member id."""
     stamp = "2024-01-01T00:00:00.000000+00:00"
     async with db.transaction() as tx:
@@ -39,16 +46,28 @@ async def add_member(db: Database, org_code: str, name: str, *,
             "INSERT INTO members (org_id, full_name, name_key, birth_date, ceremony_date,"
             " status, status_date, course_done_date, created_at, updated_at)"
             " VALUES (?, ?, ?, '1990-01-01', ?, ?, ?, ?, ?, ?)",
-            (org.id, name, name.lower(), ceremony and ceremony.isoformat(), status,
-             (ceremony or date(2024, 1, 1)).isoformat(),
-             course_done and course_done.isoformat(), stamp, stamp),
+            (
+                org.id,
+                name,
+                name.lower(),
+                ceremony and ceremony.isoformat(),
+                status,
+                (ceremony or date(2024, 1, 1)).isoformat(),
+                course_done and course_done.isoformat(),
+                stamp,
+                stamp,
+            ),
         )
         if resolution or decision:
             await tx.execute(
                 "INSERT INTO conversions (member_id, cell_resolution_date,"
                 " committee_decision_date, updated_at) VALUES (?, ?, ?, ?)",
-                (member_id, resolution and resolution.isoformat(),
-                 decision and decision.isoformat(), stamp),
+                (
+                    member_id,
+                    resolution and resolution.isoformat(),
+                    decision and decision.isoformat(),
+                    stamp,
+                ),
             )
     return member_id
 
@@ -57,8 +76,9 @@ async def add_officials(db: Database, *org_codes: str, n: int = 3) -> None:
     """Enough official members that a cell's size raises no reminder (cell.min_members)."""
     for code in org_codes:
         for i in range(n):
-            await add_member(db, code, f"Chính thức {code}-{i}", status="official",
-                             ceremony=date(2000, 1, 1))
+            await add_member(
+                db, code, f"Chính thức {code}-{i}", status="official", ceremony=date(2000, 1, 1)
+            )
 
 
 def probation_only(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -70,7 +90,9 @@ async def record_resolution(ctx: AppContext, member_id: int, on: date) -> None:
     async with ctx.db.transaction() as tx:
         await tx.execute(
             "INSERT INTO conversions (member_id, cell_resolution_date, updated_at)"
-            " VALUES (?, ?, '2025-01-01')", (member_id, on.isoformat()))
+            " VALUES (?, ?, '2025-01-01')",
+            (member_id, on.isoformat()),
+        )
 
 
 @dataclass

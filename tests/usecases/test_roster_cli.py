@@ -32,8 +32,9 @@ def test_import_dry_run_then_import_then_export_round_trip(env, capsys):
     assert code == 0 and "thêm mới 5" in out and "Chạy thử" in out
     code, out, _ = run(capsys, "roster", "import", "ds.csv", "--org", "CB1")
     assert code == 0 and out.strip() == "5 dòng: thêm mới 5, cập nhật 0, không đổi 0."
-    code, out, _ = run(capsys, "roster", "export", "--org", "CB1", "--format", "xlsx",
-                       "--out", "out.xlsx")
+    code, out, _ = run(
+        capsys, "roster", "export", "--org", "CB1", "--format", "xlsx", "--out", "out.xlsx"
+    )
     assert code == 0 and "5 đảng viên" in out and (env / "out.xlsx").stat().st_size > 1000
     code, out, _ = run(capsys, "roster", "import", "out.xlsx", "--org", "CB1")
     assert code == 0 and "không đổi 5" in out
@@ -43,8 +44,9 @@ def test_import_dry_run_then_import_then_export_round_trip(env, capsys):
 
 
 def test_bad_rows_exit_2_with_row_numbers(env, capsys):
-    (env / "bad.csv").write_text("Họ và tên,Ngày sinh\nAn,31/02/1980\n,01/01/1990\n",
-                                 encoding="utf-8")
+    (env / "bad.csv").write_text(
+        "Họ và tên,Ngày sinh\nAn,31/02/1980\n,01/01/1990\n", encoding="utf-8"
+    )
     capsys.readouterr()
     code, out, err = run(capsys, "roster", "import", "bad.csv", "--org", "CB1")
     assert code == 2 and out == ""

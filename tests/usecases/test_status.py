@@ -47,36 +47,90 @@ class Person:
     cccd: str | None = None
     decision: date | None = None
     ceremony: date | None = None
-    since: date | None = None          # status date
-    later: tuple[tuple[str, date], ...] = ()   # status changes after creation
+    since: date | None = None  # status date
+    later: tuple[tuple[str, date], ...] = ()  # status changes after creation
 
 
 PEOPLE = (
-    Person("C1", "Nguyễn Văn An", date(1980, 1, 2), card="100001", cccd="001080000001",
-           decision=date(2000, 3, 2), since=date(2001, 3, 2)),
-    Person("C1", "Trần Thị Bình", date(1995, 5, 6), "probationary", card=None,
-           cccd="001195000002", decision=date(2026, 8, 1), ceremony=date(2026, 8, 10)),
-    Person("C1", "Lê Văn Cường", date(1970, 7, 8), card="100003", decision=date(1995, 1, 1),
-           since=date(1996, 1, 1), later=(("transferred_out", date(2026, 9, 1)),)),
-    Person("C1", "Phạm Văn Dũng", date(1950, 9, 10), card="100004", decision=date(1975, 5, 1),
-           since=date(1976, 5, 1), later=(("exempt", date(2026, 11, 1)),)),
-    Person("C2", "Hoàng Thị Hà", date(1985, 3, 4), card="200001", decision=date(2010, 2, 3),
-           since=date(2011, 2, 3)),
-    Person("C2", "Vũ Văn Hùng", date(1988, 4, 5), card="200002", decision=date(2025, 12, 1),
-           ceremony=date(2025, 12, 20), status="probationary"),
-    Person("D1", "Đặng Văn Long", date(1975, 6, 7), card="300001", decision=date(2005, 1, 1),
-           since=date(2006, 1, 1)),
+    Person(
+        "C1",
+        "Nguyễn Văn An",
+        date(1980, 1, 2),
+        card="100001",
+        cccd="001080000001",
+        decision=date(2000, 3, 2),
+        since=date(2001, 3, 2),
+    ),
+    Person(
+        "C1",
+        "Trần Thị Bình",
+        date(1995, 5, 6),
+        "probationary",
+        card=None,
+        cccd="001195000002",
+        decision=date(2026, 8, 1),
+        ceremony=date(2026, 8, 10),
+    ),
+    Person(
+        "C1",
+        "Lê Văn Cường",
+        date(1970, 7, 8),
+        card="100003",
+        decision=date(1995, 1, 1),
+        since=date(1996, 1, 1),
+        later=(("transferred_out", date(2026, 9, 1)),),
+    ),
+    Person(
+        "C1",
+        "Phạm Văn Dũng",
+        date(1950, 9, 10),
+        card="100004",
+        decision=date(1975, 5, 1),
+        since=date(1976, 5, 1),
+        later=(("exempt", date(2026, 11, 1)),),
+    ),
+    Person(
+        "C2",
+        "Hoàng Thị Hà",
+        date(1985, 3, 4),
+        card="200001",
+        decision=date(2010, 2, 3),
+        since=date(2011, 2, 3),
+    ),
+    Person(
+        "C2",
+        "Vũ Văn Hùng",
+        date(1988, 4, 5),
+        card="200002",
+        decision=date(2025, 12, 1),
+        ceremony=date(2025, 12, 20),
+        status="probationary",
+    ),
+    Person(
+        "D1",
+        "Đặng Văn Long",
+        date(1975, 6, 7),
+        card="300001",
+        decision=date(2005, 1, 1),
+        since=date(2006, 1, 1),
+    ),
 )
 #: (cell, date, kind)
 MEETINGS = (
-    ("C1", date(2026, 10, 6), "regular"), ("C1", date(2026, 11, 5), "regular"),
-    ("C1", date(2026, 11, 15), "thematic"), ("C1", date(2026, 12, 4), "regular"),
-    ("C2", date(2026, 10, 8), "regular"), ("C2", date(2026, 12, 3), "regular"),
+    ("C1", date(2026, 10, 6), "regular"),
+    ("C1", date(2026, 11, 5), "regular"),
+    ("C1", date(2026, 11, 15), "thematic"),
+    ("C1", date(2026, 12, 4), "regular"),
+    ("C2", date(2026, 10, 8), "regular"),
+    ("C2", date(2026, 12, 3), "regular"),
     ("D1", date(2026, 1, 9), "regular"),
 )
 #: (cell, name, tracked since)
-CANDIDATES = (("C1", "Ngô Thị Mai", date(2026, 5, 1)), ("C1", "Đỗ Văn Nam", date(2026, 6, 1)),
-              ("D1", "Bùi Thị Oanh", date(2026, 3, 1)))
+CANDIDATES = (
+    ("C1", "Ngô Thị Mai", date(2026, 5, 1)),
+    ("C1", "Đỗ Văn Nam", date(2026, 6, 1)),
+    ("D1", "Bùi Thị Oanh", date(2026, 3, 1)),
+)
 
 
 async def org_id(ctx: AppContext, code: str) -> int:
@@ -94,27 +148,49 @@ async def build_world(ctx: AppContext, clock, *, bind_users: bool = True) -> dic
     clock.set(NOW)
     ids = {}
     for p in PEOPLE:
-        m = await roster_uc.add_member(ctx, actor="cli", org_id=await org_id(ctx, p.cell),
-                                       f=MemberFields(full_name=p.name, birth_date=p.birth,
-                                                      card_no=p.card, cccd=p.cccd,
-                                                      decision_date=p.decision,
-                                                      ceremony_date=p.ceremony,
-                                                      status=p.status, status_date=p.since))
+        m = await roster_uc.add_member(
+            ctx,
+            actor="cli",
+            org_id=await org_id(ctx, p.cell),
+            f=MemberFields(
+                full_name=p.name,
+                birth_date=p.birth,
+                card_no=p.card,
+                cccd=p.cccd,
+                decision_date=p.decision,
+                ceremony_date=p.ceremony,
+                status=p.status,
+                status_date=p.since,
+            ),
+        )
         for status, day in p.later:
-            await roster_uc.change_status(ctx, actor="cli", member_id=m.id, status=status,
-                                          status_date=day)
+            await roster_uc.change_status(
+                ctx, actor="cli", member_id=m.id, status=status, status_date=day
+            )
         ids[p.name] = m.id
     for cell, day, kind in MEETINGS:
         topic = "Học tập Nghị quyết" if kind == "thematic" else None
-        await meetings_uc.record(ctx, actor="cli", org_id=await org_id(ctx, cell),
-                                 inp=meetings_uc.MeetingInput(MeetingFields(day, kind, topic)))
+        await meetings_uc.record(
+            ctx,
+            actor="cli",
+            org_id=await org_id(ctx, cell),
+            inp=meetings_uc.MeetingInput(MeetingFields(day, kind, topic)),
+        )
     for cell, name, since in CANDIDATES:
-        await candidates_uc.register(ctx, actor="cli", org_id=await org_id(ctx, cell),
-                                     details=Details(name, date(2000, 1, 1), "female",
-                                                     "youth_union"), tracked_since=since)
+        await candidates_uc.register(
+            ctx,
+            actor="cli",
+            org_id=await org_id(ctx, cell),
+            details=Details(name, date(2000, 1, 1), "female", "youth_union"),
+            tracked_since=since,
+        )
     if bind_users:
-        for tg_id, org, role in ((1001, "C1", "secretary"), (2001, "X", "officer"),
-                                 (2002, "Y", "officer"), (3001, "P", "officer")):
+        for tg_id, org, role in (
+            (1001, "C1", "secretary"),
+            (2001, "X", "officer"),
+            (2002, "Y", "officer"),
+            (3001, "P", "officer"),
+        ):
             await bind(ctx, tg_id, org, role)
     return ids
 
@@ -187,16 +263,18 @@ async def test_status_as_of_an_earlier_date(world):
 
 
 async def test_candidates_and_targets_agree_with_the_admission_overview(world):
-    overview = await candidates_uc.admissions_overview(world, actor="cli",
-                                                       org_id=await org_id(world, "P"))
+    overview = await candidates_uc.admissions_overview(
+        world, actor="cli", org_id=await org_id(world, "P")
+    )
     view = await uc.status(world, "cli", code="P")
     assert view.total.candidates == overview.active == 3
     report = await uc.report(world, "cli", code="P", period="2026")
     root = report.targets[-1]
-    assert (root.members_at_start, root.admitted) == (overview.members_at_start,
-                                                       overview.admitted)
-    assert (root.admissions_min, root.admissions_max) == (overview.target.minimum,
-                                                          overview.target.maximum)
+    assert (root.members_at_start, root.admitted) == (overview.members_at_start, overview.admitted)
+    assert (root.admissions_min, root.admissions_max) == (
+        overview.target.minimum,
+        overview.target.maximum,
+    )
     stages: dict[str, int] = {}
     for c in report.cells:
         for code, n in c.candidates.items():
@@ -214,8 +292,12 @@ async def _denials(ctx: AppContext) -> list[audit.AuditEntry]:
 
 async def test_officer_sees_only_their_subtree_and_refusals_are_audited(world):
     assert (await uc.status(world, 2001)).root.code == "X"
-    for kwargs in ({"code": "Y"}, {"code": "P"}, {"org_id": await org_id(world, "D1")},
-                   {"code": "NOPE"}):
+    for kwargs in (
+        {"code": "Y"},
+        {"code": "P"},
+        {"org_id": await org_id(world, "D1")},
+        {"code": "NOPE"},
+    ):
         with pytest.raises(AccessDenied) as err:
             await uc.status(world, 2001, **kwargs)
         assert err.value.msg == DENIED
@@ -248,21 +330,28 @@ async def test_parent_shown_only_within_scope(world):
 #: confirmed (escalated 15/7), no thematic meeting in Q3 (escalated 30/9), and no regular
 #: meeting in November in C2 and D1 (escalated 5/12).
 OVERDUE_TODAY = {
-    "C1": [("reconciliation.escalation", date(2026, 7, 15)),
-           ("meeting.thematic.escalation", date(2026, 9, 30))],
-    "C2": [("reconciliation.escalation", date(2026, 7, 15)),
-           ("meeting.thematic.escalation", date(2026, 9, 30)),
-           ("meeting.missing.escalation", date(2026, 12, 5))],
-    "D1": [("reconciliation.escalation", date(2026, 7, 15)),
-           ("meeting.thematic.escalation", date(2026, 9, 30)),
-           ("meeting.missing.escalation", date(2026, 12, 5))],
+    "C1": [
+        ("reconciliation.escalation", date(2026, 7, 15)),
+        ("meeting.thematic.escalation", date(2026, 9, 30)),
+    ],
+    "C2": [
+        ("reconciliation.escalation", date(2026, 7, 15)),
+        ("meeting.thematic.escalation", date(2026, 9, 30)),
+        ("meeting.missing.escalation", date(2026, 12, 5)),
+    ],
+    "D1": [
+        ("reconciliation.escalation", date(2026, 7, 15)),
+        ("meeting.thematic.escalation", date(2026, 9, 30)),
+        ("meeting.missing.escalation", date(2026, 12, 5)),
+    ],
 }
 
 
 async def test_overdue_today(world):
     view = await uc.overdue(world, 3001)
-    assert {g.cell.code: [(r.kind, r.due_date) for r in g.items]
-            for g in view.groups} == OVERDUE_TODAY
+    assert {
+        g.cell.code: [(r.kind, r.due_date) for r in g.items] for g in view.groups
+    } == OVERDUE_TODAY
     assert [g.cell.code for g in view.groups] == ["C1", "C2", "D1"]
     x = await uc.overdue(world, 2001)
     assert [g.cell.code for g in x.groups] == ["C1", "C2"] and x.count == 5
@@ -292,15 +381,25 @@ async def test_overdue_items_grouped_by_cell_oldest_first(world, clock):
 
 
 async def test_cli_status_json_one_object_per_child(world, capsys):
-    args = build_parser().parse_args(["status", "--org", "X", "--date", "2026-12-20",
-                                      "--json"])
+    args = build_parser().parse_args(["status", "--org", "X", "--date", "2026-12-20", "--json"])
     assert await args.func(args, world.config, translator("vi")) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["code"] for r in rows] == ["C1", "C2"]
     assert rows[0] | {"reconciliation": None} == {
-        "code": "C1", "name": "Chi bộ thôn 1", "kind": "cell", "cells": 1, "members": 3,
-        "official": 1, "probationary": 1, "exempt": 1, "candidates": 2,
-        "last_regular_month": "2026-12", "cells_with_regular": 1,
-        "thematic_this_quarter": 1, "reconciliation": None, "overdue": 2,
-        "reconciliation_status": "not_confirmed"}
+        "code": "C1",
+        "name": "Chi bộ thôn 1",
+        "kind": "cell",
+        "cells": 1,
+        "members": 3,
+        "official": 1,
+        "probationary": 1,
+        "exempt": 1,
+        "candidates": 2,
+        "last_regular_month": "2026-12",
+        "cells_with_regular": 1,
+        "thematic_this_quarter": 1,
+        "reconciliation": None,
+        "overdue": 2,
+        "reconciliation_status": "not_confirmed",
+    }
     assert rows[0]["reconciliation"]["not_confirmed"] == 1
