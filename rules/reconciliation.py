@@ -261,8 +261,8 @@ def compare_fields(cell: RosterEntry, official: RosterEntry) -> tuple[Discrepanc
         a, b = getattr(cell, name), getattr(official, name)
         if _blank(a) or _blank(b):
             continue
-        norm = _NORMALIZERS.get(name, lambda v: v)
-        if norm(a) != norm(b):
+        norm = _NORMALIZERS.get(name)
+        if (norm(a) != norm(b)) if norm is not None else (a != b):
             found.append(Discrepancy("mismatch", cell, official, name, a, b))
     return tuple(found)
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import holidays
 
@@ -68,7 +69,7 @@ class WorkCalendar:
         self._years: dict[int, _Year] = {}
 
     @classmethod
-    def from_config(cls, config: Mapping[object, object]) -> WorkCalendar:
+    def from_config(cls, config: Mapping[str, Any]) -> WorkCalendar:
         """Build from ``{"2026": {"add": [...], "remove": [...], "workdays": [...]}}``.
 
         Years are keys ("2026"), dates ISO strings inside that year; make-up workdays must be

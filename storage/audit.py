@@ -69,7 +69,8 @@ async def entries(
     tx: Tx, *, entity: str | None = None, entity_id: object = None, limit: int = 100
 ) -> list[AuditEntry]:
     sql = "SELECT * FROM audit_log"
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if entity is not None:
         where.append("entity = ?")
         params.append(entity)

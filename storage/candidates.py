@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from rules.admission import CandidateCase
-from storage.db import Tx, from_db_date, to_db_date, to_db_instant
+from storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
 
 STATUSES = ("active", "admitted", "withdrawn", "not_admitted")
 ORIGINS = ("youth_union", "association", "civil_servant", "private_worker", "other")
@@ -121,7 +121,7 @@ def _to_db(value: object) -> object:
     return value
 
 
-def _steps(row) -> Steps:
+def _steps(row: Row) -> Steps:
     values: dict[str, object] = {}
     for name in STEP_COLUMNS:
         raw = row[name]
@@ -131,10 +131,10 @@ def _steps(row) -> Steps:
     return Steps(**values)  # type: ignore[arg-type]
 
 
-def _candidate(row) -> Candidate:
+def _candidate(row: Row) -> Candidate:
     details = Details(
         full_name=row["full_name"],
-        birth_date=from_db_date(row["birth_date"]),
+        birth_date=need_date(row["birth_date"]),
         gender=row["gender"],
         origin=row["origin"],
         youth_union_member=bool(row["youth_union_member"]),
@@ -251,7 +251,8 @@ async def of_orgs(
     tx: Tx, org_ids: Collection[int] | None, statuses: Iterable[str] | None = None
 ) -> list[Candidate]:
     """Candidates of these organisations (all when None), by name key."""
-    where, params = _in("org_id", org_ids)
+    where, ids = _in("org_id", org_ids)
+    params: list[object] = list(ids)
     if statuses is not None:
         wanted = list(statuses)
         where += f" AND status IN ({','.join('?' * len(wanted))})"

@@ -46,6 +46,20 @@ def from_db_date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
+def need_date(text: str | None) -> date:
+    """A date column declared NOT NULL (a NULL here is a corrupt row, not a missing value)."""
+    if text is None:
+        raise ValueError("NULL in a required date column")
+    return date.fromisoformat(text)
+
+
+def need_instant(text: str | None) -> datetime:
+    """An instant column declared NOT NULL."""
+    if text is None:
+        raise ValueError("NULL in a required instant column")
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
 def migrations() -> list[tuple[int, Path]]:
     """The shipped migrations as (version, file), in order, checked for gaps."""
     found = []
@@ -158,6 +172,7 @@ class Database:
 
 
 Params = Sequence[Any] | dict[str, Any]
+Row = aiosqlite.Row
 
 
 class Tx:

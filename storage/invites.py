@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Tx, from_db_instant, to_db_instant
+from storage.db import Row, Tx, from_db_instant, need_instant, to_db_instant
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Invite:
 _SELECT = "SELECT i.*, o.code AS org_code FROM invites i JOIN orgs o ON o.id = i.org_id"
 
 
-def _invite(r) -> Invite:
+def _invite(r: Row) -> Invite:
     return Invite(
         r["id"],
         r["hint"],
@@ -34,8 +34,8 @@ def _invite(r) -> Invite:
         r["org_code"],
         r["role"],
         r["created_by"],
-        from_db_instant(r["created_at"]),
-        from_db_instant(r["expires_at"]),
+        need_instant(r["created_at"]),
+        need_instant(r["expires_at"]),
         from_db_instant(r["used_at"]),
         r["used_by"],
         from_db_instant(r["revoked_at"]),
@@ -107,4 +107,4 @@ async def failures_since(tx: Tx, user_id: int, since: datetime) -> list[datetime
         "SELECT at FROM invite_failures WHERE user_id = ? AND at >= ? ORDER BY at",
         (user_id, to_db_instant(since)),
     )
-    return [from_db_instant(r[0]) for r in rows]
+    return [need_instant(r[0]) for r in rows]

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from rules.meeting_reminders import AbsenceCase, CellMeetingCase, TaskCase
 from rules.meetings import AttendanceRecord
-from storage.db import Tx, from_db_date, to_db_date, to_db_instant
+from storage.db import Row, Tx, from_db_date, to_db_date, to_db_instant
 
 KINDS = ("regular", "thematic", "extraordinary")
 #: Attendance statuses; `exempt` members (miễn sinh hoạt) are listed apart, never absent.
@@ -87,7 +87,7 @@ class MemberAttendance:
 _FIELDS = ("held_on", "kind", "topic", "upper_attendee", "contents", "rating")
 
 
-def _meeting(row) -> Meeting:
+def _meeting(row: Row) -> Meeting:
     held = from_db_date(row["held_on"])
     assert held is not None
     return Meeting(
@@ -149,7 +149,7 @@ async def of_org(
     offset: int = 0,
 ) -> list[Meeting]:
     """The cell's meetings in [since, until], newest first."""
-    sql, params = "SELECT * FROM meetings WHERE org_id = ?", [org_id]
+    sql, params = "SELECT * FROM meetings WHERE org_id = ?", list[object]([org_id])
     if since is not None:
         sql += " AND held_on >= ?"
         params.append(to_db_date(since))
@@ -234,7 +234,7 @@ _TASK_SELECT = (
 )
 
 
-def _task(r) -> Task:
+def _task(r: Row) -> Task:
     due, held = from_db_date(r[6]), from_db_date(r[8])
     assert due is not None and held is not None
     return Task(r[0], r[1], r[2], r[3], r[4], r[5], due, from_db_date(r[7]), held)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-from storage.db import Tx, from_db_date, to_db_date, to_db_instant
+from storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
 
 STATUSES = ("probationary", "official", "exempt", "transferred_out", "removed", "deceased")
 #: Statuses of members who still belong to the cell's roll.
@@ -70,10 +70,10 @@ class Conversion:
     outcome_date: date | None = None
 
 
-def _member(row) -> Member:
+def _member(row: Row) -> Member:
     return Member(
         full_name=row["full_name"],
-        birth_date=from_db_date(row["birth_date"]),
+        birth_date=need_date(row["birth_date"]),
         gender=row["gender"],
         card_no=row["card_no"],
         cccd=row["cccd"],
@@ -152,7 +152,7 @@ async def get(tx: Tx, member_id: int) -> Member | None:
 
 async def of_org(tx: Tx, org_id: int, statuses: Iterable[str] | None = None) -> list[Member]:
     """The cell's members (optionally only some statuses), by name key."""
-    sql, params = "SELECT * FROM members WHERE org_id = ?", [org_id]
+    sql, params = "SELECT * FROM members WHERE org_id = ?", list[object]([org_id])
     if statuses is not None:
         wanted = list(statuses)
         sql += f" AND status IN ({','.join('?' * len(wanted))})"
@@ -235,7 +235,7 @@ async def history(tx: Tx, member_id: int) -> list[StatusChange]:
         " WHERE member_id = ? ORDER BY status_date, id",
         (member_id,),
     )
-    return [StatusChange(r[0], from_db_date(r[1]), r[2], r[3], r[4]) for r in rows]
+    return [StatusChange(r[0], need_date(r[1]), r[2], r[3], r[4]) for r in rows]
 
 
 # -- helpers (P1) --------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from storage.db import Tx
 
 
 async def get(tx: Tx, key: str) -> str | None:
-    return await tx.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+    value = await tx.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+    return None if value is None else str(value)
 
 
 async def put(tx: Tx, key: str, value: str) -> None:

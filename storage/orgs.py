@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Tx, to_db_instant
+from storage.db import Row, Tx, to_db_instant
 
 ORG_KINDS = ("committee", "cell")
 
@@ -23,7 +23,7 @@ class Org:
         return self.kind == "cell"
 
 
-def _org(row) -> Org:
+def _org(row: Row) -> Org:
     return Org(row["id"], row["code"], row["name"], row["kind"], row["parent_id"])
 
 

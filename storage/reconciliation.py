@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from rules.reconciliation import ReconciliationCase
-from storage.db import Tx, from_db_date, from_db_instant, to_db_date, to_db_instant
+from storage.db import Row, Tx, from_db_date, from_db_instant, to_db_date, to_db_instant
 from storage.reports import SUBTREE, reconciliation_rows
 
 KINDS = ("missing_in_cell", "missing_in_official", "mismatch", "near_match")
@@ -45,7 +45,7 @@ class RosterMember:
     status: str | None
 
 
-def _roster_member(r) -> RosterMember:
+def _roster_member(r: Row) -> RosterMember:
     return RosterMember(
         r[0],
         r[1],
@@ -124,7 +124,7 @@ class Confirmation:
     member_count: int
 
 
-def _confirmation(r) -> Confirmation:
+def _confirmation(r: Row) -> Confirmation:
     end, at = from_db_date(r["period_end"]), from_db_instant(r["confirmed_at"])
     assert end is not None and at is not None
     return Confirmation(r["id"], r["org_id"], end, at, r["confirmed_by"], r["member_count"])
@@ -293,7 +293,7 @@ _DISCREPANCY = (
 )
 
 
-def _discrepancy(r) -> Discrepancy:
+def _discrepancy(r: Row) -> Discrepancy:
     return Discrepancy(
         org_id=r[2],
         kind=r[3],

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from storage.db import Tx, from_db_date, from_db_instant, to_db_date, to_db_instant
+from storage.db import Row, Tx, from_db_date, from_db_instant, to_db_date, to_db_instant
 
 STATES = ("claimed", "sent", "failed")
 _CHUNK = 500
@@ -70,7 +70,7 @@ class NewDelivery:
     recipients: tuple[str, ...]
 
 
-def _delivery(row) -> Delivery:
+def _delivery(row: Row) -> Delivery:
     claimed = from_db_instant(row["claimed_at"])
     assert claimed is not None
     due = from_db_date(row["due_date"])
@@ -156,9 +156,10 @@ async def claim(
         )
         if not updated:
             return None
-    return await tx.scalar(
+    found = await tx.scalar(
         "SELECT id FROM reminder_deliveries WHERE key = ? AND user_id = ?", (new.key, new.user_id)
     )
+    return None if found is None else int(found)
 
 
 async def mark_sent(

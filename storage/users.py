@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Tx, from_db_instant, to_db_instant
+from storage.db import Row, Tx, from_db_instant, to_db_instant
 
 ROLES = ("secretary", "deputy", "officer")
 WRITE_ROLES = ("secretary", "deputy")
@@ -33,7 +33,7 @@ class RoleGrant:
     role: str
 
 
-def _user(row) -> User:
+def _user(row: Row) -> User:
     return User(
         row["tg_id"],
         row["full_name"],

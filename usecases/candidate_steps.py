@@ -131,7 +131,9 @@ async def start_step(
 
 
 def _merged(case: CandidateCase, values: Mapping[str, object]) -> CandidateCase:
-    known = {k: v for k, v in values.items() if k in CandidateCase.__dataclass_fields__}
+    known: dict[str, Any] = {
+        k: v for k, v in values.items() if k in CandidateCase.__dataclass_fields__
+    }
     return replace(case, **known)
 
 

@@ -673,8 +673,8 @@ class _Planner:
                 errors.append(
                     _taken(owner, self.org_id, _CARD_TAKEN, _CARD_TAKEN_ELSEWHERE, card=f.card_no)
                 )
-            if (first := self.seen_cards.get(f.card_no)) is not None:
-                errors.append(Msg(_ROW_CARD_TWICE, {"card": f.card_no, "row": first}))
+            if (card_row := self.seen_cards.get(f.card_no)) is not None:
+                errors.append(Msg(_ROW_CARD_TWICE, {"card": f.card_no, "row": card_row}))
             self.seen_cards.setdefault(f.card_no, row)
         if f.cccd:
             owner = self.cccds.get(f.cccd)
@@ -688,8 +688,8 @@ class _Planner:
                         cccd=mask_cccd(f.cccd),
                     )
                 )
-            if (first := self.seen_cccds.get(f.cccd)) is not None:
-                errors.append(Msg(_ROW_CCCD_TWICE, {"cccd": mask_cccd(f.cccd), "row": first}))
+            if (cccd_row := self.seen_cccds.get(f.cccd)) is not None:
+                errors.append(Msg(_ROW_CCCD_TWICE, {"cccd": mask_cccd(f.cccd), "row": cccd_row}))
             self.seen_cccds.setdefault(f.cccd, row)
         return errors
 
