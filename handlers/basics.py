@@ -155,6 +155,11 @@ async def menu_callback(req: Req) -> None:
 
 @handler(bound=False)
 async def lang_command(req: Req) -> None:
+    """`/lang en` and `/lang vi` switch at once; bare `/lang` (or another code) asks."""
+    wanted = " ".join(req.context.args or []).strip().lower()
+    if wanted in ("vi", "en"):
+        await _set_language(req, wanted)
+        return
     await _ask_language(req)
 
 
@@ -176,6 +181,10 @@ async def lang_callback(req: Req) -> None:
     if lang not in ("vi", "en"):
         await req.notify(req._("This button has expired. Please use /menu again."))
         return
+    await _set_language(req, lang)
+
+
+async def _set_language(req: Req, lang: str) -> None:
     await users_uc.set_language(req.ctx, req.user_id, lang)
     req._ = translator(lang)
     await req.show(

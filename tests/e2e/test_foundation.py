@@ -104,6 +104,21 @@ async def test_lang_switches_the_reply_language(emu: BotApiEmulator, world: Worl
     assert (await lan.next_reply()).text.startswith("Menu chính")
 
 
+async def test_lang_with_an_argument_switches_at_once(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    await lan.send("/lang en")
+    assert (await lan.next_reply()).text == "Language set to English."
+    await lan.send("/whoami")
+    assert (await lan.next_reply()).text.startswith("You are")
+    await lan.send("/lang vi")
+    assert (await lan.next_reply()).text == "Đã chuyển sang tiếng Việt."
+    await lan.send("/lang fr")  # not a language we speak: the chooser, saying what exists
+    ask = await lan.next_reply()
+    assert "Chọn ngôn ngữ" in ask.text and ask.button("English")
+    await lan.send("/lang")
+    assert (await lan.next_reply()).button("Tiếng Việt")
+
+
 async def test_whoami_with_two_roles_and_picking_a_cell(emu: BotApiEmulator, world: World):
     lan = await world.secretary(1001, "C1")
     await lan.send(f"/start {await world.invite('C2', 'secretary')}")
