@@ -12,6 +12,7 @@ import json
 from datetime import date
 from typing import Any
 
+from bot import cli_labels
 from bot.config import Config
 from bot.i18n import Translator, translator
 from usecases import reminders as reminders_uc
@@ -34,7 +35,8 @@ def _date(args: argparse.Namespace, _: Translator) -> date | None:
 
 
 def preview_row(item: Planned, vi: Translator) -> dict[str, Any]:
-    """One reminder the sweep would send, as plain JSON values."""
+    """One reminder the sweep would send (or, with `no_recipient`, that nobody bound can
+    receive), as plain JSON values."""
     r = item.reminder
     return {
         "kind": r.kind,
@@ -48,6 +50,7 @@ def preview_row(item: Planned, vi: Translator) -> dict[str, Any]:
         "severity": r.severity,
         "recipients": list(r.recipients),
         "users": [x.user.tg_id for x in item.recipients],
+        "no_recipient": not item.recipients,
         "key": r.key,
         "text": vi.msg(item.message()),
     }
@@ -58,11 +61,14 @@ def _table(rows: list[dict[str, Any]], _: Translator) -> list[str]:
     body = [
         [
             r["due_date"],
-            r["severity"],
+            cli_labels.severity(_, r["severity"]),
             r["org"],
-            r["kind"],
+            cli_labels.reminder_kind(_, r["kind"]),
             r["subject_name"],
-            f"{'+'.join(r['recipients'])} ×{len(r['users'])}",
+            _("no recipient bound")
+            if r["no_recipient"]
+            else f"{'+'.join(cli_labels.role_name(_, x) for x in r['recipients'])}"
+            f" ×{len(r['users'])}",
         ]
         for r in rows
     ]
@@ -80,7 +86,7 @@ async def cmd_due(args: argparse.Namespace, config: Config, _: Translator) -> in
     async with open_context(config) as ctx:
         current = await reminders_uc.plan(ctx, day or ctx.today(), org_code=args.org)
     vi = translator(PREVIEW_LOCALE)
-    rows = [preview_row(item, vi) for item in current.items]
+    rows = [preview_row(item, vi) for item in (*current.items, *current.unbound)]
     if args.json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
@@ -89,7 +95,14 @@ async def cmd_due(args: argparse.Namespace, config: Config, _: Translator) -> in
         print(_("No reminders to send on {date}.", date=current.today))
         return 0
     print("\n".join(_table(rows, _)))
-    print(_("{n} reminder(s) would be sent on {date}.", n=len(rows), date=current.today))
+    print(_("{n} reminder(s) would be sent on {date}.", n=len(current.items), date=current.today))
+    if current.unbound:
+        print(
+            _(
+                "{n} reminder(s) due but nobody is bound to receive them yet (chibo invite create).",
+                n=len(current.unbound),
+            )
+        )
     return 0
 
 

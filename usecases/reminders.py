@@ -126,6 +126,9 @@ class Plan:
     today: date
     items: tuple[Planned, ...]
     held: int = 0  # recipients another live sweep is sending to right now
+    #: Due reminders nobody bound can receive (no secretary/deputy/officer yet): never sent,
+    #: listed by the preview so an admin sees the backlog after importing rosters.
+    unbound: tuple[Planned, ...] = ()
 
 
 def reminder_message(reminder: Reminder, org: Org, *, again: bool = False) -> Msg:
@@ -174,7 +177,8 @@ def _reason(existing: store.Delivery | None, today: date, stale_before: datetime
 
 
 async def plan(ctx: AppContext, today: date, *, org_code: str | None = None) -> Plan:
-    """Every reminder due on `today` that a sweep would still send, with its recipients."""
+    """Every reminder due on `today` that a sweep would still send, with its recipients
+    (and, in `unbound`, those due that nobody bound can receive)."""
     stale_before = ctx.now() - STALE_CLAIM
     async with ctx.db.read() as tx:
         org_ids = await _org_scope(tx, org_code)
@@ -184,6 +188,7 @@ async def plan(ctx: AppContext, today: date, *, org_code: str | None = None) -> 
         existing = await store.by_keys(tx, (r.key for r in due))
         audiences: dict[tuple[int, tuple[str, ...]], list[User]] = {}
         items: list[Planned] = []
+        unbound: list[Planned] = []
         held = 0
         for reminder in due:
             audience = (reminder.org_id, tuple(reminder.recipients))
@@ -191,6 +196,9 @@ async def plan(ctx: AppContext, today: date, *, org_code: str | None = None) -> 
                 audiences[audience] = await recipients_of(tx, reminder)
                 if not audiences[audience]:
                     log.info("reminder %s: nobody bound can receive it", reminder.key)
+            if not audiences[audience]:
+                unbound.append(Planned(reminder, orgs[reminder.org_id], ()))
+                continue
             pending = []
             for user in audiences[audience]:
                 row = existing.get((reminder.key, user.tg_id))
@@ -201,7 +209,7 @@ async def plan(ctx: AppContext, today: date, *, org_code: str | None = None) -> 
                     held += 1
             if pending:
                 items.append(Planned(reminder, orgs[reminder.org_id], tuple(pending)))
-    return Plan(today, tuple(items), held)
+    return Plan(today, tuple(items), held, tuple(unbound))
 
 
 # -- the sweep -----------------------------------------------------------------------------------

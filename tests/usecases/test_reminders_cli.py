@@ -60,9 +60,15 @@ async def test_preview_equals_what_the_sweep_sends(world, clock, capsys, day):
     await uc.sweep(world, notifier)
     previewed = sorted((r["key"], u) for r in rows for u in r["users"])
     assert previewed == sorted(notifier.pairs)
-    # D1 has no secretary bound: only its escalations, to the province's officer, go out
-    assert all(r["kind"] == "probation.escalation" for r in rows if r["org"] == "D1")
-    assert await due(world, capsys, "--date", day.isoformat()) == []  # now all sent
+    # D1 has no secretary bound: only its escalations, to the province's officer, go out;
+    # the rest is listed as reaching nobody
+    assert all(
+        r["kind"] == "probation.escalation" or r["no_recipient"] for r in rows if r["org"] == "D1"
+    )
+    assert all(r["org"] == "D1" and not r["users"] for r in rows if r["no_recipient"])
+    left = await due(world, capsys, "--date", day.isoformat())
+    assert [r for r in left if not r["no_recipient"]] == []  # now all sent
+    assert left == [r for r in rows if r["no_recipient"]]  # the backlog stays visible
 
 
 async def test_preview_then_sweep_day_after_day(world, clock, capsys):
@@ -72,6 +78,23 @@ async def test_preview_then_sweep_day_after_day(world, clock, capsys):
         notifier = FakeNotifier()
         await uc.sweep(world, notifier)
         assert sorted((r["key"], u) for r in rows for u in r["users"]) == sorted(notifier.pairs)
+
+
+async def test_reminders_nobody_can_receive_are_listed_marked(world, capsys):
+    """An admin who just imported the rosters sees the backlog of cells with nobody bound."""
+    rows = await due(world, capsys, "--date", "2025-09-10", "--org", "D1")
+    (row,) = rows
+    assert (row["kind"], row["subject_name"]) == ("probation.due", "Phạm Văn Dũng")
+    assert row["no_recipient"] is True and row["users"] == []
+    args = build_parser().parse_args(["reminders", "due", "--date", "2025-09-10"])
+    await args.func(args, world.config, translator("vi"))
+    out = capsys.readouterr().out.splitlines()
+    line = next(line for line in out if "Phạm Văn Dũng" in line)
+    assert "chưa có người nhận" in line
+    assert out[-2:] == [
+        "Sẽ gửi 3 nhắc việc vào ngày 10/09/2025.",
+        "1 nhắc việc đến hạn nhưng chưa có ai được gắn để nhận (chibo invite create).",
+    ]
 
 
 async def test_json_row_fields(world, capsys):
@@ -91,8 +114,11 @@ async def test_readable_table(world, capsys):
     await args.func(args, world.config, translator("vi"))
     out = capsys.readouterr().out.splitlines()
     assert out[0].split()[:3] == ["Ngày", "đến", "hạn"]
-    assert any("Nguyễn Văn An" in line and "secretary+deputy ×2" in line for line in out)
-    assert out[-1] == "Sẽ gửi 3 nhắc việc vào ngày 10/09/2025."
+    assert any("Nguyễn Văn An" in line and "bí thư+phó bí thư ×2" in line for line in out)
+    # one language: kinds and severities by name, not by code
+    assert any("Đến hạn" in line and "hết thời gian dự bị" in line for line in out)
+    assert not any("probation." in line or " due " in line for line in out)
+    assert "Sẽ gửi 3 nhắc việc vào ngày 10/09/2025." in out
     args = build_parser().parse_args(["reminders", "due", "--date", "2024-11-01"])
     await args.func(args, world.config, translator("en"))
     assert capsys.readouterr().out == "No reminders to send on 01/11/2024.\n"

@@ -1,0 +1,70 @@
+"""Names the command line prints for stored codes (roles, invite states, reminder kinds), so
+its output speaks one language: `--json` keeps the codes, tables and sentences use these."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from rules.messages import N_
+from usecases.reconciliation import KIND_LABELS as DISCREPANCY_LABELS
+from usecases.reminders import SEVERITY_LABELS
+
+ROLE_NAMES = {
+    "secretary": N_("secretary"),
+    "deputy": N_("deputy secretary"),
+    "officer": N_("committee officer"),
+}
+
+INVITE_STATES = {
+    "open": N_("open"),
+    "used": N_("used"),
+    "expired": N_("expired"),
+    "revoked": N_("revoked"),
+}
+
+REMINDER_KINDS = {
+    "probation.prepare": N_("prepare the conversion dossier"),
+    "probation.due": N_("probation ends: consider conversion"),
+    "probation.overdue": N_("conversion not yet considered"),
+    "probation.escalation": N_("conversion not considered in time"),
+    "probation.course": N_("new-member course"),
+    "probation.committee_decision": N_("committee decision on conversion overdue"),
+    "meeting.missing": N_("regular meeting not recorded"),
+    "meeting.missing.escalation": N_("no regular meeting recorded"),
+    "meeting.thematic": N_("thematic meeting this quarter"),
+    "meeting.thematic.escalation": N_("no thematic meeting this quarter"),
+    "meeting.absences": N_("repeated unexcused absences"),
+    "meeting.task": N_("meeting task due"),
+    "cell.min_members": N_("too few official members"),
+    "candidate.decision": N_("admission decision overdue"),
+    "candidate.ceremony": N_("admission ceremony to hold"),
+    "candidate.ceremony.overdue": N_("admission ceremony overdue"),
+    "candidate.certificate": N_("awareness-course certificate expiring"),
+    "candidate.stalled": N_("admission file without progress"),
+    "reconciliation.ask": N_("reconcile the member list"),
+    "reconciliation.escalation": N_("member list not reconciled"),
+}
+
+
+def _label(_: Translator, labels: dict[str, str], code: str) -> str:
+    label = labels.get(code)
+    return _(label) if label else code
+
+
+def role_name(_: Translator, role: str) -> str:
+    return _label(_, ROLE_NAMES, role)
+
+
+def invite_state(_: Translator, state: str) -> str:
+    return _label(_, INVITE_STATES, state)
+
+
+def reminder_kind(_: Translator, kind: str) -> str:
+    return _label(_, REMINDER_KINDS, kind)
+
+
+def severity(_: Translator, level: str) -> str:
+    return _label(_, SEVERITY_LABELS, level)
+
+
+def discrepancy(_: Translator, kind: str) -> str:
+    return _label(_, DISCREPANCY_LABELS, kind)
