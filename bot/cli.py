@@ -14,9 +14,9 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 
-from bot import features
-from bot.config import Config, ConfigError, load_config, parse_duration
-from bot.i18n import Translator, translator
+from bot import cli_i18n, cli_labels, features
+from bot.config import Config, parse_duration
+from bot.i18n import DEFAULT_LOCALE, Translator, translator
 from rules.messages import N_
 from storage.db import Database, SchemaTooNewError
 from storage.orgs import ORG_KINDS
@@ -160,7 +160,7 @@ async def cmd_invite_create(args: argparse.Namespace, config: Config, _: Transla
     print(
         _(
             "Invite for {role} of {org} ({code}), valid until {until}, usable once.",
-            role=args.role,
+            role=cli_labels.role_name(_, args.role),
             org=created.org.name,
             code=created.org.code,
             until=_.instant(created.expires_at, config.timezone),
@@ -179,7 +179,8 @@ async def cmd_invite_list(args: argparse.Namespace, config: Config, _: Translato
         print(_("No invites."))
     for inv, state in rows:
         print(
-            f"#{inv.id}  {inv.hint}…  {inv.org_code}  {inv.role}  {state}  "
+            f"#{inv.id}  {inv.hint}…  {inv.org_code}  {cli_labels.role_name(_, inv.role)}"
+            f"  {cli_labels.invite_state(_, state)}  "
             f"{_.instant(inv.expires_at, config.timezone)}"
             + (f"  → {inv.used_by}" if inv.used_by else "")
         )
@@ -199,7 +200,7 @@ async def cmd_user_list(args: argparse.Namespace, config: Config, _: Translator)
     if not rows:
         print(_("No bound users."))
     for user, grants in rows:
-        roles = ", ".join(f"{g.role}@{g.org_code}" for g in grants)
+        roles = ", ".join(f"{cli_labels.role_name(_, g.role)}@{g.org_code}" for g in grants)
         name = user.full_name + (f" (@{user.username})" if user.username else "")
         print(f"{user.tg_id}  {name}  {roles}")
     return 0
@@ -223,59 +224,73 @@ async def cmd_demo(args: argparse.Namespace, config: Config, _: Translator) -> i
 # -- parser ------------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(_: Translator | None = None) -> argparse.ArgumentParser:
+    """The parser; with a translator, every help text in its language."""
     p = argparse.ArgumentParser(prog="chibo", description="Trợ lý Chi bộ")
-    p.add_argument("--config", help="configuration file (else CHIBO_CONFIG, else defaults)")
-    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    p.add_argument("--config", help=N_("configuration file (else CHIBO_CONFIG, else defaults)"))
+    p.add_argument("-v", "--verbose", action="store_true", help=N_("log more"))
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
-    demo = sub.add_parser("demo", help="offline demo in the terminal (no token, no network)")
+    sub.add_parser("run", help=N_("run the bot (long polling)")).set_defaults(func=cmd_run)
+    demo = sub.add_parser("demo", help=N_("offline demo in the terminal (no token, no network)"))
     demo.add_argument("--script", help=argparse.SUPPRESS)
     demo.set_defaults(func=cmd_demo)
 
-    db = sub.add_parser("db", help="database").add_subparsers(dest="db_cmd", required=True)
-    db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+    db = sub.add_parser("db", help=N_("database")).add_subparsers(dest="db_cmd", required=True)
+    db.add_parser("upgrade", help=N_("apply migrations")).set_defaults(func=cmd_db_upgrade)
 
-    org = sub.add_parser("org", help="organisations").add_subparsers(dest="org_cmd", required=True)
-    add = org.add_parser("add", help="add an organisation")
+    org = sub.add_parser("org", help=N_("organisations")).add_subparsers(
+        dest="org_cmd", required=True
+    )
+    add = org.add_parser("add", help=N_("add an organisation"))
     add.add_argument("code")
     add.add_argument("name")
-    add.add_argument("--parent", help="code of the organisation above")
+    add.add_argument("--parent", help=N_("code of the organisation above"))
     add.add_argument(
-        "--kind", choices=ORG_KINDS, help="default: committee without --parent, cell with --parent"
+        "--kind",
+        choices=ORG_KINDS,
+        help=N_("default: committee without --parent, cell with --parent"),
     )
     add.set_defaults(func=cmd_org_add)
-    lst = org.add_parser("list", help="the organisation tree")
-    lst.add_argument("--root", help="only this subtree")
+    lst = org.add_parser("list", help=N_("the organisation tree"))
+    lst.add_argument("--root", help=N_("only this subtree"))
     lst.set_defaults(func=cmd_org_list)
 
-    inv = sub.add_parser("invite", help="invite codes").add_subparsers(
+    inv = sub.add_parser("invite", help=N_("invite codes")).add_subparsers(
         dest="inv_cmd", required=True
     )
-    create = inv.add_parser("create", help="create a single-use invite code")
+    create = inv.add_parser("create", help=N_("create a single-use invite code"))
     create.add_argument("--org", required=True)
     create.add_argument("--role", required=True, choices=ROLES)
-    create.add_argument("--expires", help="lifetime such as 7d, 12h, 30m (default 7d)")
+    create.add_argument("--expires", help=N_("lifetime such as 7d, 12h, 30m (default 7d)"))
     create.set_defaults(func=cmd_invite_create)
-    inv.add_parser("list", help="all invites").set_defaults(func=cmd_invite_list)
-    rev = inv.add_parser("revoke", help="revoke an unused invite")
+    inv.add_parser("list", help=N_("all invites")).set_defaults(func=cmd_invite_list)
+    rev = inv.add_parser("revoke", help=N_("revoke an unused invite"))
     rev.add_argument("id", type=int)
     rev.set_defaults(func=cmd_invite_revoke)
 
-    usr = sub.add_parser("user", help="bound users").add_subparsers(dest="user_cmd", required=True)
-    usr.add_parser("list", help="users and their roles").set_defaults(func=cmd_user_list)
-    rm = usr.add_parser("remove", help="unbind a user (access ends at once)")
+    usr = sub.add_parser("user", help=N_("bound users")).add_subparsers(
+        dest="user_cmd", required=True
+    )
+    usr.add_parser("list", help=N_("users and their roles")).set_defaults(func=cmd_user_list)
+    rm = usr.add_parser("remove", help=N_("unbind a user (access ends at once)"))
     rm.add_argument("tg_id", type=int)
     rm.set_defaults(func=cmd_user_remove)
 
     for module in features.CLI_MODULES:
         module.add_commands(sub)
-    return p
+    return cli_i18n.localise(p, _) if _ is not None else p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    config, config_error = cli_i18n.early_config(argv)
+    if config is not None:
+        _ = translator(config.default_locale)
+    else:
+        _ = translator((config_error and config_error.locale) or DEFAULT_LOCALE)
+    with cli_i18n.speaking(_):
+        args = build_parser(_).parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -283,12 +298,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         logging.getLogger().setLevel(logging.INFO)
         logging.getLogger("httpx").setLevel(logging.WARNING)
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        print(f"chibo: {exc}", file=sys.stderr)
+    if config is None:
+        assert config_error is not None
+        print(f"chibo: {_.msg(config_error.msg)}", file=sys.stderr)
         return 2
-    _ = translator(config.default_locale)
     try:
         return asyncio.run(args.func(args, config, _))
     except UseCaseError as exc:

@@ -13,6 +13,7 @@ import argparse
 from bot.config import Config
 from bot.i18n import Translator
 from rules import candidate_steps as steps
+from rules.messages import N_
 from usecases import candidates as uc
 from usecases import orgs as orgs_uc
 
@@ -76,20 +77,20 @@ async def cmd_admissions(args: argparse.Namespace, config: Config, _: Translator
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    cand = sub.add_parser("candidates", help="admission candidates (quần chúng ưu tú)")
+    cand = sub.add_parser("candidates", help=N_("admission candidates (quần chúng ưu tú)"))
     cmds = cand.add_subparsers(dest="candidates_cmd", required=True)
-    gr = cmds.add_parser("grassroots", help="is a cell under a grassroots party committee?")
-    gr.add_argument("org", help="code of the cell")
+    gr = cmds.add_parser("grassroots", help=N_("is a cell under a grassroots party committee?"))
+    gr.add_argument("org", help=N_("code of the cell"))
     gr.add_argument(
         "value",
         choices=sorted(_VALUES),
-        help="yes / no, or auto to infer it from the organisation tree",
+        help=N_("yes / no, or auto to infer it from the organisation tree"),
     )
     gr.set_defaults(func=cmd_grassroots)
-    lst = cmds.add_parser("list", help="candidates being considered in a cell")
-    lst.add_argument("--org", required=True, help="code of the cell")
+    lst = cmds.add_parser("list", help=N_("candidates being considered in a cell"))
+    lst.add_argument("--org", required=True, help=N_("code of the cell"))
     lst.set_defaults(func=cmd_list)
-    adm = cmds.add_parser("admissions", help="candidates by stage and the yearly target")
-    adm.add_argument("--org", required=True, help="code of an organisation (its subtree)")
-    adm.add_argument("--year", type=int, help="default: this year")
+    adm = cmds.add_parser("admissions", help=N_("candidates by stage and the yearly target"))
+    adm.add_argument("--org", required=True, help=N_("code of an organisation (its subtree)"))
+    adm.add_argument("--year", type=int, help=N_("default: this year"))
     adm.set_defaults(func=cmd_admissions)

@@ -16,6 +16,7 @@ from datetime import date
 
 from bot.config import Config
 from bot.i18n import Translator
+from rules.messages import N_
 from storage.meetings import KINDS, MeetingFields
 from usecases import meetings as meetings_uc
 from usecases.meetings import KIND_LABELS
@@ -94,18 +95,18 @@ async def cmd_list(args: argparse.Namespace, config: Config, _: Translator) -> i
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    meeting = sub.add_parser("meeting", help="cell meetings (the meeting book)")
+    meeting = sub.add_parser("meeting", help=N_("cell meetings (the meeting book)"))
     cmds = meeting.add_subparsers(dest="meeting_cmd", required=True)
-    add = cmds.add_parser("add", help="record a past meeting (back-filling)")
-    add.add_argument("--org", required=True, help="code of the cell")
-    add.add_argument("--date", required=True, help="date held, YYYY-MM-DD")
+    add = cmds.add_parser("add", help=N_("record a past meeting (back-filling)"))
+    add.add_argument("--org", required=True, help=N_("code of the cell"))
+    add.add_argument("--date", required=True, help=N_("date held, YYYY-MM-DD"))
     add.add_argument("--kind", required=True, choices=KINDS)
-    add.add_argument("--topic", help="topic (required for a thematic meeting)")
-    add.add_argument("--rating", help="the cell's rating, one of [meetings] rating_levels")
-    add.add_argument("--upper", help="upper-level committee member who attended")
-    add.add_argument("--contents", help="main contents / resolution")
+    add.add_argument("--topic", help=N_("topic (required for a thematic meeting)"))
+    add.add_argument("--rating", help=N_("the cell's rating, one of [meetings] rating_levels"))
+    add.add_argument("--upper", help=N_("upper-level committee member who attended"))
+    add.add_argument("--contents", help=N_("main contents / resolution"))
     add.set_defaults(func=cmd_add)
-    lst = cmds.add_parser("list", help="recent meetings of a cell")
-    lst.add_argument("--org", required=True, help="code of the cell")
+    lst = cmds.add_parser("list", help=N_("recent meetings of a cell"))
+    lst.add_argument("--org", required=True, help=N_("code of the cell"))
     lst.add_argument("--limit", type=int, default=20)
     lst.set_defaults(func=cmd_list)

@@ -18,8 +18,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bot import cli_labels
 from bot.config import Config
 from bot.i18n import Translator
+from rules.messages import N_
 from usecases import reconciliation as recon_uc
 from usecases import report_chart, report_xlsx
 from usecases import status as status_uc
@@ -127,7 +129,8 @@ async def cmd_overdue(args: argparse.Namespace, config: Config, _: Translator) -
             if args.json:
                 print(json.dumps(row, ensure_ascii=False))
             else:
-                print(f"{row['due_date']}  {group.cell.code}  {r.kind}  {r.subject_name}")
+                kind = cli_labels.reminder_kind(_, r.kind)
+                print(f"{_.date(r.due_date)}  {group.cell.code}  {kind}  {r.subject_name}")
     if not args.json:
         print(_("{n} overdue item(s) on {date}.", n=view.count, date=view.on))
     return 0
@@ -188,7 +191,7 @@ async def cmd_reconcile_import(args: argparse.Namespace, config: Config, _: Tran
                 if d.kind in ("mismatch", "near_match")
                 else ""
             )
-            print(f"{cell.code}  {d.kind}  {d.full_name}{extra}")
+            print(f"{cell.code}  {cli_labels.discrepancy(_, d.kind)}  {d.full_name}{extra}")
     if not args.json:
         print(
             _(
@@ -203,26 +206,26 @@ async def cmd_reconcile_import(args: argparse.Namespace, config: Config, _: Tran
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    status = sub.add_parser("status", help="officers: numbers per organisation below CODE")
-    status.add_argument("--org", required=True, help="code of the organisation")
-    status.add_argument("--date", help="as on this day, YYYY-MM-DD (default: today)")
-    status.add_argument("--json", action="store_true", help="one JSON object per line")
+    status = sub.add_parser("status", help=N_("officers: numbers per organisation below CODE"))
+    status.add_argument("--org", required=True, help=N_("code of the organisation"))
+    status.add_argument("--date", help=N_("as on this day, YYYY-MM-DD (default: today)"))
+    status.add_argument("--json", action="store_true", help=N_("one JSON object per line"))
     status.set_defaults(func=cmd_status)
-    overdue = sub.add_parser("overdue", help="officers: overdue items below CODE")
-    overdue.add_argument("--org", required=True, help="code of the organisation")
-    overdue.add_argument("--date", help="as on this day, YYYY-MM-DD (default: today)")
-    overdue.add_argument("--json", action="store_true", help="one JSON object per line")
+    overdue = sub.add_parser("overdue", help=N_("officers: overdue items below CODE"))
+    overdue.add_argument("--org", required=True, help=N_("code of the organisation"))
+    overdue.add_argument("--date", help=N_("as on this day, YYYY-MM-DD (default: today)"))
+    overdue.add_argument("--json", action="store_true", help=N_("one JSON object per line"))
     overdue.set_defaults(func=cmd_overdue)
-    report = sub.add_parser("report", help="officers: XLSX workbook and PNG chart")
-    report.add_argument("--org", required=True, help="code of the organisation")
-    report.add_argument("--period", help="YYYY or YYYY-MM (default: this year)")
-    report.add_argument("--out", required=True, help="the .xlsx file; the chart goes beside it")
+    report = sub.add_parser("report", help=N_("officers: XLSX workbook and PNG chart"))
+    report.add_argument("--org", required=True, help=N_("code of the organisation"))
+    report.add_argument("--period", help=N_("YYYY or YYYY-MM (default: this year)"))
+    report.add_argument("--out", required=True, help=N_("the .xlsx file; the chart goes beside it"))
     report.set_defaults(func=cmd_report)
-    recon = sub.add_parser("reconcile", help="reconciliation of the member list")
+    recon = sub.add_parser("reconcile", help=N_("reconciliation of the member list"))
     cmds = recon.add_subparsers(dest="reconcile_cmd", required=True)
-    imp = cmds.add_parser("import", help="compare an official list with the cells' rosters")
-    imp.add_argument("file", help="the official list (.xlsx or .csv, roster template + cell)")
-    imp.add_argument("--org", required=True, help="code of the organisation it covers")
-    imp.add_argument("--period", required=True, help="2026-H1, 2026-H2 or the period's end")
-    imp.add_argument("--json", action="store_true", help="one discrepancy per line")
+    imp = cmds.add_parser("import", help=N_("compare an official list with the cells' rosters"))
+    imp.add_argument("file", help=N_("the official list (.xlsx or .csv, roster template + cell)"))
+    imp.add_argument("--org", required=True, help=N_("code of the organisation it covers"))
+    imp.add_argument("--period", required=True, help=N_("2026-H1, 2026-H2 or the period's end"))
+    imp.add_argument("--json", action="store_true", help=N_("one discrepancy per line"))
     imp.set_defaults(func=cmd_reconcile_import)

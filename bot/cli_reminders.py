@@ -15,6 +15,7 @@ from typing import Any
 from bot import cli_labels
 from bot.config import Config
 from bot.i18n import Translator, translator
+from rules.messages import N_
 from usecases import reminders as reminders_uc
 from usecases.reminders import Planned
 
@@ -99,7 +100,8 @@ async def cmd_due(args: argparse.Namespace, config: Config, _: Translator) -> in
     if current.unbound:
         print(
             _(
-                "{n} reminder(s) due but nobody is bound to receive them yet (chibo invite create).",
+                "{n} reminder(s) due but nobody is bound to receive them yet"
+                " (chibo invite create).",
                 n=len(current.unbound),
             )
         )
@@ -151,14 +153,14 @@ async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> in
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    rem = sub.add_parser("reminders", help="reminders: preview, or run a sweep now")
+    rem = sub.add_parser("reminders", help=N_("reminders: preview, or run a sweep now"))
     cmds = rem.add_subparsers(dest="reminders_cmd", required=True)
-    due = cmds.add_parser("due", help="what the sweep would send on a date (sends nothing)")
-    due.add_argument("--date", help="YYYY-MM-DD (default: today)")
-    due.add_argument("--org", help="only this organisation and those below it")
-    due.add_argument("--json", action="store_true", help="one JSON object per line")
+    due = cmds.add_parser("due", help=N_("what the sweep would send on a date (sends nothing)"))
+    due.add_argument("--date", help=N_("YYYY-MM-DD (default: today)"))
+    due.add_argument("--org", help=N_("only this organisation and those below it"))
+    due.add_argument("--json", action="store_true", help=N_("one JSON object per line"))
     due.set_defaults(func=cmd_due)
-    run = cmds.add_parser("run", help="run one sweep now (needs the Telegram token)")
-    run.add_argument("--date", help="sweep as on this day, YYYY-MM-DD (default: today)")
-    run.add_argument("--org", help="only this organisation and those below it")
+    run = cmds.add_parser("run", help=N_("run one sweep now (needs the Telegram token)"))
+    run.add_argument("--date", help=N_("sweep as on this day, YYYY-MM-DD (default: today)"))
+    run.add_argument("--org", help=N_("only this organisation and those below it"))
     run.set_defaults(func=cmd_run)

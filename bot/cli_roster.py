@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.config import Config
 from bot.i18n import Translator
+from rules.messages import N_
 from usecases import orgs as orgs_uc
 from usecases import roster as roster_uc
 from usecases.roster import EXPORT_FORMATS, ImportReport
@@ -86,15 +87,15 @@ async def cmd_export(args: argparse.Namespace, config: Config, _: Translator) ->
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    roster = sub.add_parser("roster", help="the cell's party-member roster (CSV/XLSX)")
+    roster = sub.add_parser("roster", help=N_("the cell's party-member roster (CSV/XLSX)"))
     cmds = roster.add_subparsers(dest="roster_cmd", required=True)
-    imp = cmds.add_parser("import", help="import a roster file (checked row by row first)")
-    imp.add_argument("file", help="a .xlsx or .csv file with the template headers")
-    imp.add_argument("--org", required=True, help="code of the cell")
-    imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    imp = cmds.add_parser("import", help=N_("import a roster file (checked row by row first)"))
+    imp.add_argument("file", help=N_("a .xlsx or .csv file with the template headers"))
+    imp.add_argument("--org", required=True, help=N_("code of the cell"))
+    imp.add_argument("--dry-run", action="store_true", help=N_("check and report; write nothing"))
     imp.set_defaults(func=cmd_import)
-    exp = cmds.add_parser("export", help="export the roster in the import template")
-    exp.add_argument("--org", required=True, help="code of the cell")
+    exp = cmds.add_parser("export", help=N_("export the roster in the import template"))
+    exp.add_argument("--org", required=True, help=N_("code of the cell"))
     exp.add_argument("--format", choices=EXPORT_FORMATS, default="xlsx")
-    exp.add_argument("--out", help="output file (default: dang-vien-CODE-YYYYMMDD.FORMAT)")
+    exp.add_argument("--out", help=N_("output file (default: dang-vien-CODE-YYYYMMDD.FORMAT)"))
     exp.set_defaults(func=cmd_export)

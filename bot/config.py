@@ -16,12 +16,23 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.resources import resource_path
+from rules.catalogue import DEFAULT_CATALOGUE
+from rules.messages import N_, Msg
 
 SUPPORTED_LOCALES = ("vi", "en")
 
 
 class ConfigError(Exception):
-    """A configuration problem, worded for the person who edits the file."""
+    """A configuration problem, worded for the person who edits the file.
+
+    `msg` is translatable (the CLI prints it in `locale`: the file's `[i18n] default_locale`
+    when that much could be read, else the default); `str()` is the English text.
+    """
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.msg = Msg(key, params)
+        self.locale: str | None = None
+        super().__init__(key.format(**params))
 
 
 @dataclass(frozen=True)
@@ -78,9 +89,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError as exc:
-        raise ConfigError(f"config file not found: {path}") from exc
+        raise ConfigError(N_("config file not found: {path}"), path=path) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise ConfigError(N_("{path}: not valid TOML: {error}"), path=path, error=exc) from exc
 
 
 class _Reader:
@@ -92,13 +103,21 @@ class _Reader:
     def get(self, section: str, key: str, kind: type, default: Any = None) -> Any:
         sect = self.data.get(section, {})
         if not isinstance(sect, dict):
-            raise ConfigError(f"[{section}] must be a table")
+            raise ConfigError(N_("[{section}] must be a table"), section=section)
         value = sect.get(key, default)
         if kind is int and isinstance(value, bool):
-            raise ConfigError(f"{section}.{key}: expected a whole number, got {value!r}")
+            raise ConfigError(
+                N_("{key}: expected a whole number, got {value}"),
+                key=f"{section}.{key}",
+                value=repr(value),
+            )
         if not isinstance(value, kind):
             raise ConfigError(
-                f"{section}.{key}: expected {kind.__name__}, got {type(value).__name__} {value!r}"
+                N_("{key}: expected {kind}, got {type} {value}"),
+                key=f"{section}.{key}",
+                kind=kind.__name__,
+                type=type(value).__name__,
+                value=repr(value),
             )
         return value
 
@@ -114,8 +133,22 @@ def load_config(
     if chosen:
         data = _deep_merge(data, _read_toml(Path(chosen)))
         source = str(chosen)
-    r = _Reader(data)
+    try:
+        return _parse(data, env, source)
+    except ConfigError as exc:
+        exc.locale = _locale_hint(data)
+        raise
 
+
+def _locale_hint(data: dict[str, Any]) -> str | None:
+    """The configured language, if the file got that far: for the error message itself."""
+    section = data.get("i18n")
+    locale = section.get("default_locale") if isinstance(section, dict) else None
+    return locale if locale in SUPPORTED_LOCALES else None
+
+
+def _parse(data: dict[str, Any], env: dict[str, str], source: str) -> Config:
+    r = _Reader(data)
     tg = TelegramConfig(
         token=env.get("CHIBO_TELEGRAM_TOKEN") or r.get("telegram", "token", str, ""),
         base_url=env.get("CHIBO_TELEGRAM_BASE_URL") or r.get("telegram", "base_url", str, ""),
@@ -127,39 +160,49 @@ def load_config(
     try:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"time.timezone: unknown time zone {tz_name!r}") from exc
+        raise ConfigError(
+            N_("time.timezone: unknown time zone {value}"), value=repr(tz_name)
+        ) from exc
     daily = r.get("reminders", "daily_at", str)
     try:
         daily_at = time.fromisoformat(daily)
     except ValueError as exc:
-        raise ConfigError(f"reminders.daily_at: expected HH:MM, got {daily!r}") from exc
+        raise ConfigError(
+            N_("reminders.daily_at: expected HH:MM, got {value}"), value=repr(daily)
+        ) from exc
     locale = r.get("i18n", "default_locale", str)
     if locale not in SUPPORTED_LOCALES:
         raise ConfigError(
-            f"i18n.default_locale: expected one of {SUPPORTED_LOCALES}, got {locale!r}"
+            N_("i18n.default_locale: expected one of {choices}, got {value}"),
+            choices=", ".join(SUPPORTED_LOCALES),
+            value=repr(locale),
         )
     timeout = r.get("conversation", "timeout_minutes", int, 30)
     if timeout <= 0:
-        raise ConfigError("conversation.timeout_minutes: must be positive")
+        raise ConfigError(N_("{key}: must be positive"), key="conversation.timeout_minutes")
     try:
         expiry = parse_duration(r.get("invites", "default_expiry", str, "7d"))
     except ValueError as exc:
-        raise ConfigError(f"invites.default_expiry: {exc}") from exc
+        raise ConfigError(
+            N_("invites.default_expiry: expected a duration like 7d, 12h or 30m, got {value}"),
+            value=repr(r.get("invites", "default_expiry", str, "7d")),
+        ) from exc
     max_fail = r.get("invites", "max_failures_per_hour", int, 5)
     if max_fail <= 0:
-        raise ConfigError("invites.max_failures_per_hour: must be positive")
+        raise ConfigError(N_("{key}: must be positive"), key="invites.max_failures_per_hour")
     remind_day = r.get("meetings", "remind_day", int, 25)
     if not 1 <= remind_day <= 28:
-        raise ConfigError("meetings.remind_day: expected a day from 1 to 28")
+        raise ConfigError(N_("meetings.remind_day: expected a day from 1 to 28"))
     levels = r.get("meetings", "rating_levels", list)
     if not levels or not all(isinstance(x, str) and x.strip() for x in levels):
-        raise ConfigError("meetings.rating_levels: expected a non-empty list of names")
+        raise ConfigError(N_("meetings.rating_levels: expected a non-empty list of names"))
     calendar = data.get("calendar", {})
     if not isinstance(calendar, dict):
-        raise ConfigError("[calendar] must be a table")
+        raise ConfigError(N_("[{section}] must be a table"), section="calendar")
     overrides = data.get("rules", {})
     if not isinstance(overrides, dict):
-        raise ConfigError("[rules] must be a table")
+        raise ConfigError(N_("[{section}] must be a table"), section="rules")
+    _check_rules(overrides)
     return Config(
         telegram=tg,
         db_path=db_path,
@@ -175,3 +218,28 @@ def load_config(
         rule_overrides=overrides,
         source=source,
     )
+
+
+def _check_rules(overrides: dict[str, Any]) -> None:
+    """Every `[rules]` entry names a known rule and has a value of the rule's type."""
+    known = set(DEFAULT_CATALOGUE.ids())
+    for rule_id, value in overrides.items():
+        if rule_id not in known:
+            raise ConfigError(
+                N_("rules.{id}: no such rule; `chibo rules list` shows the rule ids"), id=rule_id
+            )
+        try:
+            DEFAULT_CATALOGUE.with_overrides({rule_id: value})
+        except ValueError as exc:
+            raise ConfigError(
+                N_("rules.{id}: the value {value} does not fit the rule (default: {default})"),
+                id=rule_id,
+                value=repr(value),
+                default=_show(DEFAULT_CATALOGUE.versions(rule_id)[-1].value),
+            ) from exc
+
+
+def _show(value: object) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value) if not isinstance(value, str) else f'"{value}"'

@@ -15,6 +15,7 @@ from bot import (
     cli_officer,
     cli_reminders,
     cli_roster,
+    cli_rules,
     demo_data,
     scheduler,
 )
@@ -47,6 +48,7 @@ CLI_MODULES: list[ModuleType] = [
     cli_roster,
     cli_officer,
     cli_candidates,
+    cli_rules,
 ]
 
 #: Start-up hooks, `async fn(app)`, run after the bot has logged in (e.g. scheduling sweeps).

@@ -45,9 +45,9 @@ def test_org_tree_and_invite(env, capsys):
     assert code == 0 and len(invites_uc.normalize_code(bare)) == 10
     assert any(f"https://t.me/<bot_username>?start={bare}" in line for line in lines)
     code, out, _ = run(capsys, "invite", "list")
-    assert "CB1  secretary  open" in out and bare not in out  # only a hint is shown
+    assert "CB1  bí thư  còn hiệu lực" in out and bare not in out  # only a hint is shown
     assert run(capsys, "invite", "revoke", "1")[0] == 0
-    assert "revoked" in run(capsys, "invite", "list")[1]
+    assert "đã thu hồi" in run(capsys, "invite", "list")[1]
 
 
 def test_bad_input_is_one_line_not_a_traceback(env, capsys):
@@ -113,3 +113,109 @@ def test_invite_link_uses_the_bot_username_learned_at_run(env, capsys):
     _, out, _ = run(capsys, "invite", "create", "--org", "CB1", "--role", "deputy")
     bare = out.strip().splitlines()[-1]
     assert f"https://t.me/chibo_xa_bot?start={bare}" in out
+
+
+def test_the_cli_speaks_one_language(env, capsys):
+    run(capsys, "org", "add", "X", "Xã")
+    run(capsys, "org", "add", "CB1", "Chi bộ 1", "--parent", "X")
+    code, out, _ = run(capsys, "invite", "create", "--org", "CB1", "--role", "secretary")
+    assert code == 0 and "Mã mời vai trò bí thư của Chi bộ 1" in out and "secretary" not in out
+
+
+def test_org_add_under_a_cell_explains_kind_committee(env, capsys):
+    run(capsys, "org", "add", "TINH", "Tỉnh ủy")
+    run(capsys, "org", "add", "XA", "Xã Hòa Bình", "--parent", "TINH")  # taken as a cell
+    code, _, err = run(capsys, "org", "add", "CB1", "Chi bộ 1", "--parent", "XA")
+    assert code == 2 and err.count("\n") == 1
+    assert "XA" in err and "--kind committee" in err
+    # a committee's name says what it is: no --kind needed
+    code, out, _ = run(capsys, "org", "add", "XB", "Đảng ủy xã Hòa Lạc", "--parent", "TINH")
+    assert code == 0 and "cấp ủy XB" in out
+    code, out, _ = run(capsys, "org", "add", "DB", "Đảng bộ xã Hòa Lạc", "--parent", "TINH")
+    assert code == 0 and "cấp ủy DB" in out
+    assert run(capsys, "org", "add", "CB2", "Chi bộ 2", "--parent", "XB")[0] == 0
+
+
+def test_config_errors_in_the_users_language(env, tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[reminders]\ndaily_at = "half past seven"\n')
+    code, _, err = run(capsys, "--config", str(bad), "org", "list")
+    assert code == 2 and "reminders.daily_at" in err and "cần giờ dạng HH:MM" in err
+    bad.write_text('[i18n]\ndefault_locale = "en"\n[reminders]\ndaily_at = "7h"\n')
+    code, _, err = run(capsys, "--config", str(bad), "org", "list")
+    assert code == 2 and "reminders.daily_at: expected HH:MM" in err
+    bad.write_text('[rules]\n"probation.overdue_repeat_days" = 7\n')
+    code, _, err = run(capsys, "--config", str(bad), "org", "list")
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "probation.overdue_repeat_days" in err and "chibo rules list" in err
+
+
+def test_config_toml_names_only_real_commands_and_rules(env, tmp_path, capsys):
+    import re
+
+    from bot.cli import build_parser
+    from bot.resources import resource_path
+    from rules.catalogue import DEFAULT_CATALOGUE
+
+    text = resource_path("config.toml").read_text(encoding="utf-8")
+    for command in re.findall(r"`chibo ([^`]+)`", text):
+        argv = [a for a in command.split() if not a.isupper() and a != "PATH"]
+        with pytest.raises(SystemExit) as exit_:
+            build_parser().parse_args([*argv, "--help"])
+        assert exit_.value.code == 0, command
+        capsys.readouterr()
+    rule_ids = re.findall(r'^#\s*"([a-z_.]+)"\s*=', text, re.MULTILINE)
+    assert rule_ids and set(rule_ids) <= set(DEFAULT_CATALOGUE.ids())
+    # the example, uncommented, is accepted
+    example = tmp_path / "c.toml"
+    example.write_text(
+        "[rules]\n" + "\n".join(re.findall(r'^#\s*("[a-z_.]+"\s*=.*)$', text, re.MULTILINE))
+    )
+    assert run(capsys, "--config", str(example), "org", "list")[0] == 0
+
+
+def test_rules_list_shows_ids_values_and_sources(env, tmp_path, capsys):
+    conf = tmp_path / "c.toml"
+    conf.write_text('[rules]\n"probation.conversion.overdue_repeat_days" = 10\n')
+    code, out, _ = run(capsys, "--config", str(conf), "rules", "list")
+    assert code == 0
+    line = next(x for x in out.splitlines() if "probation.conversion.overdue_repeat_days" in x)
+    assert "10" in line and "cấu hình" in line
+    assert any(x.startswith("probation.months") and "12" in x for x in out.splitlines())
+
+
+def test_help_texts_are_translated(env, capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "chạy bot" in out and "run the bot" not in out
+    assert "tùy chọn" in out.lower() and "show this help" not in out
+    with pytest.raises(SystemExit):
+        main(["invite", "create", "--help"])
+    out = capsys.readouterr().out
+    assert "Cách dùng" in out and "single-use" not in out
+    code = None
+    with pytest.raises(SystemExit) as exit_:
+        main(["org", "add"])
+    code = exit_.value.code
+    err = capsys.readouterr().err
+    assert code == 2 and "thiếu" in err and "the following arguments" not in err
+
+
+def test_help_texts_follow_the_configured_language(env, tmp_path, capsys):
+    conf = tmp_path / "en.toml"
+    conf.write_text('[i18n]\ndefault_locale = "en"\n')
+    with pytest.raises(SystemExit):
+        main(["--config", str(conf), "--help"])
+    assert "run the bot" in capsys.readouterr().out
+
+
+def test_every_reminder_kind_has_a_name():
+    import re
+    from pathlib import Path
+
+    from bot.cli_labels import REMINDER_KINDS
+
+    doc = (Path(__file__).parent.parent / "docs" / "reminders.md").read_text(encoding="utf-8")
+    kinds = set(re.findall(r"^\| `([a-z_]+\.[a-z_.]+)` \|", doc, re.MULTILINE))
+    assert kinds and kinds <= set(REMINDER_KINDS)

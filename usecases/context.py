@@ -27,17 +27,12 @@ class AppContext:
     def build(cls, db: Database, clock: Clock, config: Config) -> AppContext:
         """The context for `config`: its calendar, and the catalogue with the settings that
         override rule defaults ([meetings] first, then explicit [rules] entries)."""
-        overrides: dict[str, object] = {
-            "meeting.monthly.remind_day": config.meeting_remind_day,
-            "meeting.rating_levels": list(config.rating_levels),
-            **config.rule_overrides,
-        }
         return cls(
             db=db,
             clock=clock,
             config=config,
             calendar=WorkCalendar.from_config(config.calendar),
-            catalogue=DEFAULT_CATALOGUE.with_overrides(overrides),
+            catalogue=catalogue_for(config),
         )
 
     def now(self) -> datetime:
@@ -45,3 +40,13 @@ class AppContext:
 
     def today(self) -> date:
         return local_today(self.clock, self.config.timezone)
+
+
+def catalogue_for(config: Config) -> Catalogue:
+    """The rules catalogue with the configuration's values ([meetings], then [rules])."""
+    overrides: dict[str, object] = {
+        "meeting.monthly.remind_day": config.meeting_remind_day,
+        "meeting.rating_levels": list(config.rating_levels),
+        **config.rule_overrides,
+    }
+    return DEFAULT_CATALOGUE.with_overrides(overrides)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from rules.messages import N_, Msg
@@ -19,6 +20,17 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 class TreeRow:
     depth: int
     org: Org
+
+
+#: Names that say the organisation is a party committee (đảng bộ / đảng ủy), not a cell.
+_COMMITTEE_NAME = re.compile(r"^(đảng bộ|đảng ủy|đảng uỷ|tỉnh ủy|tỉnh uỷ|huyện ủy|huyện uỷ)\b")
+
+
+def default_kind(name: str, parent_code: str | None) -> str:
+    """A committee at the top or when its name says so ("Đảng ủy xã …"), else a cell."""
+    if not parent_code or _COMMITTEE_NAME.match(unicodedata.normalize("NFC", name).lower()):
+        return "committee"
+    return "cell"
 
 
 async def add_org(
@@ -44,7 +56,7 @@ async def add_org(
         )
     if not name:
         raise InvalidInput(Msg(N_("The organisation needs a name.")))
-    kind = kind or ("cell" if parent_code else "committee")
+    kind = kind or default_kind(name, parent_code)
     if kind not in ORG_KINDS:
         raise InvalidInput(Msg(N_("Kind must be committee or cell; got {kind}."), {"kind": kind}))
     async with ctx.db.transaction() as tx:
@@ -60,7 +72,11 @@ async def add_org(
             if parent.is_cell:
                 raise InvalidInput(
                     Msg(
-                        N_("{code} is a cell (chi bộ): a cell has no organisations under it."),
+                        N_(
+                            "{code} is a cell (chi bộ): a cell has no organisations under it."
+                            " A party committee (đảng bộ, đảng ủy) is added with --kind"
+                            " committee, or by a name starting with “Đảng bộ” or “Đảng ủy”."
+                        ),
                         {"code": parent.code},
                     )
                 )

@@ -279,6 +279,17 @@ async def test_cli_reconcile_import_json(world, tmp_path, capsys):
     ]
 
 
+async def test_cli_reconcile_import_text_names_the_kinds(world, tmp_path, capsys):
+    path = tmp_path / "dsdv.csv"
+    path.write_bytes(OFFICIAL_X)
+    args = build_parser().parse_args(
+        ["reconcile", "import", str(path), "--org", "X", "--period", "2026-H2"]
+    )
+    assert await args.func(args, world.config, translator("vi")) == 0
+    out = capsys.readouterr().out
+    assert "missing_in_cell" not in out and "mismatch" not in out
+
+
 # -- reminders -----------------------------------------------------------------------------------
 
 

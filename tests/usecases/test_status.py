@@ -7,6 +7,7 @@ whose every number is known from the rows it creates (`WORLD_*` below).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -403,3 +404,13 @@ async def test_cli_status_json_one_object_per_child(world, capsys):
         "reconciliation_status": "not_confirmed",
     }
     assert rows[0]["reconciliation"]["not_confirmed"] == 1
+
+
+async def test_cli_overdue_text_names_the_kinds_and_dates(world, capsys):
+    args = build_parser().parse_args(["overdue", "--org", "X", "--date", "2026-12-20"])
+    assert await args.func(args, world.config, translator("vi")) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1 and lines[-1].endswith("20/12/2026.")
+    for line in lines[:-1]:
+        assert re.match(r"\d\d/\d\d/\d{4}  C[12]  ", line), line
+        assert ".escalation" not in line and "probation." not in line
