@@ -13,6 +13,7 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from bot import cli_i18n, cli_labels, features
 from bot.config import Config, parse_duration
@@ -218,7 +219,9 @@ async def cmd_user_remove(args: argparse.Namespace, config: Config, _: Translato
 async def cmd_demo(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from bot.demo import run_demo
 
-    return await run_demo(config, script=args.script)
+    return await run_demo(
+        config, script=args.script, files_dir=Path(args.files) if args.files else None
+    )
 
 
 # -- parser ------------------------------------------------------------------------------------
@@ -234,6 +237,9 @@ def build_parser(_: Translator | None = None) -> argparse.ArgumentParser:
     sub.add_parser("run", help=N_("run the bot (long polling)")).set_defaults(func=cmd_run)
     demo = sub.add_parser("demo", help=N_("offline demo in the terminal (no token, no network)"))
     demo.add_argument("--script", help=argparse.SUPPRESS)
+    demo.add_argument(
+        "--files", help=N_("folder for the files the bot sends (default: a new temporary one)")
+    )
     demo.set_defaults(func=cmd_demo)
 
     db = sub.add_parser("db", help=N_("database")).add_subparsers(dest="db_cmd", required=True)
