@@ -44,6 +44,16 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True)
+class BackupConfig:
+    """`[backup]`: a daily online backup into `dir` at `at` (local), keeping the newest
+    `keep` copies; off when `dir` is empty."""
+
+    dir: Path | None = None
+    at: time = time(2, 30)
+    keep: int = 7
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig
     db_path: Path
@@ -58,6 +68,9 @@ class Config:
     calendar: dict[str, Any] = field(default_factory=dict)
     rule_overrides: dict[str, Any] = field(default_factory=dict)
     source: str = "default"
+    #: Local time from which a restarted bot does not catch up the day's reminders (None: never).
+    quiet_from: time | None = None
+    backup: BackupConfig = field(default_factory=BackupConfig)
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
@@ -170,6 +183,15 @@ def _parse(data: dict[str, Any], env: dict[str, str], source: str) -> Config:
         raise ConfigError(
             N_("reminders.daily_at: expected HH:MM, got {value}"), value=repr(daily)
         ) from exc
+    quiet_text = r.get("reminders", "quiet_from", str, "")
+    try:
+        quiet_from = time.fromisoformat(quiet_text) if quiet_text else None
+    except ValueError as exc:
+        raise ConfigError(
+            N_("reminders.quiet_from: expected HH:MM or nothing, got {value}"),
+            value=repr(quiet_text),
+        ) from exc
+    backup = _backup(r)
     locale = r.get("i18n", "default_locale", str)
     if locale not in SUPPORTED_LOCALES:
         raise ConfigError(
@@ -217,6 +239,8 @@ def _parse(data: dict[str, Any], env: dict[str, str], source: str) -> Config:
         calendar=calendar,
         rule_overrides=overrides,
         source=source,
+        quiet_from=quiet_from,
+        backup=backup,
     )
 
 
@@ -243,3 +267,18 @@ def _show(value: object) -> str:
     if isinstance(value, tuple):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     return str(value) if not isinstance(value, str) else f'"{value}"'
+
+
+def _backup(r: _Reader) -> BackupConfig:
+    folder = r.get("backup", "dir", str, "")
+    at_text = r.get("backup", "at", str, "02:30")
+    try:
+        at = time.fromisoformat(at_text)
+    except ValueError as exc:
+        raise ConfigError(
+            N_("backup.at: expected HH:MM, got {value}"), value=repr(at_text)
+        ) from exc
+    keep = r.get("backup", "keep", int, 7)
+    if keep <= 0:
+        raise ConfigError(N_("backup.keep: must be a positive number of copies"))
+    return BackupConfig(Path(folder) if folder else None, at, keep)

@@ -6,9 +6,9 @@ There are no per-reminder jobs: a sweep recomputes everything due from the datab
 - daily: at `daily_at` in the configured time zone (a sweep missed by up to an hour, e.g. a
   suspended machine, still runs once);
 - catch-up: `CATCH_UP_DELAY` after start, when today's sweep time has already passed (the
-  process may have been down then) and it is before `QUIET_FROM` (21:00); the rules give
-  one step per chain, so it sends one
-  reminder per chain however long the downtime was;
+  process may have been down then), also late in the evening unless `[reminders]
+  quiet_from` is set; the rules give one step per chain, so it sends one reminder per chain
+  however long the downtime was;
 - retry: after a sweep with transient failures or with claims held by another sweep, one more
   sweep once those claims can be taken over, at most `MAX_RETRY_SWEEPS` in a row.
 """
@@ -16,7 +16,7 @@ There are no per-reminder jobs: a sweep recomputes everything due from the datab
 from __future__ import annotations
 
 import logging
-from datetime import time, timedelta
+from datetime import timedelta
 
 from telegram.ext import Application, ContextTypes
 
@@ -33,15 +33,17 @@ CATCH_UP_DELAY = timedelta(seconds=30)
 RETRY_DELAY = reminders_uc.STALE_CLAIM + timedelta(minutes=1)
 MAX_RETRY_SWEEPS = 3
 MISFIRE_GRACE = timedelta(hours=1)
-QUIET_FROM = time(21, 0)
 
 
 def catch_up_due(ctx: AppContext) -> bool:
-    """True when today's sweep time has passed (so a down process may have missed it) and it
-    is not yet evening: a bot restarted late at night waits for tomorrow's sweep, which
-    catches up just the same, instead of waking secretaries up."""
+    """True when today's sweep time has passed (so a down process may have missed it): a
+    restart at 22:00 still sends the day's reminders. With `[reminders] quiet_from` set, a
+    bot restarted after that time waits for tomorrow's sweep instead."""
     local = ctx.now().astimezone(ctx.config.timezone).time()
-    return ctx.config.daily_at.replace(tzinfo=None) <= local < QUIET_FROM
+    if local < ctx.config.daily_at.replace(tzinfo=None):
+        return False
+    quiet = ctx.config.quiet_from
+    return quiet is None or local < quiet
 
 
 async def schedule_reminders(app: Application) -> None:

@@ -24,7 +24,15 @@ from aiohttp import BodyPartReader, hdrs, web
 from botapi_emulator.driver import GroupDriver, UserDriver
 from botapi_emulator.errors import ApiError
 from botapi_emulator.methods import BotApiMethods, Params, UploadedFile, scope_key
-from botapi_emulator.state import JSON, ApiCall, Fault, MonitorCallback, StoredFile, World
+from botapi_emulator.state import (
+    JSON,
+    ApiCall,
+    Fault,
+    LostAnswer,
+    MonitorCallback,
+    StoredFile,
+    World,
+)
 
 __all__ = ["BotApiEmulator"]
 
@@ -261,6 +269,19 @@ class BotApiEmulator:
         error = ApiError.injected(error_code, description, retry_after)
         self.world.faults.setdefault(method.lower(), []).append(Fault(error, count))
 
+    def drop_answer_next(self, method: str, *, mode: str = "reset", count: int = 1) -> None:
+        """The next ``count`` calls of ``method`` take effect but their answer is lost.
+
+        ``mode="reset"``: the connection is closed after the call ran, without an HTTP answer
+        (the client sees "server disconnected"); ``mode="hang"``: the answer is withheld until
+        the client gives up (its read timeout). Either way the message *was* sent — the
+        ambiguous failure a careful sender must not blindly re-send. The call is recorded
+        with ``answer_lost=True``.
+        """
+        if mode not in ("reset", "hang"):
+            raise ValueError(f"mode must be 'reset' or 'hang', got {mode!r}")
+        self.world.lost_answers.setdefault(method.lower(), []).append(LostAnswer(mode, count))
+
     def block(self, user_id: int, *, notify: bool = True) -> None:
         """The user blocks the bot: sends/edits to their chat get 403.
 
@@ -399,8 +420,27 @@ class BotApiEmulator:
             self.world.signal.notify()
             return _json_response(call.error.to_json(), 500)
         call.result = result
+        lost = self._take_lost_answer(method)
+        if lost is not None:
+            call.answer_lost = True
+            self.world.signal.notify()
+            if lost.mode == "hang":
+                await asyncio.Event().wait()  # cancelled when the client disconnects
+            if request.transport is not None:
+                request.transport.abort()
+            raise asyncio.CancelledError  # aiohttp: the handler ends without an answer
         self.world.signal.notify()
         return _json_response({"ok": True, "result": result})
+
+    def _take_lost_answer(self, method: str) -> LostAnswer | None:
+        queue = self.world.lost_answers.get(method.lower())
+        if not queue:
+            return None
+        lost = queue[0]
+        lost.remaining -= 1
+        if lost.remaining <= 0:
+            queue.pop(0)
+        return lost
 
     def _take_fault(self, method: str) -> ApiError | None:
         queue = self.world.faults.get(method.lower())

@@ -382,6 +382,8 @@ class ApiCall:
     time: float
     error: ApiError | None = None
     result: Any = None
+    #: The method ran (e.g. the message was delivered) but its answer never reached the bot.
+    answer_lost: bool = False
 
 
 @dataclass
@@ -389,6 +391,18 @@ class Fault:
     """An armed fault injection for one method."""
 
     error: ApiError
+    remaining: int
+
+
+@dataclass
+class LostAnswer:
+    """An armed "answer lost" fault: the call succeeds, then the answer is dropped.
+
+    ``mode`` ``"reset"`` closes the connection without answering; ``"hang"`` withholds the
+    answer until the client gives up (its read timeout).
+    """
+
+    mode: str
     remaining: int
 
 
@@ -476,6 +490,7 @@ class World:
         self.calls: list[ApiCall] = []
         self.unknown_calls: list[ApiCall] = []
         self.faults: dict[str, list[Fault]] = {}
+        self.lost_answers: dict[str, list[LostAnswer]] = {}
         self.monitors: list[MonitorCallback] = []
         self.idle_hooks: list[Callable[[], Awaitable[Any]]] = []
         self.waiting_pollers = 0

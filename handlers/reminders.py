@@ -13,8 +13,16 @@ import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+import httpx
 from telegram import Bot, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application, CallbackQueryHandler
 from telegram.warnings import PTBDeprecationWarning
 
@@ -22,7 +30,14 @@ from bot.i18n import Translator, locale_for, translator
 from handlers.common import Req, cb, handler, keyboard
 from rules.reminders import Reminder
 from usecases import reminders as reminders_uc
-from usecases.reminders import Blocked, Delivered, DeliveryResult, Outgoing, RetryLater
+from usecases.reminders import (
+    Blocked,
+    Delivered,
+    DeliveryResult,
+    Outgoing,
+    RetryLater,
+    Uncertain,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +88,35 @@ def _seconds(exc: RetryAfter) -> float:
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
+#: httpx errors raised before the request could reach Telegram: certainly nothing was sent.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+def certainly_not_sent(exc: NetworkError) -> bool:
+    """True when Telegram cannot have acted on the request.
+
+    PTB raises a `NetworkError` without an httpx cause for an HTTP answer it got (a 5xx or
+    502: Telegram answered, and it did not send), and one *from* the httpx error for transport
+    failures: a refused or timed-out connect never wrote the request. Anything else — a read
+    timeout, a connection reset or closed after the request was written, a bare `TimedOut` —
+    may have been sent.
+    """
+    cause = exc.__cause__
+    if isinstance(exc, TimedOut):
+        return isinstance(cause, _NOT_SENT)
+    if cause is None:
+        return True
+    return isinstance(cause, _NOT_SENT)
+
+
 class TelegramNotifier:
     """Sends a reminder as a private message with its buttons, in the user's language.
 
     The bot's rate limiter already retries flood waits; here a flood wait that still comes
-    through is waited out (up to `max_wait` seconds) and a network error retried with back-off
-    (`attempts` in all), after which the sweep records RetryLater for the next sweep.
+    through is waited out (up to `max_wait` seconds) and an error that certainly sent nothing
+    (refused connection, 5xx answer) retried with back-off (`attempts` in all), after which
+    the sweep records RetryLater for the next sweep. An ambiguous failure (the request went
+    out, the answer did not come back) is `Uncertain` at once: never re-sent blindly.
     """
 
     BACKOFF_SECONDS = 1.0  # first wait after a network error; doubles each attempt
@@ -121,6 +159,14 @@ class TelegramNotifier:
                 log.error("reminder %s to %s refused: %s", item.reminder.key, user.tg_id, exc)
                 return RetryLater(f"bad request: {exc.message}")
             except NetworkError as exc:
+                if not certainly_not_sent(exc):
+                    log.warning(
+                        "reminder %s to %s: answer lost (%s), not re-sent",
+                        item.reminder.key,
+                        user.tg_id,
+                        exc.message,
+                    )
+                    return Uncertain(f"answer lost: {exc.message}")
                 reason = f"network: {exc.message}"
                 if attempt < self.attempts - 1:
                     await self.sleep(self.BACKOFF_SECONDS * 2**attempt)

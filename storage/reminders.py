@@ -16,6 +16,8 @@ from datetime import date, datetime
 from storage.db import Row, Tx, from_db_date, from_db_instant, to_db_date, to_db_instant
 
 STATES = ("claimed", "sent", "failed")
+#: Prefix of `error` on a `sent` row whose send is ambiguous (the answer was lost).
+UNCERTAIN = "uncertain: "
 _CHUNK = 500
 
 # The one definition of "this row may be claimed again" (parameters :stale, :today).
@@ -46,6 +48,11 @@ class Delivery:
     error: str | None
     snooze_until: date | None
     snoozes: int
+
+    @property
+    def uncertain(self) -> bool:
+        """Recorded as sent though Telegram's answer was lost (see `mark_uncertain`)."""
+        return self.state == "sent" and (self.error or "").startswith(UNCERTAIN)
 
     def claimable(self, today: date, stale_before: datetime) -> bool:
         """The Python twin of `_CLAIMABLE`."""
@@ -170,6 +177,19 @@ async def mark_sent(
         "UPDATE reminder_deliveries SET state = 'sent', sent_at = ?, message_id = ?,"
         " error = NULL WHERE id = ? AND claim_token = ? AND state = 'claimed'",
         (to_db_instant(now), message_id, delivery_id, token),
+    )
+    return n > 0
+
+
+async def mark_uncertain(
+    tx: Tx, delivery_id: int, *, token: str, now: datetime, error: str
+) -> bool:
+    """Record a send whose answer was lost: `sent` (never claimed again, so never re-sent)
+    with `error` saying so; False if the claim was taken over meanwhile."""
+    n = await tx.changes(
+        "UPDATE reminder_deliveries SET state = 'sent', sent_at = ?, message_id = NULL,"
+        " error = ? WHERE id = ? AND claim_token = ? AND state = 'claimed'",
+        (to_db_instant(now), (UNCERTAIN + error)[:500], delivery_id, token),
     )
     return n > 0
 

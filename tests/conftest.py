@@ -13,6 +13,8 @@ from storage.db import Database
 from usecases.clock import FixedClock
 from usecases.context import AppContext
 
+from . import faults
+
 #: 10:00 in Hà Nội on Monday 23/11/2026.
 DEFAULT_NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
@@ -37,3 +39,14 @@ async def db(config: Config) -> AsyncIterator[Database]:
 @pytest.fixture
 def ctx(db: Database, clock: FixedClock, config: Config) -> AppContext:
     return AppContext.build(db, clock, config)
+
+
+@pytest.fixture(autouse=True)
+def _count_fault_tests(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("faults") is not None:
+        faults.add(tests=1)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if faults.FIGURES:
+        terminalreporter.write_sep("-", faults.summary_line())

@@ -50,6 +50,9 @@ def test_explicit_path_wins_over_chibo_config(tmp_path):
         ("[meetings]\nremind_day = 31\n", "meetings.remind_day"),
         ("[meetings]\nrating_levels = []\n", "meetings.rating_levels"),
         ("[storage\npath = 1", "not valid TOML"),
+        ('[reminders]\nquiet_from = "late"\n', "reminders.quiet_from"),
+        ('[backup]\ndir = "b"\nat = "2am"\n', "backup.at"),
+        ('[backup]\ndir = "b"\nkeep = 0\n', "backup.keep"),
     ],
 )
 def test_malformed_config_names_the_key(tmp_path, text, fragment):
@@ -100,3 +103,15 @@ def test_meeting_settings_reach_the_rules_catalogue(tmp_path):
     assert ctx.catalogue.get_strs("meeting.rating_levels", on) == ("Tốt", "Đạt")
     assert ctx.catalogue.get_int("probation.conversion.overdue_repeat_days", on) == 10
     assert DEFAULT_CATALOGUE.get_int("meeting.monthly.remind_day", on) == 25
+
+
+def test_quiet_evening_and_daily_backup_are_off_by_default(tmp_path):
+    cfg = load_config(env={})
+    assert cfg.quiet_from is None and cfg.backup.dir is None
+    f = tmp_path / "c.toml"
+    f.write_text(
+        '[reminders]\nquiet_from = "21:00"\n[backup]\ndir = "bk"\nat = "02:30"\nkeep = 3\n'
+    )
+    cfg = load_config(f, env={})
+    assert cfg.quiet_from == time(21, 0)
+    assert (cfg.backup.dir, cfg.backup.at, cfg.backup.keep) == (Path("bk"), time(2, 30), 3)

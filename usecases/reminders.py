@@ -5,6 +5,10 @@ still to reach; the CLI preview (`chibo reminders due`) and `sweep` both use it.
 for each (reminder key, recipient): claims the row in a transaction (see `storage.reminders`),
 delivers through a channel's `Notifier`, and records `sent` or `failed`.
 
+Ambiguous sends: when Telegram may have accepted a message but its answer was lost (read
+timeout, connection reset after the request was written) the channel returns `Uncertain`;
+the row is recorded `sent` with the error `uncertain: …` and never re-sent (at-most-once for
+that one message: a chain's next step still comes).
 Crash window: a sweep that dies after Telegram accepted a message but before `sent` was
 committed leaves a `claimed` row; once older than `STALE_CLAIM` the next sweep sends it again.
 That window is at-least-once on purpose: a duplicate reminder costs less than a lost one.
@@ -74,7 +78,15 @@ class RetryLater:
     reason: str = "retry later"
 
 
-DeliveryResult = Delivered | Blocked | RetryLater
+@dataclass(frozen=True)
+class Uncertain:
+    """The request reached Telegram but its answer did not (read timeout, connection reset
+    after sending): the message may well have been sent, so it is not sent again."""
+
+    reason: str = "answer lost"
+
+
+DeliveryResult = Delivered | Blocked | RetryLater | Uncertain
 
 
 @dataclass(frozen=True)
@@ -221,6 +233,7 @@ class SweepReport:
     sent: list[tuple[str, int]] = field(default_factory=list)  # (key, tg_id)
     blocked: list[tuple[str, int]] = field(default_factory=list)
     retry_later: list[tuple[str, int]] = field(default_factory=list)
+    uncertain: list[tuple[str, int]] = field(default_factory=list)  # maybe sent: not re-sent
     skipped: int = 0  # claimed by another sweep first
     held: int = 0  # being sent by another live sweep when this one planned
 
@@ -255,11 +268,12 @@ async def sweep(
         for recipient in item.recipients:
             await _send_one(ctx, notifier, item, recipient, token, report)
     log.info(
-        "reminder sweep %s: %d sent, %d blocked, %d to retry, %d skipped",
+        "reminder sweep %s: %d sent, %d blocked, %d to retry, %d uncertain, %d skipped",
         day,
         len(report.sent),
         len(report.blocked),
         len(report.retry_later),
+        len(report.uncertain),
         report.skipped,
     )
     return report
@@ -306,6 +320,11 @@ async def _send_one(
                 tx, delivery_id, token=token, now=ctx.now(), message_id=result.message_id
             )
             report.sent.append(pair)
+        elif isinstance(result, Uncertain):
+            await store.mark_uncertain(
+                tx, delivery_id, token=token, now=ctx.now(), error=result.reason
+            )
+            report.uncertain.append(pair)
         elif isinstance(result, Blocked):
             await store.mark_failed(tx, delivery_id, token=token, error=result.reason)
             await user_store.mark_blocked(tx, user.tg_id, ctx.now())

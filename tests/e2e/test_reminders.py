@@ -170,11 +170,18 @@ async def test_scheduler_registers_the_daily_and_catch_up_sweeps(world, bot, clo
 
 
 @pytest.mark.parametrize(
-    ("hour", "due"), [(7, False), (8, True), (20, True), (21, False), (23, False)]
+    ("hour", "due"), [(7, False), (8, True), (20, True), (21, True), (23, True)]
 )
-def test_catch_up_only_after_the_daily_time_and_before_evening(ctx, clock, hour, due):
+def test_a_restart_catches_up_after_the_daily_time_even_late(ctx, clock, hour, due):
     clock.set(at_local(date(2026, 11, 24), hour=hour))
     assert scheduler.catch_up_due(ctx) is due
+
+
+@pytest.mark.parametrize(("hour", "due"), [(8, True), (20, True), (21, False), (23, False)])
+def test_a_configured_quiet_evening_waits_for_the_next_morning(ctx, clock, hour, due):
+    quiet = replace(ctx, config=replace(ctx.config, quiet_from=time(21, 0)))
+    clock.set(at_local(date(2026, 11, 24), hour=hour))
+    assert scheduler.catch_up_due(quiet) is due
 
 
 async def test_cli_run_sweeps_through_the_bot_api(emu, world, bot, capsys):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
+import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -13,7 +14,14 @@ from rules.reminders import ProbationCase, ReminderState, due_reminders
 from rules.workdays import WorkCalendar
 from storage.orgs import Org
 from storage.users import User
-from usecases.reminders import Blocked, Delivered, Outgoing, RetryLater, reminder_message
+from usecases.reminders import (
+    Blocked,
+    Delivered,
+    Outgoing,
+    RetryLater,
+    Uncertain,
+    reminder_message,
+)
 
 from ..usecases.test_reminders_support import CEREMONY, END
 
@@ -64,14 +72,55 @@ async def test_delivered_in_the_users_language_with_buttons():
     ]
 
 
+def caused(exc: Exception, cause: Exception) -> Exception:
+    """A PTB error as PTB raises it: from the httpx error underneath."""
+    exc.__cause__ = cause
+    return exc
+
+
+#: Raised before a byte of the request reached Telegram, or answered by Telegram: not sent.
+NOT_SENT = [
+    caused(NetworkError("httpx.ConnectError: refused"), httpx.ConnectError("refused")),
+    caused(TimedOut(), httpx.ConnectTimeout("connect")),
+    caused(TimedOut("Pool timeout"), httpx.PoolTimeout("pool")),
+    NetworkError("Bad Gateway"),  # a 5xx answer from Telegram
+]
+#: Raised after the request was written: Telegram may have sent the message.
+AMBIGUOUS = [
+    caused(TimedOut(), httpx.ReadTimeout("read")),
+    caused(
+        NetworkError("httpx.RemoteProtocolError: Server disconnected"),
+        httpx.RemoteProtocolError("Server disconnected without sending a response."),
+    ),
+    caused(NetworkError("httpx.ReadError: reset"), httpx.ReadError("Connection reset by peer")),
+    TimedOut(),  # no cause: we cannot tell, so we assume the worst
+]
+
+
+@pytest.mark.faults
+@pytest.mark.parametrize("error", NOT_SENT)
+async def test_what_certainly_was_not_sent_is_retried_in_the_sweep(error):
+    bot = StubBot(error)
+    result, slept = await deliver(bot)
+    assert result == Delivered(77) and slept == [1.0] and len(bot.calls) == 2
+
+
+@pytest.mark.faults
+@pytest.mark.parametrize("error", AMBIGUOUS)
+async def test_an_ambiguous_failure_is_uncertain_and_not_re_sent(error):
+    bot = StubBot(error)
+    result, slept = await deliver(bot)
+    assert isinstance(result, Uncertain) and slept == [] and len(bot.calls) == 1
+
+
 @pytest.mark.parametrize(
     ("errors", "expected", "waits"),
     [
         ([RetryAfter(2)], Delivered, [2.0]),
         ([RetryAfter(2), RetryAfter(3), RetryAfter(4)], RetryLater, [2.0, 3.0]),
         ([RetryAfter(3600)], RetryLater, []),
-        ([TimedOut(), NetworkError("reset")], Delivered, [1.0, 2.0]),
-        ([NetworkError("down")] * 3, RetryLater, [1.0, 2.0]),
+        ([NOT_SENT[0], NOT_SENT[3]], Delivered, [1.0, 2.0]),
+        ([NetworkError("Bad Gateway")] * 3, RetryLater, [1.0, 2.0]),
         ([Forbidden("Forbidden: bot was blocked by the user")], Blocked, []),
         ([BadRequest("Bad Request: chat not found")], Blocked, []),
         ([BadRequest("Bad Request: message is too long")], RetryLater, []),

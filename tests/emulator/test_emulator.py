@@ -40,7 +40,15 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken, RetryAfter
+from telegram.error import (
+    BadRequest,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -491,3 +499,29 @@ async def test_raw_http_forms(emu: BotApiEmulator) -> None:
         assert res.content == b"hello"
     assert [m.text for m in alice.pending_replies()[:2]] == ["123", "q"]
     assert emu.calls[0].params == {"chat_id": ALICE, "text": "123"}
+
+
+@pytest.mark.faults
+async def test_lost_answer_after_accepting_the_message(
+    emu: BotApiEmulator, app: Application
+) -> None:
+    """The message is delivered, but the connection closes before the answer: the client
+    cannot tell whether it went out (the ambiguous failure a sender must not re-send)."""
+    alice = emu.user(ALICE, "A")
+    emu.drop_answer_next("sendMessage")
+    with pytest.raises(NetworkError) as caught:
+        await app.bot.send_message(ALICE, "accepted")
+    assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError | httpx.ReadError)
+    assert (await alice.next_reply()).text == "accepted"  # it did reach the chat
+    call = emu.calls_to("sendMessage")[-1]
+    assert call.result is not None and call.answer_lost
+    assert (await app.bot.send_message(ALICE, "next")).text == "next"  # only one answer lost
+
+
+@pytest.mark.faults
+async def test_late_answer_after_the_read_timeout(emu: BotApiEmulator, app: Application) -> None:
+    alice = emu.user(ALICE, "A")
+    emu.drop_answer_next("sendMessage", mode="hang")
+    with pytest.raises(TimedOut):
+        await app.bot.send_message(ALICE, "slow", read_timeout=0.2)
+    assert (await alice.next_reply()).text == "slow"
