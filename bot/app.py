@@ -6,18 +6,27 @@ point `base_url` at the local Bot API emulator).
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from types import ModuleType
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
-from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    TypeHandler,
+)
 
 from bot import features
 from bot.i18n import LOCALES, translator
+from bot.logsafety import Outage, describe
 from handlers import basics, errors, flows
 from handlers.registry import commands_for
 from usecases import installation
@@ -45,12 +54,21 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app = builder.build()
     app.bot_data["ctx"] = ctx
+    app.bot_data["outage"] = Outage(log)
+    app.add_handler(TypeHandler(Update, _telegram_is_back), group=-1000)
     for module in modules if modules is not None else default_features():
         module.register(app)
     flows.register(app)  # catch-alls last: the first matching handler of a group wins
     app.add_handler(CallbackQueryHandler(basics.expired_callback))
     errors.register(app)
     return app
+
+
+async def _telegram_is_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An update arrived, so polling works: end a logged outage (one line)."""
+    outage = context.application.bot_data.get("outage")
+    if isinstance(outage, Outage):
+        outage.recovered()
 
 
 def default_features() -> list[ModuleType]:
@@ -90,11 +108,14 @@ async def running(app: Application, *, poll_timeout: float = 10.0) -> AsyncItera
         await on_startup(app)
         await app.start()
         assert app.updater is not None
+        outage = app.bot_data.get("outage")
         await app.updater.start_polling(
             poll_interval=0.0,
             timeout=timedelta(seconds=poll_timeout),
             allowed_updates=Update.ALL_TYPES,
             drop_pending_updates=False,
+            # one log line per outage instead of a traceback per failed poll
+            error_callback=outage.failed if isinstance(outage, Outage) else None,
         )
         try:
             yield app
@@ -105,3 +126,43 @@ async def running(app: Application, *, poll_timeout: float = 10.0) -> AsyncItera
                 await app.stop()
     finally:
         await app.shutdown()
+
+
+FIRST_WAIT = 1.0
+MAX_WAIT = 60.0
+
+
+async def serve(
+    build: Callable[[], Application],
+    stop: asyncio.Event,
+    *,
+    pause: Callable[[float], Awaitable[object]] | None = None,
+) -> None:
+    """Run the bot until `stop` is set. When Telegram cannot be reached at start (no network,
+    a rejected token) log one line with the cause and try again with back-off (1 s, 2 s, …
+    up to a minute) instead of failing with a traceback."""
+
+    async def until_stopped(seconds: float) -> None:
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds)
+
+    pause = pause or until_stopped
+    wait = FIRST_WAIT
+    while not stop.is_set():
+        app = build()
+        try:
+            async with running(app):
+                log.info("chibo is running as @%s; Ctrl+C to stop", app.bot.username)
+                await stop.wait()
+                return
+        except InvalidToken as exc:
+            log.error(
+                "Telegram rejected the bot token (%s): check CHIBO_TELEGRAM_TOKEN or [telegram]"
+                " token; trying again in %g s",
+                describe(exc),
+                wait,
+            )
+        except NetworkError as exc:
+            log.error("cannot reach Telegram (%s); trying again in %g s", describe(exc), wait)
+        await pause(wait)
+        wait = min(wait * 2, MAX_WAIT)

@@ -11,15 +11,16 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot import cli_i18n, cli_labels, features
+from bot import cli_i18n, cli_labels, dbfaults, features, logsafety
 from bot.config import Config, parse_duration
 from bot.i18n import DEFAULT_LOCALE, Translator, translator
 from rules.messages import N_
-from storage.db import Database, SchemaTooNewError
+from storage.db import Database, DatabaseFault, SchemaTooNewError
 from storage.orgs import ORG_KINDS
 from storage.users import ROLES
 from usecases import installation
@@ -65,29 +66,36 @@ async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> in
                 " in [telegram] token of the config file."
             )
         )
-    from bot.app import build_application, running
+    from bot.cli_backup import run_lock
+
+    with run_lock(config, _):  # `chibo restore` refuses while the bot runs
+        return await _run_bot(config)
+
+
+async def _run_bot(config: Config) -> int:
+    from bot.app import build_application, serve
 
     async with open_context(config) as ctx:
-        app = build_application(
-            ctx,
-            token=config.telegram.token,
-            base_url=config.telegram.base_url,
-            base_file_url=config.telegram.base_file_url,
-        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
-        async with running(app):
-            log.info("chibo is running as @%s; Ctrl+C to stop", app.bot.username)
-            await stop.wait()
+        await serve(
+            lambda: build_application(
+                ctx,
+                token=config.telegram.token,
+                base_url=config.telegram.base_url,
+                base_file_url=config.telegram.base_file_url,
+            ),
+            stop,
+        )
     return 0
 
 
 async def cmd_db_upgrade(args: argparse.Namespace, config: Config, _: Translator) -> int:
     try:
-        db = await Database.open(config.db_path, migrate=False)
+        db = await Database.open(config.db_path, migrate=False, initialise_empty=True)
     except SchemaTooNewError as exc:
         raise CliError(str(exc)) from exc
     try:
@@ -308,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         assert config_error is not None
         print(f"chibo: {_.msg(config_error.msg)}", file=sys.stderr)
         return 2
+    logsafety.install(config.telegram.token)  # no token in any log line (httpx URLs…)
     try:
         return asyncio.run(args.func(args, config, _))
     except UseCaseError as exc:
@@ -316,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"chibo: {exc}", file=sys.stderr)
         return 2
+    except (DatabaseFault, sqlite3.Error) as exc:
+        print(f"chibo: {dbfaults.explain(exc, config.db_path, _)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -8,7 +8,9 @@ per line for scripts and tests.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import sys
 from datetime import date
 from typing import Any
 
@@ -134,10 +136,14 @@ async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> in
     bot: ExtBot[None] = ExtBot(
         config.telegram.token, rate_limiter=AIORateLimiter(max_retries=3), **urls
     )
-    async with open_context(config) as ctx, bot:
-        report = await reminders_uc.sweep(
-            ctx, TelegramNotifier(bot, config.default_locale), today=day, org_code=args.org
-        )
+    async with open_context(config) as ctx:
+        await _connect(bot, _)
+        try:
+            report = await reminders_uc.sweep(
+                ctx, TelegramNotifier(bot, config.default_locale), today=day, org_code=args.org
+            )
+        finally:
+            await bot.shutdown()
     print(
         _(
             "Reminders of {date}: {sent} sent, {blocked} not delivered (bot blocked),"
@@ -150,6 +156,36 @@ async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> in
         )
     )
     return 1 if report.retry_later else 0
+
+
+#: Waits between attempts to reach Telegram before a sweep (then the command gives up).
+CONNECT_WAITS: tuple[float, ...] = (1.0, 2.0, 4.0)
+
+
+async def _connect(bot: Any, _: Translator) -> None:
+    """Log in to Telegram; without network or with a rejected token say so in one line and
+    try again with back-off, then give up with one line (exit status 1)."""
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.cli import CliError
+    from bot.logsafety import describe
+
+    for wait in (*CONNECT_WAITS, None):
+        try:
+            await bot.initialize()
+            return
+        except InvalidToken as exc:
+            problem = _("Telegram rejected the bot token ({error})", error=describe(exc))
+        except NetworkError as exc:
+            problem = _("cannot reach Telegram ({error})", error=describe(exc))
+        if wait is None:
+            raise CliError(_("{problem}; no reminders were sent.", problem=problem))
+        seconds = f"{wait:g}"
+        print(
+            _("chibo: {problem}; trying again in {n} s", problem=problem, n=seconds),
+            file=sys.stderr,
+        )
+        await asyncio.sleep(wait)
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

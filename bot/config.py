@@ -71,6 +71,8 @@ class Config:
     #: Local time from which a restarted bot does not catch up the day's reminders (None: never).
     quiet_from: time | None = None
     backup: BackupConfig = field(default_factory=BackupConfig)
+    #: Log whole updates (what users typed, names) with errors: for debugging only.
+    debug_updates: bool = False
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
@@ -241,6 +243,7 @@ def _parse(data: dict[str, Any], env: dict[str, str], source: str) -> Config:
         source=source,
         quiet_from=quiet_from,
         backup=backup,
+        debug_updates=r.get("logging", "debug_updates", bool, False),
     )
 
 

@@ -10,6 +10,8 @@ from types import ModuleType
 from typing import Any
 
 from bot import (
+    backups,
+    cli_backup,
     cli_candidates,
     cli_meetings,
     cli_officer,
@@ -49,10 +51,14 @@ CLI_MODULES: list[ModuleType] = [
     cli_officer,
     cli_candidates,
     cli_rules,
+    cli_backup,
 ]
 
 #: Start-up hooks, `async fn(app)`, run after the bot has logged in (e.g. scheduling sweeps).
-STARTUP_HOOKS: list[Callable[[Any], Awaitable[None]]] = [scheduler.schedule_reminders]
+STARTUP_HOOKS: list[Callable[[Any], Awaitable[None]]] = [
+    scheduler.schedule_reminders,
+    backups.schedule_backups,
+]
 
 #: Demo data, `async fn(ctx)`, run by `chibo demo` after the demo tree and users exist.
 DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = [

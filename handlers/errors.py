@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.dbfaults import explain, is_database_error
 from bot.i18n import locale_for, translator
 from handlers.common import app_context
 from usecases import users as users_uc
@@ -15,9 +16,56 @@ from usecases import users as users_uc
 log = logging.getLogger("chibo.errors")
 
 
+def _handler_of(err: BaseException | None) -> str:
+    """The innermost function outside the libraries in the traceback (the handler, job, use
+    case or storage function that failed)."""
+    found = "?"
+    tb = err.__traceback__ if err is not None else None
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module.split(".", 1)[0] not in _LIBRARIES and module != __name__:
+            found = f"{module}.{tb.tb_frame.f_code.co_name}"
+        tb = tb.tb_next
+    return found
+
+
+_LIBRARIES = ("telegram", "asyncio", "contextlib", "functools", "aiosqlite", "sqlite3", "httpx")
+
+
+def _ids(update: object) -> str:
+    """Update, user and chat ids and the kind of update: never what the user typed."""
+    if not isinstance(update, Update):
+        return "no update (a job)" if update is None else type(update).__name__
+    user, chat = update.effective_user, update.effective_chat
+    kind = "callback" if update.callback_query is not None else "message"
+    if update.effective_message is not None and update.effective_message.document is not None:
+        kind = "file"
+    return (
+        f"update {update.update_id} ({kind}), user {user.id if user else '-'},"
+        f" chat {chat.id if chat else '-'}"
+    )
+
+
+def log_failure(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One log entry for a failure: ids and the handler, without users' text or personal
+    data (the whole update only with `[logging] debug_updates = true`). A database fault is
+    one line saying what to do, without a traceback."""
+    err = context.error
+    where = f"{_ids(update)}, in {_handler_of(err)}"
+    ctx = context.application.bot_data.get("ctx")
+    config = getattr(ctx, "config", None)
+    if is_database_error(err) and err is not None and config is not None:
+        log.error("%s: %s", where, explain(err, config.db_path, translator("en")))
+        return
+    if getattr(config, "debug_updates", False):
+        log.error("error while handling %s: %s", where, update, exc_info=err)
+        return
+    log.error("error while handling %s", where, exc_info=err)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     err = context.error
-    log.error("error while handling update %s", update, exc_info=err)
+    log_failure(update, context)
     if not isinstance(update, Update) or isinstance(err, Forbidden | NetworkError):
         return
     user = update.effective_user

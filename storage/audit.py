@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from storage.db import Tx, to_db_instant
 
 CLI_ACTOR = "cli"
 SYSTEM_ACTOR = "system"
+DENIED = "denied"
+#: Refusals of one actor recorded as separate rows per hour; beyond, they are counted on the
+#: newest row (`repeats`, `others`) so forged presses cannot grow the log without bound.
+DENIED_DISTINCT_PER_HOUR = 20
+DENIED_WINDOW = timedelta(hours=1)
+_RECENT_ROWS = 5000  # refusals within the window are looked for among the newest rows
 
 
 def _default(value: Any) -> Any:
@@ -38,6 +44,8 @@ async def record(
     before: Any = None,
     after: Any = None,
 ) -> None:
+    if action == DENIED and await _repeat_of_denied(tx, at, actor, entity, entity_id, after):
+        return
     await tx.execute(
         "INSERT INTO audit_log (at, actor, entity, entity_id, action, before, after)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -51,6 +59,47 @@ async def record(
             _dump(after),
         ),
     )
+
+
+async def _repeat_of_denied(
+    tx: Tx, at: datetime, actor: str | int, entity: str, entity_id: object, after: Any
+) -> bool:
+    """Count a refusal on an earlier row of the same actor within the hour: the same refusal
+    again (`repeats`), or any refusal once the actor has `DENIED_DISTINCT_PER_HOUR` rows
+    (`repeats` and `others` on the newest). False: record it as a new row."""
+    rows = await tx.all(
+        "SELECT id, entity, entity_id, after FROM audit_log"
+        " WHERE id > (SELECT coalesce(max(id), 0) FROM audit_log) - ?"
+        " AND actor = ? AND action = ? AND at >= ? ORDER BY id DESC",
+        (_RECENT_ROWS, str(actor), DENIED, to_db_instant(at - DENIED_WINDOW)),
+    )
+    if not rows:
+        return False
+    key = None if entity_id is None else str(entity_id)
+    wanted = _dump(after)
+
+    def plain(row_after: dict[str, Any]) -> str | None:
+        core = {k: v for k, v in row_after.items() if k not in ("repeats", "last", "others")}
+        return _dump(core or None)
+
+    target, other = None, False
+    for row in rows:
+        row_after = json.loads(row["after"]) if row["after"] else {}
+        if row["entity"] == entity and row["entity_id"] == key and plain(row_after) == wanted:
+            target = (row["id"], row_after)
+            break
+    if target is None:
+        if len(rows) < DENIED_DISTINCT_PER_HOUR:
+            return False
+        newest = rows[0]
+        target, other = (newest["id"], json.loads(newest["after"]) if newest["after"] else {}), True
+    row_id, row_after = target
+    row_after["repeats"] = int(row_after.get("repeats", 1)) + 1
+    row_after["last"] = to_db_instant(at)
+    if other:
+        row_after["others"] = int(row_after.get("others", 0)) + 1
+    await tx.execute("UPDATE audit_log SET after = ? WHERE id = ?", (_dump(row_after), row_id))
+    return True
 
 
 @dataclass(frozen=True)

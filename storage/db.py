@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
@@ -25,6 +26,65 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 class SchemaTooNewError(RuntimeError):
     """The database was written by a newer version of chibo than this one."""
+
+
+#: What went wrong with the database file, from SQLite's message (see `fault_kind`).
+FAULT_KINDS = (
+    "corrupt",
+    "not_a_database",
+    "empty",
+    "cannot_open",
+    "readonly",
+    "full",
+    "locked",
+    "io",
+    "other",
+)
+_FAULT_PATTERNS = (
+    ("malformed", "corrupt"),
+    ("file is not a database", "not_a_database"),
+    ("file is encrypted", "not_a_database"),
+    ("unable to open", "cannot_open"),
+    ("readonly", "readonly"),
+    ("read-only", "readonly"),
+    ("disk is full", "full"),
+    ("database is full", "full"),
+    ("locked", "locked"),
+    ("busy", "locked"),
+    ("disk i/o error", "io"),
+)
+
+
+def fault_kind(exc: BaseException) -> str:
+    """The `FAULT_KINDS` entry for an SQLite (or file system) error."""
+    if isinstance(exc, DatabaseFault):
+        return exc.kind
+    if isinstance(exc, sqlite3.DatabaseError):
+        text = str(exc).lower()
+        for fragment, kind in _FAULT_PATTERNS:
+            if fragment in text:
+                return kind
+        return "corrupt" if "schema" in text else "other"
+    if isinstance(exc, PermissionError):
+        return "readonly"
+    if isinstance(exc, OSError):
+        return "full" if getattr(exc, "errno", None) == 28 else "cannot_open"
+    return "other"
+
+
+class DatabaseFault(RuntimeError):
+    """The database file cannot be used: `kind` (one of `FAULT_KINDS`), `path`, and SQLite's
+    own words in `detail`. The command line and the bot turn it into one line of advice."""
+
+    def __init__(self, kind: str, path: Path, detail: str = "") -> None:
+        super().__init__(f"database {path}: {kind}" + (f" ({detail})" if detail else ""))
+        self.kind = kind
+        self.path = path
+        self.detail = detail
+
+    @classmethod
+    def wrap(cls, exc: BaseException, path: Path) -> DatabaseFault:
+        return cls(fault_kind(exc), path, str(exc))
 
 
 def to_db_instant(dt: datetime) -> str:
@@ -84,10 +144,32 @@ class Database:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
+    async def open(
+        cls, path: str | Path, *, migrate: bool = True, initialise_empty: bool = False
+    ) -> Database:
+        """Open (and by default migrate) the database; a missing file is created.
+
+        Raises `DatabaseFault` when the file cannot be used (damaged, not a database, no
+        permission, disk full…). An existing zero-length file is refused as "not a chibo
+        database" (a wrong path, or a copy that failed) unless `initialise_empty`, which
+        `chibo db upgrade` passes.
+        """
         path = Path(path)
+        try:
+            return await cls._open(path, migrate=migrate, initialise_empty=initialise_empty)
+        except (SchemaTooNewError, DatabaseFault):
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            raise DatabaseFault.wrap(exc, path) from exc
+
+    @classmethod
+    async def _open(cls, path: Path, *, migrate: bool, initialise_empty: bool) -> Database:
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_dir():
+                raise DatabaseFault("cannot_open", path, "is a directory")
+            if path.is_file() and path.stat().st_size == 0 and not initialise_empty:
+                raise DatabaseFault("empty", path, "zero-length file")
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
         db = cls(conn, path)
@@ -96,6 +178,7 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("SELECT count(*) FROM sqlite_master")  # reads the schema
             if migrate:
                 await db.upgrade()
             else:
