@@ -116,9 +116,11 @@ def run_lock(config: Config, _: Translator) -> Iterator[None]:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    b = sub.add_parser("backup", help="a consistent, verified copy (also while the bot runs)")
-    b.add_argument("path", nargs="?", help="file or folder (default: backups/ beside the database)")
+    b = sub.add_parser("backup", help=N_("a consistent, verified copy (also while the bot runs)"))
+    b.add_argument(
+        "path", nargs="?", help=N_("file or folder (default: backups/ beside the database)")
+    )
     b.set_defaults(func=cmd_backup)
-    r = sub.add_parser("restore", help="replace the database by a backup (stop the bot first)")
-    r.add_argument("path", help="the backup file")
+    r = sub.add_parser("restore", help=N_("replace the database by a backup (stop the bot first)"))
+    r.add_argument("path", help=N_("the backup file"))
     r.set_defaults(func=cmd_restore)
