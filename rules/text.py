@@ -57,3 +57,80 @@ def mask_cccd(s: str) -> str:
     value = _CCCD_SEPARATORS.sub("", s)
     visible = 4 if len(value) > 4 else 0
     return "*" * (len(value) - visible) + value[len(value) - visible :]
+
+
+# -- hostile input -------------------------------------------------------------------------------
+
+#: Telegram's limit for one message, in UTF-16 code units (the Bot API's
+#: `MessageLimit.MAX_TEXT_LENGTH`; handlers use that constant, this one is for the layers below).
+MESSAGE_LIMIT = 4096
+#: At most this many characters of a user's input are repeated back in a reply.
+ECHO_MAX = 60
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85\x0b\x0c]")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _visible(ch: str) -> bool:
+    """False for control (Cc), format (Cf: zero-width, bidi, BOM, soft hyphen), surrogate (Cs)
+    and non-characters: nothing a name or a note needs, and some break XLSX files."""
+    cat = unicodedata.category(ch)
+    if cat in ("Cc", "Cf", "Cs"):
+        return False
+    return not (0xFDD0 <= ord(ch) <= 0xFDEF or (ord(ch) & 0xFFFE) == 0xFFFE)
+
+
+def clean_line(s: str) -> str:
+    """One line of text as stored (names, numbers, short answers): NFC, control and format
+    characters removed, whitespace runs collapsed to one space, trimmed."""
+    s = "".join(ch if _visible(ch) or ch.isspace() else "" for ch in s)
+    s = " ".join(s.split())
+    return unicodedata.normalize("NFC", s)
+
+
+def clean_text(s: str) -> str:
+    """Free text as stored (meeting contents, notes): like `clean_line` for each line, line
+    breaks kept (at most one blank line in a row)."""
+    lines = [clean_line(line) for line in _LINE_BREAKS.split(s)]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+def echo(s: str, limit: int = ECHO_MAX) -> str:
+    """A user's input to repeat back in a reply: cleaned, and shortened with "…"."""
+    s = clean_line(s)
+    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+
+def utf16_len(s: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (characters beyond U+FFFF count 2)."""
+    return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
+
+
+def split_message(s: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """`s` in parts of at most `limit` UTF-16 units, split at line breaks (dropped) where
+    possible, else between characters; nothing is lost."""
+    if utf16_len(s) <= limit:
+        return [s]
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in s.split("\n"):
+        n = utf16_len(line)
+        if current and size + 1 + n > limit:
+            parts.append("\n".join(current))
+            current, size = [], 0
+        if n > limit:
+            piece, used = [], 0
+            for ch in line:
+                w = 2 if ord(ch) > 0xFFFF else 1
+                if used + w > limit:
+                    parts.append("".join(piece))
+                    piece, used = [], 0
+                piece.append(ch)
+                used += w
+            line, n = "".join(piece), used
+        size = n if not current else size + 1 + n
+        current.append(line)
+    if current:
+        parts.append("\n".join(current))
+    return [p for p in parts if p.strip()] or [s[:limit]]

@@ -25,7 +25,7 @@ from rules.admission import CandidateCase, Finding, Paper
 from rules.candidate_steps import Step, YearlyTarget
 from rules.dates import age_in_full_months
 from rules.messages import N_, Msg
-from rules.text import fold
+from rules.text import clean_line, clean_text, fold
 from storage import audit
 from storage import candidates as store
 from storage import members as member_store
@@ -389,7 +389,7 @@ def _name_order(full_name: str) -> tuple[str, str]:
 
 
 def clean(text: str | None) -> str | None:
-    value = " ".join((text or "").split())
+    value = clean_line(text or "")
     return value or None
 
 
@@ -409,7 +409,7 @@ def check_details(d: Details, today: date) -> list[Msg]:
 
 
 def _normalized(d: Details) -> Details:
-    return replace(d, full_name=clean(d.full_name) or "", notes=(d.notes or "").strip() or None)
+    return replace(d, full_name=clean(d.full_name) or "", notes=clean_text(d.notes or "") or None)
 
 
 async def _check_helpers(tx: Tx, org_id: int, helper_ids: Sequence[int]) -> list[Msg]:

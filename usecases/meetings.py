@@ -17,6 +17,8 @@ from rules import meetings as rules
 from rules.catalogue import Catalogue
 from rules.dates import add_months, month_end
 from rules.messages import N_, Msg
+from rules.text import clean_line
+from rules.text import clean_text as clean_free_text
 from storage import audit
 from storage import meetings as store
 from storage import members as member_store
@@ -261,7 +263,7 @@ def _catalogue(ctx: AppContext) -> Catalogue:
 
 
 def _clean(text: str | None, limit: int, what: str) -> str | None:
-    value = " ".join((text or "").split()) if what != "contents" else (text or "").strip()
+    value = clean_line(text or "") if what != "contents" else clean_free_text(text or "")
     if len(value) > limit:
         raise InvalidInput(
             Msg(

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from rules.messages import N_, Msg
+from rules.text import clean_line
 from storage import audit
 from storage import orgs as org_store
 from storage.orgs import ORG_KINDS, Org
@@ -43,7 +44,7 @@ async def add_org(
     kind: str | None = None,
 ) -> Org:
     """Add an organisation. Kind defaults to `committee` at the top, `cell` under a parent."""
-    code, name = code.strip(), " ".join(name.split())
+    code, name = code.strip(), clean_line(name)
     if not _CODE.match(code):
         raise InvalidInput(
             Msg(

@@ -14,6 +14,7 @@ from datetime import date
 from rules.catalogue import REGULATION_NAME
 from rules.messages import N_, Msg
 from rules.probation import check_cell_resolution_date, check_helper, official_date, probation_end
+from rules.text import clean_line
 from storage import audit
 from storage import members as store
 from storage.members import Conversion, Member
@@ -227,7 +228,7 @@ async def record_resolution(
 
 
 def check_decision_no(text: str) -> str:
-    number = " ".join(text.split())
+    number = clean_line(text)
     if not number or len(number) > MAX_DECISION_NO:
         raise InvalidInput(Msg(_DECISION_NO, {"n": MAX_DECISION_NO}))
     return number
@@ -304,7 +305,7 @@ async def record_decision(
 
 
 def check_reason(text: str) -> str:
-    reason = " ".join(text.split())
+    reason = clean_line(text)
     if not reason or len(reason) > MAX_REASON:
         raise InvalidInput(Msg(_REASON, {"n": MAX_REASON}))
     return reason

@@ -27,7 +27,7 @@ from rules.reconciliation import (
     previous_period,
     reconcile,
 )
-from rules.text import fold
+from rules.text import clean_line, fold
 from storage import audit, reports
 from storage import orgs as org_store
 from storage import reconciliation as store
@@ -273,7 +273,7 @@ _CELL_KEYS = {roster_io.key(h) for h in CELL_HEADERS}
 def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split()) if value is not None else ""
+    return clean_line(str(value)) if value is not None else ""
 
 
 def cell_column(data: bytes, filename: str) -> dict[int, str]:

@@ -17,6 +17,7 @@ from rules.candidate_steps import BY_CODE
 from storage.db import from_db_instant
 from usecases.reconciliation import KIND_LABELS, STATUS_LABELS
 from usecases.roster import FIELD_LABELS
+from usecases.sheet_safety import xlsx_cell
 from usecases.status import Report
 
 Translate = Callable[..., str]
@@ -71,6 +72,8 @@ def _cell(ws: Any, value: object) -> object:
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = "0.0%"
         return cell
+    if isinstance(value, str):  # names come from users: never a formula, never a bad byte
+        return xlsx_cell(ws, value)
     return value
 
 

@@ -18,7 +18,7 @@ from rules.dates import age_in_full_months
 from rules.messages import N_, Msg
 from rules.probation import official_date as official_date_of
 from rules.probation import probation_end
-from rules.text import fold, mask_cccd, name_matches, normalize_cccd
+from rules.text import clean_line, fold, mask_cccd, name_matches, normalize_cccd
 from storage import audit
 from storage import members as store
 from storage import orgs as org_store
@@ -130,7 +130,8 @@ def name_key(full_name: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    return " ".join(text.split())
+    """A name as stored: control and format characters removed, spaces collapsed."""
+    return clean_line(text)
 
 
 def check_name(text: str) -> Msg | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,9 +21,10 @@ from typing import Any
 
 from rules.dates import parse_date
 from rules.messages import N_, Msg
-from rules.text import fold, normalize_cccd
+from rules.text import clean_line, echo, fold, normalize_cccd
 from storage.members import DATE_FIELDS, MemberFields
 from usecases.errors import InvalidInput
+from usecases.sheet_safety import csv_field, set_text, unquote
 
 #: Template columns in order: field → Vietnamese header.
 TEMPLATE: tuple[tuple[str, str], ...] = (
@@ -294,7 +294,7 @@ def _cell_text(value: Any, f: str) -> str:
         text = str(value)
         # Excel keeps a CCCD typed as a number without its leading zeros.
         return text.zfill(12) if f == "cccd" and len(text) < 12 else text
-    return unicodedata.normalize("NFC", " ".join(str(value).split()))
+    return clean_line(unquote(str(value)))
 
 
 def _csv_grid(data: bytes) -> Iterator[tuple[int, list[Any]]]:
@@ -399,10 +399,10 @@ def _value(f: str, text: str, today: date) -> Any:
 def read_value(f: str, text: str, today: date, column: object) -> Any:
     """One typed value (a chat answer): InvalidInput naming `column` if it is not valid."""
     try:
-        return _value(f, " ".join(text.split()), today)
+        return _value(f, clean_line(text), today)
     except _CellError as exc:
         raise InvalidInput(
-            Msg(exc.text, {"column": column, "value": text.strip(), **exc.params})
+            Msg(exc.text, {"column": column, "value": echo(text), **exc.params})
         ) from None
 
 
@@ -453,7 +453,7 @@ def write_csv(members: Iterable[MemberFields]) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([h for _, h in TEMPLATE])
     for m in members:
-        writer.writerow(_text_row(m))
+        writer.writerow([csv_field(text) for text in _text_row(m)])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -468,13 +468,13 @@ def write_xlsx(members: Iterable[MemberFields], title: str = "Đảng viên") ->
     ws.append([h for _, h in TEMPLATE])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for m in members:
-        texts = _text_row(m)
-        row = []
-        for (name, _), text in zip(TEMPLATE, texts, strict=True):
+    for number, m in enumerate(members, start=2):
+        for col, ((name, _), text) in enumerate(zip(TEMPLATE, _text_row(m), strict=True), 1):
             value = getattr(m, name)
-            row.append(value if isinstance(value, date) else text or None)
-        ws.append(row)
+            if isinstance(value, date):
+                ws.cell(row=number, column=col, value=value)
+            elif text:
+                set_text(ws.cell(row=number, column=col), text)
     for col, (name, header) in enumerate(TEMPLATE, start=1):
         letter = ws.cell(row=1, column=col).column_letter
         ws.column_dimensions[letter].width = max(14, len(header) + 4, 28 * (name == "full_name"))

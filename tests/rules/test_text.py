@@ -1,5 +1,6 @@
 import pytest
 
+from rules import text
 from rules.text import fold, mask_cccd, name_matches, normalize_cccd, similar_names
 
 
@@ -81,3 +82,54 @@ def test_normalize_cccd(raw, normalized):
 )
 def test_mask_cccd(raw, masked):
     assert mask_cccd(raw) == masked
+
+
+# -- hostile input: control/format characters, echoes, message length ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Nguy\x1bễn Văn\x07 An\x00", "Nguyễn Văn An"),
+        ("Lê\u200b\u200b\u200bVăn\u200dBa", "LêVănBa"),  # zero-width runs removed
+        ("\u202eTrần Thị Bình\u202c", "Trần Thị Bình"),  # bidi override
+        ("\ufeffPhạm\u00adThị\u2066 Dung\u2069", "PhạmThị Dung"),  # BOM, soft hyphen, isolates
+        ("Nguye\u0302\u0303n  Văn\tAn", "Nguyễn Văn An"),  # NFC, whitespace collapsed
+        ("\x1b[31m", "[31m"),
+        ("  ", ""),
+    ],
+)
+def test_clean_line_removes_control_and_format_characters(raw, clean):
+    assert text.clean_line(raw) == clean
+
+
+def test_clean_text_keeps_line_breaks_of_free_text():
+    raw = "Dòng 1\x07\r\n\u202eDòng\u200b 2\x00\n\n\n\nDòng 3  "
+    assert text.clean_text(raw) == "Dòng 1\nDòng 2\n\nDòng 3"
+
+
+def test_echo_shortens_long_input_and_cleans_it():
+    assert text.echo("abc") == "abc"
+    long = "1" * 4000
+    short = text.echo(long)
+    assert len(short) <= text.ECHO_MAX and short.endswith("…")
+    assert text.echo("a\x1bb") == "ab"
+
+
+def test_utf16_length_counts_as_telegram_does():
+    assert text.utf16_len("abc") == 3
+    assert text.utf16_len("Đảng") == 4
+    assert text.utf16_len("🎉") == 2  # outside the BMP: a surrogate pair
+
+
+def test_split_message_splits_at_lines_and_never_loses_text():
+    lines = [f"Dòng {i}: " + "x" * 90 for i in range(100)]
+    whole = "\n".join(lines)
+    parts = text.split_message(whole, 1000)
+    assert len(parts) > 1 and all(text.utf16_len(p) <= 1000 for p in parts)
+    assert "\n".join(parts) == whole
+    # a single line longer than the limit is cut between characters, never inside a pair
+    emoji = "🎉" * 700
+    parts = text.split_message(emoji, 1001)
+    assert all(text.utf16_len(p) <= 1001 for p in parts) and "".join(parts) == emoji
+    assert text.split_message("ngắn", 10) == ["ngắn"]
