@@ -30,6 +30,12 @@ NOT_MODIFIED = (
     "are exactly the same as a current content and reply markup of the message"
 )
 
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (characters beyond U+FFFF count 2)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 #: Parameters that are strings even when they look like JSON (``text="123"``).
 STRING_FIELDS = frozenset(
     {
@@ -388,7 +394,7 @@ class BotApiMethods:
         text, ents = parse_formatted(source, parse_mode, entities)
         if not text:
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > MAX_TEXT:
+        if utf16_len(text) > MAX_TEXT:
             raise ApiError(400, "Bad Request: message is too long")
         return source, text, ents, parse_mode
 
@@ -399,7 +405,7 @@ class BotApiMethods:
             return None, {}
         parse_mode = params.get_str("parse_mode") or None
         text, ents = parse_formatted(source, parse_mode, params.get_json("caption_entities"))
-        if len(text) > MAX_CAPTION:
+        if utf16_len(text) > MAX_CAPTION:
             raise ApiError(400, "Bad Request: message caption is too long")
         content: JSON = {"caption": text} if text else {}
         if ents:

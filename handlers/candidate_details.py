@@ -20,6 +20,7 @@ from handlers.common import (
     expired,
 )
 from rules.dates import parse_date
+from rules.text import echo
 from storage.candidates import ORIGINS, Details
 from storage.drafts import Draft
 from usecases import candidates as uc
@@ -192,7 +193,7 @@ async def on_text(req: Req, draft: Draft) -> None:
                 _(
                     "I could not read a past date in “{text}”. Type it as day/month/"
                     "year, for example 15/08/2003.",
-                    text=text,
+                    text=echo(text),
                 )
             )
             return

@@ -19,7 +19,6 @@ from handlers.candidate_views import (
     F,
     Rows,
     bullets,
-    fit,
     label,
     render_member_picker,
     show_view,
@@ -29,6 +28,7 @@ from rules import candidate_steps as steps
 from rules.dates import parse_date, parse_month
 from rules.messages import N_
 from rules.probation import probation_end
+from rules.text import echo
 from storage.candidates import IntroducerRow
 from storage.drafts import Draft
 from usecases import candidate_steps as steps_uc
@@ -414,7 +414,7 @@ async def on_text(req: Req, draft: Draft) -> None:
                 _(
                     "I could not read a date in “{text}”. Type it as day/month/year or"
                     " month/year, for example 01/09/2020 or 9/2020.",
-                    text=text,
+                    text=echo(text),
                 )
             )
             return
@@ -426,7 +426,7 @@ async def on_text(req: Req, draft: Draft) -> None:
                 _(
                     "I could not read a date in “{text}”. Type it as day/month/year,"
                     " for example 05/03/2026.",
-                    text=text,
+                    text=echo(text),
                 )
             )
             return
@@ -523,7 +523,7 @@ async def _save_step(req: Req, draft: Draft) -> None:
         )
     except CandidateRefused as exc:
         await req.show(
-            fit(_("Not saved:") + "\n" + bullets(_, exc.msgs)),
+            _("Not saved:") + "\n" + bullets(_, exc.msgs),
             [
                 [(_("Start this step again"), cb(F, "st", d["cid"], d["code"]))],
                 [(_("Cancel"), cb(F, "cancel"))],

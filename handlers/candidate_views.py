@@ -15,7 +15,6 @@ from usecases import candidates as uc
 from usecases.candidates import GENDER_LABELS, ORIGIN_LABELS, STATUS_LABELS, CandidateView
 
 F = "cd"
-MAX_TEXT = 4000
 PAGE = 30
 Rows = list[list[tuple[str, str]]]
 FIELD_LABELS = {
@@ -42,10 +41,6 @@ ROUTE_LABELS = {
     "trade_union": N_("Trade-union resolution + one party member"),
 }
 STAGE_ICONS = {True: "✅", False: "⬜"}
-
-
-def fit(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 def label(_: Translator, labels: dict[str, str], key: str | None) -> str:
@@ -89,7 +84,7 @@ async def show_register(req: Req, org_id: int) -> None:
     if await uc.can_write(req.ctx, req.user_id, org_id):
         rows.append([(_("➕ Register a candidate"), cb(F, "new", org_id))])
     rows.append([(_("« Menu"), cb("menu", "main"))])
-    await req.show(fit("\n".join(lines)), rows)
+    await req.show("\n".join(lines), rows)
 
 
 async def list_current(req: Req) -> None:
@@ -166,7 +161,7 @@ def view_text(_: Translator, v: CandidateView) -> str:
         lines += ["", _("Next step: {step}", step=_(v.next.title))]
     if v.notices:
         lines += ["", "⚠️ " + _("To note:"), bullets(_, v.notices)]
-    return fit("\n".join(lines))
+    return "\n".join(lines)
 
 
 async def show_view(req: Req, cid: int, prefix: str = "") -> None:
@@ -174,7 +169,7 @@ async def show_view(req: Req, cid: int, prefix: str = "") -> None:
     v = await uc.view(req.ctx, req.user_id, cid)
     text = view_text(_, v)
     if prefix:
-        text = fit(f"{prefix}\n\n{text}")
+        text = f"{prefix}\n\n{text}"
     rows: Rows = []
     if v.can_write and v.candidate.status == "active":
         if v.next is not None:
@@ -283,4 +278,4 @@ async def show_admissions(req: Req, org_id: int) -> None:
     if o.cells:
         lines += ["", _("By cell (being considered · admitted this year):")]
         lines += [f"  • {c.name}: {c.active} · {c.admitted}" for c in o.cells]
-    await req.show(fit("\n".join(lines)))
+    await req.show("\n".join(lines))

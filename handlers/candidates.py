@@ -26,7 +26,6 @@ from handlers import candidate_steps as step_flow
 from handlers.candidate_views import (
     F,
     bullets,
-    fit,
     list_current,
     show_admissions,
     show_fix,
@@ -165,7 +164,7 @@ async def callback(req: Req) -> None:
 async def _refused(req: Req, exc: InvalidInput) -> None:
     """Every reason, as a message (a toast would cut the rule's text short)."""
     msgs = exc.msgs if isinstance(exc, CandidateRefused) else [exc.msg]
-    await req.reply(fit(req._("Not accepted:") + "\n" + bullets(req._, msgs)))
+    await req.reply(req._("Not accepted:") + "\n" + bullets(req._, msgs))
 
 
 async def on_text(req: Req, draft: Draft) -> None:

@@ -24,12 +24,13 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ChatType
+from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.i18n import Translator, locale_for, translator
 from rules.messages import N_
+from rules.text import split_message
 from storage.drafts import Draft
 from usecases import access
 from usecases import drafts as drafts_uc
@@ -41,6 +42,8 @@ from usecases.users import Profile
 log = logging.getLogger(__name__)
 
 Keyboard = Sequence[Sequence[tuple[str, str]]]
+#: Telegram's limit for one message, in UTF-16 units.
+TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
 _CB_PART = re.compile(r"^[A-Za-z0-9_.\-]{1,24}$")
 
 
@@ -82,6 +85,16 @@ def cb(feature: str, action: str, *args: object) -> str:
     return str(CallbackData(feature, action, tuple(str(a) for a in args)))
 
 
+def message_parts(text: str) -> list[str]:
+    """`text` as messages Telegram accepts: split at line breaks, never cut short."""
+    return split_message(text, TEXT_LIMIT)
+
+
+def pack_lines(lines: Sequence[str]) -> list[str]:
+    """Lines packed into as few messages as fit (a record longer than one is split)."""
+    return message_parts("\n".join(lines))
+
+
 def keyboard(rows: Keyboard) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in rows]
@@ -114,18 +127,28 @@ class Req:
         return (msg.text or msg.caption or "") if msg else ""
 
     async def reply(self, text: str, rows: Keyboard | None = None) -> Message:
+        """Send `text` (in several messages if it is longer than one; the keyboard under
+        the last); the last message sent."""
         chat = self.update.effective_chat
         assert chat is not None
+        *head, last = message_parts(text)
+        for part in head:
+            await self.context.bot.send_message(chat.id, part)
         return await self.context.bot.send_message(
-            chat.id, text, reply_markup=keyboard(rows) if rows else None
+            chat.id, last, reply_markup=keyboard(rows) if rows else None
         )
 
     async def show(self, text: str, rows: Keyboard | None = None) -> None:
-        """Edit the pressed button's message in place when answering a button, else reply."""
+        """Edit the pressed button's message in place when answering a button, else reply.
+        A text longer than one message continues in new messages, the keyboard under the end."""
         q = self.query
+        first, *rest = message_parts(text)
         if q is not None and q.message is not None and isinstance(q.message, Message):
             try:
-                await q.edit_message_text(text, reply_markup=keyboard(rows) if rows else None)
+                markup = keyboard(rows) if rows and not rest else None
+                await q.edit_message_text(first, reply_markup=markup)
+                if rest:
+                    await self.reply("\n".join(rest), rows)
                 return
             except BadRequest as exc:
                 if "not modified" in str(exc).lower():

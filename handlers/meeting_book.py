@@ -17,7 +17,6 @@ from handlers.meeting_common import (
     STATUS_LABELS,
     F,
     Rows,
-    fit,
     kind_label,
     page_of,
     pager_rows,
@@ -113,7 +112,7 @@ def detail_text(_: Translator, d: uc.MeetingDetail) -> str:
                 line += " " + _("✔ done {date}", date=task.done_on)
             lines.append(line)
     lines += ["", _("The cell's rating: {rating}", rating=m.rating or "—")]
-    return fit("\n".join(lines))
+    return "\n".join(lines)
 
 
 async def show_detail(req: Req, meeting_id: int, prefix: str = "") -> None:
@@ -121,7 +120,7 @@ async def show_detail(req: Req, meeting_id: int, prefix: str = "") -> None:
     d = await uc.detail(req.ctx, req.user_id, meeting_id)
     text = detail_text(_, d)
     if prefix:
-        text = fit(f"✔ {prefix}\n\n{text}")
+        text = f"✔ {prefix}\n\n{text}"
     rows: Rows = []
     if d.can_write:
         rows.append(
@@ -239,7 +238,7 @@ async def show_member(req: Req, member_id: int) -> None:
                 months=a.months,
             ),
         ]
-    await req.show(fit("\n".join(lines)), [[(_("« Members"), cb(F, "mems", h.member.org_id, 0))]])
+    await req.show("\n".join(lines), [[(_("« Members"), cb(F, "mems", h.member.org_id, 0))]])
 
 
 async def confirm_delete(req: Req, meeting_id: int) -> None:
@@ -281,5 +280,5 @@ async def task_done(req: Req, task_id: int, *, from_detail: bool) -> None:
     q = req.query
     if q is not None and isinstance(q.message, Message):
         await req.show(
-            fit(f"{q.message.text or ''}\n\n" + _("✔ Marked done on {date}.", date=task.done_on))
+            f"{q.message.text or ''}\n\n" + _("✔ Marked done on {date}.", date=task.done_on)
         )

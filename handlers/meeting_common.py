@@ -17,7 +17,6 @@ from usecases.meetings import KIND_LABELS
 F = "mt"
 KIND = "meeting"
 PAGE = 8
-MAX_TEXT = 4000
 Rows = list[list[tuple[str, str]]]
 T = TypeVar("T")
 
@@ -28,10 +27,6 @@ STATUS_LABELS = {
     "unexcused": N_("Absent without reason"),
     "exempt": N_("Exempt from activities"),
 }
-
-
-def fit(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 def short(text: str, n: int = 28) -> str:

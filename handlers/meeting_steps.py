@@ -18,7 +18,6 @@ from handlers.meeting_common import (
     STATUS_LABELS,
     F,
     Rows,
-    fit,
     kind_label,
     page_of,
     pager_rows,
@@ -249,7 +248,7 @@ async def _render_more(req: Req, draft: Draft) -> None:
         rows.append([(_("Remove the last task"), cb(F, "x", "untask"))])
     rows.append([(_("Continue ➡"), cb(F, "go", "more"))])
     rows.append([(_("Cancel"), cb(F, "cancel"))])
-    await req.show(fit(text), rows)
+    await req.show(text, rows)
 
 
 async def _render_text_step(req: Req, draft: Draft) -> None:
@@ -370,7 +369,7 @@ async def _render_summary(req: Req, draft: Draft) -> None:
         [(_("More"), cb(F, "ed", "more")), (_("Rating"), cb(F, "ed", "rating"))],
         [(_("Cancel"), cb(F, "cancel"))],
     ]
-    await req.show(fit("\n".join(lines)), rows)
+    await req.show("\n".join(lines), rows)
 
 
 RENDERERS: dict[str, Callable[[Req, Draft], Awaitable[None]]] = {

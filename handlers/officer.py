@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-from collections.abc import Iterable
 from datetime import date
 
 from telegram import InputFile
@@ -20,7 +19,7 @@ from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import Translator
-from handlers.common import EXPIRED, Req, cb, handler
+from handlers.common import EXPIRED, Req, cb, handler, pack_lines
 from handlers.flows import DEFAULT_FILE_FLOW, register_file_flow, register_text_flow
 from handlers.reconciliation import discrepancy_line, status_label
 from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
@@ -36,7 +35,6 @@ from usecases.reconciliation import STATUS_LABELS, ImportResult, ListInvalid
 F = "of"
 UPLOAD = "officer.official_list"
 PAGE = 8
-MAX_TEXT = 3900
 MAX_MESSAGES = 6
 MAX_FILE_BYTES = 20 * 1024 * 1024
 Rows = list[list[tuple[str, str]]]
@@ -53,22 +51,6 @@ OVERDUE_LABELS = {
     "candidate.certificate": N_("awareness-course certificate expired"),
     "reconciliation.escalation": N_("member list not reconciled"),
 }
-
-
-def _chunks(lines: Iterable[str], limit: int = MAX_TEXT) -> list[str]:
-    """Lines packed into messages of at most `limit` characters."""
-    out: list[str] = []
-    current = ""
-    for line in lines:
-        line = line[:limit]
-        if current and len(current) + 1 + len(line) > limit:
-            out.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        out.append(current)
-    return out
 
 
 def _key(d: date) -> str:
@@ -142,7 +124,7 @@ def status_text(_: Translator, v: uc.StatusView, page: int, pages: int) -> str:
         lines += ["", f"{i}. {line.org.name}", numbers_line(_, line)]
     if pages > 1:
         lines += ["", _("Page {page}/{pages}", page=page + 1, pages=pages)]
-    return "\n".join(lines)[:MAX_TEXT]
+    return "\n".join(lines)
 
 
 def cell_text(_: Translator, v: uc.StatusView, items: list[Reminder]) -> str:
@@ -175,7 +157,7 @@ def cell_text(_: Translator, v: uc.StatusView, items: list[Reminder]) -> str:
     lines.extend(overdue_line(_, r) for r in items[:10])
     if len(items) > 10:
         lines.append(_("… and {n} more.", n=len(items) - 10))
-    return "\n".join(lines)[:MAX_TEXT]
+    return "\n".join(lines)
 
 
 def status_rows(_: Translator, v: uc.StatusView, page: int, pages: int) -> Rows:
@@ -266,7 +248,7 @@ async def show_overdue(req: Req, *, code: str | None = None, org_id: int | None 
     for g in view.groups:
         lines += ["", _("{cell} ({code}): {n}", cell=g.cell.name, code=g.cell.code, n=len(g.items))]
         lines.extend(overdue_line(_, r) for r in g.items)
-    messages = _chunks(lines)
+    messages = pack_lines(lines)
     if len(messages) > MAX_MESSAGES:
         messages = messages[: MAX_MESSAGES - 1]
         messages.append(
@@ -429,7 +411,7 @@ def result_messages(_: Translator, result: ImportResult, filename: str) -> list[
                 " list” and confirm once they are dealt with."
             )
         )
-    return _chunks(lines)
+    return pack_lines(lines)
 
 
 async def _import(req: Req, draft: Draft) -> None:
@@ -457,7 +439,7 @@ async def _import(req: Req, draft: Draft) -> None:
         lines = [_("The list {file} was not compared:", file=filename)]
         lines.extend(f"• {_.msg(p)}" for p in exc.problems)
         lines.append(_("Correct the file and send it again."))
-        await req.reply(_chunks(lines)[0])
+        await req.reply("\n".join(lines))
         return
     await drafts_uc.clear(req.ctx, req.user_id)
     messages = result_messages(_, result, filename)[:MAX_MESSAGES]

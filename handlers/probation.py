@@ -22,6 +22,7 @@ from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
 from handlers.roster_common import CANCELLED, Rows, compact_date
 from rules.dates import parse_date
 from rules.messages import N_, Msg
+from rules.text import echo
 from storage.drafts import Draft
 from usecases import drafts as drafts_uc
 from usecases import probation as uc
@@ -297,7 +298,7 @@ async def date_text(req: Req, draft: Draft) -> None:
         c = await uc.case(req.ctx, actor=req.user_id, member_id=mid)
         msg = Msg(
             N_("I could not read “{text}” as a date. Type it like 15/01/1960 (day/month/year)."),
-            {"text": req.text.strip()},
+            {"text": echo(req.text)},
         )
         await _ask_date(req, draft, c, reply=True, prefix=req._.msg(msg))
         return

@@ -28,7 +28,6 @@ from usecases.roster import STATUS_LABELS as MEMBER_STATUS_LABELS
 
 F = "rc"
 PAGE = 15
-MAX_TEXT = 3900
 MAX_SHOWN = 15
 
 STATUS_ICONS = {"not_confirmed": "⏳", "confirmed": "✅", "discrepancies": "❗", "resolved": "☑️"}
@@ -108,10 +107,6 @@ def discrepancy_line(_: Translator, d: NewDiscrepancy) -> str:
     )
 
 
-def _fit(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
-
-
 def view_text(_: Translator, v: uc.CellView, tz: object = None) -> str:
     lines = [
         _("🔁 Reconciling the member list — {org}", org=v.org.name),
@@ -177,7 +172,7 @@ def view_text(_: Translator, v: uc.CellView, tz: object = None) -> str:
                 " (/menu) if needed, then confirm."
             )
         )
-    return _fit("\n".join(lines))
+    return "\n".join(lines)
 
 
 def view_rows(_: Translator, v: uc.CellView) -> list[list[tuple[str, str]]]:
@@ -245,7 +240,7 @@ async def show_list(req: Req, org_id: int, period_end: date, page: int) -> None:
         nav.append((_("Next ›"), cb(F, "list", org_id, end, page + 1)))
     rows = [nav] if nav else []
     rows.append([(_("« Back"), cb(F, "open", org_id, end))])
-    await req.show(_fit("\n".join(lines)), rows)
+    await req.show("\n".join(lines), rows)
 
 
 async def _current_cell(req: Req) -> int | None:

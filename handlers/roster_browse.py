@@ -20,6 +20,7 @@ from handlers.roster_common import (
     status_label,
     value_text,
 )
+from rules.text import echo
 from storage.drafts import Draft
 from storage.members import STATUSES, Member
 from usecases import drafts as drafts_uc
@@ -57,7 +58,7 @@ async def show_list(
     counts = await uc.counts(req.ctx, org_id)
     lines = [_("Party members — {org}", org=cell.org_name)]
     if query:
-        lines.append(_("Search “{query}”: {n} found.", query=query, n=result.total))
+        lines.append(_("Search “{query}”: {n} found.", query=echo(query), n=result.total))
     elif former:
         lines.append(_("Transferred out, removed or deceased: {n}.", n=result.total))
     else:

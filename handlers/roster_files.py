@@ -7,6 +7,7 @@ secretary or deputy when it looks like a roster (.csv, .xlsx, .xls).
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from telegram import InputFile
@@ -23,11 +24,6 @@ from usecases.roster import ImportReport
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ERRORS_SHOWN = 20
-MAX_TEXT = 3900
-
-
-def _fit(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 def report_text(_: Translator, report: ImportReport, filename: str) -> str:
@@ -46,7 +42,7 @@ def report_text(_: Translator, report: ImportReport, filename: str) -> str:
         if len(report.errors) > MAX_ERRORS_SHOWN:
             lines.append(_("… and {n} more problems.", n=len(report.errors) - MAX_ERRORS_SHOWN))
         lines.append(_("Correct these rows and send the file again."))
-        return _fit("\n".join(lines))
+        return "\n".join(lines)
     head = (
         _("Imported {file}: {rows} rows.", file=filename, rows=report.rows)
         if report.written
@@ -76,7 +72,8 @@ async def check_file(req: Req, org_id: int) -> None:
         return
     tg_file = await req.context.bot.get_file(doc.file_id)
     data = bytes(await tg_file.download_as_bytearray())
-    table = roster_io.read_table(data, filename)
+    # off the event loop: a big file must not freeze the bot for everyone else
+    table = await asyncio.to_thread(roster_io.read_table, data, filename)
     report = await uc.import_table(
         req.ctx, actor=req.user_id, org_id=org_id, table=table, dry_run=True, source=filename
     )

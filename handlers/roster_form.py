@@ -29,6 +29,7 @@ from handlers.roster_common import (
 from rules.dates import parse_date
 from rules.messages import N_, Msg
 from rules.probation import official_date as official_date_of
+from rules.text import echo
 from storage.drafts import Draft
 from storage.members import DATE_FIELDS, STATUSES, MemberFields
 from usecases import drafts as drafts_uc
@@ -203,7 +204,7 @@ def parse_answer(req: Req, step: str, text: str) -> Any:
                         "I could not read “{text}” as a date. Type it like"
                         " 15/01/1960 (day/month/year)."
                     ),
-                    {"text": text},
+                    {"text": echo(text)},
                 )
             )
         return value

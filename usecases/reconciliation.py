@@ -14,6 +14,7 @@ later list without them), else *confirmed*.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -27,7 +28,7 @@ from rules.reconciliation import (
     previous_period,
     reconcile,
 )
-from rules.text import clean_line, fold
+from rules.text import clean_line, echo, fold
 from storage import audit, reports
 from storage import orgs as org_store
 from storage import reconciliation as store
@@ -107,7 +108,7 @@ def parse_period(ctx: AppContext, text: str) -> Period:
     try:
         end = date.fromisoformat(value) if len(value) == 10 else period_bounds(value)[1]
     except ValueError:
-        raise InvalidInput(Msg(_NOT_A_PERIOD, {"value": value})) from None
+        raise InvalidInput(Msg(_NOT_A_PERIOD, {"value": echo(value)})) from None
     period = period_containing(end, ctx.catalogue)
     if period.end != end:
         raise InvalidInput(Msg(_NOT_A_PERIOD, {"value": value}))
@@ -442,7 +443,8 @@ async def import_official(
 ) -> ImportResult:
     """Compare the official list of a subtree with its cells' rosters and store the result."""
     root = await officer_root(ctx, actor, code=code, org_id=org_id)
-    rows = read_official(data, filename, ctx.today())
+    # parsing a big file takes seconds: off the event loop, so nobody else waits
+    rows = await asyncio.to_thread(read_official, data, filename, ctx.today())
     on = min(ctx.today(), period.end)
     async with ctx.db.read() as tx:
         cells = await reports.cells(tx, root.id)

@@ -8,6 +8,7 @@ the member's cell (`usecases.access.require_write`); the CLI (`actor="cli"`) may
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -780,7 +781,7 @@ async def import_file(
 ) -> ImportReport:
     """Parse a CSV/XLSX roster file and import it (InvalidInput if the file is unusable)."""
     await require_cell(ctx, actor, org_id)
-    parsed = roster_io.parse_file(data, filename, ctx.today())
+    parsed = await asyncio.to_thread(roster_io.parse_file, data, filename, ctx.today())
     return await import_rows(
         ctx, actor=actor, org_id=org_id, rows=parsed.rows, dry_run=dry_run, source=filename
     )

@@ -11,6 +11,7 @@ Row numbers are the spreadsheet's (header row included), as the secretary sees t
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -24,6 +25,15 @@ from rules.messages import N_, Msg
 from rules.text import clean_line, echo, fold, normalize_cccd
 from storage.members import DATE_FIELDS, MemberFields
 from usecases.errors import InvalidInput
+from usecases.file_limits import (
+    LONG_CELL,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_SHEET_ROWS,
+    MAX_UNPACKED_BYTES,
+    check_csv_row,
+    check_xlsx,
+)
 from usecases.sheet_safety import csv_field, set_text, unquote
 
 #: Template columns in order: field → Vietnamese header.
@@ -106,6 +116,7 @@ _DIGIT_GROUPS = re.compile(r"\d+")
 _HEADER_SCAN_ROWS = 10
 _BLANK_ROWS_END = 1000
 MAX_ROWS = 20_000
+__all__ = ["MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_SHEET_ROWS", "MAX_UNPACKED_BYTES"]
 
 
 def key(text: str) -> str:
@@ -146,6 +157,10 @@ SHORT_CCCD = N_(
 )
 EMPTY_CELL = N_("{column} is empty.")
 LONG_NAME = N_("{column}: the name is longer than {n} characters.")
+UTF16_DAMAGED = N_(
+    "The file looks like Excel's “Unicode Text” (UTF-16) but cannot be read: in Excel"
+    " choose “Save as” → “CSV UTF-8”."
+)
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -305,15 +320,30 @@ def _csv_grid(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     if first.lower().startswith("sep=") and len(first.strip()) == 5:  # Excel's "sep=;" line
         delimiter, skip = first.strip()[4], 1
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
     try:
         for number, row in enumerate(reader, start=1):
+            check_csv_row(number, row)
             if number > skip:
                 yield number, list(row)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise _fail(LONG_CELL, row=number + 1, limit=MAX_CELL_CHARS) from exc
         raise _fail(N_("The CSV file cannot be read ({error})."), error=str(exc)) from exc
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text": UTF-16 with a byte order mark, tab-separated
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _fail(UTF16_DAMAGED) from exc
+    if len(data) >= 4 and data[1:4:2] == b"\0\0" and b"\0" not in data[0:4:2]:
+        try:  # UTF-16 little-endian without its mark (every other byte zero)
+            return data.decode("utf-16-le")
+        except UnicodeDecodeError as exc:
+            raise _fail(UTF16_DAMAGED) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -329,6 +359,7 @@ def _decode(data: bytes) -> str:
 def _xlsx_grid(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    extent = check_xlsx(io.BytesIO(data))  # limits first: nothing unpacked above them
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -337,7 +368,11 @@ def _xlsx_grid(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         ) from exc
     try:
         ws = wb.worksheets[0]
-        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if extent.rows == 0:
+            return
+        ws.reset_dimensions()  # a file's own <dimension> may claim a million rows
+        rows = ws.iter_rows(max_row=extent.rows, max_col=extent.columns, values_only=True)
+        for number, row in enumerate(rows, start=1):
             yield number, list(row)
     finally:
         wb.close()

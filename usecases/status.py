@@ -23,6 +23,7 @@ from rules.messages import N_, Msg
 from rules.probation import probation_end
 from rules.reconciliation import Period, period_containing, previous_period
 from rules.reminders import Reminder, due_reminders
+from rules.text import echo
 from storage import audit, reminder_state
 from storage import candidates as candidate_store
 from storage import orgs as org_store
@@ -126,11 +127,11 @@ def report_bounds(text: str | None, today: date) -> tuple[date, date]:
     """`YYYY` or `YYYY-MM` (default: this year) as its first and last day."""
     value = (text or str(today.year)).strip()
     if not _REPORT_PERIOD.fullmatch(value):
-        raise InvalidInput(Msg(_BAD_PERIOD, {"value": value}))
+        raise InvalidInput(Msg(_BAD_PERIOD, {"value": echo(value)}))
     try:
         return period_bounds(value)
     except ValueError:
-        raise InvalidInput(Msg(_BAD_PERIOD, {"value": value})) from None
+        raise InvalidInput(Msg(_BAD_PERIOD, {"value": echo(value)})) from None
 
 
 # -- /status -----------------------------------------------------------------------------------

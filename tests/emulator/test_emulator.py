@@ -435,6 +435,12 @@ async def test_validation_errors(emu: BotApiEmulator, app: Application) -> None:
         await bot.send_message(ALICE, " ")
     with pytest.raises(BadRequest, match="Message is too long"):
         await bot.send_message(ALICE, "x" * 4097)
+    # counted as Telegram does, in UTF-16 units: 2,049 emoji are 4,098 units
+    with pytest.raises(BadRequest, match="Message is too long"):
+        await bot.send_message(ALICE, "🎉" * 2049)
+    assert (await bot.send_message(ALICE, "🎉" * 2048)).text == "🎉" * 2048
+    with pytest.raises(BadRequest, match="caption is too long"):
+        await bot.send_document(ALICE, b"x", filename="a.txt", caption="🎉" * 513)
     with pytest.raises(BadRequest, match="Chat not found"):
         await bot.send_message(424242, "x")
     with pytest.raises(BadRequest, match="Button_data_invalid"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -167,3 +168,154 @@ async def test_report_writes_a_cell_named_like_a_formula_as_text(report_world):
     ]
     assert found and {c.data_type for c in found} == {"s"}
     assert all("\x1b" not in c.value for c in found)
+
+
+# -- spreadsheet bombs ---------------------------------------------------------------------------
+
+_WORKBOOK = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    ),
+}
+
+
+def xlsx(rows, *, padding: int = 0) -> bytes:
+    """A minimal XLSX whose first sheet holds `rows` (an iterable of XML text for
+    <sheetData>), generated in pieces so a big sheet never sits in memory;
+    `padding` bytes of whitespace make it big when unpacked."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in _WORKBOOK.items():
+            zf.writestr(name, text)
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
+            out.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            )
+            for piece in rows:
+                out.write(piece.encode())
+            block = b" " * (1 << 20)
+            for _ in range(padding >> 20):
+                out.write(block)
+            out.write(b"</sheetData></worksheet>")
+    return buf.getvalue()
+
+
+def inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def header_row() -> str:
+    return f'<row r="1">{inline("A1", "Họ và tên")}{inline("B1", "Ngày sinh")}</row>'
+
+
+def test_a_minimal_generated_workbook_is_read():
+    data = xlsx([header_row(), f'<row r="2">{inline("A2", "Lê Văn An")}</row>'])
+    table = roster_io.read_table(data, "a.xlsx")
+    assert [r.cells for r in table.rows] == [{"full_name": "Lê Văn An"}]
+
+
+def refusal(data: bytes, name: str = "bomb.xlsx") -> str:
+    with pytest.raises(InvalidInput) as exc:
+        roster_io.read_table(data, name)
+    return message(exc.value)
+
+
+def test_a_huge_cell_is_refused_naming_the_cell_limit():
+    big = "A" * (roster_io.MAX_CELL_CHARS + 1)
+    data = xlsx([header_row(), f'<row r="2">{inline("A2", big)}</row>'])
+    assert len(data) < 20_000
+    text = refusal(data)
+    assert str(roster_io.MAX_CELL_CHARS) in text and "characters" in text
+
+
+def test_a_file_too_big_when_unpacked_is_refused_before_unpacking():
+    data = xlsx([header_row()], padding=roster_io.MAX_UNPACKED_BYTES + (1 << 20))
+    assert len(data) < 500_000
+    assert "MB" in refusal(data) and "unpacked" in refusal(data)
+
+
+def test_too_many_rows_are_refused_naming_the_row_limit():
+    n = roster_io.MAX_SHEET_ROWS + 1
+    rows = (f'<row r="{i}">{inline(f"A{i}", "x")}</row>' for i in range(2, n + 1))
+    text = refusal(xlsx([header_row(), *rows]))
+    assert str(roster_io.MAX_SHEET_ROWS) in text and "rows" in text
+    # a single value far down the sheet counts as that many rows (openpyxl would walk them all)
+    far = f'<row r="1000000">{inline("A1000000", "x")}</row>'
+    assert "rows" in refusal(xlsx([header_row(), far]))
+
+
+def test_too_many_columns_are_refused_naming_the_column_limit():
+    wide = f'<row r="2">{inline("XFD2", "x")}</row>'
+    text = refusal(xlsx([header_row(), wide]))
+    assert f"{roster_io.MAX_COLUMNS}" in text and "columns" in text
+
+
+def test_csv_limits():
+    long = "Họ và tên,Ngày sinh\n" + "A" * (roster_io.MAX_CELL_CHARS + 1) + ",01/01/1970\n"
+    assert "characters" in refusal(long.encode(), "a.csv")
+    huge = "Họ và tên,Ngày sinh\n" + "B" * 200_000 + ",01/01/1970\n"
+    assert "characters" in refusal(huge.encode(), "a.csv")
+    many = "Họ và tên,Ngày sinh\n" + "x,01/01/1970\n" * (roster_io.MAX_SHEET_ROWS + 1)
+    assert "more than 20000 members" in refusal(many.encode(), "a.csv")
+    wide = "Họ và tên,Ngày sinh" + ",x" * roster_io.MAX_COLUMNS + "\n"
+    assert "columns" in refusal(wide.encode(), "a.csv")
+
+
+def test_reading_a_big_cell_bomb_stays_small_in_memory():
+    """40 MB of one inline string under the unpacked limit: scanned in pieces, refused."""
+    import tracemalloc
+
+    size = min(40 << 20, roster_io.MAX_UNPACKED_BYTES - (1 << 20))
+
+    def rows():
+        yield header_row()
+        yield '<row r="2"><c r="A2" t="inlineStr"><is><t>'
+        chunk = "A" * (1 << 20)
+        for _ in range(size >> 20):
+            yield chunk
+        yield "</t></is></c></row>"
+
+    data = xlsx(rows())
+    tracemalloc.start()
+    try:
+        assert "characters" in refusal(data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 30 << 20
+
+
+def test_too_many_cells_are_refused(monkeypatch):
+    from usecases import file_limits
+
+    monkeypatch.setattr(file_limits, "MAX_CELLS", 100)
+    rows = (
+        f'<row r="{i}">{inline(f"A{i}", "x")}{inline(f"B{i}", "y")}</row>' for i in range(2, 60)
+    )
+    assert "100 filled cells" in refusal(xlsx([header_row(), *rows]))
