@@ -157,6 +157,11 @@ SHORT_CCCD = N_(
 )
 EMPTY_CELL = N_("{column} is empty.")
 LONG_NAME = N_("{column}: the name is longer than {n} characters.")
+DUPLICATE_HEADER = N_(
+    "The header row (row {row}) names the column {column} twice: “{first}” and “{second}”."
+    " Keep one of them and send the file again."
+)
+NO_ROWS = N_("The file has a header row (row {row}) but no member rows under it: nothing to check.")
 UTF16_DAMAGED = N_(
     "The file looks like Excel's “Unicode Text” (UTF-16) but cannot be read: in Excel"
     " choose “Save as” → “CSV UTF-8”."
@@ -238,6 +243,7 @@ def grid(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
 
 def _table(rows_in: Iterator[tuple[int, list[Any]]]) -> Table:
     header: dict[int, str] | None = None
+    header_row = 0
     rows: list[RawRow] = []
     blank = 0
     for number, values in rows_in:
@@ -247,6 +253,8 @@ def _table(rows_in: Iterator[tuple[int, list[Any]]]) -> Table:
                 if number >= _HEADER_SCAN_ROWS:
                     break
                 continue
+            _check_duplicates(values, number)
+            header_row = number
             missing = [FIELD_HEADERS[f] for f in REQUIRED_COLUMNS if f not in header.values()]
             if missing:
                 raise _fail(
@@ -278,8 +286,28 @@ def _table(rows_in: Iterator[tuple[int, list[Any]]]) -> Table:
             N_("No header row found: the first row should name the columns, e.g. {headers}."),
             headers=_template_headers(),
         )
+    if not rows:
+        raise _fail(NO_ROWS, row=header_row)
     columns = tuple(f for f, _ in TEMPLATE if f in header.values())
     return Table(columns, rows)
+
+
+def _check_duplicates(values: Sequence[Any], row: int) -> None:
+    """Refuse a header row naming one column twice (which one would be meant?)."""
+    seen: dict[str, int] = {}
+    for i, value in enumerate(values):
+        f = HEADER_KEYS.get(key(value)) if value not in (None, "") else None
+        if f is None:
+            continue
+        if f in seen:
+            raise _fail(
+                DUPLICATE_HEADER,
+                row=row,
+                column=FIELD_HEADERS[f],
+                first=clean_line(str(values[seen[f]])),
+                second=clean_line(str(value)),
+            )
+        seen[f] = i
 
 
 def _template_headers() -> str:
@@ -339,9 +367,9 @@ def _decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise _fail(UTF16_DAMAGED) from exc
-    if len(data) >= 4 and data[1:4:2] == b"\0\0" and b"\0" not in data[0:4:2]:
-        try:  # UTF-16 little-endian without its mark (every other byte zero)
-            return data.decode("utf-16-le")
+    if (bare := _utf16_without_mark(data[:400])) is not None:
+        try:
+            return data.decode(bare)
         except UnicodeDecodeError as exc:
             raise _fail(UTF16_DAMAGED) from exc
     try:
@@ -354,6 +382,19 @@ def _decode(data: bytes) -> str:
         raise _fail(
             N_("The CSV file is not in UTF-8: in Excel choose “Save as” → “CSV UTF-8”.")
         ) from exc
+
+
+def _utf16_without_mark(head: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" when most odd/even bytes are NUL (Latin text and digits in
+    UTF-16), else None; no UTF-8 or cp1258 text has NUL bytes."""
+    if len(head) < 4 or head.count(0) < len(head) // 4:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd > 2 * even:
+        return "utf-16-le"
+    if even > 2 * odd:
+        return "utf-16-be"
+    return None
 
 
 def _xlsx_grid(data: bytes) -> Iterator[tuple[int, list[Any]]]:

@@ -4,6 +4,7 @@ stored values safely even if they were stored before the cleaning existed."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -319,3 +320,40 @@ def test_too_many_cells_are_refused(monkeypatch):
         f'<row r="{i}">{inline(f"A{i}", "x")}{inline(f"B{i}", "y")}</row>' for i in range(2, 60)
     )
     assert "100 filled cells" in refusal(xlsx([header_row(), *rows]))
+
+
+# -- encodings, headers, empty files -------------------------------------------------------------
+
+UNICODE_TEXT = "Họ và tên\tNgày sinh\tGiới tính\r\nLê Văn An\t15/01/1960\tNam\r\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        UNICODE_TEXT.encode("utf-16"),  # Excel's "Unicode Text": BOM + little-endian
+        codecs.BOM_UTF16_BE + UNICODE_TEXT.encode("utf-16-be"),
+        UNICODE_TEXT.encode("utf-16-le"),  # without the mark
+    ],
+)
+def test_utf16_files_are_read(data):
+    table = roster_io.read_table(data, "ds.txt")
+    assert [r.cells for r in table.rows] == [
+        {"full_name": "Lê Văn An", "birth_date": "15/01/1960", "gender": "Nam"}
+    ]
+
+
+def test_a_damaged_utf16_file_is_refused_as_such():
+    data = UNICODE_TEXT.encode("utf-16") + b"\x00\xd8"  # a lone surrogate at the end
+    assert "UTF-16" in refusal(data, "ds.txt")
+
+
+def test_a_duplicated_header_is_reported():
+    data = "Họ và tên,Ngày sinh,Sinh ngày\nLê Văn An,15/01/1960,16/01/1960\n".encode()
+    text = refusal(data, "a.csv")
+    assert "Ngày sinh" in text and "Sinh ngày" in text and "twice" in text
+
+
+def test_a_file_with_no_member_rows_is_not_all_correct():
+    text = refusal("Họ và tên,Ngày sinh\n,\n".encode(), "a.csv")
+    assert "no member rows" in text
+    assert "no member rows" in refusal(xlsx([header_row()]))
