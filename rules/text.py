@@ -120,7 +120,8 @@ def split_message(s: str, limit: int = MESSAGE_LIMIT) -> list[str]:
             parts.append("\n".join(current))
             current, size = [], 0
         if n > limit:
-            piece, used = [], 0
+            piece: list[str] = []
+            used = 0
             for ch in line:
                 w = 2 if ord(ch) > 0xFFFF else 1
                 if used + w > limit:
