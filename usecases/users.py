@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rules.messages import N_, Msg
+from rules.text import clean_line
 from storage import audit
 from storage import users as user_store
 from storage.users import WRITE_ROLES, RoleGrant, User
@@ -53,7 +54,7 @@ async def seen(
         await user_store.upsert_seen(
             tx,
             tg_id=tg_id,
-            full_name=full_name,
+            full_name=clean_line(full_name),
             username=username,
             tg_language=tg_language,
             at=ctx.now(),

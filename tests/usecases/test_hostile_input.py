@@ -17,7 +17,7 @@ from bot.i18n import translator
 from storage import members as store
 from storage import orgs as org_store
 from usecases import orgs as orgs_uc
-from usecases import report_xlsx, roster, roster_io
+from usecases import report_chart, report_xlsx, roster, roster_io
 from usecases import status as status_uc
 from usecases.errors import InvalidInput
 
@@ -169,6 +169,7 @@ async def test_report_writes_a_cell_named_like_a_formula_as_text(report_world):
     ]
     assert found and {c.data_type for c in found} == {"s"}
     assert all("\x1b" not in c.value for c in found)
+    assert report_chart.heat_map(data, translator("vi")).startswith(b"\x89PNG")
 
 
 # -- spreadsheet bombs ---------------------------------------------------------------------------
@@ -357,3 +358,12 @@ def test_a_file_with_no_member_rows_is_not_all_correct():
     text = refusal("Họ và tên,Ngày sinh\n,\n".encode(), "a.csv")
     assert "no member rows" in text
     assert "no member rows" in refusal(xlsx([header_row()]))
+
+
+async def test_a_telegram_name_is_cleaned_when_stored(ctx):
+    from usecases import users as users_uc
+
+    profile = await users_uc.seen(
+        ctx, tg_id=77, full_name="\u202eAn\x1b Lê\u200b", username=None, tg_language="vi"
+    )
+    assert profile.user.full_name == "An Lê"
