@@ -1,7 +1,12 @@
 """Wiring: build the python-telegram-bot Application around an AppContext, run it.
 
 The same `build_application` serves `chibo run`, `chibo demo` and the end-to-end tests (which
-point `base_url` at the local Bot API emulator).
+point `base_url` at the local Bot API emulator), and `running(app)` drives it the same way for
+all three: initialize, PTB's `post_init` hook (`on_startup`), start polling, and on exit stop,
+shutdown and the `post_shutdown` hook.
+
+Handlers receive a `handlers.common.ChiboContext` (registered with `ContextTypes`); what the
+features register lives in the Application (`handlers.registry.registry_of(app)`).
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ from telegram.ext import (
 from bot import features
 from bot.i18n import LOCALES, translator
 from bot.logsafety import Outage, describe
-from handlers import basics, errors, flows
-from handlers.registry import commands_for
+from handlers import errors, flows, routing
+from handlers.common import CONTEXT_TYPES
+from handlers.registry import registry_of
 from usecases import installation
 from usecases.context import AppContext
 
@@ -45,7 +51,13 @@ def build_application(
     modules: Iterable[ModuleType] | None = None,
 ) -> Application:
     """The Application with every feature's handlers (or only `modules`, for tests)."""
-    builder = ApplicationBuilder().token(token)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .context_types(CONTEXT_TYPES)
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+    )
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:
@@ -56,10 +68,11 @@ def build_application(
     app.bot_data["ctx"] = ctx
     app.bot_data["outage"] = Outage(log)
     app.add_handler(TypeHandler(Update, _telegram_is_back), group=-1000)
+    registry_of(app)  # this Application's own registry, filled by the features below
     for module in modules if modules is not None else default_features():
         module.register(app)
     flows.register(app)  # catch-alls last: the first matching handler of a group wins
-    app.add_handler(CallbackQueryHandler(basics.expired_callback))
+    app.add_handler(CallbackQueryHandler(routing.dispatch))  # every button, by declared route
     errors.register(app)
     return app
 
@@ -76,7 +89,8 @@ def default_features() -> list[ModuleType]:
 
 
 async def on_startup(app: Application) -> None:
-    """After login: remember the bot's username, publish commands, run feature hooks."""
+    """`post_init`, after login: remember the bot's username, publish commands, run the
+    features' start-up hooks."""
     ctx: AppContext = app.bot_data["ctx"]
     await installation.remember_bot_username(ctx, app.bot.username)
     await publish_commands(app)
@@ -84,9 +98,18 @@ async def on_startup(app: Application) -> None:
         await hook(app)
 
 
+async def on_shutdown(app: Application) -> None:
+    """`post_shutdown`: the features' shutdown hooks (after the last update was handled)."""
+    for hook in features.SHUTDOWN_HOOKS:
+        try:
+            await hook(app)
+        except Exception:
+            log.exception("shutdown hook %s failed", hook)
+
+
 async def publish_commands(app: Application) -> None:
     """Default command lists (for every user) in Vietnamese and English."""
-    specs = commands_for({"all"})
+    specs = registry_of(app).commands_for({"all"})
     for lang in LOCALES:
         _ = translator(lang)
         commands = [BotCommand(s.name, _(s.description)[:256]) for s in specs]
@@ -102,10 +125,12 @@ async def publish_commands(app: Application) -> None:
 
 @asynccontextmanager
 async def running(app: Application, *, poll_timeout: float = 10.0) -> AsyncIterator[Application]:
-    """Start the application with long polling; stop it cleanly on exit."""
+    """Start the application with long polling; stop it cleanly on exit. Runs the
+    Application's `post_init` and `post_shutdown` hooks as `run_polling` would."""
     await app.initialize()
     try:
-        await on_startup(app)
+        if app.post_init is not None:
+            await app.post_init(app)
         await app.start()
         assert app.updater is not None
         outage = app.bot_data.get("outage")
@@ -126,6 +151,8 @@ async def running(app: Application, *, poll_timeout: float = 10.0) -> AsyncItera
                 await app.stop()
     finally:
         await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
 
 
 FIRST_WAIT = 1.0

@@ -111,8 +111,7 @@ async def cmd_due(args: argparse.Namespace, config: Config, _: Translator) -> in
 
 
 async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from telegram.ext import AIORateLimiter, ExtBot
-
+    from bot.app import build_application
     from bot.cli import CliError, open_context
     from handlers.reminders import TelegramNotifier
 
@@ -125,22 +124,23 @@ async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> in
             )
         )
     day = _date(args, _)
-    urls = {
-        k: v
-        for k, v in (
-            ("base_url", config.telegram.base_url),
-            ("base_file_url", config.telegram.base_file_url),
-        )
-        if v
-    }
-    bot: ExtBot[None] = ExtBot(
-        config.telegram.token, rate_limiter=AIORateLimiter(max_retries=3), **urls
-    )
     async with open_context(config) as ctx:
+        # The Application only as the feature registry (the buttons under each reminder) and
+        # its bot; it is not started: nothing polls.
+        app = build_application(
+            ctx,
+            token=config.telegram.token,
+            base_url=config.telegram.base_url or "",
+            base_file_url=config.telegram.base_file_url or "",
+        )
+        bot = app.bot
         await _connect(bot, _)
         try:
             report = await reminders_uc.sweep(
-                ctx, TelegramNotifier(bot, config.default_locale), today=day, org_code=args.org
+                ctx,
+                TelegramNotifier.for_app(app, config.default_locale),
+                today=day,
+                org_code=args.org,
             )
         finally:
             await bot.shutdown()

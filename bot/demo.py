@@ -239,7 +239,7 @@ async def run_demo(
                     await drivers[SECRETARY_ID].send("/menu")
                     await emu.wait_idle(timeout=30)
                     # today's reminder sweep, so the demo shows reminders with their buttons
-                    await reminders_uc.sweep(ctx, TelegramNotifier(app.bot, "vi"))
+                    await reminders_uc.sweep(ctx, TelegramNotifier.for_app(app, "vi"))
                     source = lines if lines is not None else _lines(script, stdin or sys.stdin)
                     async for line in source:
                         line = line.strip()

@@ -60,6 +60,9 @@ STARTUP_HOOKS: list[Callable[[Any], Awaitable[None]]] = [
     backups.schedule_backups,
 ]
 
+#: Shutdown hooks, `async fn(app)`, run after the Application has shut down.
+SHUTDOWN_HOOKS: list[Callable[[Any], Awaitable[None]]] = []
+
 #: Demo data, `async fn(ctx)`, run by `chibo demo` after the demo tree and users exist.
 DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = [
     demo_data.seed_roster,

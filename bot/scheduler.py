@@ -71,7 +71,7 @@ async def schedule_reminders(app: Application) -> None:
 async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """One sweep through Telegram; schedules a retry sweep when one would help."""
     ctx: AppContext = context.application.bot_data["ctx"]
-    notifier = TelegramNotifier(context.bot, ctx.config.default_locale)
+    notifier = TelegramNotifier.for_app(context.application, ctx.config.default_locale)
     report = await reminders_uc.sweep(ctx, notifier)
     data = context.job.data if context.job is not None else None
     retries = int(data.get("retries", 0)) if isinstance(data, dict) else 0

@@ -6,19 +6,12 @@ import contextlib
 
 from telegram import BotCommandScopeChat
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.i18n import Translator, translator
 from handlers.common import Req, cb, handler, stranger_text
-from handlers.registry import (
-    CommandSpec,
-    MenuEntry,
-    add_command,
-    add_menu,
-    audiences_of,
-    commands_for,
-    menu_for,
-)
+from handlers.registry import CommandSpec, MenuEntry, audiences_of, registry_of
+from handlers.routing import INT, Route, choice
 from rules.messages import N_
 from usecases import drafts as drafts_uc
 from usecases import invites as invites_uc
@@ -110,9 +103,13 @@ async def start(req: Req) -> None:
 
 @handler()
 async def help_command(req: Req) -> None:
+    await show_help(req)
+
+
+async def show_help(req: Req) -> None:
     _ = req._
     lines = [_("What you can do here:")]
-    for spec in commands_for(audiences_of(req.profile)):
+    for spec in req.registry.commands_for(audiences_of(req.profile)):
         lines.append(f"/{spec.name} — {_(spec.description)}")
     lines.append("")
     lines.append(
@@ -133,7 +130,7 @@ async def show_menu(req: Req) -> None:
         header = _("Main menu — {org}.", org=cell.org_name)
     elif len(req.profile.cells) > 1:
         header = _("Main menu. You work in several cells: choose one first.")
-    for entry in menu_for(req.profile):
+    for entry in req.registry.menu_for(req.profile):
         if entry.audience == "cell" and cell is None:
             continue
         rows.append([(_(entry.label), entry.data)])
@@ -145,11 +142,6 @@ async def show_menu(req: Req) -> None:
 
 @handler()
 async def menu_command(req: Req) -> None:
-    await show_menu(req)
-
-
-@handler()
-async def menu_callback(req: Req) -> None:
     await show_menu(req)
 
 
@@ -168,20 +160,6 @@ async def _ask_language(req: Req) -> None:
         req._("Choose your language:"),
         [[("Tiếng Việt", cb("lang", "set", "vi")), ("English", cb("lang", "set", "en"))]],
     )
-
-
-@handler(bound=False)
-async def lang_callback(req: Req) -> None:
-    data = req.data
-    assert data is not None
-    if data.action == "ask":
-        await _ask_language(req)
-        return
-    lang = data.args[0] if data.action == "set" and data.args else ""
-    if lang not in ("vi", "en"):
-        await req.notify(req._("This button has expired. Please use /menu again."))
-        return
-    await _set_language(req, lang)
 
 
 async def _set_language(req: Req, lang: str) -> None:
@@ -220,24 +198,13 @@ async def _show_whoami(req: Req) -> None:
     await req.show("\n".join(lines), [[(_("« Menu"), cb("menu", "main"))]])
 
 
-@handler()
-async def whoami_callback(req: Req) -> None:
-    await _show_whoami(req)
+async def _pick_cell(req: Req) -> None:
+    rows = [[(g.org_name, cb("cell", "use", g.org_id))] for g in req.profile.cells]
+    await req.show(req._("Which cell do you want to work in?"), rows)
 
 
-@handler()
-async def cell_callback(req: Req) -> None:
-    data = req.data
-    assert data is not None
+async def _use_cell(req: Req, org_id: int) -> None:
     _ = req._
-    if data.action == "pick":
-        rows = [[(g.org_name, cb("cell", "use", g.org_id))] for g in req.profile.cells]
-        await req.show(_("Which cell do you want to work in?"), rows)
-        return
-    org_id = data.int_arg(0)
-    if data.action != "use" or org_id is None:
-        await req.notify(_("This button has expired. Please use /menu again."))
-        return
     grant = await users_uc.choose_cell(req.ctx, req.user_id, org_id)
     profile = await users_uc.profile(req.ctx, req.user_id)
     assert profile is not None
@@ -248,19 +215,14 @@ async def cell_callback(req: Req) -> None:
 
 async def set_user_commands(req: Req) -> None:
     """Per-chat command list for this user's roles, in their language."""
-    specs = commands_for(audiences_of(req.profile))
+    specs = req.registry.commands_for(audiences_of(req.profile))
     commands = [(s.name, req._(s.description)[:256]) for s in specs]
     with contextlib.suppress(TelegramError):  # the default command list still applies
         await req.context.bot.set_my_commands(commands, scope=BotCommandScopeChat(req.user_id))
 
 
-@handler(bound=False)
-async def expired_callback(req: Req) -> None:
-    """Any button nothing else understood: old, from before a restart, or forged."""
-    await req.notify(req._("This button has expired. Please use /menu again."), alert=True)
-
-
 def register(app: Application) -> None:
+    reg = registry_of(app)
     for spec in (
         CommandSpec("start", N_("Start, or bind with an invite code"), "all", 0),
         CommandSpec("menu", N_("Main menu with buttons"), "all", 1),
@@ -269,16 +231,22 @@ def register(app: Application) -> None:
         CommandSpec("lang", N_("Language: Tiếng Việt / English"), "all", 91),
         CommandSpec("cancel", N_("Stop what you are doing; nothing is saved"), "all", 92),
     ):
-        add_command(spec)
-    add_menu(MenuEntry(N_("Help"), cb("help", "show"), "all", 900))
+        reg.add_command(spec)
+    reg.add_menu(MenuEntry(N_("Help"), cb("help", "show"), "all", 900))
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("menu", menu_command))
     app.add_handler(CommandHandler("lang", lang_command))
     app.add_handler(CommandHandler("cancel", cancel))
     app.add_handler(CommandHandler("whoami", whoami))
-    app.add_handler(CallbackQueryHandler(menu_callback, pattern=r"^menu:"))
-    app.add_handler(CallbackQueryHandler(help_command, pattern=r"^help:show$"))
-    app.add_handler(CallbackQueryHandler(lang_callback, pattern=r"^lang:"))
-    app.add_handler(CallbackQueryHandler(whoami_callback, pattern=r"^me:"))
-    app.add_handler(CallbackQueryHandler(cell_callback, pattern=r"^cell:"))
+    reg.add_routes("menu", {"main": Route(show_menu)})
+    reg.add_routes("help", {"show": Route(show_help)})
+    reg.add_routes(
+        "lang",
+        {
+            "ask": Route(_ask_language, bound=False),
+            "set": Route(_set_language, choice("vi", "en"), bound=False),
+        },
+    )
+    reg.add_routes("me", {"show": Route(_show_whoami)})
+    reg.add_routes("cell", {"pick": Route(_pick_cell), "use": Route(_use_cell, INT)})

@@ -1,5 +1,5 @@
 """Outstanding candidates (quần chúng ưu tú) on Telegram: /candidates, /admissions, the menu
-entry, the callback dispatcher and the buttons under candidate reminders.
+entry, the declared callback actions (`ROUTES`) and the buttons under candidate reminders.
 
 What is shown lives in `candidate_views`; the conversations (persisted drafts) in
 `candidate_details` (kind `candidate`: register or edit the details) and `candidate_steps`
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.i18n import Translator
 from handlers import candidate_details as details
@@ -33,10 +33,9 @@ from handlers.candidate_views import (
     show_view,
     toggle_exception,
 )
-from handlers.common import CallbackData, Req, cb, expired, handler, open_draft
-from handlers.flows import register_text_flow
-from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
-from handlers.reminders import add_actions
+from handlers.common import Req, cb, handler, open_draft
+from handlers.registry import CommandSpec, MenuEntry, registry_of
+from handlers.routing import INT, Arg, Route, choice, int_in, opt
 from rules import candidate_steps as steps
 from rules.messages import N_
 from rules.reminders import Reminder
@@ -85,80 +84,69 @@ async def _cancel(req: Req) -> None:
     )
 
 
-async def _plain(req: Req, data: CallbackData) -> bool:
-    """Buttons outside a draft; False when the data fits none of them."""
-    a = data.action
-    ids = [data.int_arg(i) for i in range(len(data.args))]
-    if a == "list" and not ids:
-        await list_current(req)
-    elif a == "new" and len(ids) <= 1 and None not in ids:
-        await details.start_new(req, ids[0] if ids else None)
-    elif a == "st" and len(ids) == 2 and ids[0] is not None and data.args[1] in STEP_CODES:
-        await step_flow.start_step(req, ids[0], data.args[1])
-    elif a == "exc" and len(ids) == 2 and ids[0] is not None and ids[1] in (0, 1):
-        await toggle_exception(req, ids[0], ids[1] == 1)
-    elif len(ids) == 1 and ids[0] is not None and a in ONE_ID:
-        await ONE_ID[a](req, ids[0])
-    else:
-        return False
-    return True
-
-
 async def _view(req: Req, cid: int) -> None:
     await show_view(req, cid)
 
 
-ONE_ID: dict[str, Callable[[Req, int], Awaitable[None]]] = {
-    "ls": show_register,
-    "v": _view,
-    "fix": show_fix,
-    "edit": details.start_edit,
-    "close": step_flow.start_close,
-    "adm": show_admissions,
-}
-DRAFT_ACTIONS = {
-    "d",
-    "keep",
-    "skip",
-    "base",
-    "all",
-    "rt",
-    "i",
-    "h",
-    "g",
-    "o",
-    "cl",
-    "tb",
-    "ok",
-    "save",
-    "ed",
-}
+async def _toggle_exception(req: Req, cid: int, value: int) -> None:
+    await toggle_exception(req, cid, value == 1)
 
 
-@handler()
-async def callback(req: Req) -> None:
-    data = req.data
-    if data is None or data.feature != F:
-        await expired(req)
+async def _draft_button(req: Req, *_values: object) -> None:
+    """A button of the open candidate draft; the step checks that it fits."""
+    draft = await _open_draft(req)
+    if draft is None or req.data is None:
         return
-    if data.action == "cancel":
-        await _cancel(req)
-        return
-    try:
-        if data.action in DRAFT_ACTIONS:
-            draft = await _open_draft(req)
-            if draft is None:
-                return
-            if draft.kind == details.KIND:
-                await details.on_button(req, draft, data)
-            elif draft.kind == step_flow.KIND:
-                await step_flow.on_button(req, draft, data)
-            else:
-                await step_flow.on_close_button(req, draft, data)
-        elif not await _plain(req, data):
-            await expired(req)
-    except InvalidInput as exc:
-        await _refused(req, exc)
+    if draft.kind == details.KIND:
+        await details.on_button(req, draft, req.data)
+    elif draft.kind == step_flow.KIND:
+        await step_flow.on_button(req, draft, req.data)
+    else:
+        await step_flow.on_close_button(req, draft, req.data)
+
+
+def _route(fn: Callable[..., Awaitable[None]], *args: Arg) -> Route:
+    """A route whose refusals (every reason) come as a message, not a cut-short toast."""
+
+    async def run(req: Req, *values: object) -> None:
+        try:
+            await fn(req, *values)
+        except InvalidInput as exc:
+            await _refused(req, exc)
+
+    return Route(run, *args)
+
+
+ROUTES: dict[str, Route] = {
+    "cancel": Route(_cancel),
+    # outside a draft
+    "list": _route(list_current),
+    "new": _route(details.start_new, opt(INT)),
+    "st": _route(step_flow.start_step, INT, choice(*STEP_CODES)),
+    "exc": _route(_toggle_exception, INT, int_in(0, 1)),
+    "ls": _route(show_register, INT),
+    "v": _route(_view, INT),
+    "fix": _route(show_fix, INT),
+    "edit": _route(details.start_edit, INT),
+    "close": _route(step_flow.start_close, INT),
+    "adm": _route(show_admissions, INT),
+    # on the open draft (details, a step, or closing the file)
+    "d": _route(_draft_button, int_in(0, 1)),
+    "keep": _route(_draft_button),
+    "skip": _route(_draft_button),
+    "base": _route(_draft_button),
+    "all": _route(_draft_button),
+    "rt": _route(_draft_button, choice("tw", "tr")),
+    "i": _route(_draft_button, INT),
+    "h": _route(_draft_button, INT),
+    "g": _route(_draft_button, choice(*details.GENDER_LABELS)),
+    "o": _route(_draft_button, choice(*details.ORIGINS)),
+    "cl": _route(_draft_button, choice("wd", "na")),
+    "tb": _route(_draft_button),
+    "ok": _route(_draft_button),
+    "save": _route(_draft_button),
+    "ed": _route(_draft_button, choice(*details.NEW_STEPS[:-1], "pick")),
+}
 
 
 async def _refused(req: Req, exc: InvalidInput) -> None:
@@ -193,12 +181,13 @@ def reminder_buttons(_: Translator, reminder: Reminder) -> list[tuple[str, str]]
 
 
 def register(app: Application) -> None:
-    add_command(
+    reg = registry_of(app)
+    reg.add_command(
         CommandSpec(
             "candidates", N_("Outstanding candidates for admission and their steps"), "cell", 30
         )
     )
-    add_command(
+    reg.add_command(
         CommandSpec(
             "admissions",
             N_("Admissions: candidates by stage and this year's target"),
@@ -206,10 +195,10 @@ def register(app: Application) -> None:
             31,
         )
     )
-    add_menu(MenuEntry(N_("Outstanding candidates"), cb(F, "list"), "cell", 30))
+    reg.add_menu(MenuEntry(N_("Outstanding candidates"), cb(F, "list"), "cell", 30))
     app.add_handler(CommandHandler("candidates", candidates_command))
     app.add_handler(CommandHandler("admissions", admissions_command))
-    app.add_handler(CallbackQueryHandler(callback, pattern=rf"^{F}:"))
+    reg.add_routes(F, ROUTES)
     for kind in KINDS:
-        register_text_flow(kind, on_text)
-    add_actions("candidate", reminder_buttons)
+        reg.add_text_flow(kind, on_text)
+    reg.add_reminder_actions("candidate", reminder_buttons)

@@ -4,7 +4,12 @@ Handlers are plain `async def h(req: Req)` functions wrapped by `@handler(...)`,
 records the contact, picks the user's language, refuses strangers and group chats, answers
 callback queries (always — never a spinning button), and turns a `UseCaseError` into a short
 message in the user's language. Callback data is `feature:action[:arg…]`, at most 64 bytes,
-parsed with `CallbackData.parse` and validated like any user input.
+parsed with `CallbackData.parse`; its actions are declared with their argument types in
+`handlers.routing`.
+
+Every handler gets a `ChiboContext` (registered with PTB's `ContextTypes`): the app context
+(`context.app_ctx`), the feature registry (`context.registry`) and, once the handler has
+resolved them, the `Req` with the user's profile and translator (`context.req`).
 """
 
 from __future__ import annotations
@@ -26,9 +31,10 @@ from telegram import (
 )
 from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.i18n import Translator, locale_for, translator
+from handlers.registry import Registry, registry_of
 from rules.messages import N_
 from rules.text import split_message
 from storage.drafts import Draft
@@ -47,8 +53,41 @@ TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
 _CB_PART = re.compile(r"^[A-Za-z0-9_.\-]{1,24}$")
 
 
-def app_context(context: ContextTypes.DEFAULT_TYPE) -> AppContext:
+def app_context(context: CallbackContext[Any, Any, Any, Any]) -> AppContext:
     return context.application.bot_data["ctx"]
+
+
+class ChiboContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The context every handler receives: typed access to what chibo keeps per Application
+    and, once `@handler` resolved it, to this update's `Req` (profile, translator)."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.req: Req | None = None
+
+    @property
+    def app_ctx(self) -> AppContext:
+        return app_context(self)
+
+    @property
+    def registry(self) -> Registry:
+        return registry_of(self.application)
+
+    @property
+    def profile(self) -> Profile | None:
+        return self.req.profile if self.req is not None else None
+
+    @property
+    def translator(self) -> Translator | None:
+        return self.req._ if self.req is not None else None
+
+
+CONTEXT_TYPES = ContextTypes(context=ChiboContext)
 
 
 @dataclass(frozen=True)
@@ -106,7 +145,7 @@ class Req:
     """One incoming update, with the user's profile and language resolved."""
 
     update: Update
-    context: ContextTypes.DEFAULT_TYPE
+    context: ChiboContext
     ctx: AppContext
     profile: Profile
     _: Translator
@@ -116,6 +155,10 @@ class Req:
     @property
     def user_id(self) -> int:
         return self.profile.user.tg_id
+
+    @property
+    def registry(self) -> Registry:
+        return registry_of(self.context.application)
 
     @property
     def query(self) -> CallbackQuery | None:
@@ -165,7 +208,7 @@ class Req:
             await self.reply(text)
 
 
-async def build_req(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Req | None:
+async def build_req(update: Update, context: ChiboContext) -> Req | None:
     tg_user = update.effective_user
     if tg_user is None or tg_user.is_bot:
         return None
@@ -179,7 +222,10 @@ async def build_req(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Req |
     )
     lang = locale_for(profile.user.language, tg_user.language_code, ctx.config.default_locale)
     data = CallbackData.parse(update.callback_query.data) if update.callback_query else None
-    return Req(update, context, ctx, profile, translator(lang), data)
+    req = Req(update, context, ctx, profile, translator(lang), data)
+    if isinstance(context, ChiboContext):
+        context.req = req
+    return req
 
 
 Handler = Callable[[Req], Awaitable[Any]]
@@ -253,12 +299,20 @@ def stranger_text(_: Translator) -> str:
     )
 
 
+async def refuse_stranger(req: Req) -> None:
+    """What a user who is not bound (never invited, or removed) gets for a member's action."""
+    if req.query is not None:
+        await req.notify(req._("This bot works only for invited users."))
+    else:
+        await req.reply(stranger_text(req._))
+
+
 def handler(*, bound: bool = True) -> Callable[[Handler], Callable[..., Awaitable[Any]]]:
     """Wrap a `Req` handler with contact recording, language, access and error replies."""
 
     def deco(fn: Handler) -> Callable[..., Awaitable[Any]]:
         @functools.wraps(fn)
-        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+        async def wrapper(update: Update, context: ChiboContext) -> Any:
             chat = update.effective_chat
             if chat is None or chat.type != ChatType.PRIVATE:
                 return None  # group chats get the private-chat note from handlers.groups
@@ -267,19 +321,22 @@ def handler(*, bound: bool = True) -> Callable[[Handler], Callable[..., Awaitabl
                 return None
             try:
                 if bound and not req.profile.bound:
-                    if req.query is not None:
-                        await req.notify(req._("This bot works only for invited users."))
-                    else:
-                        await req.reply(stranger_text(req._))
+                    await refuse_stranger(req)
                     return None
-                return await fn(req)
+                result = await fn(req)
             except UseCaseError as exc:
                 await req.notify(req._.msg(exc.msg), alert=req.query is not None)
                 return None
+            except Exception:
+                # Leave the press unanswered: the error handler answers it with the apology
+                # (a second answer would fail, and the user would hear nothing).
+                req.answered = True
+                raise
             finally:
                 if req.query is not None and not req.answered:
                     with contextlib.suppress(BadRequest):  # too old to answer
                         await req.query.answer()
+            return result
 
         return wrapper
 

@@ -1,11 +1,16 @@
-"""The last resort: log the failure with its update, tell the user briefly, never a traceback."""
+"""The last resort: log the failure with its update, tell the user briefly, never a traceback.
+
+After a button press the apology is the press's answer (an alert): `@handler` leaves a press
+it failed on unanswered for it. When the press was answered before the failure (a toast), the
+apology comes as a message instead: either way the user hears about it once.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.dbfaults import explain, is_database_error
@@ -86,9 +91,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(text[:200], show_alert=True)
-        else:
-            await context.bot.send_message(chat.id, text)
+            try:  # `@handler` left the press unanswered for this alert …
+                await update.callback_query.answer(text[:200], show_alert=True)
+                return
+            except BadRequest:  # … unless the handler had answered it (a toast) already
+                log.info("press already answered; telling the user in the chat")
+        await context.bot.send_message(chat.id, text)
     except TelegramError:
         log.warning("could not tell the user about the error", exc_info=True)
 

@@ -1,33 +1,18 @@
 """Text and file input while a conversation (a persisted draft) is in progress.
 
-Feature modules register a function per draft kind; plain text or an uploaded file in a
-private chat is routed to the user's current draft. Without one, the user is pointed to
+Feature modules register a function per draft kind (`registry_of(app).add_text_flow(kind, fn)`,
+`add_file_flow`); plain text or an uploaded file in a private chat is routed to the user's
+current draft. Without one, the user is pointed to
 /menu; after a restart or a timeout the user is told to start again — never silence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from telegram.ext import Application, MessageHandler, filters
 
 from handlers.common import TIMED_OUT, Req, handler, stranger_text
-from storage.drafts import Draft
+from handlers.registry import Flow
 from usecases import drafts as drafts_uc
-
-Flow = Callable[[Req, Draft], Awaitable[None]]
-TEXT_FLOWS: dict[str, Flow] = {}
-FILE_FLOWS: dict[str, Flow] = {}
-# Kinds that accept a file even without a draft (e.g. a roster upload from the menu).
-DEFAULT_FILE_FLOW: list[Callable[[Req], Awaitable[bool]]] = []
-
-
-def register_text_flow(kind: str, flow: Flow) -> None:
-    TEXT_FLOWS[kind] = flow
-
-
-def register_file_flow(kind: str, flow: Flow) -> None:
-    FILE_FLOWS[kind] = flow
 
 
 async def _route(req: Req, flows: dict[str, Flow]) -> bool:
@@ -48,15 +33,15 @@ async def _route(req: Req, flows: dict[str, Flow]) -> bool:
 
 @handler()
 async def on_text(req: Req) -> None:
-    if not await _route(req, TEXT_FLOWS):
+    if not await _route(req, req.registry.text_flows):
         await req.reply(req._("I did not understand that. Press /menu to see what you can do."))
 
 
 @handler()
 async def on_file(req: Req) -> None:
-    if await _route(req, FILE_FLOWS):
+    if await _route(req, req.registry.file_flows):
         return
-    for accept in DEFAULT_FILE_FLOW:
+    for accept in req.registry.default_file_flows:
         if await accept(req):
             return
     await req.reply(req._("I was not expecting a file. Press /menu to see what you can do."))

@@ -29,6 +29,7 @@ from handlers.meeting_steps import (
     meeting_date,
     render,
 )
+from handlers.routing import INT, Arg, Route, choice, int_in
 from rules.dates import parse_date
 from storage.drafts import Draft
 from usecases import drafts as drafts_uc
@@ -276,35 +277,36 @@ async def _on_cancel(req: Req, draft: Draft, data: CallbackData) -> None:
     )
 
 
-FLOW_ACTIONS: dict[str, FlowAction] = {
-    "d": _on_date,
-    "k": _on_kind,
-    "tog": _on_toggle,
-    "pg": _on_page,
-    "tp": _on_page,
-    "allp": _on_all_present,
-    "go": _on_go,
-    "x": _on_extra,
-    "clr": _on_clear,
-    "tm": _on_task_member,
-    "td": _on_task_due,
-    "r": _on_rating,
-    "ed": _on_edit_step,
-    "save": _on_save,
-    "cancel": _on_cancel,
+def _flow(action: FlowAction, *args: Arg) -> Route:
+    """A button of the flow on the user's open draft; `args` declare what it carries, the
+    action checks that it fits the draft's step."""
+
+    async def run(req: Req, *_values: object) -> None:
+        draft = await open_draft(req, (KIND,))
+        if draft is not None and req.data is not None:
+            await action(req, draft, req.data)
+
+    return Route(run, *args)
+
+
+#: The flow's buttons, `mt:<action>[:arg]`, declared beside the book's in handlers.meetings.
+FLOW_ROUTES: dict[str, Route] = {
+    "d": _flow(_on_date, int_in(0, 1)),
+    "k": _flow(_on_kind, choice(*KIND_LABELS)),
+    "tog": _flow(_on_toggle, INT),  # a member id on the draft's roll
+    "pg": _flow(_on_page, INT),
+    "tp": _flow(_on_page, INT),
+    "allp": _flow(_on_all_present),
+    "go": _flow(_on_go, choice("sub", "topic", "att", "more")),
+    "x": _flow(_on_extra, choice("upper", "contents", "task", "untask")),
+    "clr": _flow(_on_clear, choice("upper", "contents")),
+    "tm": _flow(_on_task_member, INT),
+    "td": _flow(_on_task_due, choice("7", "30", "end")),  # see meeting_steps.due_choices
+    "r": _flow(_on_rating, INT),
+    "ed": _flow(_on_edit_step, choice(*STEPS[:-1])),
+    "save": _flow(_on_save),
+    "cancel": _flow(_on_cancel),
 }
-
-
-async def on_button(req: Req, data: CallbackData) -> bool:
-    """A button of the flow (`mt:<flow action>:…`) on the user's open draft; False when the
-    action is not one of the flow's."""
-    action = FLOW_ACTIONS.get(data.action)
-    if action is None:
-        return False
-    draft = await open_draft(req, (KIND,))
-    if draft is not None:
-        await action(req, draft, data)
-    return True
 
 
 # -- typed input -----------------------------------------------------------------------------

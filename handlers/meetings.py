@@ -1,5 +1,5 @@
-"""Cell meetings on Telegram: the feature's entry point — commands, menu entries, the routing
-of `mt:<action>[:args]` buttons, and the buttons under meeting reminders.
+"""Cell meetings on Telegram: the feature's entry point — commands, menu entries, the declared
+`mt:<action>[:args]` buttons, and the buttons under meeting reminders.
 
 The guided logging flow is in `meeting_flow` (its screens in `meeting_steps`), the meeting
 book, year view and attendance in `meeting_book`, shared helpers in `meeting_common`.
@@ -7,20 +7,10 @@ book, year view and attendance in `meeting_book`, shared helpers in `meeting_com
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.i18n import Translator
-from handlers.common import (
-    CallbackData,
-    Req,
-    cb,
-    current_cell_id,
-    expired,
-    handler,
-)
-from handlers.flows import register_text_flow
+from handlers.common import Req, cb, current_cell_id, expired, handler
 from handlers.meeting_book import (
     confirm_delete,
     delete,
@@ -32,42 +22,35 @@ from handlers.meeting_book import (
     task_done,
 )
 from handlers.meeting_common import KIND, F
-from handlers.meeting_flow import on_button as flow_button
-from handlers.meeting_flow import on_text, start_edit, start_new
-from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
-from handlers.reminders import add_actions
+from handlers.meeting_flow import FLOW_ROUTES, on_text, start_edit, start_new
+from handlers.registry import CommandSpec, MenuEntry, registry_of
+from handlers.routing import INT, Route, opt
 from rules.meeting_reminders import OFFICERS
 from rules.messages import N_
 from rules.reminders import Reminder
 
-# == dispatch ====================================================================================
+# == routes ======================================================================================
 
 
-async def _read_action(req: Req, data: CallbackData) -> bool:
-    """The book's buttons; False when the data does not fit any of them."""
-    a, args = data.action, data.args
-    ids = [data.int_arg(i) for i in range(len(args))]
-    if any(i is None for i in ids) or len(ids) > 2:
-        return False
-    if a == "new" and len(ids) <= 1:
-        await start_new(req, ids[0] if ids else None)
-    elif a == "list" and not ids:
+async def _new(req: Req, org_id: int | None) -> None:
+    await start_new(req, org_id)
+
+
+async def _list(req: Req, org_id: int | None, page: int | None) -> None:
+    """mt:list (the user's own cell), mt:list:<org>:<page>."""
+    if org_id is None:
         await _show_own_book(req)
-    elif len(ids) == 2:
-        org_id, n = ids[0] or 0, ids[1] or 0
-        if a == "list":
-            await show_list(req, org_id, n)
-        elif a == "mems":
-            await show_member_picker(req, org_id, n)
-        elif a == "yr" and 2000 <= n <= req.ctx.today().year:
-            await show_year(req, org_id, n)
-        else:
-            return False
-    elif len(ids) == 1 and a in ONE_ID_ACTIONS:
-        await ONE_ID_ACTIONS[a](req, ids[0] or 0)
+    elif page is None:
+        await expired(req)
     else:
-        return False
-    return True
+        await show_list(req, org_id, page)
+
+
+async def _year(req: Req, org_id: int, year: int) -> None:
+    if 2000 <= year <= req.ctx.today().year:
+        await show_year(req, org_id, year)
+    else:
+        await expired(req)
 
 
 async def _done_from_reminder(req: Req, task_id: int) -> None:
@@ -82,25 +65,20 @@ async def _show_detail(req: Req, meeting_id: int) -> None:
     await show_detail(req, meeting_id)
 
 
-ONE_ID_ACTIONS: dict[str, Callable[[Req, int], Awaitable[None]]] = {
-    "v": _show_detail,
-    "edit": start_edit,
-    "del": confirm_delete,
-    "delok": delete,
-    "dd": _done_from_detail,
-    "done": _done_from_reminder,
-    "ma": show_member,
+ROUTES: dict[str, Route] = {
+    "new": Route(_new, opt(INT)),
+    "list": Route(_list, opt(INT), opt(INT)),
+    "mems": Route(show_member_picker, INT, INT),
+    "yr": Route(_year, INT, INT),
+    "v": Route(_show_detail, INT),
+    "edit": Route(start_edit, INT),
+    "del": Route(confirm_delete, INT),
+    "delok": Route(delete, INT),
+    "dd": Route(_done_from_detail, INT),
+    "done": Route(_done_from_reminder, INT),
+    "ma": Route(show_member, INT),
+    **FLOW_ROUTES,
 }
-
-
-@handler()
-async def callback(req: Req) -> None:
-    data = req.data
-    if data is None or data.feature != F:
-        await expired(req)
-        return
-    if not await flow_button(req, data) and not await _read_action(req, data):
-        await expired(req)
 
 
 @handler()
@@ -136,14 +114,15 @@ def reminder_buttons(_: Translator, reminder: Reminder) -> list[tuple[str, str]]
 
 
 def register(app: Application) -> None:
-    add_command(CommandSpec("meeting", N_("Log a cell meeting"), "cell", 10))
-    add_command(
+    reg = registry_of(app)
+    reg.add_command(CommandSpec("meeting", N_("Log a cell meeting"), "cell", 10))
+    reg.add_command(
         CommandSpec("meetings", N_("The meeting book: meetings, year view, attendance"), "cell", 11)
     )
-    add_menu(MenuEntry(N_("Log a cell meeting"), cb(F, "new"), "cell", 10))
-    add_menu(MenuEntry(N_("Meeting book"), cb(F, "list"), "cell", 11))
+    reg.add_menu(MenuEntry(N_("Log a cell meeting"), cb(F, "new"), "cell", 10))
+    reg.add_menu(MenuEntry(N_("Meeting book"), cb(F, "list"), "cell", 11))
     app.add_handler(CommandHandler("meeting", meeting_command))
     app.add_handler(CommandHandler("meetings", meetings_command))
-    app.add_handler(CallbackQueryHandler(callback, pattern=rf"^{F}:"))
-    register_text_flow(KIND, on_text)
-    add_actions("meeting", reminder_buttons)
+    reg.add_routes(F, ROUTES)
+    reg.add_text_flow(KIND, on_text)
+    reg.add_reminder_actions("meeting", reminder_buttons)

@@ -16,13 +16,13 @@ from datetime import date
 
 from telegram import InputFile
 from telegram.constants import ChatAction
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.i18n import Translator
-from handlers.common import EXPIRED, Req, cb, handler, pack_lines
-from handlers.flows import DEFAULT_FILE_FLOW, register_file_flow, register_text_flow
+from handlers.common import Req, cb, handler, pack_lines
 from handlers.reconciliation import discrepancy_line, status_label
-from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
+from handlers.registry import CommandSpec, MenuEntry, registry_of
+from handlers.routing import DAY, INT, Route, opt
 from rules.messages import N_
 from rules.reminders import Reminder
 from storage.drafts import Draft
@@ -478,39 +478,42 @@ async def accept_officer_file(req: Req) -> bool:
 # == routing =====================================================================================
 
 
-@handler()
-async def callback(req: Req) -> None:
-    data = req.data
-    assert data is not None
-    org_id = data.int_arg(0)
-    action, n = data.action, len(data.args)
-    if not data.args and action in ("s", "o", "r"):
-        if await _pick_root(req, action):
-            return
-        if action == "s":
+async def _status(req: Req, org_id: int | None, page: int | None) -> None:
+    """of:s (asks which organisation when there are several), of:s:<org>[:<page>]."""
+    if org_id is None:
+        if not await _pick_root(req, "s"):
             await show_status(req)
-        elif action == "o":
-            await show_overdue(req)
-        else:
-            await send_report(req)
-    elif org_id is None:
-        await req.notify(req._(EXPIRED), alert=True)
-    elif action == "s" and n <= 2 and (n == 1 or data.int_arg(1) is not None):
-        await show_status(req, org_id=org_id, page=data.int_arg(1) or 0)
-    elif action == "o" and n == 1:
-        await show_overdue(req, org_id=org_id)
-    elif action == "r" and n == 1:
-        await send_report(req, org_id=org_id)
-    elif action == "up" and n == 1:
-        await start_upload(req, org_id)
-    elif action == "upp" and n == 2 and len(data.args[1]) == 8 and data.args[1].isdigit():
-        a = data.args[1]
-        await start_upload(req, org_id, date(int(a[:4]), int(a[4:6]), int(a[6:8])))
     else:
-        await req.notify(req._(EXPIRED), alert=True)
+        await show_status(req, org_id=org_id, page=page or 0)
+
+
+async def _overdue(req: Req, org_id: int | None) -> None:
+    if org_id is None:
+        if not await _pick_root(req, "o"):
+            await show_overdue(req)
+    else:
+        await show_overdue(req, org_id=org_id)
+
+
+async def _report(req: Req, org_id: int | None) -> None:
+    if org_id is None:
+        if not await _pick_root(req, "r"):
+            await send_report(req)
+    else:
+        await send_report(req, org_id=org_id)
+
+
+ROUTES = {
+    "s": Route(_status, opt(INT), opt(INT)),
+    "o": Route(_overdue, opt(INT)),
+    "r": Route(_report, opt(INT)),
+    "up": Route(start_upload, INT),
+    "upp": Route(start_upload, INT, DAY),  # of:upp:<org>:<period end yyyymmdd>
+}
 
 
 def register(app: Application) -> None:
+    reg = registry_of(app)
     for spec in (
         CommandSpec(
             "status", N_("Officers: the organisations under your committee"), "officer", 50
@@ -520,15 +523,14 @@ def register(app: Application) -> None:
             "report", N_("Officers: Excel report and chart (e.g. /report 2026)"), "officer", 52
         ),
     ):
-        add_command(spec)
-    add_menu(MenuEntry(N_("Status of the cells"), cb(F, "s"), "officer", 50))
-    add_menu(MenuEntry(N_("Overdue items"), cb(F, "o"), "officer", 51))
-    add_menu(MenuEntry(N_("Report"), cb(F, "r"), "officer", 52))
+        reg.add_command(spec)
+    reg.add_menu(MenuEntry(N_("Status of the cells"), cb(F, "s"), "officer", 50))
+    reg.add_menu(MenuEntry(N_("Overdue items"), cb(F, "o"), "officer", 51))
+    reg.add_menu(MenuEntry(N_("Report"), cb(F, "r"), "officer", 52))
     app.add_handler(CommandHandler("status", status_command))
     app.add_handler(CommandHandler("overdue", overdue_command))
     app.add_handler(CommandHandler("report", report_command))
-    app.add_handler(CallbackQueryHandler(callback, pattern=rf"^{F}:"))
-    register_file_flow(UPLOAD, _import)
-    register_text_flow(UPLOAD, upload_text)
-    if accept_officer_file not in DEFAULT_FILE_FLOW:
-        DEFAULT_FILE_FLOW.append(accept_officer_file)
+    reg.add_routes(F, ROUTES)
+    reg.add_file_flow(UPLOAD, _import)
+    reg.add_text_flow(UPLOAD, upload_text)
+    reg.add_default_file_flow(accept_officer_file)

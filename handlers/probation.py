@@ -11,15 +11,16 @@ Every press re-checks through the use cases that the member's cell is the user's
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.i18n import Translator
 from handlers.common import EXPIRED, Req, cb, expired, handler, open_draft, working_cell
-from handlers.flows import register_text_flow
-from handlers.registry import CommandSpec, MenuEntry, add_command, add_menu
+from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.roster_common import CANCELLED, Rows, compact_date
+from handlers.routing import INT, TOKEN, Route, opt
 from rules.dates import parse_date
 from rules.messages import N_, Msg
 from rules.text import echo
@@ -396,25 +397,17 @@ async def _confirmed(req: Req, draft: Draft) -> None:
     await show_case(req, mid, note=note)
 
 
-@handler()
-async def flow_callback(req: Req) -> None:
-    data = req.data
-    assert data is not None
+async def flow_button(req: Req, action: str, arg: str | None) -> None:
+    """Buttons of the date and text flows: prob:f:<action>[:arg]."""
     draft = await open_draft(req, (DATE_KIND, TEXT_KIND), closed=EXPIRED)
     if draft is None:
         return
-    action = data.args[0] if data.args else ""
     if action == "cancel":
         await drafts_uc.clear(req.ctx, req.user_id)
         await req.show(req._(CANCELLED), [[(req._("« Probationary members"), cb(F, "list"))]])
     elif action == "ok" and draft.kind == TEXT_KIND:
         await _confirmed(req, draft)
-    elif (
-        action == "d"
-        and draft.kind == DATE_KIND
-        and len(data.args) == 2
-        and (day := compact_date(data.args[1]))
-    ):
+    elif action == "d" and draft.kind == DATE_KIND and arg and (day := compact_date(arg)):
         await _take_date(req, draft, day, reply=False)
     else:
         await expired(req)
@@ -423,40 +416,41 @@ async def flow_callback(req: Req) -> None:
 # == routing =====================================================================================
 
 
-@handler()
-async def prob_callback(req: Req) -> None:
-    data = req.data
-    assert data is not None
-    action, n = data.action, data.int_arg(0)
-    if action == "list":
-        await show_list(req)
-    elif n is None:
-        await expired(req)
-    elif action == "view":
-        await show_case(req, n)
-    elif action == "res":
-        await start_date(req, n, "resolution")
-    elif action == "course":
-        await start_date(req, n, "course")
-    elif action == "dec":
-        await start_date(req, n, "decision")
-    elif action == "no":
-        await start_not_eligible(req, n)
-    elif action == "hlp":
-        await show_helpers(req, n, data.int_arg(1) or 0)
-    elif action == "ht" and (helper := data.int_arg(1)) is not None:
-        await toggle_helper(req, n, helper, data.int_arg(2) or 0)
-    else:
-        await expired(req)
+def _start(what: str) -> Callable[[Req, int], Awaitable[None]]:
+    async def start(req: Req, member_id: int) -> None:
+        await start_date(req, member_id, what)
+
+    return start
+
+
+async def _helpers(req: Req, member_id: int, page: int | None) -> None:
+    await show_helpers(req, member_id, page or 0)
+
+
+async def _toggle(req: Req, member_id: int, helper_id: int, page: int | None) -> None:
+    await toggle_helper(req, member_id, helper_id, page or 0)
+
+
+ROUTES = {
+    "list": Route(show_list),
+    "view": Route(show_case, INT),
+    "res": Route(_start("resolution"), INT),
+    "course": Route(_start("course"), INT),
+    "dec": Route(_start("decision"), INT),
+    "no": Route(start_not_eligible, INT),
+    "hlp": Route(_helpers, INT, opt(INT)),
+    "ht": Route(_toggle, INT, INT, opt(INT)),
+    "f": Route(flow_button, TOKEN, opt(TOKEN)),  # the flow checks the action and its argument
+}
 
 
 def register(app: Application) -> None:
-    add_command(
+    reg = registry_of(app)
+    reg.add_command(
         CommandSpec("probation", N_("Probationary members and their conversion"), "cell", 21)
     )
-    add_menu(MenuEntry(N_("Probationary members"), cb(F, "list"), "cell", 21))
+    reg.add_menu(MenuEntry(N_("Probationary members"), cb(F, "list"), "cell", 21))
     app.add_handler(CommandHandler("probation", probation_command))
-    app.add_handler(CallbackQueryHandler(flow_callback, pattern=r"^prob:f:"))
-    app.add_handler(CallbackQueryHandler(prob_callback, pattern=r"^prob:"))
-    register_text_flow(DATE_KIND, date_text)
-    register_text_flow(TEXT_KIND, text_flow)
+    reg.add_routes(F, ROUTES)
+    reg.add_text_flow(DATE_KIND, date_text)
+    reg.add_text_flow(TEXT_KIND, text_flow)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application
 
 from bot.i18n import Translator
-from handlers.common import EXPIRED, Req, cb, handler
-from handlers.registry import MenuEntry, add_menu
-from handlers.reminders import add_actions
+from handlers.common import Req, cb, current_cell_id
+from handlers.registry import MenuEntry, registry_of
+from handlers.routing import DAY, INT, Route, opt
 from rules.messages import N_
 from rules.reminders import Reminder
 from rules.text import mask_cccd
@@ -243,47 +243,31 @@ async def show_list(req: Req, org_id: int, period_end: date, page: int) -> None:
     await req.show("\n".join(lines), rows)
 
 
-async def _current_cell(req: Req) -> int | None:
-    cell = req.profile.current_cell
-    if cell is not None:
-        return cell.org_id
-    _ = req._
-    if len(req.profile.cells) > 1:
-        await req.show(
-            _("You work in several cells: choose one first."),
-            [[(_("Choose the cell to work in"), cb("cell", "pick"))]],
-        )
-    else:
-        await req.show(_("Only the secretary or deputy secretary of a cell can do this."))
-    return None
+async def _open(req: Req, org_id: int | None, end: date | None) -> None:
+    """rc:open (the cell the user works in), rc:open:<org>[:<period end>]."""
+    if org_id is None:
+        org_id = await current_cell_id(req)
+    if org_id is not None:
+        await show(req, org_id, end)
 
 
-@handler()
-async def callback(req: Req) -> None:
-    data = req.data
-    assert data is not None
-    org_id = data.int_arg(0)
-    end = _parse_key(data.args[1]) if len(data.args) > 1 else None
-    if data.action == "open" and not data.args:
-        cell = await _current_cell(req)
-        if cell is not None:
-            await show(req, cell)
-    elif data.action == "open" and org_id is not None and len(data.args) <= 2:
-        await show(req, org_id, end)
-    elif data.action == "list" and org_id is not None and end and data.int_arg(2) is not None:
-        await show_list(req, org_id, end, data.int_arg(2) or 0)
-    elif data.action == "ok" and org_id is not None and end is not None:
-        done = await uc.confirm(req.ctx, req.user_id, org_id, end)
-        await req.notify(
-            req._(
-                "Confirmed: {n} members for the period ending {end}.",
-                n=done.member_count,
-                end=done.period_end,
-            )
+async def _confirm(req: Req, org_id: int, end: date) -> None:
+    done = await uc.confirm(req.ctx, req.user_id, org_id, end)
+    await req.notify(
+        req._(
+            "Confirmed: {n} members for the period ending {end}.",
+            n=done.member_count,
+            end=done.period_end,
         )
-        await show(req, org_id, end)
-    else:
-        await req.notify(req._(EXPIRED), alert=True)
+    )
+    await show(req, org_id, end)
+
+
+ROUTES = {
+    "open": Route(_open, opt(INT), opt(DAY)),
+    "list": Route(show_list, INT, DAY, INT),
+    "ok": Route(_confirm, INT, DAY),
+}
 
 
 def reminder_actions(_: Translator, reminder: Reminder) -> list[tuple[str, str]]:
@@ -296,6 +280,7 @@ def reminder_actions(_: Translator, reminder: Reminder) -> list[tuple[str, str]]
 
 
 def register(app: Application) -> None:
-    add_menu(MenuEntry(N_("Reconcile the member list"), cb(F, "open"), "cell", 40))
-    add_actions("reconciliation", reminder_actions)
-    app.add_handler(CallbackQueryHandler(callback, pattern=rf"^{F}:"))
+    reg = registry_of(app)
+    reg.add_menu(MenuEntry(N_("Reconcile the member list"), cb(F, "open"), "cell", 40))
+    reg.add_reminder_actions("reconciliation", reminder_actions)
+    reg.add_routes(F, ROUTES)

@@ -1,8 +1,9 @@
 """Reminders on Telegram: the notifier the sweep delivers through, and the snooze button.
 
-Buttons under a reminder come from its family (the kind's prefix, e.g. `probation`): a family
-registers a function with `add_actions`; every reminder also gets "remind me in 3 days"
-(`rem:snooze:<delivery id>`). The `prob:*` callbacks belong to handlers/probation.py.
+Buttons under a reminder come from its family (the kind's prefix, e.g. `probation`): a feature
+registers a function with `registry_of(app).add_reminder_actions(family, fn)`; every reminder
+also gets "remind me in 3 days" (`rem:snooze:<delivery id>`). The notifier takes those
+functions from the Application (`TelegramNotifier.for_app(app)`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 
 import httpx
@@ -23,11 +24,13 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.i18n import Translator, locale_for, translator
-from handlers.common import Req, cb, handler, keyboard
+from handlers.common import Req, cb, keyboard
+from handlers.registry import ReminderActions, registry_of
+from handlers.routing import INT, Route
 from rules.reminders import Reminder
 from usecases import reminders as reminders_uc
 from usecases.reminders import (
@@ -42,16 +45,9 @@ from usecases.reminders import (
 log = logging.getLogger(__name__)
 
 Buttons = list[tuple[str, str]]
-Actions = Callable[[Translator, Reminder], Buttons]
-ACTIONS: dict[str, Actions] = {}
 
 #: Kinds after which the cell can record its meeting on the conversion (not before the end).
 _RESOLUTION_KINDS = ("probation.due", "probation.overdue")
-
-
-def add_actions(family: str, actions: Actions) -> None:
-    """Buttons for the reminders whose kind starts with `family.`."""
-    ACTIONS[family] = actions
 
 
 def probation_actions(_: Translator, reminder: Reminder) -> Buttons:
@@ -61,14 +57,13 @@ def probation_actions(_: Translator, reminder: Reminder) -> Buttons:
     return buttons
 
 
-add_actions("probation", probation_actions)
-
-
-def reminder_keyboard(_: Translator, item: Outgoing) -> InlineKeyboardMarkup:
+def reminder_keyboard(
+    _: Translator, item: Outgoing, families: Mapping[str, ReminderActions]
+) -> InlineKeyboardMarkup:
     """The family's action buttons (they open the cell's records, so only for the cell's
     secretaries and deputies: officers get none) and the snooze button."""
     family = item.reminder.kind.split(".", 1)[0]
-    actions = ACTIONS.get(family) if item.in_cell else None
+    actions = families.get(family) if item.in_cell else None
     rows = [actions(_, item.reminder)] if actions else []
     rows.append(
         [
@@ -129,17 +124,25 @@ class TelegramNotifier:
         attempts: int = 3,
         max_wait: float = 60.0,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        actions: Mapping[str, ReminderActions] | None = None,
     ) -> None:
         self.bot = bot
+        self.actions: Mapping[str, ReminderActions] = actions or {}
         self.default_locale = default_locale
         self.attempts = attempts
         self.max_wait = max_wait
         self.sleep = sleep
 
+    @classmethod
+    def for_app(cls, app: Application, default_locale: str | None = None) -> TelegramNotifier:
+        """Through the Application's bot, with the buttons its features registered."""
+        locale = default_locale or app.bot_data["ctx"].config.default_locale
+        return cls(app.bot, locale, actions=registry_of(app).reminder_actions)
+
     async def deliver(self, item: Outgoing) -> DeliveryResult:
         user = item.user
         _ = translator(locale_for(user.language, user.tg_language, self.default_locale))
-        text, markup = _.msg(item.message), reminder_keyboard(_, item)
+        text, markup = _.msg(item.message), reminder_keyboard(_, item, self.actions)
         reason = "no attempt"
         for attempt in range(self.attempts):
             try:
@@ -176,13 +179,7 @@ class TelegramNotifier:
         return RetryLater(reason)
 
 
-@handler()
-async def snooze_callback(req: Req) -> None:
-    data = req.data
-    delivery_id = data.int_arg(0) if data is not None and data.action == "snooze" else None
-    if delivery_id is None:
-        await req.notify(req._("This button has expired. Please use /menu again."), alert=True)
-        return
+async def snooze(req: Req, delivery_id: int) -> None:
     until = await reminders_uc.snooze(req.ctx, user_id=req.user_id, delivery_id=delivery_id)
     await req.notify(req._("I will remind you again on {date}.", date=until))
     await _drop_snooze_button(req)
@@ -205,4 +202,6 @@ async def _drop_snooze_button(req: Req) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(snooze_callback, pattern=r"^rem:"))
+    reg = registry_of(app)
+    reg.add_routes("rem", {"snooze": Route(snooze, INT)})
+    reg.add_reminder_actions("probation", probation_actions)

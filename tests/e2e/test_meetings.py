@@ -275,7 +275,7 @@ async def test_task_reminder_with_a_mark_done_button(emu: BotApiEmulator, world:
             [TaskFields(an, "Nộp bản kiểm điểm", TODAY)],
         ),
     )
-    report = await reminders_uc.sweep(world.ctx, TelegramNotifier(bot.bot, "vi"))
+    report = await reminders_uc.sweep(world.ctx, TelegramNotifier.for_app(bot, "vi"))
     assert [key for key, _user in report.sent] == ["meeting.task:task:1:due"]
     reminder = await lan.next_reply()
     assert "Nộp bản kiểm điểm" in reminder.text and "23/11/2026" in reminder.text
@@ -283,7 +283,7 @@ async def test_task_reminder_with_a_mark_done_button(emu: BotApiEmulator, world:
     assert "Đã đánh dấu xong" in (await lan.last_callback_answer()).text
     assert "✔ Đã đánh dấu xong ngày 23/11/2026." in (await lan.next_edit()).text
     assert (await uc.detail(world.ctx, 1001, meeting.id)).tasks[0].done_on == TODAY
-    assert (await reminders_uc.sweep(world.ctx, TelegramNotifier(bot.bot, "vi"))).sent == []
+    assert (await reminders_uc.sweep(world.ctx, TelegramNotifier.for_app(bot, "vi"))).sent == []
 
 
 async def test_the_other_screens_in_english(emu: BotApiEmulator, world: World):

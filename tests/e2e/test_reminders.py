@@ -30,7 +30,7 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 async def sweep(world: World, app: Application, day: date) -> uc.SweepReport:
     world.ctx.clock.set(at_local(day))
-    return await uc.sweep(world.ctx, TelegramNotifier(app.bot, world.ctx.config.default_locale))
+    return await uc.sweep(world.ctx, TelegramNotifier.for_app(app, world.ctx.config.default_locale))
 
 
 def sends_to(emu: BotApiEmulator, chat_id: int) -> list:

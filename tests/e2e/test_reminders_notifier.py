@@ -9,7 +9,7 @@ import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from handlers.reminders import TelegramNotifier
+from handlers.reminders import TelegramNotifier, probation_actions
 from rules.reminders import ProbationCase, ReminderState, due_reminders
 from rules.workdays import WorkCalendar
 from storage.orgs import Org
@@ -54,6 +54,7 @@ async def deliver(bot: StubBot, item: Outgoing | None = None, **kw):
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
 
+    kw.setdefault("actions", {"probation": probation_actions})  # as handlers.reminders registers
     result = await TelegramNotifier(bot, "vi", sleep=sleep, **kw).deliver(item or outgoing())
     return result, waits
 
