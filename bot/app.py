@@ -32,7 +32,7 @@ from telegram.ext import (
 from bot import features
 from bot.i18n import LOCALES, translator
 from bot.logsafety import Outage, describe
-from handlers import errors, flows, routing
+from handlers import errors, flows, members, routing
 from handlers.common import CONTEXT_TYPES
 from handlers.registry import registry_of
 from usecases import installation
@@ -71,6 +71,7 @@ def build_application(
     registry_of(app)  # this Application's own registry, filled by the features below
     for module in modules if modules is not None else default_features():
         module.register(app)
+    members.register(app)  # blocked / unblocked: my_chat_member updates
     flows.register(app)  # catch-alls last: the first matching handler of a group wins
     app.add_handler(CallbackQueryHandler(routing.dispatch))  # every button, by declared route
     errors.register(app)

@@ -65,6 +65,25 @@ async def seen(
     return Profile(user, roles)
 
 
+async def blocked_bot(ctx: AppContext, tg_id: int) -> bool:
+    """The user blocked the bot (Telegram said so): no reminders until they unblock or write.
+    False when the user is unknown (never wrote)."""
+    async with ctx.db.transaction() as tx:
+        if await user_store.get(tx, tg_id) is None:
+            return False
+        await user_store.mark_blocked(tx, tg_id, ctx.now())
+        await audit.record(
+            tx,
+            at=ctx.now(),
+            actor=audit.SYSTEM_ACTOR,
+            entity="user",
+            entity_id=tg_id,
+            action="blocked",
+            after={"via": "my_chat_member"},
+        )
+    return True
+
+
 async def profile(ctx: AppContext, tg_id: int) -> Profile | None:
     async with ctx.db.read() as tx:
         user = await user_store.get(tx, tg_id)
