@@ -78,6 +78,17 @@ async def start(req: Req) -> None:
         )
         return
     assert result.org is not None and result.role is not None
+    if result.outcome is Outcome.REMOVED:
+        await req.reply(
+            _(
+                "You used this code before, but your role of {role} of {org} has been"
+                " withdrawn since, and a code works only once. If you should still have it,"
+                " ask the committee office for a new code.",
+                role=role_label(_, result.role),
+                org=result.org.name,
+            )
+        )
+        return
     profile = await users_uc.profile(req.ctx, req.user_id)
     assert profile is not None
     req.profile = profile

@@ -95,6 +95,7 @@ async def create_invite(
 class Outcome(enum.Enum):
     BOUND = "bound"
     ALREADY = "already"  # this user already holds that role there
+    REMOVED = "removed"  # this user redeemed it once, but has been removed from that role since
     UNKNOWN = "unknown"  # no such code (or revoked)
     EXPIRED = "expired"
     USED = "used"  # used by someone else
@@ -118,8 +119,12 @@ async def redeem(ctx: AppContext, *, user_id: int, code: str) -> Redemption:
             return Redemption(Outcome.THROTTLED, retry_at=failures[0] + THROTTLE_WINDOW)
         invite = await invite_store.by_hash(tx, hash_code(code)) if normalize_code(code) else None
         outcome = _check(invite, user_id, now)
+        if outcome is Outcome.ALREADY and invite is not None:
+            held = await user_store.roles_of(tx, user_id)
+            if not any(g.org_id == invite.org_id and g.role == invite.role for g in held):
+                outcome = Outcome.REMOVED  # a used code does not bind again: say so
         if outcome is not None:
-            if outcome is not Outcome.ALREADY:
+            if outcome not in (Outcome.ALREADY, Outcome.REMOVED):
                 await invite_store.add_failure(tx, user_id, now)
             assert invite is not None or outcome is Outcome.UNKNOWN
             org = await org_store.by_id(tx, invite.org_id) if invite else None

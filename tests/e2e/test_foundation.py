@@ -162,3 +162,17 @@ async def test_default_commands_published_in_both_languages(emu: BotApiEmulator,
     assert {"command": "lang", "description": "Ngôn ngữ: Tiếng Việt / English"} in vi
     assert {"command": "help", "description": "What I can do for you"} in en
     assert [c["command"] for c in vi] == [c["command"] for c in en]
+
+
+async def test_a_removed_user_resending_the_old_code_is_not_told_they_hold_the_role(emu, world):
+    code = await world.invite("C1", "secretary")
+    lan = emu.user(1001, "Lan")
+    await lan.send(f"/start {code}")
+    assert "liên kết" in (await lan.next_reply()).text
+    await emu.wait_idle()
+    lan.pending_replies()
+    await users_uc.remove_user(world.ctx, actor="cli", tg_id=1001)
+    await lan.send(f"/start {code}")
+    reply = await lan.next_reply()
+    assert "đã là" not in reply.text, reply.text
+    assert "đã bị thu hồi" in reply.text and "mã mới" in reply.text, reply.text

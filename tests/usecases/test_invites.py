@@ -110,3 +110,14 @@ async def test_unbinding_ends_access(ctx, tree):
     assert profile.roles == [] and not profile.bound
     with pytest.raises(NotFound):
         await users_uc.remove_user(ctx, actor="cli", tg_id=7)
+
+
+async def test_a_removed_user_sending_the_old_code_again_is_told_the_truth(ctx, tree):
+    created = await invites_uc.create_invite(ctx, actor="cli", org_code="C1", role="secretary")
+    assert (await invites_uc.redeem(ctx, user_id=7, code=created.code)).outcome is Outcome.BOUND
+    again = await invites_uc.redeem(ctx, user_id=7, code=created.code)
+    assert again.outcome is Outcome.ALREADY  # still holds the role
+    await users_uc.remove_user(ctx, actor="cli", tg_id=7)
+    after = await invites_uc.redeem(ctx, user_id=7, code=created.code)
+    assert after.outcome is Outcome.REMOVED and after.org is not None
+    assert not (await users_uc.profile(ctx, 7)).bound  # the old code does not bind again
