@@ -293,6 +293,108 @@ class UserDriver(ChatDriver):
             reply_to=None,
         )
 
+    # -- every other kind of message a Telegram client sends ---------------------------------
+
+    def _media(self, data: bytes, filename: str, mime_type: str | None) -> StoredFile:
+        return self.world.store_file(data, filename, mime_type, photo=False)
+
+    def _file_fields(self, stored: StoredFile) -> JSON:
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.size,
+        }
+
+    async def send_content(
+        self, content: JSON, *, reply_to: ChatMessage | int | None = None
+    ) -> ChatMessage:
+        """Send a message with arbitrary Bot API ``Message`` fields (e.g. ``{"dice": …}``)."""
+        return self._post(self.user_id, content, reply_to=reply_to)
+
+    async def send_sticker(self, emoji: str = "👍") -> ChatMessage:
+        stored = self._media(b"RIFF\x00\x00\x00\x00WEBPVP8 ", "sticker.webp", "image/webp")
+        sticker = {
+            **self._file_fields(stored),
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+        }
+        return self._post(self.user_id, {"sticker": sticker}, file=stored)
+
+    async def send_voice(self, duration: int = 3) -> ChatMessage:
+        stored = self._media(b"OggS\x00voice", "voice.ogg", "audio/ogg")
+        voice = {**self._file_fields(stored), "duration": duration, "mime_type": "audio/ogg"}
+        return self._post(self.user_id, {"voice": voice}, file=stored)
+
+    async def send_video_note(self, duration: int = 3) -> ChatMessage:
+        stored = self._media(b"\x00\x00\x00\x18ftypmp42", "note.mp4", "video/mp4")
+        note = {**self._file_fields(stored), "length": 240, "duration": duration}
+        return self._post(self.user_id, {"video_note": note}, file=stored)
+
+    async def send_album(
+        self, photos: list[bytes], *, caption: str | None = None
+    ) -> list[ChatMessage]:
+        """Several photos sent together: one message each, sharing a ``media_group_id``."""
+        group = str(self.world.next_id())
+        sent = []
+        for i, data in enumerate(photos):
+            stored = self.world.store_file(data, f"album{i}.jpg", None, photo=True)
+            content: JSON = {"photo": stored.photo_json(), "media_group_id": group}
+            if caption and i == 0:
+                content["caption"] = caption
+            sent.append(self._post(self.user_id, content, file=stored))
+        return sent
+
+    async def send_contact(
+        self, phone: str = "+84901234567", first_name: str = "Hoa"
+    ) -> ChatMessage:
+        contact = {"phone_number": phone, "first_name": first_name}
+        return self._post(self.user_id, {"contact": contact})
+
+    async def send_location(
+        self, latitude: float = 21.0285, longitude: float = 105.8542
+    ) -> ChatMessage:
+        return self._post(
+            self.user_id, {"location": {"latitude": latitude, "longitude": longitude}}
+        )
+
+    async def send_poll(
+        self, question: str = "Họp lúc nào?", options: tuple[str, ...] = ("Sáng", "Chiều")
+    ) -> ChatMessage:
+        poll = {
+            "id": str(self.world.next_id()),
+            "question": question,
+            "options": [
+                {"text": o, "voter_count": 0, "persistent_id": str(i)}
+                for i, o in enumerate(options)
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+            "allows_revoting": True,  # required since Bot API 9.6
+            "members_only": False,  # required since Bot API 10.0
+        }
+        return self._post(self.user_id, {"poll": poll})
+
+    async def forward(self, text: str, *, from_name: str = "Nguyễn Văn Ba") -> ChatMessage:
+        """Forward a text message written by someone else (``forward_origin``)."""
+        origin = {"type": "hidden_user", "date": self.world.now(), "sender_user_name": from_name}
+        return self._post(self.user_id, {"text": text, "forward_origin": origin})
+
+    async def edit(self, message: ChatMessage, text: str) -> ChatMessage:
+        """Edit one of this user's earlier messages: the bot gets an ``edited_message``."""
+        if message.from_bot or message.sender_id != self.user_id:
+            raise AssertionError(f"user {self.user_id} cannot edit {message.describe()}")
+        message.raw["text"] = text
+        message.raw["edit_date"] = self.world.now()
+        self.world.enqueue_update("edited_message", dict(message.raw))
+        return message
+
     async def press(
         self,
         message: ChatMessage,

@@ -1,18 +1,75 @@
-"""Text and file input while a conversation (a persisted draft) is in progress.
+"""Text and file input while a conversation (a persisted draft) is in progress, and every other
+kind of message a Telegram client can send.
 
 Feature modules register a function per draft kind (`registry_of(app).add_text_flow(kind, fn)`,
-`add_file_flow`); plain text or an uploaded file in a private chat is routed to the user's
-current draft. Without one, the user is pointed to
-/menu; after a restart or a timeout the user is told to start again — never silence.
+`add_file_flow`); plain text (typed, forwarded, or a reply to an old message of the bot) or
+an uploaded file in a private chat is routed to the user's current draft. Without one, the
+user is pointed to /menu; after a restart or a timeout the user is told to start again.
+
+Everything else — stickers, voice and video notes, photos and albums (one answer per album),
+contacts, locations, polls, a file where text is expected or text where a file is — gets one
+short answer naming what was sent and what the current step expects. Edits of a message
+already sent are not read: in a conversation the user is told to send the correction anew;
+outside one they are ignored on purpose. Never silence in the middle of a flow.
 """
 
 from __future__ import annotations
 
-from telegram.ext import Application, MessageHandler, filters
+from telegram import Message, Update
+from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
 
-from handlers.common import TIMED_OUT, Req, handler, stranger_text
+from handlers.common import TIMED_OUT, ChiboContext, Req, handler, stranger_text
 from handlers.registry import Flow
+from rules.messages import N_
+from storage.drafts import Draft
 from usecases import drafts as drafts_uc
+
+#: Message attributes a client can send, and how the answer names them (first match wins).
+KINDS = (
+    ("sticker", N_("a sticker")),
+    ("voice", N_("a voice message")),
+    ("video_note", N_("a video message")),
+    ("animation", N_("an animation")),
+    ("photo", N_("a photo")),
+    ("video", N_("a video")),
+    ("audio", N_("an audio file")),
+    ("document", N_("a file")),
+    ("contact", N_("a contact")),
+    ("venue", N_("a place")),
+    ("location", N_("a location")),
+    ("poll", N_("a poll")),
+    ("text", N_("typed text")),
+)
+OTHER_KIND = N_("this kind of message")
+ALBUM_KEY = "chibo.album"
+
+
+def kind_of(msg: Message) -> str:
+    """The msgid naming what `msg` carries."""
+    return next((label for attr, label in KINDS if getattr(msg, attr, None)), OTHER_KIND)
+
+
+def expected(req: Req, draft: Draft) -> str:
+    """What the draft's current step takes, in one sentence ending with how to stop."""
+    _ = req._
+    takes_text = draft.kind in req.registry.text_flows
+    takes_file = draft.kind in req.registry.file_flows
+    if takes_file and takes_text:
+        return _(
+            "Please send the file (Excel or CSV) as a document, or type your answer; /cancel"
+            " to stop."
+        )
+    if takes_file:
+        return _("Please send the file (Excel or CSV) as a document, or /cancel to stop.")
+    if takes_text:
+        return _("Please type your answer or press a button above, or /cancel to stop.")
+    return _("Please use the buttons above, or /cancel to stop.")
+
+
+async def _cannot_use(req: Req, draft: Draft) -> None:
+    msg = req.update.effective_message
+    what = req._(kind_of(msg) if msg is not None else OTHER_KIND)
+    await req.reply(req._("I cannot use {what} here.", what=what) + " " + expected(req, draft))
 
 
 async def _route(req: Req, flows: dict[str, Flow]) -> bool:
@@ -24,8 +81,8 @@ async def _route(req: Req, flows: dict[str, Flow]) -> bool:
     if draft is None:
         return False
     flow = flows.get(draft.kind)
-    if flow is None:
-        await req.reply(req._("Please use the buttons above, or /cancel to stop."))
+    if flow is None:  # a file where text is expected, or text where a file is
+        await _cannot_use(req, draft)
         return True
     await flow(req, draft)
     return True
@@ -47,13 +104,66 @@ async def on_file(req: Req) -> None:
     await req.reply(req._("I was not expecting a file. Press /menu to see what you can do."))
 
 
+@handler()
+async def on_other(req: Req) -> None:
+    """Any other message: one answer (one per album) naming it and what is expected."""
+    msg = req.update.effective_message
+    if msg is None:
+        return
+    if msg.media_group_id is not None:
+        seen = req.context.user_data if req.context.user_data is not None else {}
+        if seen.get(ALBUM_KEY) == msg.media_group_id:
+            return  # the album's first item was answered
+        seen[ALBUM_KEY] = msg.media_group_id
+    current = await drafts_uc.current(req.ctx, req.user_id)
+    if current.expired:
+        await req.reply(req._(TIMED_OUT))
+    elif current.draft is not None:
+        await _cannot_use(req, current.draft)
+    else:
+        what = req._(kind_of(msg))
+        await req.reply(
+            req._(
+                "I cannot do anything with {what}. Press /menu to see what you can do.", what=what
+            )
+        )
+
+
+@handler(bound=False)
+async def _on_edited(req: Req) -> None:
+    if not req.profile.bound:
+        return
+    current = await drafts_uc.current(req.ctx, req.user_id)
+    if current.draft is None or current.expired:
+        return  # nothing to redo: ignored on purpose
+    await req.reply(
+        req._(
+            "I read only new messages, not changes to one already sent: please send the"
+            " correction as a new message."
+        )
+        + " "
+        + expected(req, current.draft)
+    )
+
+
+async def edited_guard(update: Update, context: ChiboContext) -> None:
+    """Before every feature handler: an edit is never taken as a new command or answer."""
+    await _on_edited(update, context)
+    raise ApplicationHandlerStop
+
+
 def register(app: Application) -> None:
     """Register LAST: within a group the first matching handler wins, so these catch only
     what no feature handler took."""
     private = filters.ChatType.PRIVATE
+    # Before group -1's private-chat guard (only the first matching handler of a group runs).
+    app.add_handler(MessageHandler(private & filters.UpdateType.EDITED, edited_guard), group=-2)
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(private & filters.Document.ALL, on_file))
     app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    app.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, on_other)
+    )
 
 
 @handler(bound=False)
