@@ -79,15 +79,22 @@ def _garbage(rng: random.Random) -> str:
     return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
 
 
+@pytest.mark.parametrize(
+    ("role", "own", "other"),
+    [("secretary", "C1", "C2"), ("officer", "X", "D1")],  # D1 is under commune Y, not X
+)
 async def test_every_declared_action_survives_random_and_malformed_arguments(
-    emu: BotApiEmulator, world: World, bot: Application, caplog
+    emu: BotApiEmulator, world: World, bot: Application, caplog, role, own, other
 ):
     caplog.set_level(logging.ERROR)
-    other_member = await add_member(world.ctx.db, "C2", SECRET)
+    other_member = await add_member(world.ctx.db, other, SECRET)
+    await add_member(world.ctx.db, "C1", "Nguyễn Văn An")
     async with world.ctx.db.read() as tx:
-        other_cell = await org_store.by_code(tx, "C2")
+        other_cell = await org_store.by_code(tx, other)
     assert other_cell is not None
-    lan, menu = await _secretary_with_menu(world)
+    lan = await world.bound(1001, own, role)
+    await lan.send("/menu")
+    menu = (await lan.next_reply()).message_id
     pool = [
         "0",
         "1",
@@ -167,6 +174,30 @@ async def test_declared_arguments_arrive_converted_and_bad_ones_never_arrive(
         assert await _press(lan, menu, "echo:n:41") == "echo 42"
         for bad in ("echo:n", "echo:n:x", "echo:n:1:2", "echo:m:1"):
             assert EXPIRED_VI in await _press(lan, menu, bad), bad
+
+
+def test_argument_types():
+    from datetime import date
+
+    from handlers.routing import DAY, TOKEN, choice, int_in, opt
+
+    route = Route(_echo, INT, DAY, choice("a", "b"), opt(int_in(0, 1)))
+    assert route.values(("7", "20260228", "a")) == [7, date(2026, 2, 28), "a", None]
+    assert route.values(("7", "20260228", "b", "1")) == [7, date(2026, 2, 28), "b", 1]
+    for bad in (
+        ("7", "20261340", "a"),  # no 40th of the 13th month
+        ("7", "20260229", "a"),  # not a leap year
+        ("x", "20260228", "a"),
+        ("7", "20260228", "c"),
+        ("7", "20260228", "a", "2"),
+        ("7", "20260228"),
+        ("7", "20260228", "a", "1", "1"),
+        ("1234567890123", "20260228", "a"),
+    ):
+        assert route.values(bad) is None, bad
+    assert Route(_echo, TOKEN).values(("any-word",)) == ["any-word"]
+    with pytest.raises(ValueError, match="optional arguments must come last"):
+        Route(_echo, opt(INT), INT)
 
 
 def test_an_action_is_declared_once():
