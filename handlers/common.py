@@ -18,7 +18,7 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,7 +54,8 @@ _CB_PART = re.compile(r"^[A-Za-z0-9_.\-]{1,24}$")
 
 
 def app_context(context: CallbackContext[Any, Any, Any, Any]) -> AppContext:
-    return context.application.bot_data["ctx"]
+    ctx: AppContext = context.application.bot_data["ctx"]
+    return ctx
 
 
 class ChiboContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -307,10 +308,14 @@ async def refuse_stranger(req: Req) -> None:
         await req.reply(stranger_text(req._))
 
 
-def handler(*, bound: bool = True) -> Callable[[Handler], Callable[..., Awaitable[Any]]]:
+#: What PTB calls: `(update, context)`, with the context typed as registered.
+PTBCallback = Callable[[Update, ChiboContext], Coroutine[Any, Any, Any]]
+
+
+def handler(*, bound: bool = True) -> Callable[[Handler], PTBCallback]:
     """Wrap a `Req` handler with contact recording, language, access and error replies."""
 
-    def deco(fn: Handler) -> Callable[..., Awaitable[Any]]:
+    def deco(fn: Handler) -> PTBCallback:
         @functools.wraps(fn)
         async def wrapper(update: Update, context: ChiboContext) -> Any:
             chat = update.effective_chat

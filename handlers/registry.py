@@ -102,7 +102,7 @@ class Registry:
 def registry_of(app: Any) -> Registry:
     """The Registry of an Application (created on first use)."""
     data = app.bot_data
-    reg = data.get(KEY)
+    reg: Registry | None = data.get(KEY)
     if reg is None:
         reg = data[KEY] = Registry()
     return reg
