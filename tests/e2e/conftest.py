@@ -20,6 +20,9 @@ from telegram.ext import Application
 
 from bot.app import build_application, running
 from botapi_emulator import BotApiEmulator, UserDriver
+from handlers.common import CallbackData
+from handlers.registry import registry_of
+from handlers.routing import resolve
 from usecases import invites as invites_uc
 from usecases.context import AppContext
 
@@ -38,11 +41,22 @@ async def bot(emu: BotApiEmulator, ctx: AppContext) -> AsyncIterator[Application
         ctx, token=emu.token, base_url=emu.base_url, base_file_url=emu.base_file_url
     )
     untrack = emu.track_application(app)
+    buttons: set[str] = set()
+    unwatch = emu.on_bot_message(
+        lambda m: buttons.update(
+            b.callback_data for row in m.buttons for b in row if b.callback_data
+        )
+    )
     try:
         async with running(app, poll_timeout=30):
             yield app
     finally:
+        unwatch()
         untrack()
+    # Every button the bot sent during the test is a declared action with fitting arguments.
+    routes = registry_of(app)
+    undeclared = sorted(d for d in buttons if resolve(routes, CallbackData.parse(d)) is None)
+    assert undeclared == [], f"buttons sent without a declared route: {undeclared}"
 
 
 class World:

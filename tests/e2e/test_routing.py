@@ -291,3 +291,12 @@ async def test_a_failure_after_a_press_reaches_the_user_once(
         await emu.wait_idle()
         (apology,) = lan.pending_replies()
         assert apology.text.startswith("Sorry, something went wrong")
+
+
+async def test_start_up_work_runs_in_the_post_init_hook(emu: BotApiEmulator, world: World, bot):
+    from bot.app import on_shutdown, on_startup
+
+    assert bot.post_init is on_startup and bot.post_shutdown is on_shutdown
+    # running() ran it: the command list is published and the daily sweep scheduled
+    assert emu.my_commands(language_code="vi")
+    assert bot.job_queue is not None and bot.job_queue.get_jobs_by_name("reminders.daily")
