@@ -20,7 +20,7 @@ from bot.i18n import Translator
 from handlers.common import EXPIRED, Req, cb, expired, handler, open_draft, working_cell
 from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.roster_common import CANCELLED, Rows, compact_date
-from handlers.routing import INT, TOKEN, Route, opt
+from handlers.routing import INT, TOKEN, Route, choice, opt
 from rules.dates import parse_date
 from rules.messages import N_, Msg
 from rules.text import echo
@@ -440,7 +440,8 @@ ROUTES = {
     "no": Route(start_not_eligible, INT),
     "hlp": Route(_helpers, INT, opt(INT)),
     "ht": Route(_toggle, INT, INT, opt(INT)),
-    "f": Route(flow_button, TOKEN, opt(TOKEN)),  # the flow checks the action and its argument
+    # prob:f:<action>[:yyyymmdd] inside the date and text flows; the flow checks the step
+    "f": Route(flow_button, choice("cancel", "ok", "d"), opt(TOKEN)),
 }
 
 

@@ -28,6 +28,8 @@ from handlers.routing import INT, TOKEN, Route, choice, opt
 from rules.messages import N_
 from storage.members import STATUSES
 
+FLOW_ACTIONS = ("cancel", "save", "dup", "skip", "g", "s", "d")
+
 
 async def flow_button(req: Req, action: str, arg: str | None) -> None:
     """Buttons inside the add / edit / status flows: roster:f:<action>[:arg]."""
@@ -65,7 +67,9 @@ ROUTES = {
     "impok": Route(import_confirmed),
     "impno": Route(cancel),
     "exp": Route(send_export, choice("xlsx", "csv")),
-    "f": Route(flow_button, TOKEN, opt(TOKEN)),  # the step checks the action and its argument
+    # roster:f:<action>[:arg] inside the add / edit / status flows; the step checks that the
+    # action fits it and reads its argument (a gender, a status, a yyyymmdd date)
+    "f": Route(flow_button, choice(*FLOW_ACTIONS), opt(TOKEN)),
 }
 
 
