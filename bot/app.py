@@ -22,7 +22,6 @@ from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     ContextTypes,
@@ -33,7 +32,7 @@ from bot import features
 from bot.i18n import LOCALES, translator
 from bot.logsafety import Outage, describe
 from handlers import errors, flows, members, routing
-from handlers.common import CONTEXT_TYPES
+from handlers.common import CONTEXT_TYPES, App
 from handlers.registry import registry_of
 from usecases import installation
 from usecases.context import AppContext
@@ -49,7 +48,7 @@ def build_application(
     base_file_url: str = "",
     rate_limit: bool = True,
     modules: Iterable[ModuleType] | None = None,
-) -> Application:
+) -> App:
     """The Application with every feature's handlers (or only `modules`, for tests)."""
     builder = (
         ApplicationBuilder()
@@ -63,7 +62,7 @@ def build_application(
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = builder.build()
     app.bot_data["ctx"] = ctx
     app.bot_data["outage"] = Outage(log)
@@ -89,7 +88,7 @@ def default_features() -> list[ModuleType]:
     return list(features.HANDLER_MODULES)
 
 
-async def on_startup(app: Application) -> None:
+async def on_startup(app: App) -> None:
     """`post_init`, after login: remember the bot's username, publish commands, run the
     features' start-up hooks."""
     ctx: AppContext = app.bot_data["ctx"]
@@ -99,7 +98,7 @@ async def on_startup(app: Application) -> None:
         await hook(app)
 
 
-async def on_shutdown(app: Application) -> None:
+async def on_shutdown(app: App) -> None:
     """`post_shutdown`: the features' shutdown hooks (after the last update was handled)."""
     for hook in features.SHUTDOWN_HOOKS:
         try:
@@ -108,7 +107,7 @@ async def on_shutdown(app: Application) -> None:
             log.exception("shutdown hook %s failed", hook)
 
 
-async def publish_commands(app: Application) -> None:
+async def publish_commands(app: App) -> None:
     """Default command lists (for every user) in Vietnamese and English."""
     specs = registry_of(app).commands_for({"all"})
     for lang in LOCALES:
@@ -125,7 +124,7 @@ async def publish_commands(app: Application) -> None:
 
 
 @asynccontextmanager
-async def running(app: Application, *, poll_timeout: float = 10.0) -> AsyncIterator[Application]:
+async def running(app: App, *, poll_timeout: float = 10.0) -> AsyncIterator[App]:
     """Start the application with long polling; stop it cleanly on exit. Runs the
     Application's `post_init` and `post_shutdown` hooks as `run_polling` would."""
     await app.initialize()
@@ -161,7 +160,7 @@ MAX_WAIT = 60.0
 
 
 async def serve(
-    build: Callable[[], Application],
+    build: Callable[[], App],
     stop: asyncio.Event,
     *,
     pause: Callable[[float], Awaitable[object]] | None = None,

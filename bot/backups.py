@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
+from handlers.common import App
 from storage import backup as backup_store
+from storage.db import DatabaseFault
 from usecases.context import AppContext
 
 log = logging.getLogger("chibo.backup")
 BACKUP_JOB = "backup.daily"
 
 
-async def schedule_backups(app: Application) -> None:
+async def schedule_backups(app: App) -> None:
     """Start-up hook: a daily backup when `[backup] dir` is set."""
     ctx: AppContext = app.bot_data["ctx"]
     settings = ctx.config.backup
@@ -40,7 +42,7 @@ async def backup_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         made = await asyncio.to_thread(
             backup_store.daily, ctx.db.path, settings.dir, ctx.today(), keep=settings.keep
         )
-    except (backup_store.BackupError, OSError, backup_store.DatabaseFault) as exc:
+    except (backup_store.BackupError, OSError, DatabaseFault) as exc:
         log.error("daily backup into %s failed: %s", settings.dir, exc)
         return
     log.info("daily backup written and verified: %s", made.path)

@@ -13,7 +13,7 @@ import logging
 import signal
 import sqlite3
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from bot import cli_i18n, cli_labels, dbfaults, features, logsafety
@@ -43,7 +43,7 @@ class CliError(Exception):
 
 
 @contextlib.asynccontextmanager
-async def open_context(config: Config):
+async def open_context(config: Config) -> AsyncIterator[AppContext]:
     try:
         db = await Database.open(config.db_path)
     except SchemaTooNewError as exc:
@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logsafety.install(config.telegram.token)  # no token in any log line (httpx URLs…)
     try:
-        return asyncio.run(args.func(args, config, _))
+        return int(asyncio.run(args.func(args, config, _)))
     except UseCaseError as exc:
         print(f"chibo: {_.msg(exc.msg)}", file=sys.stderr)
         return 2

@@ -115,7 +115,7 @@ def run_lock(config: Config, _: Translator) -> Iterator[None]:
         lock.release()
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     b = sub.add_parser("backup", help=N_("a consistent, verified copy (also while the bot runs)"))
     b.add_argument(
         "path", nargs="?", help=N_("file or folder (default: backups/ beside the database)")

@@ -76,7 +76,7 @@ async def cmd_admissions(args: argparse.Namespace, config: Config, _: Translator
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cand = sub.add_parser("candidates", help=N_("admission candidates (quần chúng ưu tú)"))
     cmds = cand.add_subparsers(dest="candidates_cmd", required=True)
     gr = cmds.add_parser("grassroots", help=N_("is a cell under a grassroots party committee?"))

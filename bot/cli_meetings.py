@@ -94,7 +94,7 @@ async def cmd_list(args: argparse.Namespace, config: Config, _: Translator) -> i
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     meeting = sub.add_parser("meeting", help=N_("cell meetings (the meeting book)"))
     cmds = meeting.add_subparsers(dest="meeting_cmd", required=True)
     add = cmds.add_parser("add", help=N_("record a past meeting (back-filling)"))

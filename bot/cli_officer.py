@@ -205,7 +205,7 @@ async def cmd_reconcile_import(args: argparse.Namespace, config: Config, _: Tran
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     status = sub.add_parser("status", help=N_("officers: numbers per organisation below CODE"))
     status.add_argument("--org", required=True, help=N_("code of the organisation"))
     status.add_argument("--date", help=N_("as on this day, YYYY-MM-DD (default: today)"))

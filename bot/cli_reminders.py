@@ -188,7 +188,7 @@ async def _connect(bot: Any, _: Translator) -> None:
         await asyncio.sleep(wait)
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rem = sub.add_parser("reminders", help=N_("reminders: preview, or run a sweep now"))
     cmds = rem.add_subparsers(dest="reminders_cmd", required=True)
     due = cmds.add_parser("due", help=N_("what the sweep would send on a date (sends nothing)"))

@@ -86,7 +86,7 @@ async def cmd_export(args: argparse.Namespace, config: Config, _: Translator) ->
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     roster = sub.add_parser("roster", help=N_("the cell's party-member roster (CSV/XLSX)"))
     cmds = roster.add_subparsers(dest="roster_cmd", required=True)
     imp = cmds.add_parser("import", help=N_("import a roster file (checked row by row first)"))

@@ -56,7 +56,7 @@ async def cmd_list(args: argparse.Namespace, config: Config, _: Translator) -> i
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rules = sub.add_parser("rules", help=N_("the party rules' numbers and their sources"))
     cmds = rules.add_subparsers(dest="rules_cmd", required=True)
     lst = cmds.add_parser("list", help=N_("rule ids, values in force today and sources"))

@@ -324,7 +324,7 @@ async def _handle(
         out.flush()
 
 
-async def _lines(script: str | None, stdin: TextIO):
+async def _lines(script: str | None, stdin: TextIO) -> AsyncIterator[str]:
     """Lines from a script file or from the terminal (read without blocking the loop)."""
     if script:
         for line in Path(script).read_text(encoding="utf-8").splitlines():

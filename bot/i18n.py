@@ -172,7 +172,7 @@ def catalog_entries(lang: str, locales_dir: Path) -> dict[str, str]:
                 ids = m.id if isinstance(m.id, tuple) else (m.id,)
                 strs = m.string if isinstance(m.string, tuple) else (m.string,)
                 for i, s in zip(ids, strs, strict=False):
-                    out[i] = s or ""
+                    out[str(i)] = str(s or "")
     return out
 
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
+from handlers.common import App
 from handlers.reminders import TelegramNotifier
 from usecases import reminders as reminders_uc
 from usecases.context import AppContext
@@ -46,7 +47,7 @@ def catch_up_due(ctx: AppContext) -> bool:
     return quiet is None or local < quiet
 
 
-async def schedule_reminders(app: Application) -> None:
+async def schedule_reminders(app: App) -> None:
     """Start-up hook: register the daily sweep and, if due, the catch-up sweep."""
     jq = app.job_queue
     if jq is None:

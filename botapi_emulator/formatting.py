@@ -176,7 +176,7 @@ def _parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
             name = inner[1:].strip().lower()
             if not stack:
                 raise _parse_error(f"Unexpected end tag at byte offset {_byte_offset(text, i)}")
-            open_name, kind, start, extra = stack.pop()
+            open_name, kind, start, closing = stack.pop()
             if name and name != open_name:
                 raise _parse_error(
                     f"Unmatched end tag at byte offset {_byte_offset(text, i)}, "
@@ -184,12 +184,12 @@ def _parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
                 )
             if kind == "code" and stack and stack[-1][1] == "pre":
                 # <pre><code class="language-x"> is one pre entity with a language
-                if "language" in extra:
-                    stack[-1][3]["language"] = extra["language"]
+                if "language" in closing:
+                    stack[-1][3]["language"] = closing["language"]
             else:
                 if kind == "code":
-                    extra.pop("language", None)
-                out.entity(kind, start, **extra)
+                    closing.pop("language", None)
+                out.entity(kind, start, **closing)
             i = end + 1
             continue
         name_match = _TAG_NAME_RE.match(inner)

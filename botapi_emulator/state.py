@@ -427,7 +427,7 @@ class ChatState:
     @property
     def is_private(self) -> bool:
         """Whether this is a private chat with a user."""
-        return self.chat["type"] == "private"
+        return bool(self.chat["type"] == "private")
 
 
 @dataclass
@@ -567,9 +567,10 @@ class World:
                 chat_id = int(text)
             except ValueError as exc:
                 raise ApiError(400, "Bad Request: chat not found") from exc
-        state = self.chats.get(chat_id)
-        if state is None:
+        found = self.chats.get(chat_id)
+        if found is None:
             raise ApiError(400, "Bad Request: chat not found")
+        state = found
         return state
 
     def check_can_send(self, chat: ChatState) -> None:

@@ -6,10 +6,10 @@ import contextlib
 
 from telegram import BotCommandScopeChat
 from telegram.error import TelegramError
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.i18n import Translator, translator
-from handlers.common import Req, cb, handler, stranger_text
+from handlers.common import App, Req, cb, handler, stranger_text
 from handlers.registry import CommandSpec, MenuEntry, audiences_of, registry_of
 from handlers.routing import INT, Route, choice
 from rules.messages import N_
@@ -232,7 +232,7 @@ async def set_user_commands(req: Req) -> None:
         await req.context.bot.set_my_commands(commands, scope=BotCommandScopeChat(req.user_id))
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     reg = registry_of(app)
     for spec in (
         CommandSpec("start", N_("Start, or bind with an invite code"), "all", 0),

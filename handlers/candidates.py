@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.i18n import Translator
 from handlers import candidate_details as details
@@ -33,7 +33,7 @@ from handlers.candidate_views import (
     show_view,
     toggle_exception,
 )
-from handlers.common import Req, cb, handler, open_draft
+from handlers.common import App, Req, cb, handler, open_draft
 from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.routing import INT, Arg, Route, choice, int_in, opt
 from rules import candidate_steps as steps
@@ -139,8 +139,8 @@ ROUTES: dict[str, Route] = {
     "rt": _route(_draft_button, choice("tw", "tr")),
     "i": _route(_draft_button, INT),
     "h": _route(_draft_button, INT),
-    "g": _route(_draft_button, choice(*details.GENDER_LABELS)),
-    "o": _route(_draft_button, choice(*details.ORIGINS)),
+    "g": _route(_draft_button, choice(*uc.GENDER_LABELS)),
+    "o": _route(_draft_button, choice(*uc.ORIGINS)),
     "cl": _route(_draft_button, choice("wd", "na")),
     "tb": _route(_draft_button),
     "ok": _route(_draft_button),
@@ -180,7 +180,7 @@ def reminder_buttons(_: Translator, reminder: Reminder) -> list[tuple[str, str]]
     return [(_("View the file"), cb(F, "v", reminder.subject_id))]
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     reg = registry_of(app)
     reg.add_command(
         CommandSpec(

@@ -20,7 +20,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from telegram import (
     CallbackQuery,
@@ -56,6 +56,10 @@ _CB_PART = re.compile(r"^[A-Za-z0-9_.\-]{1,24}$")
 def app_context(context: CallbackContext[Any, Any, Any, Any]) -> AppContext:
     ctx: AppContext = context.application.bot_data["ctx"]
     return ctx
+
+
+#: The Application chibo builds (its generic parameters do not matter to the features).
+App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 
 class ChiboContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -11,11 +11,11 @@ import logging
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot.dbfaults import explain, is_database_error
 from bot.i18n import locale_for, translator
-from handlers.common import app_context
+from handlers.common import App, app_context
 from usecases import users as users_uc
 
 log = logging.getLogger("chibo.errors")
@@ -101,5 +101,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("could not tell the user about the error", exc_info=True)
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_error_handler(on_error)

@@ -16,9 +16,9 @@ outside one they are ignored on purpose. Never silence in the middle of a flow.
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
-from handlers.common import TIMED_OUT, ChiboContext, Req, handler, stranger_text
+from handlers.common import TIMED_OUT, App, ChiboContext, Req, handler, stranger_text
 from handlers.registry import Flow
 from rules.messages import N_
 from storage.drafts import Draft
@@ -152,7 +152,7 @@ async def edited_guard(update: Update, context: ChiboContext) -> None:
     raise ApplicationHandlerStop
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     """Register LAST: within a group the first matching handler wins, so these catch only
     what no feature handler took."""
     private = filters.ChatType.PRIVATE

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import ApplicationHandlerStop, ContextTypes, TypeHandler
 
 from bot.i18n import locale_for, translator
-from handlers.common import app_context
+from handlers.common import App, app_context
 
 
 def _note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -54,5 +54,5 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handler(TypeHandler(Update, guard), group=-1)

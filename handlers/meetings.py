@@ -7,10 +7,10 @@ book, year view and attendance in `meeting_book`, shared helpers in `meeting_com
 
 from __future__ import annotations
 
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.i18n import Translator
-from handlers.common import Req, cb, current_cell_id, expired, handler
+from handlers.common import App, Req, cb, current_cell_id, expired, handler
 from handlers.meeting_book import (
     confirm_delete,
     delete,
@@ -25,8 +25,8 @@ from handlers.meeting_common import KIND, F
 from handlers.meeting_flow import FLOW_ROUTES, on_text, start_edit, start_new
 from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.routing import INT, Route, opt
-from rules.meeting_reminders import OFFICERS
 from rules.messages import N_
+from rules.reminder_model import OFFICERS
 from rules.reminders import Reminder
 
 # == routes ======================================================================================
@@ -113,7 +113,7 @@ def reminder_buttons(_: Translator, reminder: Reminder) -> list[tuple[str, str]]
     return []
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     reg = registry_of(app)
     reg.add_command(CommandSpec("meeting", N_("Log a cell meeting"), "cell", 10))
     reg.add_command(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, ChatMemberHandler
+from telegram.ext import ChatMemberHandler
 
-from handlers.common import ChiboContext, app_context
+from handlers.common import App, ChiboContext, app_context
 from usecases import users as users_uc
 
 _GONE = (ChatMember.BANNED, ChatMember.LEFT)
@@ -35,5 +35,5 @@ async def on_my_chat_member(update: Update, context: ChiboContext) -> None:
         )
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

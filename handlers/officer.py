@@ -16,10 +16,10 @@ from datetime import date
 
 from telegram import InputFile
 from telegram.constants import ChatAction
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.i18n import Translator
-from handlers.common import Req, cb, handler, pack_lines
+from handlers.common import App, Req, cb, handler, pack_lines
 from handlers.reconciliation import discrepancy_line, status_label
 from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.routing import DAY, INT, Route, opt
@@ -512,7 +512,7 @@ ROUTES = {
 }
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     reg = registry_of(app)
     for spec in (
         CommandSpec(

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.i18n import Translator
-from handlers.common import EXPIRED, Req, cb, expired, handler, open_draft, working_cell
+from handlers.common import EXPIRED, App, Req, cb, expired, handler, open_draft, working_cell
 from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.roster_common import CANCELLED, Rows, compact_date
 from handlers.routing import INT, TOKEN, Route, choice, opt
@@ -445,7 +445,7 @@ ROUTES = {
 }
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     reg = registry_of(app)
     reg.add_command(
         CommandSpec("probation", N_("Probationary members and their conversion"), "cell", 21)

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram.ext import Application
-
 from bot.i18n import Translator
-from handlers.common import Req, cb, current_cell_id
+from handlers.common import App, Req, cb, current_cell_id
 from handlers.registry import MenuEntry, registry_of
 from handlers.routing import DAY, INT, Route, opt
 from rules.messages import N_
@@ -279,7 +277,7 @@ def reminder_actions(_: Translator, reminder: Reminder) -> list[tuple[str, str]]
     return [(_("📊 View the cell"), cb("of", "s", reminder.org_id))]
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     reg = registry_of(app)
     reg.add_menu(MenuEntry(N_("Reconcile the member list"), cb(F, "open"), "cell", 40))
     reg.add_reminder_actions("reconciliation", reminder_actions)

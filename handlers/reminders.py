@@ -24,11 +24,10 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.i18n import Translator, locale_for, translator
-from handlers.common import Req, cb, keyboard
+from handlers.common import App, Req, cb, keyboard
 from handlers.registry import ReminderActions, registry_of
 from handlers.routing import INT, Route
 from rules.reminders import Reminder
@@ -134,7 +133,7 @@ class TelegramNotifier:
         self.sleep = sleep
 
     @classmethod
-    def for_app(cls, app: Application, default_locale: str | None = None) -> TelegramNotifier:
+    def for_app(cls, app: App, default_locale: str | None = None) -> TelegramNotifier:
         """Through the Application's bot, with the buttons its features registered."""
         locale = default_locale or app.bot_data["ctx"].config.default_locale
         return cls(app.bot, locale, actions=registry_of(app).reminder_actions)
@@ -201,7 +200,7 @@ async def _drop_snooze_button(req: Req) -> None:
         log.info("could not remove the snooze button", exc_info=True)
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     reg = registry_of(app)
     reg.add_routes("rem", {"snooze": Route(snooze, INT)})
     reg.add_reminder_actions("probation", probation_actions)

@@ -8,9 +8,9 @@ status changes in `roster_status`, import and export in `roster_files`, shared h
 
 from __future__ import annotations
 
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
-from handlers.common import EXPIRED, Req, cb, open_draft
+from handlers.common import EXPIRED, App, Req, cb, open_draft
 from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.roster_browse import browse_text, members_command, show_card, show_list, show_page
 from handlers.roster_common import ADD, BROWSE, EDIT, IMPORT, STATUS, F, cancel
@@ -73,7 +73,7 @@ ROUTES = {
 }
 
 
-def register(app: Application) -> None:
+def register(app: App) -> None:
     reg = registry_of(app)
     reg.add_command(
         CommandSpec("members", N_("Party members of the cell: list, add, import"), "cell", 20)

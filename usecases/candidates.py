@@ -30,6 +30,7 @@ from storage import audit
 from storage import candidates as store
 from storage import members as member_store
 from storage import orgs as org_store
+from storage.candidates import ORIGINS as ORIGINS
 from storage.candidates import Candidate, Details
 from storage.db import Tx
 from storage.members import Member

@@ -24,7 +24,8 @@ from storage import meetings as store
 from storage import members as member_store
 from storage import orgs as org_store
 from storage.db import Tx
-from storage.meetings import ATTENDANCE, KINDS, Attendee, Meeting, MeetingFields, Task, TaskFields
+from storage.meetings import ATTENDANCE as ATTENDANCE
+from storage.meetings import KINDS, Attendee, Meeting, MeetingFields, Task, TaskFields
 from storage.members import Member
 from storage.orgs import Org
 from usecases import access

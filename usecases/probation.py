@@ -20,7 +20,8 @@ from storage import members as store
 from storage.members import Conversion, Member
 from usecases.context import AppContext
 from usecases.errors import InvalidInput
-from usecases.roster import STATUS_LABELS, Actor, member_for, name_key, require_cell, sort_key
+from usecases.roster import STATUS_LABELS as STATUS_LABELS
+from usecases.roster import Actor, member_for, name_key, require_cell, sort_key
 
 MAX_DECISION_NO = 40
 MAX_REASON = 500
