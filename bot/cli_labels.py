@@ -42,6 +42,19 @@ REMINDER_KINDS = {
     "candidate.stalled": N_("admission file without progress"),
     "reconciliation.ask": N_("reconcile the member list"),
     "reconciliation.escalation": N_("member list not reconciled"),
+    "transfer.procedure": N_("transfer: introduction letter not yet issued"),
+    "transfer.letter": N_("transfer: member not yet received"),
+    "transfer.temporary_end": N_("temporary transfer ends"),
+    "transfer.arrivals": N_("expected arrivals not received"),
+    "exemption.end": N_("temporary exemption ends"),
+    "residence.meeting": N_("meet the working members living here"),
+    "residence.comments": N_("yearly residence comments"),
+    "leaving.notice": N_("dossier notice upward"),
+    "card.request": N_("request the party card"),
+    "card.handover": N_("hand over the party card"),
+    "card.collect": N_("collect the party card"),
+    "removal.warn": N_("removal evidence: warning"),
+    "removal.review": N_("removal evidence: review"),
 }
 
 

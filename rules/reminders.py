@@ -4,18 +4,19 @@
 Each family lives in its own module with the same pattern: a frozen input dataclass, a
 ``*_reminders(items, today, calendar, catalogue)`` function returning one latest step per chain,
 and a field here (``probation_reminders``, ``meeting_reminders``, ``candidate_reminders``,
-``reconciliation``).
+``reconciliation``, ``lifecycle_cases``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from rules.admission import CandidateCase
 from rules.candidate_reminders import candidate_reminders
 from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from rules.lifecycle_reminders import LifecycleCases, lifecycle_reminders
 from rules.meeting_reminders import (
     AbsenceCase,
     CellMeetingCase,
@@ -63,6 +64,7 @@ class ReminderState:
     task_cases: Sequence[TaskCase] = ()
     candidate_cases: Sequence[CandidateCase] = ()
     reconciliation_cases: Sequence[ReconciliationCase] = ()
+    lifecycle_cases: LifecycleCases = field(default_factory=LifecycleCases)
 
 
 def due_reminders(
@@ -79,5 +81,6 @@ def due_reminders(
         *task_reminders(state.task_cases, today, calendar, catalogue),
         *candidate_reminders(state.candidate_cases, today, calendar, catalogue),
         *reconciliation_reminders(state.reconciliation_cases, today, calendar, catalogue),
+        *lifecycle_reminders(state.lifecycle_cases, today, calendar, catalogue),
     ]
     return sorted(found, key=lambda r: (r.due_date, r.org_id, r.key))

@@ -7,9 +7,13 @@ here. Every loader can be limited to a set of organisations (an org subtree).
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 
+from rules.lifecycle import outside_periods
+from rules.meeting_reminders import AbsenceCase
 from rules.reminders import PROBATIONARY, ProbationCase, ReminderState
 from storage import candidates as candidate_store
+from storage import lifecycle as lifecycle_store
 from storage import meetings as meeting_store
 from storage import reconciliation as reconciliation_store
 from storage.db import Tx, from_db_date
@@ -54,8 +58,24 @@ async def load(tx: Tx, org_ids: Collection[int] | None = None) -> ReminderState:
     return ReminderState(
         probation_cases=tuple(await probation_cases(tx, org_ids)),
         cell_meeting_cases=tuple(await meeting_store.cell_meeting_cases(tx, org_ids)),
-        absence_cases=tuple(await meeting_store.absence_cases(tx, org_ids)),
+        absence_cases=tuple(await _counted_absences(tx, org_ids)),
         task_cases=tuple(await meeting_store.task_cases(tx, org_ids)),
         candidate_cases=tuple(await candidate_store.reminder_cases(tx, org_ids)),
         reconciliation_cases=tuple(await reconciliation_store.cases(tx, org_ids)),
+        lifecycle_cases=await lifecycle_store.cases(tx, org_ids),
     )
+
+
+async def _counted_absences(tx: Tx, org_ids: Collection[int] | None) -> list[AbsenceCase]:
+    """Absence cases without the absences during an exemption or a temporary transfer
+    (§6.3, §6.4: those members leave the absence counter for that time)."""
+    found = await meeting_store.absence_cases(tx, org_ids)
+    excused = await lifecycle_store.excused_periods(tx, [c.member_id for c in found])
+    out = []
+    for case in found:
+        periods = excused.get(case.member_id)
+        if periods:
+            kept = set(outside_periods((r.held_on for r in case.records), periods))
+            case = replace(case, records=tuple(r for r in case.records if r.held_on in kept))
+        out.append(case)
+    return out

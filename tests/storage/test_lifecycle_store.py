@@ -1,0 +1,95 @@
+"""storage.lifecycle: records round-trip; periods; evidence sources can be plugged in."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from rules.lifecycle import Period
+from rules.lifecycle_removal import Evidence
+from storage import lifecycle as store
+from storage import members as member_store
+from storage import orgs as org_store
+from storage.lifecycle import Card, Transfer
+from storage.members import MemberFields
+
+AT = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+
+
+async def _member(tx) -> tuple[int, int, int]:
+    a = await org_store.insert(tx, code="A", name="Chi bộ A", kind="cell", parent_id=None, at=AT)
+    b = await org_store.insert(tx, code="B", name="Chi bộ B", kind="cell", parent_id=None, at=AT)
+    f = MemberFields(
+        full_name="An", birth_date=date(1980, 1, 1), status="official", status_date=date(2010, 1, 1)
+    )
+    mid = await member_store.insert(tx, org_id=a.id, f=f, name_key="an", at=AT)
+    return a.id, b.id, mid
+
+
+async def test_transfer_round_trip_periods_and_guests(db):
+    async with db.transaction() as tx:
+        a, b, mid = await _member(tx)
+        t = Transfer(
+            0,
+            "temporary",
+            "work",
+            mid,
+            "An",
+            None,
+            a,
+            None,
+            b,
+            None,
+            None,
+            None,
+            date(2026, 3, 1),
+            date(2026, 9, 30),
+            None,
+            "open",
+            None,
+        )
+        tid = await store.insert_transfer(tx, t, AT)
+        got = await store.get_transfer(tx, tid)
+        assert got is not None and got.end_date == date(2026, 9, 30) and got.to_org_id == b
+        assert await store.away_periods(tx, [mid]) == {mid: [Period(date(2026, 3, 1), None)]}
+        assert await store.guests_of(tx, b, date(2026, 5, 1)) == [mid]
+        assert await store.guests_of(tx, b, date(2026, 2, 1)) == []
+        await store.save_transfer(
+            tx,
+            t.__class__(
+                **{**got.__dict__, "completed_date": date(2026, 9, 1), "state": "completed"}
+            ),
+            AT,
+        )
+        assert await store.guests_of(tx, b, date(2026, 9, 1)) == []
+        assert await store.guests_of(tx, b, date(2026, 8, 31)) == [mid]
+
+
+async def test_card_upsert_and_cases(db):
+    async with db.transaction() as tx:
+        a, _b, mid = await _member(tx)
+        await store.put_card(tx, Card(mid, decision_date=date(2026, 11, 1)), AT)
+        await store.put_card(tx, Card(mid, decision_date=date(2026, 11, 1), handed_on=None), AT)
+        assert (await store.get_card(tx, mid)) == Card(mid, decision_date=date(2026, 11, 1))
+        cases = await store.cases(tx, [a])
+    assert [(c.step, c.on) for c in cases.cards] == [("handover", date(2026, 11, 1))]
+
+
+async def test_an_evidence_source_plugs_in(db):
+    async def dues(tx, member_ids, today):
+        return {
+            m: [Evidence("dues", (date(2026, 2, 1), date(2026, 3, 1), date(2026, 5, 1)))]
+            for m in member_ids
+        }
+
+    store.register_evidence_source(dues)
+    try:
+        async with db.transaction() as tx:
+            a, _b, mid = await _member(tx)
+            found = await store.evidence(tx, [mid], date(2026, 6, 1))
+            cases = await store.cases(tx, [a])
+        assert found == {
+            mid: [Evidence("dues", (date(2026, 2, 1), date(2026, 3, 1), date(2026, 5, 1)))]
+        }
+        assert [c.member_id for c in cases.removals] == [mid]
+    finally:
+        store._SOURCES.remove(dues)
