@@ -4,7 +4,7 @@
 Each family lives in its own module with the same pattern: a frozen input dataclass, a
 ``*_reminders(items, today, calendar, catalogue)`` function returning one latest step per chain,
 and a field here (``probation_reminders``, ``meeting_reminders``, ``candidate_reminders``,
-``reconciliation``).
+``reconciliation``, ``dues_reminders``, ``badges``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from rules.admission import CandidateCase
+from rules.badges import BadgeCellCase, badge_reminders
 from rules.candidate_reminders import candidate_reminders
 from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from rules.dues_reminders import (
+    DuesCellCase,
+    DuesMemberCase,
+    dues_member_reminders,
+    dues_month_reminders,
+)
 from rules.meeting_reminders import (
     AbsenceCase,
     CellMeetingCase,
@@ -63,6 +70,9 @@ class ReminderState:
     task_cases: Sequence[TaskCase] = ()
     candidate_cases: Sequence[CandidateCase] = ()
     reconciliation_cases: Sequence[ReconciliationCase] = ()
+    dues_cell_cases: Sequence[DuesCellCase] = ()
+    dues_member_cases: Sequence[DuesMemberCase] = ()
+    badge_cases: Sequence[BadgeCellCase] = ()
 
 
 def due_reminders(
@@ -79,5 +89,8 @@ def due_reminders(
         *task_reminders(state.task_cases, today, calendar, catalogue),
         *candidate_reminders(state.candidate_cases, today, calendar, catalogue),
         *reconciliation_reminders(state.reconciliation_cases, today, calendar, catalogue),
+        *dues_month_reminders(state.dues_cell_cases, today, calendar, catalogue),
+        *dues_member_reminders(state.dues_member_cases, today, calendar, catalogue),
+        *badge_reminders(state.badge_cases, today, calendar, catalogue),
     ]
     return sorted(found, key=lambda r: (r.due_date, r.org_id, r.key))

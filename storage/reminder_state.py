@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from rules.reminders import PROBATIONARY, ProbationCase, ReminderState
+from storage import badges as badge_store
 from storage import candidates as candidate_store
+from storage import dues as dues_store
 from storage import meetings as meeting_store
 from storage import reconciliation as reconciliation_store
 from storage.db import Tx, from_db_date
@@ -58,4 +60,7 @@ async def load(tx: Tx, org_ids: Collection[int] | None = None) -> ReminderState:
         task_cases=tuple(await meeting_store.task_cases(tx, org_ids)),
         candidate_cases=tuple(await candidate_store.reminder_cases(tx, org_ids)),
         reconciliation_cases=tuple(await reconciliation_store.cases(tx, org_ids)),
+        dues_cell_cases=tuple(await dues_store.cell_cases(tx, org_ids)),
+        dues_member_cases=tuple(await dues_store.member_cases(tx, org_ids)),
+        badge_cases=tuple(await badge_store.cell_cases(tx, org_ids)),
     )
