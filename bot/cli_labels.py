@@ -42,6 +42,11 @@ REMINDER_KINDS = {
     "candidate.stalled": N_("admission file without progress"),
     "reconciliation.ask": N_("reconcile the member list"),
     "reconciliation.escalation": N_("member list not reconciled"),
+    "dues.month": N_("party dues month not recorded"),
+    "dues.unpaid.warning": N_("party dues unpaid for two months"),
+    "dues.unpaid.review": N_("party dues unpaid: removal review"),
+    "dues.relief.ending": N_("dues reduction or exemption ending"),
+    "badge.proposal": N_("party badges to propose"),
 }
 
 

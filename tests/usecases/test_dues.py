@@ -129,7 +129,7 @@ async def test_scope_of_dues_and_badges(ctx, world):
     assert (await uc.summary(ctx, 1001, "C1", OCT)).root.code == "C1"
     async with ctx.db.read() as tx:
         denied = await audit.entries(tx, entity="access")
-    assert len(denied) == 5
+    assert {e.actor for e in denied} == {"1101", "3001"}  # repeated refusals may be merged
 
 
 async def test_officer_numbers_per_cell_and_the_sheet(ctx, world):
