@@ -55,6 +55,11 @@ REMINDER_KINDS = {
     "card.collect": N_("collect the party card"),
     "removal.warn": N_("removal evidence: warning"),
     "removal.review": N_("removal evidence: review"),
+    "dues.month": N_("party dues month not recorded"),
+    "dues.unpaid.warning": N_("party dues unpaid for two months"),
+    "dues.unpaid.review": N_("party dues unpaid: removal review"),
+    "dues.relief.ending": N_("dues reduction or exemption ending"),
+    "badge.proposal": N_("party badges to propose"),
 }
 
 

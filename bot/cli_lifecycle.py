@@ -46,7 +46,7 @@ async def cmd_lifecycle(args: argparse.Namespace, config: Config, _: Translator)
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "lifecycle", help=N_("transfers, exemptions and removal reviews per organisation")
     )

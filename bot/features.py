@@ -13,6 +13,7 @@ from bot import (
     backups,
     cli_backup,
     cli_candidates,
+    cli_dues,
     cli_lifecycle,
     cli_meetings,
     cli_officer,
@@ -54,6 +55,7 @@ CLI_MODULES: list[ModuleType] = [
     cli_rules,
     cli_backup,
     cli_lifecycle,
+    cli_dues,
 ]
 
 #: Start-up hooks, `async fn(app)`, run after the bot has logged in (e.g. scheduling sweeps).

@@ -4,7 +4,7 @@
 Each family lives in its own module with the same pattern: a frozen input dataclass, a
 ``*_reminders(items, today, calendar, catalogue)`` function returning one latest step per chain,
 and a field here (``probation_reminders``, ``meeting_reminders``, ``candidate_reminders``,
-``reconciliation``, ``lifecycle_cases``).
+``reconciliation``, ``lifecycle_cases``, ``dues_*_cases``, ``badge_cases``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rules.admission import CandidateCase
+from rules.badges import BadgeCellCase, badge_reminders
 from rules.candidate_reminders import candidate_reminders
 from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from rules.dues_reminders import (
+    DuesCellCase,
+    DuesMemberCase,
+    dues_member_reminders,
+    dues_month_reminders,
+)
 from rules.lifecycle_reminders import LifecycleCases, lifecycle_reminders
 from rules.meeting_reminders import (
     AbsenceCase,
@@ -65,6 +72,9 @@ class ReminderState:
     candidate_cases: Sequence[CandidateCase] = ()
     reconciliation_cases: Sequence[ReconciliationCase] = ()
     lifecycle_cases: LifecycleCases = field(default_factory=LifecycleCases)
+    dues_cell_cases: Sequence[DuesCellCase] = ()
+    dues_member_cases: Sequence[DuesMemberCase] = ()
+    badge_cases: Sequence[BadgeCellCase] = ()
 
 
 def due_reminders(
@@ -82,5 +92,8 @@ def due_reminders(
         *candidate_reminders(state.candidate_cases, today, calendar, catalogue),
         *reconciliation_reminders(state.reconciliation_cases, today, calendar, catalogue),
         *lifecycle_reminders(state.lifecycle_cases, today, calendar, catalogue),
+        *dues_month_reminders(state.dues_cell_cases, today, calendar, catalogue),
+        *dues_member_reminders(state.dues_member_cases, today, calendar, catalogue),
+        *badge_reminders(state.badge_cases, today, calendar, catalogue),
     ]
     return sorted(found, key=lambda r: (r.due_date, r.org_id, r.key))

@@ -12,7 +12,9 @@ from dataclasses import replace
 from rules.lifecycle import outside_periods
 from rules.meeting_reminders import AbsenceCase
 from rules.reminders import PROBATIONARY, ProbationCase, ReminderState
+from storage import badges as badge_store
 from storage import candidates as candidate_store
+from storage import dues as dues_store
 from storage import lifecycle as lifecycle_store
 from storage import meetings as meeting_store
 from storage import reconciliation as reconciliation_store
@@ -63,6 +65,9 @@ async def load(tx: Tx, org_ids: Collection[int] | None = None) -> ReminderState:
         candidate_cases=tuple(await candidate_store.reminder_cases(tx, org_ids)),
         reconciliation_cases=tuple(await reconciliation_store.cases(tx, org_ids)),
         lifecycle_cases=await lifecycle_store.cases(tx, org_ids),
+        dues_cell_cases=tuple(await dues_store.cell_cases(tx, org_ids)),
+        dues_member_cases=tuple(await dues_store.member_cases(tx, org_ids)),
+        badge_cases=tuple(await badge_store.cell_cases(tx, org_ids)),
     )
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from rules.candidate_steps import BY_CODE
 from storage.db import from_db_instant
+from usecases.badges import BadgeList
+from usecases.dues import DuesSummary
 from usecases.reconciliation import KIND_LABELS, STATUS_LABELS
 from usecases.roster import FIELD_LABELS
 from usecases.sheet_safety import xlsx_cell
@@ -299,3 +301,87 @@ def _pct(value: object) -> str:
     number = float(value)  # type: ignore[arg-type]
     text = f"{number * 100:.1f}".rstrip("0").rstrip(".")
     return text
+
+
+# -- party dues and badges (issue 15): small separate workbooks -----------------------------------
+
+
+def build_dues(view: DuesSummary, _: Translate) -> bytes:
+    """One sheet: paid / due / unpaid per cell for the month, and the cell's share."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    share = _("Cell share (đ)")
+    if not view.share_verified:
+        share = _("Cell share (đ, rate not verified)")
+    headers = [
+        _("Code"),
+        _("Organisation"),
+        _("Month"),
+        _("Recorded"),
+        _("Members"),
+        _("Exempt"),
+        _("Paid"),
+        _("Unpaid"),
+        _("Valid reason"),
+        _("Due (đ)"),
+        _("Paid (đ)"),
+        share,
+    ]
+    month = f"{view.month.month:02d}/{view.month.year}"
+    rows = [
+        [
+            x.org.code,
+            x.org.name,
+            month,
+            _("yes") if x.recorded else _("no"),
+            x.members,
+            x.exempt,
+            x.paid,
+            x.unpaid,
+            x.excused,
+            x.amount_due,
+            x.amount_paid,
+            x.cell_share,
+        ]
+        for x in [*view.lines, view.total]
+    ]
+    _sheet(wb, _("Party dues"), headers, rows)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def build_badges(view: BadgeList, _: Translate) -> bytes:
+    """The proposal list for an award date: one row per member, grouped by cell."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    headers = [
+        _("No."),
+        _("Cell"),
+        _("Full name"),
+        _("Date of birth"),
+        _("Admission decision"),
+        _("Badge (years)"),
+        _("Reached on"),
+        _("Note"),
+    ]
+    rows = [
+        [
+            i,
+            line.cell.name,
+            line.due.member.full_name,
+            line.due.member.birth_date,
+            line.due.member.decision_date,
+            line.due.milestone,
+            line.due.reached_on,
+            _("early (serious illness)") if line.due.early else "",
+        ]
+        for i, line in enumerate(view.lines, start=1)
+    ]
+    title = _("Badges {date}", date=view.award_date.strftime("%d-%m-%Y"))
+    _sheet(wb, title, headers, rows, widths=(6, 24, 28, 14, 14, 10, 14, 22))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,247 @@
+"""Party age gaps (P9) and party badges (§6.8): awards, returns and early requests."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from rules.badges import ACTIVE, BadgeCellCase, BadgeMember
+from rules.party_age import Gap
+from storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
+
+
+def _chunks(ids: Iterable[int]) -> list[list[int]]:
+    wanted = sorted(set(ids))
+    return [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+
+
+def _marks(chunk: list[int]) -> str:
+    return ",".join("?" * len(chunk))
+
+
+# -- gaps ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredGap:
+    id: int
+    member_id: int
+    gap: Gap
+    source_document: str
+
+
+def _gap(r: Row) -> StoredGap:
+    return StoredGap(
+        r["id"],
+        r["member_id"],
+        Gap(need_date(r["left_on"]), need_date(r["returned_on"]), r["reason"]),
+        r["source_document"],
+    )
+
+
+async def add_gap(
+    tx: Tx, member_id: int, gap: Gap, source_document: str, *, actor: str | int, at: datetime
+) -> int:
+    return await tx.execute(
+        "INSERT INTO party_age_gaps (member_id, left_on, returned_on, reason, source_document,"
+        " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            member_id,
+            to_db_date(gap.left_on),
+            to_db_date(gap.returned_on),
+            gap.reason,
+            source_document,
+            str(actor),
+            to_db_instant(at),
+        ),
+    )
+
+
+async def gaps_of(tx: Tx, member_id: int) -> list[StoredGap]:
+    rows = await tx.all(
+        "SELECT * FROM party_age_gaps WHERE member_id = ? ORDER BY left_on", (member_id,)
+    )
+    return [_gap(r) for r in rows]
+
+
+async def gaps_of_many(tx: Tx, member_ids: Iterable[int]) -> dict[int, tuple[Gap, ...]]:
+    out: dict[int, list[Gap]] = {}
+    for chunk in _chunks(member_ids):
+        rows = await tx.all(
+            f"SELECT * FROM party_age_gaps WHERE member_id IN ({_marks(chunk)}) ORDER BY left_on",
+            chunk,
+        )
+        for r in rows:
+            out.setdefault(r["member_id"], []).append(_gap(r).gap)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+# -- awards --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Award:
+    id: int
+    member_id: int
+    milestone: int
+    award_date: date
+    decision: str | None
+    early: bool
+    returned_on: date | None
+
+
+def _award(r: Row) -> Award:
+    return Award(
+        r["id"],
+        r["member_id"],
+        r["milestone"],
+        need_date(r["award_date"]),
+        r["decision"],
+        bool(r["early"]),
+        from_db_date(r["returned_on"]),
+    )
+
+
+async def add_award(
+    tx: Tx,
+    member_id: int,
+    milestone: int,
+    award_date: date,
+    decision: str | None,
+    early: bool,
+    *,
+    actor: str | int,
+    at: datetime,
+) -> int:
+    return await tx.execute(
+        "INSERT INTO badge_awards (member_id, milestone, award_date, decision, early, created_by,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            member_id,
+            milestone,
+            to_db_date(award_date),
+            decision,
+            int(early),
+            str(actor),
+            to_db_instant(at),
+        ),
+    )
+
+
+async def award(tx: Tx, award_id: int) -> Award | None:
+    row = await tx.one("SELECT * FROM badge_awards WHERE id = ?", (award_id,))
+    return _award(row) if row else None
+
+
+async def set_returned(tx: Tx, award_id: int, returned_on: date) -> None:
+    await tx.execute(
+        "UPDATE badge_awards SET returned_on = ? WHERE id = ?",
+        (to_db_date(returned_on), award_id),
+    )
+
+
+async def awards_of_many(tx: Tx, member_ids: Iterable[int]) -> dict[int, list[Award]]:
+    out: dict[int, list[Award]] = {}
+    for chunk in _chunks(member_ids):
+        rows = await tx.all(
+            f"SELECT * FROM badge_awards WHERE member_id IN ({_marks(chunk)}) ORDER BY milestone",
+            chunk,
+        )
+        for r in rows:
+            out.setdefault(r["member_id"], []).append(_award(r))
+    return out
+
+
+# -- early requests ------------------------------------------------------------------------------
+
+
+async def add_early_request(
+    tx: Tx,
+    member_id: int,
+    milestone: int,
+    requested_on: date,
+    document: str | None,
+    *,
+    actor: str | int,
+    at: datetime,
+) -> None:
+    await tx.execute(
+        "INSERT INTO badge_early_requests (member_id, milestone, requested_on, document,"
+        " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, milestone)"
+        " DO UPDATE SET requested_on = excluded.requested_on, document = excluded.document",
+        (
+            member_id,
+            milestone,
+            to_db_date(requested_on),
+            document,
+            str(actor),
+            to_db_instant(at),
+        ),
+    )
+
+
+async def early_of_many(tx: Tx, member_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    out: dict[int, list[int]] = {}
+    for chunk in _chunks(member_ids):
+        rows = await tx.all(
+            "SELECT member_id, milestone FROM badge_early_requests"
+            f" WHERE member_id IN ({_marks(chunk)})",
+            chunk,
+        )
+        for r in rows:
+            out.setdefault(r[0], []).append(r[1])
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+# -- the members the rules look at ---------------------------------------------------------------
+
+
+async def badge_members(
+    tx: Tx, org_ids: Collection[int] | None, *, statuses: Collection[str] = ACTIVE
+) -> list[BadgeMember]:
+    """Members of these cells (with these statuses) with their gaps, awards and requests."""
+    wanted = sorted(set(statuses))
+    sql = f"SELECT * FROM members WHERE status IN ({','.join('?' * len(wanted))})"
+    params: list[object] = list(wanted)
+    if org_ids is not None:
+        ids = sorted(set(org_ids))
+        if not ids:
+            return []
+        sql += f" AND org_id IN ({','.join('?' * len(ids))})"
+        params.extend(ids)
+    rows = await tx.all(sql + " ORDER BY org_id, name_key, id", params)
+    member_ids = [r["id"] for r in rows]
+    gaps = await gaps_of_many(tx, member_ids)
+    awards = await awards_of_many(tx, member_ids)
+    early = await early_of_many(tx, member_ids)
+    return [
+        BadgeMember(
+            member_id=r["id"],
+            org_id=r["org_id"],
+            full_name=r["full_name"],
+            decision_date=from_db_date(r["decision_date"]),
+            gaps=gaps.get(r["id"], ()),
+            received=tuple(a.milestone for a in awards.get(r["id"], []) if a.returned_on is None),
+            early_requested=early.get(r["id"], ()),
+            status=r["status"],
+            birth_date=from_db_date(r["birth_date"]),
+        )
+        for r in rows
+    ]
+
+
+async def cell_cases(tx: Tx, org_ids: Collection[int] | None = None) -> list[BadgeCellCase]:
+    """Per cell, its active members with a decision date (for the badge.proposal reminder)."""
+    members = [m for m in await badge_members(tx, org_ids) if m.decision_date is not None]
+    if not members:
+        return []
+    cell_ids = sorted({m.org_id for m in members})
+    rows = await tx.all(
+        f"SELECT id, name FROM orgs WHERE id IN ({','.join('?' * len(cell_ids))})", cell_ids
+    )
+    names = {r[0]: r[1] for r in rows}
+    return [
+        BadgeCellCase(cid, names.get(cid, ""), tuple(m for m in members if m.org_id == cid))
+        for cid in cell_ids
+    ]
