@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
-from bot.i18n import translator  # noqa: E402
 from rules.probation import official_date  # noqa: E402
 from rules.text import fold  # noqa: E402
 from storage import candidates as candidate_store  # noqa: E402
@@ -39,6 +38,7 @@ from usecases import report_chart, report_xlsx  # noqa: E402
 from usecases import status as status_uc  # noqa: E402
 from usecases.clock import FixedClock  # noqa: E402
 from usecases.context import AppContext  # noqa: E402
+from usecases.i18n import translator  # noqa: E402
 
 NOW = datetime(2026, 12, 20, 3, 0, tzinfo=UTC)
 SETUP = datetime(2026, 1, 2, 3, 0, tzinfo=UTC)

@@ -29,13 +29,13 @@ from telegram.ext import (
 )
 
 from bot import features
-from bot.i18n import LOCALES, translator
 from bot.logsafety import Outage, describe
 from handlers import errors, flows, members, routing
 from handlers.common import CONTEXT_TYPES, App
 from handlers.registry import registry_of
 from usecases import installation
 from usecases.context import AppContext
+from usecases.i18n import LOCALES, translator
 
 log = logging.getLogger("chibo")
 

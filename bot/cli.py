@@ -18,7 +18,6 @@ from pathlib import Path
 
 from bot import cli_i18n, cli_labels, dbfaults, features, logsafety
 from bot.config import Config, parse_duration
-from bot.i18n import DEFAULT_LOCALE, Translator, translator
 from rules.messages import N_
 from storage.db import Database, DatabaseFault, SchemaTooNewError
 from storage.orgs import ORG_KINDS
@@ -30,6 +29,7 @@ from usecases import users as users_uc
 from usecases.clock import SystemClock
 from usecases.context import AppContext
 from usecases.errors import UseCaseError
+from usecases.i18n import DEFAULT_LOCALE, Translator, translator
 
 log = logging.getLogger("chibo")
 CLI_ACTOR = "cli"

@@ -15,11 +15,11 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.config import Config
-from bot.i18n import Translator
 from rules.messages import N_
 from storage import backup as backup_store
 from storage.backup import BackupError, BotRunning
 from storage.db import DatabaseFault
+from usecases.i18n import Translator
 
 PROBLEMS = {
     "missing": N_("the backup {path} does not exist"),

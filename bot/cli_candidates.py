@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 
 from bot.config import Config
-from bot.i18n import Translator
 from rules import candidate_steps as steps
 from rules.messages import N_
 from usecases import candidates as uc
 from usecases import orgs as orgs_uc
+from usecases.i18n import Translator
 
 CLI_ACTOR = "cli"
 _VALUES = {"yes": True, "no": False, "auto": None}

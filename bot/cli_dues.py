@@ -19,12 +19,12 @@ from datetime import date
 from pathlib import Path
 
 from bot.config import Config
-from bot.i18n import Translator
 from rules.dues import month_key, parse_month_key
 from rules.messages import N_
 from usecases import badges as badges_uc
 from usecases import dues as dues_uc
 from usecases import report_xlsx
+from usecases.i18n import Translator
 
 CLI_ACTOR = "cli"
 

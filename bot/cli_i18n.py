@@ -18,8 +18,8 @@ import contextlib
 from collections.abc import Iterator, Sequence
 
 from bot.config import Config, ConfigError, load_config
-from bot.i18n import Translator
 from rules.messages import N_
+from usecases.i18n import Translator
 
 #: argparse's own messages (Python 3.11), listed so the catalog extractor sees them.
 ARGPARSE_MESSAGES = (

@@ -3,8 +3,8 @@ its output speaks one language: `--json` keeps the codes, tables and sentences u
 
 from __future__ import annotations
 
-from bot.i18n import Translator
 from rules.messages import N_
+from usecases.i18n import Translator
 from usecases.reconciliation import KIND_LABELS as DISCREPANCY_LABELS
 from usecases.reminders import SEVERITY_LABELS
 

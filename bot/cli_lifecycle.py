@@ -9,9 +9,9 @@ import argparse
 import json
 
 from bot.config import Config
-from bot.i18n import Translator
 from rules.messages import N_
 from usecases import lifecycle as lifecycle_uc
+from usecases.i18n import Translator
 
 CLI_ACTOR = "cli"
 

@@ -15,10 +15,10 @@ import sys
 from datetime import date
 
 from bot.config import Config
-from bot.i18n import Translator
 from rules.messages import N_
 from storage.meetings import KINDS, MeetingFields
 from usecases import meetings as meetings_uc
+from usecases.i18n import Translator
 from usecases.meetings import KIND_LABELS
 
 CLI_ACTOR = "cli"

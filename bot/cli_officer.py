@@ -20,11 +20,11 @@ from pathlib import Path
 
 from bot import cli_labels
 from bot.config import Config
-from bot.i18n import Translator
 from rules.messages import N_
 from usecases import reconciliation as recon_uc
 from usecases import report_chart, report_xlsx
 from usecases import status as status_uc
+from usecases.i18n import Translator
 from usecases.reconciliation import STATUS_LABELS, ListInvalid
 
 CLI_ACTOR = "cli"

@@ -16,9 +16,9 @@ from typing import Any
 
 from bot import cli_labels
 from bot.config import Config
-from bot.i18n import Translator, translator
 from rules.messages import N_
 from usecases import reminders as reminders_uc
+from usecases.i18n import Translator, translator
 from usecases.reminders import Planned
 
 PREVIEW_LOCALE = "vi"

@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 from bot.config import Config
-from bot.i18n import Translator
 from rules.messages import N_
 from usecases import orgs as orgs_uc
 from usecases import roster as roster_uc
+from usecases.i18n import Translator
 from usecases.roster import EXPORT_FORMATS, ImportReport
 
 CLI_ACTOR = "cli"

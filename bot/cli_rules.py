@@ -8,11 +8,11 @@ from datetime import date
 from fractions import Fraction
 
 from bot.config import Config
-from bot.i18n import Translator
 from rules.catalogue import DEFAULT_CATALOGUE, UnknownRuleError
 from rules.messages import N_
 from usecases.clock import SystemClock, local_today
 from usecases.context import catalogue_for
+from usecases.i18n import Translator
 
 
 def show_value(value: object) -> str:

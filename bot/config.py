@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.resources import resource_path
 from rules.catalogue import DEFAULT_CATALOGUE
 from rules.messages import N_, Msg
+from usecases.resources import resource_path
 
 SUPPORTED_LOCALES = ("vi", "en")
 

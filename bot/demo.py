@@ -29,7 +29,6 @@ from typing import TextIO
 from bot import features
 from bot.app import build_application, running
 from bot.config import Config
-from bot.i18n import Translator, translator
 from botapi_emulator import BotApiEmulator, ChatMessage, UserDriver
 from handlers.reminders import TelegramNotifier
 from rules.messages import N_
@@ -40,6 +39,7 @@ from usecases import orgs as orgs_uc
 from usecases import reminders as reminders_uc
 from usecases.clock import SystemClock
 from usecases.context import AppContext
+from usecases.i18n import Translator, translator
 
 SECRETARY_ID = 1001
 OFFICER_ID = 2001

@@ -8,7 +8,6 @@ from telegram import BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler
 
-from bot.i18n import Translator, translator
 from handlers.common import App, Req, cb, handler, stranger_text
 from handlers.registry import CommandSpec, MenuEntry, audiences_of, registry_of
 from handlers.routing import INT, Route, choice
@@ -16,6 +15,7 @@ from rules.messages import N_
 from usecases import drafts as drafts_uc
 from usecases import invites as invites_uc
 from usecases import users as users_uc
+from usecases.i18n import Translator, translator
 from usecases.invites import Outcome
 from usecases.users import Profile
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.i18n import Translator
 from handlers.candidate_views import F, Rows, label, render_member_picker, show_view
 from handlers.common import (
     EXPIRED,
@@ -26,6 +25,7 @@ from storage.drafts import Draft
 from usecases import candidates as uc
 from usecases import drafts as drafts_uc
 from usecases.candidates import GENDER_LABELS, ORIGIN_LABELS
+from usecases.i18n import Translator
 
 KIND = "candidate"
 

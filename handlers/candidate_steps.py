@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bot.i18n import Translator
 from handlers.candidate_views import (
     FIELD_LABELS,
     ROUTE_LABELS,
@@ -35,6 +34,7 @@ from usecases import candidate_steps as steps_uc
 from usecases import candidates as uc
 from usecases import drafts as drafts_uc
 from usecases.candidates import CandidateRefused
+from usecases.i18n import Translator
 
 KIND, CLOSE = "cand_step", "cand_close"
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.i18n import Translator
 from handlers.common import Req, cb, current_cell_id
 from rules import candidate_steps as steps
 from rules.messages import N_, Msg
 from storage.drafts import Draft
 from usecases import candidates as uc
 from usecases.candidates import GENDER_LABELS, ORIGIN_LABELS, STATUS_LABELS, CandidateView
+from usecases.i18n import Translator
 
 F = "cd"
 PAGE = 30

@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable
 
 from telegram.ext import CommandHandler
 
-from bot.i18n import Translator
 from handlers import candidate_details as details
 from handlers import candidate_steps as step_flow
 from handlers.candidate_views import (
@@ -44,6 +43,7 @@ from usecases import candidates as uc
 from usecases import drafts as drafts_uc
 from usecases.candidates import CandidateRefused
 from usecases.errors import InvalidInput
+from usecases.i18n import Translator
 
 
 @handler()

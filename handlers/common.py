@@ -33,7 +33,6 @@ from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from bot.i18n import Translator, locale_for, translator
 from handlers.registry import Registry, registry_of
 from rules.messages import N_
 from rules.text import split_message
@@ -43,6 +42,7 @@ from usecases import drafts as drafts_uc
 from usecases import users as users_uc
 from usecases.context import AppContext
 from usecases.errors import UseCaseError
+from usecases.i18n import Translator, locale_for, translator
 from usecases.users import Profile
 
 log = logging.getLogger(__name__)

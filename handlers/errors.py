@@ -14,9 +14,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.dbfaults import explain, is_database_error
-from bot.i18n import locale_for, translator
 from handlers.common import App, app_context
 from usecases import users as users_uc
+from usecases.i18n import locale_for, translator
 
 log = logging.getLogger("chibo.errors")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from telegram import Message
 
-from bot.i18n import Translator
 from handlers.common import Req, cb
 from handlers.meeting_common import (
     PAGE,
@@ -25,6 +24,7 @@ from handlers.meeting_common import (
 )
 from rules.catalogue import REGULATION_NAME
 from usecases import meetings as uc
+from usecases.i18n import Translator
 
 
 async def show_list(req: Req, org_id: int, page: int = 0) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from bot.i18n import Translator
 from rules.messages import N_
 from usecases import meetings as uc
+from usecases.i18n import Translator
 from usecases.meetings import KIND_LABELS
 
 F = "mt"

@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
-from bot.i18n import Translator
 from handlers.common import Req, cb
 from handlers.meeting_common import (
     STATUS_ICONS,
@@ -29,6 +28,7 @@ from rules.text import fold
 from storage.drafts import Draft
 from usecases import drafts as drafts_uc
 from usecases import meetings as uc
+from usecases.i18n import Translator
 from usecases.meetings import KIND_LABELS
 
 STEPS = ("date", "kind", "att", "more", "rating", "summary")

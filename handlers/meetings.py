@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from telegram.ext import CommandHandler
 
-from bot.i18n import Translator
 from handlers.common import App, Req, cb, current_cell_id, expired, handler
 from handlers.meeting_book import (
     confirm_delete,
@@ -28,6 +27,7 @@ from handlers.routing import INT, Route, opt
 from rules.messages import N_
 from rules.reminder_model import OFFICERS
 from rules.reminders import Reminder
+from usecases.i18n import Translator
 
 # == routes ======================================================================================
 

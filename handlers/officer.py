@@ -18,7 +18,6 @@ from telegram import InputFile
 from telegram.constants import ChatAction
 from telegram.ext import CommandHandler
 
-from bot.i18n import Translator
 from handlers.common import App, Req, cb, handler, pack_lines
 from handlers.reconciliation import discrepancy_line, status_label
 from handlers.registry import CommandSpec, MenuEntry, registry_of
@@ -30,6 +29,7 @@ from usecases import drafts as drafts_uc
 from usecases import reconciliation as recon_uc
 from usecases import report_chart, report_xlsx
 from usecases import status as uc
+from usecases.i18n import Translator
 from usecases.reconciliation import STATUS_LABELS, ImportResult, ListInvalid
 
 F = "of"

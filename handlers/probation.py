@@ -16,7 +16,6 @@ from datetime import date
 
 from telegram.ext import CommandHandler
 
-from bot.i18n import Translator
 from handlers.common import EXPIRED, App, Req, cb, expired, handler, open_draft, working_cell
 from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.roster_common import CANCELLED, Rows, compact_date
@@ -28,6 +27,7 @@ from storage.drafts import Draft
 from usecases import drafts as drafts_uc
 from usecases import probation as uc
 from usecases.errors import InvalidInput
+from usecases.i18n import Translator
 
 F = "prob"
 DATE_KIND, TEXT_KIND = "prob.date", "prob.text"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.i18n import Translator
 from handlers.common import App, Req, cb, current_cell_id
 from handlers.registry import MenuEntry, registry_of
 from handlers.routing import DAY, INT, Route, opt
@@ -20,6 +19,7 @@ from rules.reminders import Reminder
 from rules.text import mask_cccd
 from storage.reconciliation import NewDiscrepancy
 from usecases import reconciliation as uc
+from usecases.i18n import Translator
 from usecases.reconciliation import CHANGE_LABELS, STATUS_LABELS
 from usecases.roster import FIELD_LABELS
 from usecases.roster import STATUS_LABELS as MEMBER_STATUS_LABELS

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 from usecases.users import Profile
 
 if TYPE_CHECKING:
-    from bot.i18n import Translator
     from handlers.common import Req
     from handlers.routing import Route
     from rules.reminders import Reminder
     from storage.drafts import Draft
+    from usecases.i18n import Translator
 
 AUDIENCES = ("all", "cell", "officer")
 KEY = "chibo.registry"

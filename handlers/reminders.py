@@ -26,12 +26,12 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.i18n import Translator, locale_for, translator
 from handlers.common import App, Req, cb, keyboard
 from handlers.registry import ReminderActions, registry_of
 from handlers.routing import INT, Route
 from rules.reminders import Reminder
 from usecases import reminders as reminders_uc
+from usecases.i18n import Translator, locale_for, translator
 from usecases.reminders import (
     Blocked,
     Delivered,

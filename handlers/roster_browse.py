@@ -7,7 +7,6 @@ searches and a sent file is imported (`roster_files`).
 
 from __future__ import annotations
 
-from bot.i18n import Translator
 from handlers.common import Req, cb, handler, working_cell
 from handlers.roster_common import (
     BROWSE,
@@ -25,6 +24,7 @@ from storage.drafts import Draft
 from storage.members import STATUSES, Member
 from usecases import drafts as drafts_uc
 from usecases import roster as uc
+from usecases.i18n import Translator
 
 
 async def _query(req: Req, org_id: int) -> str | None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.i18n import Translator
 from handlers.common import Keyboard, Req, cb
 from rules.messages import N_
 from rules.text import mask_cccd
 from usecases import drafts as drafts_uc
 from usecases import roster as uc
+from usecases.i18n import Translator
 from usecases.roster import GENDER_LABELS, STATUS_LABELS
 
 F = "roster"

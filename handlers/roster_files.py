@@ -12,7 +12,6 @@ import io
 
 from telegram import InputFile
 
-from bot.i18n import Translator
 from handlers.common import EXPIRED, Req, cb, open_draft, working_cell
 from handlers.roster_common import IMPORT, F, browse_draft, list_button
 from storage.drafts import Draft
@@ -20,6 +19,7 @@ from usecases import drafts as drafts_uc
 from usecases import roster as uc
 from usecases import roster_io
 from usecases.access import require_write
+from usecases.i18n import Translator
 from usecases.roster import ImportReport
 
 MAX_FILE_BYTES = 10 * 1024 * 1024

@@ -11,7 +11,6 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from bot.i18n import Translator
 from handlers.common import Req, cb, expired, working_cell
 from handlers.roster_browse import show_card
 from handlers.roster_common import (
@@ -37,6 +36,7 @@ from usecases import roster as uc
 from usecases import roster_io
 from usecases.access import require_write
 from usecases.errors import InvalidInput
+from usecases.i18n import Translator
 from usecases.roster import GENDER_LABELS, RosterInvalid, SamePerson
 
 QUESTIONS = {

@@ -154,8 +154,8 @@ def test_config_toml_names_only_real_commands_and_rules(env, tmp_path, capsys):
     import re
 
     from bot.cli import build_parser
-    from bot.resources import resource_path
     from rules.catalogue import DEFAULT_CATALOGUE
+    from usecases.resources import resource_path
 
     text = resource_path("config.toml").read_text(encoding="utf-8")
     for command in re.findall(r"`chibo ([^`]+)`", text):

@@ -109,8 +109,8 @@ async def test_buttons_of_the_other_users_chat_need_a_switch(tmp_path):
 
 def test_messages_for_the_other_user_wait_for_the_switch(tmp_path):
     from bot.demo import DEMO_USERS, OFFICER_ID, Terminal
-    from bot.i18n import translator
     from botapi_emulator import ChatMessage
+    from usecases.i18n import translator
 
     def bot_says(chat_id: int, message_id: int, text: str, data: str) -> ChatMessage:
         markup = {"inline_keyboard": [[{"text": "OK", "callback_data": data}]]}

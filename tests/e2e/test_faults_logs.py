@@ -170,7 +170,7 @@ async def test_reminders_run_without_telegram_is_one_line_per_attempt(
     from bot import cli_reminders
     from bot.cli import CliError, build_parser
     from bot.config import TelegramConfig
-    from bot.i18n import translator
+    from usecases.i18n import translator
 
     monkeypatch.setattr(cli_reminders, "CONNECT_WAITS", (0.0, 0.0))
     url = "http://127.0.0.1:9/bot" if where == "no network" else emu.base_url

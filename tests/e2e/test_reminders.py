@@ -16,11 +16,11 @@ from telegram.ext import Application, CallbackContext, Job
 from bot import scheduler
 from bot.cli import build_parser
 from bot.config import TelegramConfig
-from bot.i18n import translator
 from botapi_emulator import BotApiEmulator, ChatMessage
 from handlers.reminders import TelegramNotifier
 from storage import users as user_store
 from usecases import reminders as uc
+from usecases.i18n import translator
 
 from ..usecases.test_reminders_support import END, add_member, add_officials, at_local
 from .conftest import World

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 
 from bot.cli import build_parser
-from bot.i18n import translator
 from usecases import candidate_steps as steps_uc
 from usecases import candidates as uc
 from usecases import reminders as reminders_uc
+from usecases.i18n import translator
 
 from .helpers import bind
 from .test_candidates import advance, new_candidate, roster_c1

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.cli import build_parser
-from bot.i18n import translator
 from usecases import candidates as uc
+from usecases.i18n import translator
 
 from .test_candidates import advance, new_candidate, roster_c1
 

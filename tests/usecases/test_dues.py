@@ -10,7 +10,6 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.cli import build_parser
-from bot.i18n import translator
 from rules.dues import DuesProfile, Window
 from storage import audit
 from storage import dues as dues_store
@@ -19,6 +18,7 @@ from usecases import badges as badges_uc
 from usecases import dues as uc
 from usecases.dues import MonthInvalid, PaymentEntry
 from usecases.errors import AccessDenied, InvalidInput
+from usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 from .test_meeting_support import add_members, org_id

@@ -13,13 +13,13 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from bot.i18n import translator
 from storage import members as store
 from storage import orgs as org_store
 from usecases import orgs as orgs_uc
 from usecases import report_chart, report_xlsx, roster, roster_io
 from usecases import status as status_uc
 from usecases.errors import InvalidInput
+from usecases.i18n import translator
 
 from .helpers import demo_tree
 from .test_status import build_world

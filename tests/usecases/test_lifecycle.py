@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 
 from bot.cli import build_parser
-from bot.i18n import translator
 from storage import audit, reminder_state
 from storage import lifecycle as lifecycle_store
 from storage import meetings as meeting_store
@@ -18,6 +17,7 @@ from storage.meetings import MeetingFields
 from storage.members import MemberFields
 from usecases import lifecycle as uc
 from usecases.errors import AccessDenied, InvalidInput
+from usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 from .test_meeting_support import add_members, org_id

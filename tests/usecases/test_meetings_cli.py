@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 
 from bot.cli import build_parser
-from bot.i18n import translator
 from storage import audit
 from storage.meetings import MeetingFields, TaskFields
 from usecases import meetings as uc
 from usecases.errors import InvalidInput
+from usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 from .test_meeting_support import add_members, org_id

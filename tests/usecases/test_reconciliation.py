@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.cli import build_parser
-from bot.i18n import translator
 from rules.reminders import due_reminders
 from storage import audit, reminder_state
 from storage import reconciliation as store
@@ -17,6 +16,7 @@ from storage.reconciliation import RosterMember
 from usecases import reconciliation as uc
 from usecases import reminders as reminders_uc
 from usecases.errors import AccessDenied, InvalidInput
+from usecases.i18n import translator
 
 from .test_status import NOW, build_world, org_id
 

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.i18n import translator
 from storage import audit
 from storage import orgs as org_store
 from storage import reminders as delivery_store
@@ -14,6 +13,7 @@ from storage import users as user_store
 from usecases import reminders as uc
 from usecases import users as users_uc
 from usecases.errors import AccessDenied, NotFound
+from usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 from .test_reminders_support import (

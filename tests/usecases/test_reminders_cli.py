@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from bot.cli import CliError, build_parser, main
-from bot.i18n import translator
 from usecases import reminders as uc
 from usecases.errors import NotFound
+from usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 from .test_reminders_support import FakeNotifier, add_member, add_officials, at_local

@@ -9,11 +9,11 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.cli import build_parser
-from bot.i18n import translator
 from usecases import orgs as orgs_uc
 from usecases import report_chart, report_xlsx
 from usecases import status as uc
 from usecases.errors import InvalidInput
+from usecases.i18n import translator
 
 from .test_status import build_world
 

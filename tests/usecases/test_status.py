@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.cli import build_parser
-from bot.i18n import translator
 from storage import audit
 from storage import orgs as org_store
 from storage.candidates import Details
@@ -27,6 +26,7 @@ from usecases import status as uc
 from usecases.access import DENIED
 from usecases.context import AppContext
 from usecases.errors import AccessDenied
+from usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 
