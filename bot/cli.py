@@ -16,13 +16,13 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-from bot import cli_i18n, cli_labels, dbfaults, features, logsafety
+from bot import cli_i18n, cli_labels, features, logsafety
 from bot.config import Config, parse_duration
 from rules.messages import N_
 from storage.db import Database, DatabaseFault, SchemaTooNewError
 from storage.orgs import ORG_KINDS
 from storage.users import ROLES
-from usecases import installation
+from usecases import dbfaults, installation
 from usecases import invites as invites_uc
 from usecases import orgs as orgs_uc
 from usecases import users as users_uc

@@ -1,4 +1,5 @@
-"""Configuration: the embedded default `config.toml`, an optional user file, environment overrides.
+"""Loading the configuration (the `Config` values are `usecases.config`): the embedded default
+`config.toml`, an optional user file, environment overrides.
 
 Precedence (later wins): embedded default → `--config PATH` or `CHIBO_CONFIG` → environment
 (`CHIBO_TELEGRAM_TOKEN`, `CHIBO_TELEGRAM_BASE_URL`, `CHIBO_DB`).
@@ -9,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rules.catalogue import DEFAULT_CATALOGUE
 from rules.messages import N_, Msg
+from usecases.config import BackupConfig as BackupConfig
+from usecases.config import Config as Config
+from usecases.config import TelegramConfig as TelegramConfig
 from usecases.resources import resource_path
 
 SUPPORTED_LOCALES = ("vi", "en")
@@ -33,46 +36,6 @@ class ConfigError(Exception):
         self.msg = Msg(key, params)
         self.locale: str | None = None
         super().__init__(key.format(**params))
-
-
-@dataclass(frozen=True)
-class TelegramConfig:
-    token: str = ""
-    base_url: str = ""
-    base_file_url: str = ""
-    username: str = ""
-
-
-@dataclass(frozen=True)
-class BackupConfig:
-    """`[backup]`: a daily online backup into `dir` at `at` (local), keeping the newest
-    `keep` copies; off when `dir` is empty."""
-
-    dir: Path | None = None
-    at: time = time(2, 30)
-    keep: int = 7
-
-
-@dataclass(frozen=True)
-class Config:
-    telegram: TelegramConfig
-    db_path: Path
-    timezone: ZoneInfo
-    daily_at: time
-    default_locale: str
-    conversation_timeout: timedelta
-    invite_default_expiry: timedelta
-    invite_max_failures: int
-    meeting_remind_day: int
-    rating_levels: tuple[str, ...]
-    calendar: dict[str, Any] = field(default_factory=dict)
-    rule_overrides: dict[str, Any] = field(default_factory=dict)
-    source: str = "default"
-    #: Local time from which a restarted bot does not catch up the day's reminders (None: never).
-    quiet_from: time | None = None
-    backup: BackupConfig = field(default_factory=BackupConfig)
-    #: Log whole updates (what users typed, names) with errors: for debugging only.
-    debug_updates: bool = False
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")

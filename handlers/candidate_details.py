@@ -20,11 +20,10 @@ from handlers.common import (
 )
 from rules.dates import parse_date
 from rules.text import echo
-from storage.candidates import ORIGINS, Details
-from storage.drafts import Draft
 from usecases import candidates as uc
 from usecases import drafts as drafts_uc
-from usecases.candidates import GENDER_LABELS, ORIGIN_LABELS
+from usecases.candidates import GENDER_LABELS, ORIGIN_LABELS, ORIGINS, Details
+from usecases.drafts import Draft
 from usecases.i18n import Translator
 
 KIND = "candidate"

@@ -28,12 +28,11 @@ from rules.dates import parse_date, parse_month
 from rules.messages import N_
 from rules.probation import probation_end
 from rules.text import echo
-from storage.candidates import IntroducerRow
-from storage.drafts import Draft
 from usecases import candidate_steps as steps_uc
 from usecases import candidates as uc
 from usecases import drafts as drafts_uc
-from usecases.candidates import CandidateRefused
+from usecases.candidates import CandidateRefused, IntroducerRow
+from usecases.drafts import Draft
 from usecases.i18n import Translator
 
 KIND, CLOSE = "cand_step", "cand_close"

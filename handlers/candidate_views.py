@@ -9,9 +9,9 @@ from typing import Any
 from handlers.common import Req, cb, current_cell_id
 from rules import candidate_steps as steps
 from rules.messages import N_, Msg
-from storage.drafts import Draft
 from usecases import candidates as uc
 from usecases.candidates import GENDER_LABELS, ORIGIN_LABELS, STATUS_LABELS, CandidateView
+from usecases.drafts import Draft
 from usecases.i18n import Translator
 
 F = "cd"

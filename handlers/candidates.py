@@ -38,10 +38,10 @@ from handlers.routing import INT, Arg, Route, choice, int_in, opt
 from rules import candidate_steps as steps
 from rules.messages import N_
 from rules.reminders import Reminder
-from storage.drafts import Draft
 from usecases import candidates as uc
 from usecases import drafts as drafts_uc
 from usecases.candidates import CandidateRefused
+from usecases.drafts import Draft
 from usecases.errors import InvalidInput
 from usecases.i18n import Translator
 

@@ -36,11 +36,11 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 from handlers.registry import Registry, registry_of
 from rules.messages import N_
 from rules.text import split_message
-from storage.drafts import Draft
 from usecases import access
 from usecases import drafts as drafts_uc
 from usecases import users as users_uc
 from usecases.context import AppContext
+from usecases.drafts import Draft
 from usecases.errors import UseCaseError
 from usecases.i18n import Translator, locale_for, translator
 from usecases.users import Profile

@@ -21,8 +21,8 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 from handlers.common import TIMED_OUT, App, ChiboContext, Req, handler, stranger_text
 from handlers.registry import Flow
 from rules.messages import N_
-from storage.drafts import Draft
 from usecases import drafts as drafts_uc
+from usecases.drafts import Draft
 
 #: Message attributes a client can send, and how the answer names them (first match wins).
 KINDS = (

@@ -31,9 +31,9 @@ from handlers.meeting_steps import (
 )
 from handlers.routing import INT, Arg, Route, choice, int_in
 from rules.dates import parse_date
-from storage.drafts import Draft
 from usecases import drafts as drafts_uc
 from usecases import meetings as uc
+from usecases.drafts import Draft
 from usecases.errors import InvalidInput
 from usecases.meetings import KIND_LABELS
 

@@ -25,9 +25,9 @@ from handlers.meeting_common import (
 )
 from rules.dates import month_end
 from rules.text import fold
-from storage.drafts import Draft
 from usecases import drafts as drafts_uc
 from usecases import meetings as uc
+from usecases.drafts import Draft
 from usecases.i18n import Translator
 from usecases.meetings import KIND_LABELS
 

@@ -24,11 +24,11 @@ from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.routing import DAY, INT, Route, opt
 from rules.messages import N_
 from rules.reminders import Reminder
-from storage.drafts import Draft
 from usecases import drafts as drafts_uc
 from usecases import reconciliation as recon_uc
 from usecases import report_chart, report_xlsx
 from usecases import status as uc
+from usecases.drafts import Draft
 from usecases.i18n import Translator
 from usecases.reconciliation import STATUS_LABELS, ImportResult, ListInvalid
 

@@ -23,9 +23,9 @@ from handlers.routing import INT, TOKEN, Route, choice, opt
 from rules.dates import parse_date
 from rules.messages import N_, Msg
 from rules.text import echo
-from storage.drafts import Draft
 from usecases import drafts as drafts_uc
 from usecases import probation as uc
+from usecases.drafts import Draft
 from usecases.errors import InvalidInput
 from usecases.i18n import Translator
 

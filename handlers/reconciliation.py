@@ -17,10 +17,9 @@ from handlers.routing import DAY, INT, Route, opt
 from rules.messages import N_
 from rules.reminders import Reminder
 from rules.text import mask_cccd
-from storage.reconciliation import NewDiscrepancy
 from usecases import reconciliation as uc
 from usecases.i18n import Translator
-from usecases.reconciliation import CHANGE_LABELS, STATUS_LABELS
+from usecases.reconciliation import CHANGE_LABELS, STATUS_LABELS, NewDiscrepancy
 from usecases.roster import FIELD_LABELS
 from usecases.roster import STATUS_LABELS as MEMBER_STATUS_LABELS
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from handlers.common import Req
     from handlers.routing import Route
     from rules.reminders import Reminder
-    from storage.drafts import Draft
+    from usecases.drafts import Draft
     from usecases.i18n import Translator
 
 AUDIENCES = ("all", "cell", "officer")

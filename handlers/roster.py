@@ -26,7 +26,7 @@ from handlers.roster_form import EDITABLE, edit_menu, flow_text, form_button, st
 from handlers.roster_status import start_status, status_button, status_menu, status_text
 from handlers.routing import INT, TOKEN, Route, choice, opt
 from rules.messages import N_
-from storage.members import STATUSES
+from usecases.roster import STATUSES
 
 FLOW_ACTIONS = ("cancel", "save", "dup", "skip", "g", "s", "d")
 

@@ -20,11 +20,11 @@ from handlers.roster_common import (
     value_text,
 )
 from rules.text import echo
-from storage.drafts import Draft
-from storage.members import STATUSES, Member
 from usecases import drafts as drafts_uc
 from usecases import roster as uc
+from usecases.drafts import Draft
 from usecases.i18n import Translator
+from usecases.roster import STATUSES, Member
 
 
 async def _query(req: Req, org_id: int) -> str | None:

@@ -14,11 +14,11 @@ from telegram import InputFile
 
 from handlers.common import EXPIRED, Req, cb, open_draft, working_cell
 from handlers.roster_common import IMPORT, F, browse_draft, list_button
-from storage.drafts import Draft
 from usecases import drafts as drafts_uc
 from usecases import roster as uc
 from usecases import roster_io
 from usecases.access import require_write
+from usecases.drafts import Draft
 from usecases.i18n import Translator
 from usecases.roster import ImportReport
 

@@ -29,15 +29,21 @@ from rules.dates import parse_date
 from rules.messages import N_, Msg
 from rules.probation import official_date as official_date_of
 from rules.text import echo
-from storage.drafts import Draft
-from storage.members import DATE_FIELDS, STATUSES, MemberFields
 from usecases import drafts as drafts_uc
 from usecases import roster as uc
 from usecases import roster_io
 from usecases.access import require_write
+from usecases.drafts import Draft
 from usecases.errors import InvalidInput
 from usecases.i18n import Translator
-from usecases.roster import GENDER_LABELS, RosterInvalid, SamePerson
+from usecases.roster import (
+    DATE_FIELDS,
+    GENDER_LABELS,
+    STATUSES,
+    MemberFields,
+    RosterInvalid,
+    SamePerson,
+)
 
 QUESTIONS = {
     "full_name": N_("Full name of the party member? Type it with diacritics, e.g. Nguyễn Văn An."),

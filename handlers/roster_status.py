@@ -18,13 +18,12 @@ from handlers.roster_common import (
     status_label,
 )
 from handlers.roster_form import ask, parse_answer
-from storage.drafts import Draft
-from storage.members import STATUSES
 from usecases import drafts as drafts_uc
 from usecases import roster as uc
 from usecases.access import require_write
+from usecases.drafts import Draft
 from usecases.errors import InvalidInput
-from usecases.roster import RosterInvalid
+from usecases.roster import STATUSES, RosterInvalid
 
 
 async def status_menu(req: Req, member_id: int) -> None:

@@ -31,7 +31,9 @@ from storage import candidates as store
 from storage import members as member_store
 from storage import orgs as org_store
 from storage.candidates import ORIGINS as ORIGINS
-from storage.candidates import Candidate, Details
+from storage.candidates import Candidate
+from storage.candidates import Details as Details
+from storage.candidates import IntroducerRow as IntroducerRow
 from storage.db import Tx
 from storage.members import Member
 from storage.orgs import Org

@@ -12,7 +12,7 @@ from storage.db import Database
 from usecases.clock import Clock, local_today
 
 if TYPE_CHECKING:
-    from bot.config import Config
+    from usecases.config import Config
 
 
 @dataclass

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage import drafts as draft_store
-from storage.drafts import Draft
+from storage.drafts import Draft as Draft
 from usecases.context import AppContext
 
 

@@ -33,7 +33,8 @@ from storage import audit, reports
 from storage import orgs as org_store
 from storage import reconciliation as store
 from storage.orgs import Org
-from storage.reconciliation import Change, Confirmation, NewDiscrepancy, RosterMember
+from storage.reconciliation import Change, Confirmation, RosterMember
+from storage.reconciliation import NewDiscrepancy as NewDiscrepancy
 from storage.reports import ACTIVE, CellRow
 from usecases import roster_io
 from usecases.context import AppContext

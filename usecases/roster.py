@@ -24,7 +24,11 @@ from storage import audit
 from storage import members as store
 from storage import orgs as org_store
 from storage.db import Tx
-from storage.members import DATE_FIELDS, FIELD_NAMES, STATUSES, Member, MemberFields
+from storage.members import DATE_FIELDS as DATE_FIELDS
+from storage.members import FIELD_NAMES
+from storage.members import STATUSES as STATUSES
+from storage.members import Member as Member
+from storage.members import MemberFields as MemberFields
 from usecases import roster_io
 from usecases.access import DENIED, require_write
 from usecases.context import AppContext
