@@ -7,7 +7,8 @@ campaign (`chibo evaluation open`); nothing is reminded for a year without a cam
 - ``evaluation.start`` (secretary, deputy): from ``remind_from`` (the campaign's, else
   ``evaluation.remind_from``: 1 November of the reviewed year), step "open" (info), then
   ``evaluation.remind_before_days`` (7) before the review deadline, step "-7d" (due), while
-  the cell has members without a proposed level or has not recorded its review meeting.
+  the cell has members without a proposed level or has not recorded its review meeting
+  (cells with nobody on their roster are not reminded).
 - ``evaluation.escalation`` (officers above the cell): the same, still not done
   ``evaluation.escalate_days`` (1) after the review deadline. Step "late".
 - ``evaluation.residence`` (secretary, deputy): from ``remind_from``, per member working
@@ -19,8 +20,8 @@ campaign (`chibo evaluation open`); nothing is reminded for a year without a cam
 - ``evaluation.remedy`` (secretary, deputy): a remedy for a shortcoming found at the review
   not done by its due date. Step "due".
 
-Steps are keyed by campaign year through the subject (``subject_id`` = cell id for the cell
-chains): the step names carry the year ("2026:open").
+The cell and member chains' steps carry the campaign year ("2026:open", "2026:-7d",
+"2026:late", "2026:comments"), so each year is reminded afresh.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ class EvaluationCellCase:
 
     @property
     def done(self) -> bool:
-        return self.review_held and self.pending == 0
+        """Reviewed everyone; a cell without members on its roster is not reminded."""
+        return self.due == 0 or (self.review_held and self.pending == 0)
 
 
 @dataclass(frozen=True)
