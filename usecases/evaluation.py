@@ -69,8 +69,8 @@ _ORDER = N_(
 )
 _REMIND_LATE = N_("Reminders from {remind_from} would start after the review deadline {review_by}.")
 _CAMPAIGN_YEAR = N_(
-    "The review deadline {review_by} does not fit the review of {year}: it falls in {year} or "
-    "early the next year."
+    "The review deadline {review_by} does not fit the review of {year}: it must fall in {year} "
+    "or the first half of the next year."
 )
 _TOO_LONG = N_("That text is too long ({n} characters); the limit is {limit}.")
 _EMPTY = N_("Write {what}.")

@@ -93,6 +93,7 @@ def chart_png(view: EvaluationView, _: Translate) -> bytes:
     labels = [f"{x.code}"[:20] for x in lines]
     shares = [float(x.members_target.share or 0) for x in lines]
     target = float(view.ratio)
+    percent = f"{target * 100:g}"
     fig = Figure(figsize=(min(4 + 0.5 * len(lines), 16), 4.5), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
@@ -102,7 +103,7 @@ def chart_png(view: EvaluationView, _: Translate) -> bytes:
     ax.text(
         len(lines) - 0.5,
         target,
-        _("target {p}%", p=f"{target * 100:g}"),
+        _("target {p}%", p=percent),
         ha="right",
         va="bottom",
         fontsize=8,
