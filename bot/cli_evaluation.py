@@ -22,6 +22,7 @@ from pathlib import Path
 from bot.config import Config
 from bot.i18n import Translator
 from rules.evaluation import LEVEL_LABELS, LEVELS
+from rules.messages import N_
 from storage.evaluation import CampaignFields
 from usecases import evaluation as uc
 from usecases import evaluation_files
@@ -226,32 +227,32 @@ async def cmd_export(args: argparse.Namespace, config: Config, _: Translator) ->
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
-    ev = sub.add_parser("evaluation", help="year-end evaluation: numbers, campaign, export")
-    ev.add_argument("--org", help="code of the organisation")
-    ev.add_argument("--year", help="the reviewed year, YYYY (default: this year)")
-    ev.add_argument("--json", action="store_true", help="one JSON object per line")
-    ev.add_argument("--chart", help="also write the chart (PNG) to this file")
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ev = sub.add_parser("evaluation", help=N_("year-end evaluation: numbers, campaign, export"))
+    ev.add_argument("--org", help=N_("code of the organisation"))
+    ev.add_argument("--year", help=N_("the reviewed year, YYYY (default: this year)"))
+    ev.add_argument("--json", action="store_true", help=N_("one JSON object per line"))
+    ev.add_argument("--chart", help=N_("also write the chart (PNG) to this file"))
     ev.set_defaults(func=cmd_numbers)
     cmds = ev.add_subparsers(dest="evaluation_cmd", required=False)
-    opn = cmds.add_parser("open", help="open the year's campaign for a subtree")
-    opn.add_argument("--org", required=True, help="code of the subtree's organisation")
-    opn.add_argument("--year", required=True, help="the reviewed year, YYYY")
-    opn.add_argument("--review-by", required=True, help="cells review by, YYYY-MM-DD")
-    opn.add_argument("--report-by", required=True, help="results go up by, YYYY-MM-DD")
-    opn.add_argument("--remind-from", help="remind secretaries from (default 1 November)")
-    opn.add_argument("--instruction", help="the upper-level instruction, number and date")
-    opn.add_argument("--form", help="the review form in force")
+    opn = cmds.add_parser("open", help=N_("open the year's campaign for a subtree"))
+    opn.add_argument("--org", required=True, help=N_("code of the subtree's organisation"))
+    opn.add_argument("--year", required=True, help=N_("the reviewed year, YYYY"))
+    opn.add_argument("--review-by", required=True, help=N_("cells review by, YYYY-MM-DD"))
+    opn.add_argument("--report-by", required=True, help=N_("results go up by, YYYY-MM-DD"))
+    opn.add_argument("--remind-from", help=N_("remind secretaries from (default 1 November)"))
+    opn.add_argument("--instruction", help=N_("the upper-level instruction, number and date"))
+    opn.add_argument("--form", help=N_("the review form in force"))
     opn.set_defaults(func=cmd_open)
-    rate = cmds.add_parser("rate", help="record an organisation's own level (committee above)")
-    rate.add_argument("--org", required=True, help="code of the cell or organisation")
-    rate.add_argument("--year", required=True, help="the reviewed year, YYYY")
+    rate = cmds.add_parser("rate", help=N_("record an organisation's own level (committee above)"))
+    rate.add_argument("--org", required=True, help=N_("code of the cell or organisation"))
+    rate.add_argument("--year", required=True, help=N_("the reviewed year, YYYY"))
     rate.add_argument("--level", required=True, choices=LEVELS)
-    rate.add_argument("--date", required=True, help="date of the decision, YYYY-MM-DD")
-    rate.add_argument("--note", help="notes")
+    rate.add_argument("--date", required=True, help=N_("date of the decision, YYYY-MM-DD"))
+    rate.add_argument("--note", help=N_("notes"))
     rate.set_defaults(func=cmd_rate)
-    exp = cmds.add_parser("export", help="the cell's year list as a committee files it (XLSX)")
-    exp.add_argument("--org", required=True, help="code of the cell")
-    exp.add_argument("--year", required=True, help="the reviewed year, YYYY")
-    exp.add_argument("--out", required=True, help="the .xlsx file")
+    exp = cmds.add_parser("export", help=N_("the cell's year list as a committee files it (XLSX)"))
+    exp.add_argument("--org", required=True, help=N_("code of the cell"))
+    exp.add_argument("--year", required=True, help=N_("the reviewed year, YYYY"))
+    exp.add_argument("--out", required=True, help=N_("the .xlsx file"))
     exp.set_defaults(func=cmd_export)

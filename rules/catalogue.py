@@ -981,13 +981,6 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
         "Targets: more than this share of members, and of grassroots organisations, rated "
         "'hoàn thành tốt nhiệm vụ' or better each year.",
     ),
-    *_always(
-        "evaluation.kht_removal_years",
-        2,
-        "Domain rule E5; QĐ 294-QĐ/TW §8.1 (d) read as years rated KHT",
-        "R",
-        "§6.5 d: this many years in a row rated KHT raise a removal (xóa tên) review.",
-    ),
 )
 
 DEFAULT_CATALOGUE = Catalogue(DEFAULT_ENTRIES)

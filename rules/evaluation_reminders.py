@@ -13,15 +13,13 @@ campaign (`chibo evaluation open`); nothing is reminded for a year without a cam
   ``evaluation.escalate_days`` (1) after the review deadline. Step "late".
 - ``evaluation.residence`` (secretary, deputy): from ``remind_from``, per member working
   elsewhere (QĐ 213) whose residence cell's comments are not recorded. Step "comments".
-- ``evaluation.removal_review`` (secretary, deputy and officers above):
-  ``evaluation.kht_removal_years`` (2) years in a row rated KHT, dated the day the last one
-  was decided (31/12 of that year if not recorded); only for the last two reviewed years.
-  Step "YYYY" (the last year).
 - ``evaluation.remedy`` (secretary, deputy): a remedy for a shortcoming found at the review
   not done by its due date. Step "due".
 
 The cell and member chains' steps carry the campaign year ("2026:open", "2026:-7d",
-"2026:late", "2026:comments"), so each year is reminded afresh.
+"2026:late", "2026:comments"), so each year is reminded afresh. Years rated KHT are not a
+family here: they are evidence for the lifecycle's removal review (``removal.warn`` after
+one year, ``removal.review`` after ``removal.kht_years`` in a row; `storage.evaluation`).
 """
 
 from __future__ import annotations
@@ -31,7 +29,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from rules.evaluation import kht_streak
 from rules.messages import N_, Msg
 from rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
 from rules.workdays import WorkCalendar
@@ -53,12 +50,6 @@ _RESIDENCE = N_(
     "{name} works elsewhere: the year-end review of {year} needs the comments of the party "
     "cell where they live (QĐ 213-QĐ/TW). Please ask the residence cell for them before the "
     "review on {review_by}."
-)
-_REMOVAL = N_(
-    "{name} was rated Not completed (KHT) {count} years in a row ({years}). Violating member "
-    "standards two years in a row is a ground for the cell to propose removing a member from "
-    "the list (xóa tên) (QĐ 294-QĐ/TW §8.1 d). Please review the case with the cell "
-    "committee; nothing happens automatically."
 )
 _REMEDY = N_(
     "The remedy for a shortcoming found at the year-end review of {year} ({subject}) was due "
@@ -87,16 +78,6 @@ class EvaluationCellCase:
     def done(self) -> bool:
         """Reviewed everyone; a cell without members on its roster is not reminded."""
         return self.due == 0 or (self.review_held and self.pending == 0)
-
-
-@dataclass(frozen=True)
-class KhtCase:
-    """A member still on the roll and their final levels by year."""
-
-    member_id: int
-    org_id: int
-    full_name: str
-    levels: tuple[tuple[int, str | None, date | None], ...]  # (year, level, decided on)
 
 
 @dataclass(frozen=True)
@@ -226,47 +207,6 @@ def campaign_reminders(
                         {"name": name, "year": case.year, "review_by": case.review_by},
                     )
                 )
-    return found
-
-
-def kht_reminders(
-    cases: Iterable[KhtCase],
-    today: date,
-    calendar: WorkCalendar | None = None,
-    catalogue: Catalogue = DEFAULT_CATALOGUE,
-) -> list[Reminder]:
-    """§6.5 d: a removal review after ``evaluation.kht_removal_years`` KHT years in a row."""
-    found: list[Reminder] = []
-    for case in cases:
-        levels = {year: level for year, level, _ in case.levels}
-        decided = {year: on for year, _, on in case.levels}
-        for year in (today.year, today.year - 1):
-            threshold = catalogue.get_int("evaluation.kht_removal_years", date(year, 12, 31))
-            streak = kht_streak(levels, year)
-            if streak < threshold:
-                continue
-            on = decided.get(year) or date(year, 12, 31)
-            if on > today:
-                continue
-            years = list(range(year - streak + 1, year + 1))
-            found.append(
-                _reminder(
-                    "evaluation.removal_review",
-                    case.org_id,
-                    ("member", case.member_id, case.full_name),
-                    on,
-                    str(year),
-                    "due",
-                    SECRETARIAT + OFFICERS,
-                    _REMOVAL,
-                    {
-                        "name": case.full_name,
-                        "count": streak,
-                        "years": ", ".join(str(y) for y in years),
-                    },
-                )
-            )
-            break
     return found
 
 

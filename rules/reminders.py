@@ -25,10 +25,8 @@ from rules.dues_reminders import (
 )
 from rules.evaluation_reminders import (
     EvaluationCellCase,
-    KhtCase,
     RemedyCase,
     campaign_reminders,
-    kht_reminders,
     remedy_reminders,
 )
 from rules.lifecycle_reminders import LifecycleCases, lifecycle_reminders
@@ -53,7 +51,6 @@ __all__ = [
     "CandidateCase",
     "CellMeetingCase",
     "EvaluationCellCase",
-    "KhtCase",
     "ProbationCase",
     "ReconciliationCase",
     "RemedyCase",
@@ -87,7 +84,6 @@ class ReminderState:
     dues_member_cases: Sequence[DuesMemberCase] = ()
     badge_cases: Sequence[BadgeCellCase] = ()
     evaluation_cases: Sequence[EvaluationCellCase] = ()
-    kht_cases: Sequence[KhtCase] = ()
     remedy_cases: Sequence[RemedyCase] = ()
 
 
@@ -110,7 +106,6 @@ def due_reminders(
         *dues_member_reminders(state.dues_member_cases, today, calendar, catalogue),
         *badge_reminders(state.badge_cases, today, calendar, catalogue),
         *campaign_reminders(state.evaluation_cases, today, calendar, catalogue),
-        *kht_reminders(state.kht_cases, today, calendar, catalogue),
         *remedy_reminders(state.remedy_cases, today, calendar, catalogue),
     ]
     return sorted(found, key=lambda r: (r.due_date, r.org_id, r.key))

@@ -1,5 +1,6 @@
 """The year-end evaluation: campaigns, each cell's review and rating, each member's review,
-the remedy plans, the officers' numbers and what the reminder rules look at.
+the remedy plans, the officers' numbers, what the reminder rules look at, and the years rated
+KHT as evidence for the removal review (§6.5 d, `storage.lifecycle.register_evidence_source`).
 
 The roll of a cell for a year is taken on its *review date*: the day the cell recorded its
 review meeting, else the campaign's review deadline, else 31/12. A member's status on that
@@ -14,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from rules.evaluation_reminders import EvaluationCellCase, KhtCase, RemedyCase
+from rules.evaluation_reminders import EvaluationCellCase, RemedyCase
+from rules.lifecycle_removal import Evidence
 from storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
+from storage.lifecycle import register_evidence_source
 from storage.reports import CELLS
 
 ACTIVE = ("probationary", "official", "exempt")
@@ -539,23 +542,32 @@ async def campaign_cases(
     return cases
 
 
-async def kht_cases(tx: Tx, org_ids: Collection[int] | None = None) -> list[KhtCase]:
-    """Members still on a roll who were rated KHT in some year, with all their levels."""
-    where, params = _in("m.org_id", org_ids)
-    rows = await tx.all(
-        "SELECT m.id, m.org_id, m.full_name, e.year, coalesce(e.decided_level,"
-        " e.proposed_level), e.decided_on FROM members m"
-        " JOIN evaluation_members e ON e.member_id = m.id"
-        " WHERE m.status IN ('probationary', 'official', 'exempt')"
-        " AND m.id IN (SELECT member_id FROM evaluation_members"
-        "  WHERE coalesce(decided_level, proposed_level) = 'KHT')"
-        f"{where} ORDER BY m.id, e.year",
-        params,
-    )
-    found: dict[int, tuple[int, str, list[tuple[int, str | None, date | None]]]] = {}
-    for r in rows:
-        found.setdefault(r[0], (r[1], r[2], []))[2].append((r[3], r[4], from_db_date(r[5])))
-    return [KhtCase(mid, org, name, tuple(levels)) for mid, (org, name, levels) in found.items()]
+async def kht_evidence(
+    tx: Tx, member_ids: Collection[int], today: date
+) -> dict[int, list[Evidence]]:
+    """§6.5 d evidence for the removal review (`storage.lifecycle`): one day in each year a
+    member was rated KHT (the committee's level, else the cell's proposal), the day it was
+    decided (31/12 of the year when not recorded or decided the next year)."""
+    ids = sorted(set(member_ids))
+    out: dict[int, list[Evidence]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        rows = await tx.all(
+            "SELECT member_id, year, decided_on FROM evaluation_members"
+            " WHERE coalesce(decided_level, proposed_level) = 'KHT'"
+            f" AND member_id IN ({','.join('?' * len(chunk))}) ORDER BY member_id, year",
+            chunk,
+        )
+        dates: dict[int, list[date]] = {}
+        for mid, year, decided in rows:
+            on = from_db_date(decided)
+            end = date(year, 12, 31)
+            dates.setdefault(mid, []).append(on if on is not None and on <= end else end)
+        out.update((mid, [Evidence("kht", tuple(ds))]) for mid, ds in dates.items())
+    return out
+
+
+register_evidence_source(kht_evidence)
 
 
 async def remedy_cases(tx: Tx, org_ids: Collection[int] | None = None) -> list[RemedyCase]:

@@ -70,7 +70,6 @@ async def load(tx: Tx, org_ids: Collection[int] | None = None) -> ReminderState:
         dues_member_cases=tuple(await dues_store.member_cases(tx, org_ids)),
         badge_cases=tuple(await badge_store.cell_cases(tx, org_ids)),
         evaluation_cases=tuple(await evaluation_store.campaign_cases(tx, org_ids)),
-        kht_cases=tuple(await evaluation_store.kht_cases(tx, org_ids)),
         remedy_cases=tuple(await evaluation_store.remedy_cases(tx, org_ids)),
     )
 

@@ -1,5 +1,6 @@
 """Evaluation reminders: from 1 November, before the deadline, escalation after it, residence
-comments (E6), two KHT years in a row (§6.5 d), remedy plans."""
+comments (E6), remedy plans. (KHT years in a row: evidence for the lifecycle's removal review,
+tests/storage/test_evaluation_store.py.)"""
 
 from datetime import date
 
@@ -8,7 +9,6 @@ from rules.reminders import (
     OFFICERS,
     SECRETARIAT,
     EvaluationCellCase,
-    KhtCase,
     RemedyCase,
     ReminderState,
     due_reminders,
@@ -92,25 +92,6 @@ def test_a_cell_that_is_done_gets_no_reminder_nor_escalation():
 
 def test_old_campaigns_are_not_reminded():
     assert due(date(2028, 11, 5), evaluation_cases=[CELL]) == []
-
-
-def test_two_kht_years_in_a_row_raise_a_removal_review_with_the_evidence():
-    case = KhtCase(
-        member_id=9,
-        org_id=7,
-        full_name="Trần Văn Bốn",
-        levels=((2025, "KHT", date(2026, 1, 12)), (2026, "KHT", date(2027, 1, 8))),
-    )
-    assert due(date(2027, 1, 7), kht_cases=[case]) == []
-    found = due(date(2027, 1, 8), kht_cases=[case])
-    assert kinds(found) == [("evaluation.removal_review", "2026")]
-    review = found[0]
-    assert review.params["years"] == "2025, 2026" and review.params["count"] == 2
-    assert review.recipients == SECRETARIAT + OFFICERS and "§8.1 d" in review.message.key
-    one = KhtCase(9, 7, "Trần Văn Bốn", ((2025, "HT", None), (2026, "KHT", None)))
-    assert due(date(2027, 2, 1), kht_cases=[one]) == []
-    gap = KhtCase(9, 7, "Trần Văn Bốn", ((2024, "KHT", None), (2026, "KHT", None)))
-    assert due(date(2027, 2, 1), kht_cases=[gap]) == []
 
 
 def test_remedy_plan_reminded_on_its_due_date_until_done():

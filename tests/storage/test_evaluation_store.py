@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from rules.lifecycle_removal import Evidence
 from storage import evaluation as store
 from storage import members as member_store
-from storage.evaluation import CampaignFields, CellYear, MemberYear
+from storage.evaluation import CampaignFields, CellYear, MemberYear, kht_evidence
+from storage.lifecycle import evidence_sources
 from tests.usecases.helpers import demo_tree
 from tests.usecases.test_meeting_support import add_members, org_id
 
@@ -77,10 +79,9 @@ async def test_member_and_cell_years_round_trip(ctx):
         assert await store.member_year(tx, an, YEAR) == year
         assert (await store.cell_year(tx, c1, YEAR)).level == "HTT"
         assert await store.final_levels(tx, [binh]) == {binh: {2025: "KHT", YEAR: "KHT"}}
-        kht = await store.kht_cases(tx)
-        assert [(k.member_id, [lvl for _y, lvl, _d in k.levels]) for k in kht] == [
-            (binh, ["KHT", "KHT"])
-        ]
+        kht = await store.kht_evidence(tx, [an, binh], date(2026, 11, 23))
+        assert kht == {binh: [Evidence("kht", (date(2025, 12, 31), date(2026, 12, 31)))]}
+        assert kht_evidence in evidence_sources()
         plans = await store.remedy_cases(tx, [c1])
         assert [(p.remedy_id, p.subject) for p in plans] == [(remedy, "Bình")]
     async with ctx.db.transaction() as tx:

@@ -301,10 +301,11 @@ async def test_kht_is_flagged_next_year_and_two_in_a_row_raise_a_removal_review(
     view = await uc.cell_review(ctx, 1001, cell["org"], YEAR)
     line = next(x for x in view.lines if x.member.id == bon)
     assert line.kht_last_year and line.kht_streak == 2
+    # the lifecycle's removal review (§6.5 d) gets the two years as its evidence
     plan = await reminders_uc.plan(ctx, TODAY)
-    review = [p for p in plan.items if p.reminder.kind == "evaluation.removal_review"]
-    assert len(review) == 1 and review[0].reminder.params["years"] == "2025, 2026"
-    assert {r.user.tg_id for r in review[0].recipients} == {1001, 2001}
+    review = [p for p in plan.items if p.reminder.kind == "removal.review"]
+    assert len(review) == 1 and review[0].reminder.subject_id == bon
+    assert {r.user.tg_id for r in review[0].recipients} == {1001}
 
 
 async def test_campaign_reminders_reach_the_secretary_then_the_officers(ctx, cell, clock):
