@@ -20,12 +20,12 @@ from fractions import Fraction
 from pathlib import Path
 
 from bot.config import Config
-from bot.i18n import Translator
 from rules.evaluation import LEVEL_LABELS, LEVELS
 from rules.messages import N_
 from storage.evaluation import CampaignFields
 from usecases import evaluation as uc
 from usecases import evaluation_files
+from usecases.i18n import Translator
 
 CLI_ACTOR = "cli"
 

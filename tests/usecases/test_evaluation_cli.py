@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.cli import build_parser, main
-from bot.i18n import translator
 from usecases import evaluation as uc
 from usecases import evaluation_files
+from usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 from .test_meeting_support import add_members
