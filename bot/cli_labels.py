@@ -60,6 +60,10 @@ REMINDER_KINDS = {
     "dues.unpaid.review": N_("party dues unpaid: removal review"),
     "dues.relief.ending": N_("dues reduction or exemption ending"),
     "badge.proposal": N_("party badges to propose"),
+    "evaluation.start": N_("year-end review: members without a level"),
+    "evaluation.escalation": N_("year-end review not finished"),
+    "evaluation.residence": N_("year-end review: residence comments to collect"),
+    "evaluation.remedy": N_("year-end review: remedy plan overdue"),
 }
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from bot import cli_labels
 from bot.config import Config
 from rules.messages import N_
+from usecases import evaluation as evaluation_uc
 from usecases import reconciliation as recon_uc
 from usecases import report_chart, report_xlsx
 from usecases import status as status_uc
@@ -141,9 +142,12 @@ async def cmd_report(args: argparse.Namespace, config: Config, _: Translator) ->
 
     async with open_context(config) as ctx:
         data = await status_uc.report(ctx, CLI_ACTOR, code=args.org, period=args.period)
+        evaluation = await evaluation_uc.overview(
+            ctx, CLI_ACTOR, code=args.org, year=data.as_of.year
+        )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(report_xlsx.build(data, _))
+    out.write_bytes(report_xlsx.build(data, _, evaluation))
     chart = out.with_suffix(".png")
     chart.write_bytes(report_chart.heat_map(data, _))
     print(

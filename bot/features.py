@@ -14,6 +14,7 @@ from bot import (
     cli_backup,
     cli_candidates,
     cli_dues,
+    cli_evaluation,
     cli_lifecycle,
     cli_meetings,
     cli_officer,
@@ -56,6 +57,7 @@ CLI_MODULES: list[ModuleType] = [
     cli_backup,
     cli_lifecycle,
     cli_dues,
+    cli_evaluation,
 ]
 
 #: Start-up hooks, `async fn(app)`, run after the bot has logged in (e.g. scheduling sweeps).

@@ -945,6 +945,42 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
         "R",
         "§6.8: remind the cell this many days before the proposal deadline.",
     ),
+    *_always(
+        "evaluation.score_bands",
+        (90, 70, 50),
+        "QĐ 366-QĐ/TW, 30/8/2025, Art. 11",
+        "V",
+        "E1: lowest score of HTXS, HTT and HT on 100 points; below the last is KHT.",
+    ),
+    *_always(
+        "evaluation.remind_from",
+        (11, 1),
+        "Domain rule E2 (yearly instruction, e.g. CV 10072-CV/BTCTW of 6/11/2025)",
+        "R",
+        "(month, day) of the reviewed year from which secretaries are reminded.",
+    ),
+    *_always(
+        "evaluation.remind_before_days",
+        7,
+        "Bot default",
+        "R",
+        "Remind the cell again this many days before the campaign's review deadline.",
+    ),
+    *_always(
+        "evaluation.escalate_days",
+        1,
+        "Bot default",
+        "R",
+        "Escalate to officers this many days after the review deadline if the cell is not done.",
+    ),
+    *_always(
+        "evaluation.target_ratio",
+        Fraction(9, 10),
+        "Chương trình 27-CTr/HU; Lạc Dương plan (seeds): over 90% rated HTT or better",
+        "R",
+        "Targets: more than this share of members, and of grassroots organisations, rated "
+        "'hoàn thành tốt nhiệm vụ' or better each year.",
+    ),
 )
 
 DEFAULT_CATALOGUE = Catalogue(DEFAULT_ENTRIES)

@@ -4,7 +4,7 @@
 Each family lives in its own module with the same pattern: a frozen input dataclass, a
 ``*_reminders(items, today, calendar, catalogue)`` function returning one latest step per chain,
 and a field here (``probation_reminders``, ``meeting_reminders``, ``candidate_reminders``,
-``reconciliation``, ``lifecycle_cases``, ``dues_*_cases``, ``badge_cases``).
+``reconciliation``, ``lifecycle_cases``, ``dues_*_cases``, ``badge_cases``, ``evaluation_*``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,12 @@ from rules.dues_reminders import (
     DuesMemberCase,
     dues_member_reminders,
     dues_month_reminders,
+)
+from rules.evaluation_reminders import (
+    EvaluationCellCase,
+    RemedyCase,
+    campaign_reminders,
+    remedy_reminders,
 )
 from rules.lifecycle_reminders import LifecycleCases, lifecycle_reminders
 from rules.meeting_reminders import (
@@ -44,8 +50,10 @@ __all__ = [
     "AbsenceCase",
     "CandidateCase",
     "CellMeetingCase",
+    "EvaluationCellCase",
     "ProbationCase",
     "ReconciliationCase",
+    "RemedyCase",
     "Reminder",
     "ReminderState",
     "Severity",
@@ -75,6 +83,8 @@ class ReminderState:
     dues_cell_cases: Sequence[DuesCellCase] = ()
     dues_member_cases: Sequence[DuesMemberCase] = ()
     badge_cases: Sequence[BadgeCellCase] = ()
+    evaluation_cases: Sequence[EvaluationCellCase] = ()
+    remedy_cases: Sequence[RemedyCase] = ()
 
 
 def due_reminders(
@@ -95,5 +105,7 @@ def due_reminders(
         *dues_month_reminders(state.dues_cell_cases, today, calendar, catalogue),
         *dues_member_reminders(state.dues_member_cases, today, calendar, catalogue),
         *badge_reminders(state.badge_cases, today, calendar, catalogue),
+        *campaign_reminders(state.evaluation_cases, today, calendar, catalogue),
+        *remedy_reminders(state.remedy_cases, today, calendar, catalogue),
     ]
     return sorted(found, key=lambda r: (r.due_date, r.org_id, r.key))

@@ -15,6 +15,7 @@ from rules.reminders import PROBATIONARY, ProbationCase, ReminderState
 from storage import badges as badge_store
 from storage import candidates as candidate_store
 from storage import dues as dues_store
+from storage import evaluation as evaluation_store
 from storage import lifecycle as lifecycle_store
 from storage import meetings as meeting_store
 from storage import reconciliation as reconciliation_store
@@ -68,6 +69,8 @@ async def load(tx: Tx, org_ids: Collection[int] | None = None) -> ReminderState:
         dues_cell_cases=tuple(await dues_store.cell_cases(tx, org_ids)),
         dues_member_cases=tuple(await dues_store.member_cases(tx, org_ids)),
         badge_cases=tuple(await badge_store.cell_cases(tx, org_ids)),
+        evaluation_cases=tuple(await evaluation_store.campaign_cases(tx, org_ids)),
+        remedy_cases=tuple(await evaluation_store.remedy_cases(tx, org_ids)),
     )
 
 

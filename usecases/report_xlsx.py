@@ -11,12 +11,14 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from fractions import Fraction
 from typing import Any
 
 from rules.candidate_steps import BY_CODE
 from storage.db import from_db_instant
 from usecases.badges import BadgeList
 from usecases.dues import DuesSummary
+from usecases.evaluation import EvaluationView
 from usecases.reconciliation import KIND_LABELS, STATUS_LABELS
 from usecases.roster import FIELD_LABELS
 from usecases.sheet_safety import xlsx_cell
@@ -79,8 +81,8 @@ def _cell(ws: Any, value: object) -> object:
     return value
 
 
-def build(report: Report, _: Translate) -> bytes:
-    """The workbook as XLSX bytes."""
+def build(report: Report, _: Translate, evaluation: EvaluationView | None = None) -> bytes:
+    """The workbook as XLSX bytes (with the year-end evaluation sheet when given)."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -172,6 +174,8 @@ def build(report: Report, _: Translate) -> bytes:
     )
     _reconciliation(wb, report, _, head, place)
     _targets(wb, report, _)
+    if evaluation is not None:
+        evaluation_sheet(wb, evaluation, _)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -385,3 +389,58 @@ def build_badges(view: BadgeList, _: Translate) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def evaluation_sheet(wb: Any, view: EvaluationView, _: Translate) -> None:
+    """The year-end evaluation per organisation below the root, then the whole (E1-E4)."""
+    from rules.evaluation import LEVELS
+
+    ws = _sheet(
+        wb,
+        _("Evaluation {year}", year=view.year),
+        [
+            _("Code"),
+            _("Organisation"),
+            _("Members to review"),
+            _("Reviewed"),
+            _("Not yet"),
+            *(lvl for lvl in LEVELS),
+            *(_("{level} share", level=lvl) for lvl in LEVELS),
+            _("Cells"),
+            *(_("Cells {level}", level=lvl) for lvl in LEVELS),
+            _("Members HTT or better"),
+            _("Grassroots organisations HTT or better"),
+        ],
+        [
+            [
+                x.code,
+                x.name,
+                x.due,
+                x.reviewed,
+                x.not_yet,
+                *(x.levels.get(lvl, 0) for lvl in LEVELS),
+                *(_share(x.share(lvl)) for lvl in LEVELS),
+                x.cells,
+                *(x.cell_levels.get(lvl, 0) for lvl in LEVELS),
+                _share(x.members_target.share),
+                _share(x.grassroots_target.share),
+            ]
+            for x in [*view.lines, view.total]
+        ],
+        [10, 30],
+    )
+    ws.append([])
+    ws.append(
+        [
+            _(
+                "Targets (27-CTr/HU): more than {p}% of members and of grassroots organisations"
+                " rated 'hoàn thành tốt nhiệm vụ' (HTT) or better each year. Levels: the"
+                " committee's decision, else the cell's proposal.",
+                p=_pct(view.ratio),
+            )
+        ]
+    )
+
+
+def _share(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
