@@ -1,9 +1,10 @@
 """Figures of the fault suite (tests marked `faults`), printed at the end of the run.
 
 Fault tests add what they tried and what they saw: `inputs` (faults injected, hostile inputs
-tried), `tracebacks` (tracebacks that reached a user, a terminal or a log line), and for
+tried), `tracebacks` (tracebacks that reached a user, a terminal or a log line), `leaks`
+(another cell's data shown), and for
 reminders `lost` (due but never delivered) and `duplicated` (delivered more than once). The
-last three must stay 0; `pytest_terminal_summary` in tests/conftest.py prints them.
+last four must stay 0; `pytest_terminal_summary` in tests/conftest.py prints them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 FIGURES: Counter[str] = Counter()
-ORDER = ("tests", "inputs", "tracebacks", "lost", "duplicated")
+ORDER = ("tests", "inputs", "tracebacks", "leaks", "lost", "duplicated")
 
 
 def add(**counts: int) -> None:
