@@ -28,6 +28,7 @@ from handlers.meeting_steps import (
     goto,
     meeting_date,
     render,
+    sync_attendance,
 )
 from handlers.routing import INT, Arg, Route, choice, int_in
 from rules.dates import parse_date
@@ -76,6 +77,8 @@ async def _set_date(req: Req, draft: Draft, day: date) -> None:
         await render(req, draft)
         return
     draft.data["date"] = day.isoformat()
+    if draft.data.get("att") is not None:  # the roll of the new day (issue 9 §2)
+        await sync_attendance(req, draft)
     if draft.data.get("kind") == "regular" and await duplicate(req, draft):
         return
     await advance(req, draft, "date")

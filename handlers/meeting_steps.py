@@ -162,19 +162,29 @@ async def _names(req: Req, draft: Draft) -> dict[str, str]:
     return {str(k): v for k, v in names.items()}
 
 
-async def _init_attendance(req: Req, draft: Draft) -> None:
-    if draft.data.get("att") is not None:
+async def sync_attendance(req: Req, draft: Draft) -> None:
+    """The roll of the meeting's own day (issue 9 §2): everyone present to start with; when the
+    date changed since, marks of members still on that day's roll are kept."""
+    roll = await uc.roll_call(req.ctx, draft.org_id or 0, meeting_date(draft))
+    fresh = {str(m.id): "present" for m in roll.called}
+    fresh.update({str(m.id): "exempt" for m in roll.exempt})
+    old: dict[str, str] | None = draft.data.get("att")
+    if old is None:
+        draft.data["att"] = fresh or None
+        draft.data["page"] = 0
         return
-    roll = await uc.roll_call(req.ctx, draft.org_id or 0)
-    att = {str(m.id): "present" for m in roll.called}
-    att.update({str(m.id): "exempt" for m in roll.exempt})
+    att = {
+        k: v if v == "exempt" or old.get(k) in (None, "exempt") else old[k]
+        for k, v in fresh.items()
+    }
+    if draft.data.get("mode") == "edit":  # members recorded then stay (usecases.meetings)
+        att.update({k: v for k, v in old.items() if k not in att})
     draft.data["att"] = att or None
-    draft.data["page"] = 0
 
 
 async def _render_att(req: Req, draft: Draft) -> None:
     _ = req._
-    await _init_attendance(req, draft)
+    await sync_attendance(req, draft)
     await drafts_uc.save(req.ctx, draft)
     att: dict[str, str] | None = draft.data.get("att")
     text = _header(_, draft, 3, _("Attendance")) + "\n\n"
@@ -272,7 +282,7 @@ async def _render_text_step(req: Req, draft: Draft) -> None:
 
 async def _render_task_member(req: Req, draft: Draft) -> None:
     _ = req._
-    roll = await uc.roll_call(req.ctx, draft.org_id or 0)
+    roll = await uc.roll_call(req.ctx, draft.org_id or 0, meeting_date(draft))
     members = roll.called
     shown, page, pages = page_of(members, int(draft.data.get("tp", 0)))
     text = _("Who is the task for?")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
 from storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
@@ -158,6 +158,44 @@ async def of_org(tx: Tx, org_id: int, statuses: Iterable[str] | None = None) -> 
         sql += f" AND status IN ({','.join('?' * len(wanted))})"
         params.extend(wanted)
     return [_member(r) for r in await tx.all(sql + " ORDER BY name_key, id", params)]
+
+
+#: A member's status on the day :on: their latest status-history entry dated on or before it;
+#: a member without such an entry falls back on the roster's own status when its date is on or
+#: before the day (members entered before the history was kept); NULL: not on the roll yet.
+STATUS_ON_SQL = (
+    "coalesce((SELECT h.status FROM member_status_history h WHERE h.member_id = m.id"
+    " AND h.status_date <= :on ORDER BY h.status_date DESC, h.id DESC LIMIT 1),"
+    " CASE WHEN m.status_date <= :on AND NOT EXISTS (SELECT 1 FROM member_status_history h"
+    "  WHERE h.member_id = m.id) THEN m.status END)"
+)
+_STATUS_DATE_ON_SQL = (
+    "coalesce((SELECT h.status_date FROM member_status_history h WHERE h.member_id = m.id"
+    " AND h.status_date <= :on ORDER BY h.status_date DESC, h.id DESC LIMIT 1), m.status_date)"
+)
+
+
+async def of_org_on(
+    tx: Tx, org_id: int, on: date, statuses: Iterable[str] | None = None
+) -> list[Member]:
+    """The cell's members as they stood on `on` (by name key): `status` and `status_date` are
+    those of that day (`STATUS_ON_SQL`); members not yet on the roll then are left out, and
+    `statuses` keeps only members in those statuses on that day."""
+    rows = await tx.all(
+        f"SELECT * FROM (SELECT m.*, {STATUS_ON_SQL} AS status_on,"
+        f" {_STATUS_DATE_ON_SQL} AS status_date_on FROM members m WHERE m.org_id = :org)"
+        " WHERE status_on IS NOT NULL ORDER BY name_key, id",
+        {"org": org_id, "on": to_db_date(on)},
+    )
+    wanted = None if statuses is None else set(statuses)
+    out = []
+    for r in rows:
+        if wanted is None or r["status_on"] in wanted:
+            m = _member(r)
+            out.append(
+                replace(m, status=r["status_on"], status_date=from_db_date(r["status_date_on"]))
+            )
+    return out
 
 
 async def count_by_status(tx: Tx, org_id: int) -> dict[str, int]:

@@ -218,9 +218,13 @@ async def cell_by_code(ctx: AppContext, code: str) -> Org:
 # -- the roll ----------------------------------------------------------------------------------
 
 
-async def roll_call(ctx: AppContext, org_id: int) -> RollCall:
+async def roll_call(ctx: AppContext, org_id: int, on: date | None = None) -> RollCall:
+    """The cell's roll on the meeting day `on` (today if None), from the status history: a
+    member admitted later is not called, one exempt only since then is called."""
     async with ctx.db.read() as tx:
-        members = await member_store.of_org(tx, org_id, (*ROLL_STATUSES, EXEMPT))
+        members = await member_store.of_org_on(
+            tx, org_id, on or ctx.today(), (*ROLL_STATUSES, EXEMPT)
+        )
     return RollCall(
         [m for m in members if m.status != EXEMPT], [m for m in members if m.status == EXEMPT]
     )
@@ -342,7 +346,10 @@ def _rule_meeting(
 
 
 async def _validate_people(tx: Tx, org_id: int, inp: MeetingInput, meeting_id: int | None) -> None:
-    on_roll = {m.id for m in await member_store.of_org(tx, org_id, (*ROLL_STATUSES, EXEMPT))}
+    day = inp.fields.held_on
+    on_roll = {
+        m.id for m in await member_store.of_org_on(tx, org_id, day, (*ROLL_STATUSES, EXEMPT))
+    }
     if meeting_id is not None:  # members recorded then who have left since stay valid
         on_roll |= {a.member_id for a in await store.attendance(tx, meeting_id)}
         on_roll |= {task.member_id for task in await store.tasks(tx, meeting_id)}

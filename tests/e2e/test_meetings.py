@@ -12,7 +12,7 @@ from storage.meetings import MeetingFields, TaskFields
 from usecases import meetings as uc
 from usecases import reminders as reminders_uc
 
-from ..usecases.test_meeting_support import CELL_NAMES, add_members, org_id
+from ..usecases.test_meeting_support import CELL_NAMES, add_members, admitted, org_id
 from .conftest import World
 
 TODAY = date(2026, 11, 23)
@@ -341,3 +341,26 @@ async def test_the_other_screens_in_english(emu: BotApiEmulator, world: World):
     history = await press(people, "An")
     assert "Present 1 · absent with reason 0 · without reason 2" in history.text
     assert "⚠️ Absent without reason in 2 months within 12 months" in history.text
+
+
+async def test_a_back_dated_meeting_lists_the_members_of_its_day(emu: BotApiEmulator, world: World):
+    """Issue 9 §2: a meeting logged for 05/04 lists neither the member admitted on 20/06 nor
+    the one admitted today, and saves only the members of that day as present."""
+    lan = await world.secretary(1001, "C1")
+    an, binh = await add_members(world.ctx, "C1", ["An", "Bình"])
+    cell = await org_id(world.ctx, "C1")
+    await admitted(world.ctx, cell, "Giang", date(2026, 6, 20))
+    await admitted(world.ctx, cell, "Hà", TODAY)
+    await lan.send("/meeting")
+    press = Presser(lan)
+    await lan.next_reply()
+    await lan.send("05/04/2026")
+    step = await press(await lan.next_reply(), "Thường kỳ")
+    assert "Có mặt 2/2" in step.text and "Giang" not in step.text and "Hà" not in step.text
+    step = await press(step, "Tiếp tục")
+    step = await press(step, "Tiếp tục")
+    step = await press(step, "Tốt")
+    await press(step, "Lưu")
+    [meeting] = await stored(world)
+    detail = await uc.detail(world.ctx, 1001, meeting.id)
+    assert {a.member_id: a.status for a in detail.attendees} == {an: "present", binh: "present"}

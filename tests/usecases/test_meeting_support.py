@@ -36,6 +36,24 @@ async def add_members(
     return ids
 
 
+async def admitted(ctx, org: int, name: str, day: date) -> int:
+    """A probationary member admitted (ceremony) on `day`, with the status history it writes."""
+    f = MemberFields(
+        full_name=name,
+        birth_date=date(1995, 1, 1),
+        decision_date=day,
+        ceremony_date=day,
+        status="probationary",
+        status_date=day,
+    )
+    async with ctx.db.transaction() as tx:
+        mid = await member_store.insert(tx, org_id=org, f=f, name_key=fold(name), at=ctx.now())
+        await member_store.add_history(
+            tx, mid, status="probationary", status_date=day, note=None, actor="cli", at=ctx.now()
+        )
+    return mid
+
+
 async def org_id(ctx: AppContext, code: str) -> int:
     async with ctx.db.read() as tx:
         org = await org_store.by_code(tx, code)

@@ -15,7 +15,7 @@ from usecases import meetings as uc
 from usecases.errors import AccessDenied, InvalidInput, NotFound
 
 from .helpers import bind, demo_tree
-from .test_meeting_support import add_members, org_id
+from .test_meeting_support import add_members, admitted, org_id
 
 TODAY = date(2026, 11, 23)  # the `clock` fixture's local date
 
@@ -389,3 +389,48 @@ async def test_a_member_who_left_stays_in_the_meetings_they_attended(ctx, cell):
             inp=uc.MeetingInput(MeetingFields(date(2026, 11, 6), "extraordinary"), {a: "present"}),
         )
     assert a not in [m.id for m in (await uc.roll_call(ctx, cell["org"])).called]
+
+
+async def test_a_back_dated_meeting_calls_the_roll_of_its_own_day(ctx, cell):
+    """Issue 9 §2: a meeting logged for 05/04 lists neither a member admitted on 20/06 nor one
+    admitted today, and cannot save them as present; an exempt member of today who was an
+    official member then is called like the others."""
+    june = await admitted(ctx, cell["org"], "Giang", date(2026, 6, 20))
+    today = await admitted(ctx, cell["org"], "Hà", TODAY)
+    a = cell["members"][0]
+    async with ctx.db.transaction() as tx:  # An: exempt since 01/05, official before
+        await member_store.add_history(
+            tx,
+            a,
+            status="official",
+            status_date=date(2010, 1, 1),
+            note=None,
+            actor="cli",
+            at=ctx.now(),
+        )
+        await member_store.add_history(
+            tx,
+            a,
+            status="exempt",
+            status_date=date(2026, 5, 1),
+            note=None,
+            actor="cli",
+            at=ctx.now(),
+        )
+    april = await uc.roll_call(ctx, cell["org"], date(2026, 4, 5))
+    assert june not in [m.id for m in april.called] and today not in [m.id for m in april.called]
+    assert a in [m.id for m in april.called] and a not in [m.id for m in april.exempt]
+    july = await uc.roll_call(ctx, cell["org"], date(2026, 7, 5))
+    assert june in [m.id for m in july.called] and today not in [m.id for m in july.called]
+    now = await uc.roll_call(ctx, cell["org"])
+    assert today in [m.id for m in now.called]
+    for late in (june, today):
+        with pytest.raises(InvalidInput) as exc:
+            await uc.record(
+                ctx,
+                actor=1001,
+                org_id=cell["org"],
+                inp=uc.MeetingInput(regular(date(2026, 4, 5)), {late: "present"}),
+            )
+        assert "not on this cell's roll" in exc.value.msg.key
+    assert await meetings_of(ctx, cell["org"]) == []
