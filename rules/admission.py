@@ -534,10 +534,19 @@ def check_introducers(
 
 
 def check_admission_vote(
-    agree: int, base: int, on: date, catalogue: Catalogue = DEFAULT_CATALOGUE
+    agree: int,
+    base: int,
+    on: date,
+    catalogue: Catalogue = DEFAULT_CATALOGUE,
+    *,
+    official_count: int | None = None,
 ) -> Finding | None:
-    """A9 (and M5): at least 2/3 of the vote base (rules.meetings.vote_base) must agree."""
-    too_small = check_vote_base(base, on, catalogue)
+    """A9 (and M5): at least 2/3 of the vote base (rules.meetings.vote_base) must agree.
+
+    M5 counts the cell's official members on the day, exempt ones included (they remain
+    official members, domain rules M5), even when absent exempt members are out of the base;
+    without `official_count` the base stands for it."""
+    too_small = check_vote_base(base if official_count is None else official_count, on, catalogue)
     if too_small is not None:
         return Finding("refuse", "M5", too_small)
     if not 0 <= agree <= base:

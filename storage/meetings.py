@@ -311,11 +311,12 @@ async def cell_meeting_cases(
     tx: Tx, org_ids: Collection[int] | None = None, since: date | None = None
 ) -> list[CellMeetingCase]:
     """Per cell: its regular and thematic meeting dates (held on or after `since`), the day
-    the bot started tracking it, and its official members (None while it has no roster)."""
+    the bot started tracking it, and its official members, exempt ones included (M5: they
+    remain official members), None while it has no roster."""
     where, params = _in("o.id", org_ids)
     cells = await tx.all(
         "SELECT o.id, o.name, substr(o.created_at, 1, 10),"
-        " sum(m.status = 'official'), count(m.id) FROM orgs o LEFT JOIN members m"
+        " sum(m.status IN ('official', 'exempt')), count(m.id) FROM orgs o LEFT JOIN members m"
         " ON m.org_id = o.id AND m.status IN ('probationary', 'official', 'exempt')"
         f" WHERE o.kind = 'cell'{where} GROUP BY o.id ORDER BY o.id",
         params,

@@ -35,12 +35,12 @@ from usecases import probation as probation_uc
 from usecases import roster as roster_uc
 from usecases.candidates import (
     NOT_MEMBER,
+    OFFICIAL,
     Actor,
     CandidateView,
     case_of,
     clean,
     for_write,
-    official_members,
     papers,
     refuse,
     require_open,
@@ -106,7 +106,13 @@ class VoteRoll:
 
 
 async def vote_roll(ctx: AppContext, org_id: int, on: date) -> VoteRoll:
-    members = [m for m in await official_members(ctx, org_id) if _official_on(m, on, ctx)]
+    """The cell's official members on the resolution date `on`, from the status history (a
+    member transferred out or exempt since still counts as they were that day; probationary
+    members never do, P2; any other status — a temporary member, once the roster knows one —
+    stays out)."""
+    async with ctx.db.read() as tx:
+        found = await member_store.of_org_on(tx, org_id, on, OFFICIAL)
+    members = [m for m in found if _official_on(m, on, ctx)]
     base = vote_base(
         BaseMember(m.id, official=True, exempt=m.status == "exempt", present=m.status != "exempt")
         for m in members
@@ -149,9 +155,16 @@ def _typed(values: Mapping[str, object]) -> None:
 
 
 def _findings(
-    ctx: AppContext, code: str, case: CandidateCase, values: Mapping[str, object], *, partial: bool
+    ctx: AppContext,
+    code: str,
+    case: CandidateCase,
+    values: Mapping[str, object],
+    *,
+    partial: bool,
+    official: int | None = None,
 ) -> list[Finding]:
-    """Every check that applies to recording `values` for step `code` on `case`."""
+    """Every check that applies to recording `values` for step `code` on `case`; `official`:
+    the cell's official members (exempt ones included, M5) on the resolution date."""
     today, cat = ctx.today(), ctx.catalogue
     probe = (
         case
@@ -169,7 +182,7 @@ def _findings(
     if code == "res" and not partial:
         agree, base = values.get("vote_agree"), values.get("vote_base")
         assert isinstance(agree, int) and isinstance(base, int) and resolution is not None
-        vote = rules.check_admission_vote(agree, base, resolution, cat)
+        vote = rules.check_admission_vote(agree, base, resolution, cat, official_count=official)
         found += [vote] if vote else []
         found += rules.check_papers(papers(case), resolution, cat)
     return found
@@ -314,13 +327,20 @@ async def record_step(
         if refusal is not None:
             raise InvalidInput(refusal)
         case = _merged(case, values)
-        findings = _findings(ctx, code, case, values, partial=False)
+    roll = (
+        await vote_roll(ctx, c.org_id, case.cell_resolution_date or ctx.today())
+        if code == "res"
+        else None
+    )
+    async with ctx.db.read() as tx:
+        findings = _findings(
+            ctx, code, case, values, partial=False, official=roll.roll if roll else None
+        )
         if code == "intro":
             findings += await _introducer_findings(tx, ctx, case, introducers)
             old_intro = await store.introducers(tx, candidate_id)
     refuse(findings)
-    if code == "res":
-        roll = await vote_roll(ctx, c.org_id, case.cell_resolution_date or ctx.today())
+    if roll is not None:
         base = values["vote_base"]
         assert isinstance(base, int)
         if roll.roll and base > roll.roll:

@@ -107,7 +107,8 @@ async def test_reminder_loaders(ctx, c1):
     cases = {case.org_id: case for case in state.cell_meeting_cases}
     assert cases[c1].regular_dates == (date(2026, 1, 8),)
     assert cases[c1].thematic_dates == (date(2026, 3, 8),)
-    assert cases[c1].official_count == 3 and cases[c2].official_count == 0
+    # M5 counts the exempt member: an official member (issue 9 §2)
+    assert cases[c1].official_count == 4 and cases[c2].official_count == 0
     assert cases[await org_id(ctx, "D1")].official_count is None  # no roster yet
     assert cases[c1].since == date(2026, 11, 23)
     absences = {case.member_id: case for case in state.absence_cases}

@@ -92,7 +92,7 @@ VOTES = [
     (3, 2, None),
     (5, 4, None),
     (5, 3, "A9"),
-    (2, 2, "M5"),
+    (2, 2, None),  # a small base is no M5 refusal: the cell has 5 official members (issue 9 §2)
     (4, 5, "A9"),
     (6, 6, "roll"),
 ]
@@ -371,3 +371,46 @@ async def test_partial_values_are_checked_as_typed(ctx):
 def test_the_pipeline_fixture_follows_the_rules():
     dates = [v for _, values in PIPELINE for v in values.values() if isinstance(v, date)]
     assert dates == sorted(dates)
+
+
+# -- issue 9 §2: the vote base and M5 from the roll of the resolution date ----------------------
+
+
+async def test_vote_base_is_the_official_members_of_the_resolution_date(ctx):
+    """A member transferred out and one exempt only since the resolution were official members
+    that day: both count; a probationary member never does."""
+    ids = await roster_c1(ctx)
+    await roster.change_status(
+        ctx,
+        actor="cli",
+        member_id=ids["an"],
+        status="transferred_out",
+        status_date=date(2026, 9, 1),
+    )
+    await roster.change_status(
+        ctx, actor="cli", member_id=ids["binh"], status="exempt", status_date=date(2026, 10, 1)
+    )
+    roll = await steps_uc.vote_roll(ctx, ids["C1"], RESOLUTION)
+    assert (roll.proposed, roll.roll) == (4, 5)
+    later = await steps_uc.vote_roll(ctx, ids["C1"], date(2026, 11, 1))
+    assert (later.proposed, later.roll) == (2, 4)
+
+
+async def test_exempt_members_count_for_the_three_official_members(ctx):
+    """M5 counts exempt members (they are official members) while the vote base leaves the
+    absent exempt member out: 2 official + 1 exempt may vote with a base of 2."""
+    ids = await roster_c1(ctx)
+    cid = await new_candidate(ctx, ids)
+    await advance(ctx, ids, cid, "intro")
+    for key in ("cuong", "dung"):
+        await roster.change_status(
+            ctx,
+            actor="cli",
+            member_id=ids[key],
+            status="transferred_out",
+            status_date=date(2026, 1, 1),
+        )
+    roll = await steps_uc.vote_roll(ctx, ids["C1"], RESOLUTION)
+    assert (roll.proposed, roll.roll) == (2, 3)
+    done = await resolve(ctx, ids, cid, base=2, agree=2)
+    assert done.candidate.steps.vote_base == 2
