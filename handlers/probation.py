@@ -45,14 +45,19 @@ ASK_DATE = {
 }
 
 
-def _days(_: Translator, days: int | None) -> str:
+def _days(_: Translator, c: uc.Case) -> str:
+    """Where the conversion stands, in the rules' own words (rules.probation.conversion_stage):
+    "overdue" only after the cell's legal deadline (P5), never once the cell has met."""
+    days = c.days_left
     if days is None:
         return ""
-    if days > 0:
-        return _("{n} days left", n=days)
-    if days == 0:
-        return _("ends today")
-    return _("overdue by {n} days", n=-days)
+    if c.stage == "probation":
+        return _("{n} days left", n=days) if days > 0 else _("ends today")
+    if c.stage == "review_due":
+        return _("due for the conversion review, deadline {deadline}", deadline=c.deadline)
+    if c.stage == "overdue":
+        return _("conversion review overdue, deadline {deadline}", deadline=c.deadline)
+    return _("ended")
 
 
 def _line(_: Translator, i: int, c: uc.Case) -> str:
@@ -64,7 +69,7 @@ def _line(_: Translator, i: int, c: uc.Case) -> str:
         i=i,
         name=name,
         end=c.end,
-        days=_days(_, c.days_left),
+        days=_days(_, c),
     )
     conv = c.conversion
     if c.proposed_removal:
@@ -112,9 +117,7 @@ def case_text(_: Translator, c: uc.Case) -> str:
     lines.append(_("Admission ceremony: {date}", date=m.ceremony_date))
     if c.end is not None:
         if m.status == "probationary":
-            lines.append(
-                _("End of probation: {date} ({days})", date=c.end, days=_days(_, c.days_left))
-            )
+            lines.append(_("End of probation: {date} ({days})", date=c.end, days=_days(_, c)))
         else:
             lines.append(_("End of probation: {date}", date=c.end))
     course = _.date(m.course_done_date) if m.course_done_date else _("not recorded")

@@ -530,6 +530,15 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
         ("V", "V", "R"),
         "P7: at most this many extra working days.",
     ),
+    *_always(
+        "probation.removal.follow_up_days",
+        30,
+        "Bot default (issue 9); removal per Party Charter Art. 5 and QĐ 24/294 §4.2.3",
+        "R",
+        "P6: after the cell finds a probationary member not eligible and proposes removal "
+        "(xóa tên), remind it to follow up every this many days until the roster shows the "
+        "committee's decision.",
+    ),
     *_by_regulation(
         "probation.conversion.max_vote_rounds",
         3,

@@ -24,6 +24,7 @@ from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
 from rules.dates import add_months
 from rules.messages import N_, Msg
 from rules.votes import reaches_ratio
+from rules.workdays import WorkCalendar
 
 
 def probation_end(ceremony_date: date, catalogue: Catalogue = DEFAULT_CATALOGUE) -> date:
@@ -35,6 +36,39 @@ def official_date(ceremony_date: date, catalogue: Catalogue = DEFAULT_CATALOGUE)
     """P8: a member converted is official from the end of probation, even if the cell or the
     committee acted late."""
     return probation_end(ceremony_date, catalogue)
+
+
+def cell_deadline(
+    end: date, calendar: WorkCalendar, catalogue: Catalogue = DEFAULT_CATALOGUE
+) -> date:
+    """P5: the last day for the cell to consider the conversion, 30 working days after the
+    end of probation (counted from the day after)."""
+    wd = catalogue.get_int("probation.conversion.cell_deadline_wd", end)
+    return calendar.add_working_days(end, wd)
+
+
+Stage = Literal["probation", "review_due", "overdue", "resolved", "removal"]
+
+
+def conversion_stage(
+    end: date,
+    deadline: date,
+    today: date,
+    *,
+    resolution: date | None = None,
+    outcome: str | None = None,
+) -> Stage:
+    """Where a probationary member's conversion stands, in the rules' own words: still on
+    probation; *due* for the conversion review from the end of probation up to the cell's
+    deadline (P5); *overdue* only after it; resolved once the cell resolution is recorded (the
+    committee's own deadline is P7's); the removal follow-up once found not eligible (P6)."""
+    if outcome == "not_eligible":
+        return "removal"
+    if resolution is not None or outcome == "converted":
+        return "resolved"
+    if today < end:
+        return "probation"
+    return "review_due" if today <= deadline else "overdue"
 
 
 def check_cell_resolution_date(

@@ -4,12 +4,20 @@ Four chains per probationary member with a ceremony date; each yields at most it
 step that has come (see :func:`rules.reminder_model.latest_step`):
 
 - conversion: "prepare the dossier" 45 and 15 days before probation ends, "due" on the end day,
-  then "overdue" every 7 days (step "+7d#k") while no cell resolution is recorded;
+  then every 7 days (step "+7d#k") while no cell resolution is recorded: *due* for the
+  conversion review up to the cell's legal deadline (30 working days after the end, P5) — in
+  the rules' own words, not "overdue" — and *overdue* after it, from the day after the deadline
+  (step "+30wd");
 - escalation (to the officers above, once): the day after the 30th working day after the end,
   i.e. once those 30 working days have fully passed without a cell resolution;
 - course: new-member course not recorded at months 3, 6, 9 of probation (info), month 10 (due);
 - committee: a cell resolution but no committee decision once 30 working days after the
   resolution have fully passed (overdue).
+
+"Not eligible" (the cell proposes removing the member from the list, xóa tên, P6) ends every
+one of these chains; a *removal* chain follows it up instead: on the day it was recorded and
+every ``probation.removal.follow_up_days`` (30) days while the member is still listed as
+probationary (the committee has not decided and the roster not been updated).
 
 Numbers come from the catalogue in force on the event date: the ceremony date for the
 probation length and the course months, the end of probation for the conversion offsets, the
@@ -25,11 +33,12 @@ from datetime import date, timedelta
 from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
 from rules.dates import add_months
 from rules.messages import N_, Msg
-from rules.probation import probation_end
+from rules.probation import cell_deadline, probation_end
 from rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
 from rules.workdays import WorkCalendar
 
 PROBATIONARY = "probationary"
+NOT_ELIGIBLE = "not_eligible"
 _DAY = timedelta(days=1)
 
 _PREPARE = N_(
@@ -43,6 +52,17 @@ _DUE = N_(
     "{name}'s {months}-month probation ends on {end} (Party Charter, Art. 5): the cell can now "
     "consider the conversion. {source}: the cell must consider it within {wd} working days, "
     "by {deadline}."
+)
+_REVIEW_DUE = N_(
+    "{name}'s probation ended on {end}: the cell is due to consider the conversion, deadline "
+    "{deadline} ({source}: within {wd} working days after the end of probation). No cell "
+    "resolution is recorded yet."
+)
+_REMOVAL = N_(
+    "The cell found {name} not eligible for conversion and proposed on {proposed} to remove "
+    "them from the list of party members (xóa tên; Party Charter, Art. 5; {regulation} "
+    "§4.2.3). Follow up with the competent committee; once it decides, record the new status "
+    "in the roster."
 )
 _OVERDUE = N_(
     "No cell resolution on {name}'s conversion is recorded; probation ended on {end}. "
@@ -81,6 +101,8 @@ class ProbationCase:
     course_done_date: date | None = None
     cell_resolution_date: date | None = None
     committee_decision_date: date | None = None
+    outcome: str | None = None  # the conversion record's: 'converted' | 'not_eligible'
+    outcome_date: date | None = None
 
 
 def probation_reminders(
@@ -95,7 +117,12 @@ def probation_reminders(
         if case.status != PROBATIONARY or case.ceremony_date is None:
             continue
         rules = _CaseRules(case, case.ceremony_date, today, calendar, catalogue)
-        for chain in (rules.conversion(), rules.escalation(), rules.course(), rules.committee()):
+        chains = (
+            (rules.removal(),)
+            if case.outcome == NOT_ELIGIBLE
+            else (rules.conversion(), rules.escalation(), rules.course(), rules.committee())
+        )
+        for chain in chains:
             step = latest_step(chain, today)
             if step is not None:
                 found.append(step)
@@ -122,7 +149,7 @@ class _CaseRules:
         self.months = catalogue.get_int("probation.months", ceremony)
         wd_id = "probation.conversion.cell_deadline_wd"
         self.cell_wd = catalogue.get_int(wd_id, self.end)
-        self.cell_deadline = calendar.add_working_days(self.end, self.cell_wd)
+        self.cell_deadline = cell_deadline(self.end, calendar, catalogue)
         self.cell_params: dict[str, object] = {
             "wd": self.cell_wd,
             "deadline": self.cell_deadline,
@@ -145,8 +172,34 @@ class _CaseRules:
         if periods >= 1:
             when = end + periods * repeat * _DAY
             step = f"+{repeat}d#{periods}"
+            if when <= self.cell_deadline:  # the cell may still act: due, not overdue (P5)
+                steps.append(self._reminder("probation.due", when, step, "due", _REVIEW_DUE, extra))
+            else:
+                steps.append(
+                    self._reminder("probation.overdue", when, step, "overdue", _OVERDUE, extra)
+                )
+        late = self.cell_deadline + _DAY  # the 30 working days have fully passed
+        steps.append(
+            self._reminder(
+                "probation.overdue", late, f"+{self.cell_wd}wd", "overdue", _OVERDUE, extra
+            )
+        )
+        return steps
+
+    def removal(self) -> list[Reminder]:
+        proposed = self.case.outcome_date
+        if proposed is None:
+            return []
+        every = self.catalogue.get_int("probation.removal.follow_up_days", proposed)
+        extra = {"proposed": proposed, "regulation": self.catalogue.get(REGULATION_NAME, proposed)}
+        steps = [self._reminder("probation.removal", proposed, "proposed", "due", _REMOVAL, extra)]
+        periods = (self.today - proposed).days // every
+        if periods >= 1:
+            when = proposed + periods * every * _DAY
             steps.append(
-                self._reminder("probation.overdue", when, step, "overdue", _OVERDUE, extra)
+                self._reminder(
+                    "probation.removal", when, f"+{every}d#{periods}", "due", _REMOVAL, extra
+                )
             )
         return steps
 

@@ -36,7 +36,7 @@ async def probation_cases(tx: Tx, org_ids: Collection[int] | None = None) -> lis
     where, params = _org_filter("m.org_id", org_ids)
     rows = await tx.all(
         "SELECT m.id, m.org_id, m.full_name, m.ceremony_date, m.status, m.course_done_date,"
-        " c.cell_resolution_date, c.committee_decision_date"
+        " c.cell_resolution_date, c.committee_decision_date, c.outcome, c.outcome_date"
         " FROM members m LEFT JOIN conversions c ON c.member_id = m.id"
         f" WHERE m.status = ? AND m.ceremony_date IS NOT NULL{where} ORDER BY m.id",
         (PROBATIONARY, *params),
@@ -51,6 +51,8 @@ async def probation_cases(tx: Tx, org_ids: Collection[int] | None = None) -> lis
             course_done_date=from_db_date(r["course_done_date"]),
             cell_resolution_date=from_db_date(r["cell_resolution_date"]),
             committee_decision_date=from_db_date(r["committee_decision_date"]),
+            outcome=r["outcome"],
+            outcome_date=from_db_date(r["outcome_date"]),
         )
         for r in rows
     ]

@@ -13,7 +13,15 @@ from datetime import date
 
 from rules.catalogue import REGULATION_NAME
 from rules.messages import N_, Msg
-from rules.probation import check_cell_resolution_date, check_helper, official_date, probation_end
+from rules.probation import (
+    Stage,
+    cell_deadline,
+    check_cell_resolution_date,
+    check_helper,
+    conversion_stage,
+    official_date,
+    probation_end,
+)
 from rules.text import clean_line
 from storage import audit
 from storage import members as store
@@ -64,9 +72,11 @@ class Case:
 
     member: Member
     end: date | None  # end of probation = official date if converted (P8)
-    days_left: int | None  # negative: overdue by that many days
+    days_left: int | None  # negative: the end of probation was that many days ago
     helpers: list[Member]
     conversion: Conversion | None
+    deadline: date | None = None  # the cell's deadline to consider the conversion (P5)
+    stage: Stage | None = None  # rules.probation.conversion_stage; None without a ceremony
 
     @property
     def proposed_removal(self) -> bool:
@@ -78,8 +88,17 @@ async def _case(ctx: AppContext, member: Member) -> Case:
         helpers = await store.helpers_of(tx, member.id)
         conv = await store.conversion(tx, member.id)
     end = probation_end(member.ceremony_date, ctx.catalogue) if member.ceremony_date else None
-    days = (end - ctx.today()).days if end else None
-    return Case(member, end, days, helpers, conv)
+    if end is None:
+        return Case(member, None, None, helpers, conv)
+    deadline = cell_deadline(end, ctx.calendar, ctx.catalogue)
+    stage = conversion_stage(
+        end,
+        deadline,
+        ctx.today(),
+        resolution=conv.cell_resolution_date if conv else None,
+        outcome=conv.outcome if conv else None,
+    )
+    return Case(member, end, (end - ctx.today()).days, helpers, conv, deadline, stage)
 
 
 async def cases(ctx: AppContext, *, actor: Actor, org_id: int) -> list[Case]:

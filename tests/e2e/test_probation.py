@@ -55,8 +55,10 @@ async def test_probation_list_and_conversion(emu: BotApiEmulator, world: World):
     listing = await lan.next_reply()
     assert listing.text.splitlines() == [
         "Đảng viên dự bị — Chi bộ thôn 1: 3 đồng chí",
-        "1. Đinh Văn Muộn — hết dự bị 01/10/2026 (quá hạn 53 ngày)",
-        "2. Lê Thị Sớm — hết dự bị 20/11/2026 (quá hạn 3 ngày)",
+        # issue 9 §3: due for the review up to the legal deadline, overdue only after it
+        "1. Đinh Văn Muộn — hết dự bị 01/10/2026 (quá hạn xét chuyển chính thức, hạn chót"
+        " 12/11/2026)",
+        "2. Lê Thị Sớm — hết dự bị 20/11/2026 (đến hạn xét chuyển chính thức, hạn chót 05/01/2027)",
         "3. Hà Văn Sau — hết dự bị 30/06/2027 (còn 219 ngày)",
     ]
     data = [b.callback_data for row in listing.buttons for b in row]
@@ -64,7 +66,10 @@ async def test_probation_list_and_conversion(emu: BotApiEmulator, world: World):
 
     await lan.press(listing, "Lê Thị Sớm")
     card = await lan.next_edit()
-    assert "Hết thời gian dự bị: 20/11/2026 (quá hạn 3 ngày)" in card.text
+    assert (
+        "Hết thời gian dự bị: 20/11/2026 (đến hạn xét chuyển chính thức, hạn chót 05/01/2027)"
+        in card.text
+    )
     assert "Lớp bồi dưỡng đảng viên mới: chưa ghi nhận" in card.text
 
     # helpers: toggle an official member
@@ -90,6 +95,7 @@ async def test_probation_list_and_conversion(emu: BotApiEmulator, world: World):
     recorded = await lan.next_reply()
     assert recorded.text.startswith("Đã ghi ngày chi bộ họp xét.")
     assert "Chi bộ họp xét: 21/11/2026" in recorded.text
+    assert "quá hạn" not in recorded.text and "đến hạn" not in recorded.text
 
     # the committee's decision: official from the end of probation, not the decision day (P8)
     await lan.press(recorded, "Quyết định công nhận chính thức")

@@ -56,15 +56,16 @@ def steps(reminders: list[Reminder]) -> set[tuple[str, str, date]]:
         (date(2025, 9, 9), {("probation.prepare", "-15d", date(2025, 8, 26))}),
         (date(2025, 9, 10), {("probation.due", "end", END)}),
         (date(2025, 9, 16), {("probation.due", "end", END)}),
-        (date(2025, 9, 17), {("probation.overdue", "+7d#1", date(2025, 9, 17))}),
-        (date(2025, 9, 23), {("probation.overdue", "+7d#1", date(2025, 9, 17))}),
-        (date(2025, 9, 24), {("probation.overdue", "+7d#2", date(2025, 9, 24))}),
+        # issue 9 §3: due for the conversion review until the legal deadline, not overdue
+        (date(2025, 9, 17), {("probation.due", "+7d#1", date(2025, 9, 17))}),
+        (date(2025, 9, 23), {("probation.due", "+7d#1", date(2025, 9, 17))}),
+        (date(2025, 9, 24), {("probation.due", "+7d#2", date(2025, 9, 24))}),
         # the 30th working day itself: the cell may still act, no escalation yet
-        (date(2025, 10, 22), {("probation.overdue", "+7d#6", date(2025, 10, 22))}),
+        (date(2025, 10, 22), {("probation.due", "+7d#6", date(2025, 10, 22))}),
         (
             date(2025, 10, 23),
             {
-                ("probation.overdue", "+7d#6", date(2025, 10, 22)),
+                ("probation.overdue", "+30wd", date(2025, 10, 23)),
                 ("probation.escalation", "+30wd", date(2025, 10, 23)),
             },
         ),
@@ -99,10 +100,12 @@ def test_daily_sweeps_send_each_step_once():
         day += timedelta(days=1)
     kinds = [r.kind for r in sent.values()]
     assert kinds.count("probation.prepare") == 2
-    assert kinds.count("probation.due") == 1
+    # the end day and 6 weekly reminders up to the deadline (22/10): due, not overdue
+    assert kinds.count("probation.due") == 7
     assert kinds.count("probation.escalation") == 1  # escalation exactly once
-    # 10/9 -> 31/12/2025 is 112 days: 16 weekly overdue reminders (the last on 31/12)
-    assert kinds.count("probation.overdue") == 16
+    # 10/9 -> 31/12/2025 is 112 days: 16 weekly reminders (the last on 31/12), the 10 after
+    # the deadline overdue, and the day after the deadline
+    assert kinds.count("probation.overdue") == 11
     assert max(r.due_date for r in sent.values()) == date(2025, 12, 31)
     # each was sent on its due date when the bot ran every day
     assert all(r.due_date >= date(2025, 6, 1) for r in sent.values())
@@ -114,7 +117,7 @@ def test_sweeps_with_downtime_skip_the_missed_steps():
         sent.update(r.key for r in sweep(day))
     assert sent == {
         "probation.prepare:member:42:-45d",
-        "probation.overdue:member:42:+7d#2",
+        "probation.due:member:42:+7d#2",
         "probation.escalation:member:42:+30wd",
         "probation.overdue:member:42:+7d#15",
     }
@@ -211,7 +214,7 @@ def test_escalation_across_tet_2026():
     # day 1, five full weeks of March to Fri 27/3 (25), 30/3 - Fri 3/4/2026 (30).
     tet = replace(CASE, ceremony_date=date(2025, 2, 13))
     assert steps(sweep(date(2026, 4, 3), tet)) == {
-        ("probation.overdue", "+7d#7", date(2026, 4, 3)),
+        ("probation.due", "+7d#7", date(2026, 4, 3)),  # the deadline itself
     }
     escalation = [r for r in sweep(date(2026, 4, 4), tet) if r.kind == "probation.escalation"]
     assert [r.due_date for r in escalation] == [date(2026, 4, 4)]
@@ -283,7 +286,7 @@ def test_every_message_names_its_rule_and_formats():
 
 def test_reminder_key_is_stable_and_short():
     [r] = sweep(date(2025, 9, 17))
-    assert r.key == "probation.overdue:member:42:+7d#1"
+    assert r.key == "probation.due:member:42:+7d#1"
     assert sweep(date(2025, 9, 20))[0].key == r.key
 
 
@@ -292,3 +295,38 @@ def test_due_reminders_are_sorted_by_date():
     reminders = sweep(date(2025, 10, 23), CASE, other)
     assert [r.due_date for r in reminders] == sorted(r.due_date for r in reminders)
     assert {r.subject_id for r in reminders} == {42, 43}
+
+
+def test_due_for_the_conversion_review_until_the_deadline():
+    """Issue 9 §3: nine days after the end the member is due for the conversion review, with
+    its deadline; overdue starts after the legal deadline (30 working days, P5)."""
+    [r] = sweep(date(2025, 9, 19))
+    assert (r.kind, r.severity) == ("probation.due", "due")
+    assert r.params["deadline"] == date(2025, 10, 22)
+    assert "deadline" in r.message.key and "overdue" not in r.message.key.lower()
+    [_escalation, late] = sorted(sweep(date(2025, 10, 23)), key=lambda r: r.kind)
+    assert (late.kind, late.severity) == ("probation.overdue", "overdue")
+
+
+def test_not_eligible_ends_every_conversion_chain_and_starts_the_removal_follow_up():
+    """Issue 9 §3: once the cell finds the member not eligible, no more conversion, escalation,
+    course or committee reminders: a follow-up on the removal (xóa tên) instead."""
+    no = replace(
+        CASE,
+        course_done_date=None,
+        outcome="not_eligible",
+        outcome_date=date(2025, 9, 20),
+    )
+    assert {r.kind for r in sweep(date(2025, 10, 23), replace(no, outcome=None))} == {
+        "probation.overdue",
+        "probation.escalation",
+        "probation.course",
+    }
+    for day in (date(2025, 9, 20), date(2025, 10, 23), date(2025, 12, 30)):
+        found = sweep(day, no)
+        assert {r.kind for r in found} == {"probation.removal"}, day
+    [first] = sweep(date(2025, 9, 20), no)
+    assert first.step == "proposed" and first.recipients == SECRETARIAT
+    assert "xóa tên" in first.message.key
+    assert first.params["proposed"] == date(2025, 9, 20)
+    assert [r.step for r in sweep(date(2025, 10, 20), no)] == ["+30d#1"]

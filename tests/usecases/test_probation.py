@@ -196,3 +196,44 @@ async def test_helper_from_another_cell_is_refused(ctx, cell):
         await probation.set_helper(
             ctx, actor=1001, member_id=mid, helper_id=stranger, assigned=True
         )
+
+
+async def test_stage_in_the_rules_own_words(ctx, cell):
+    """Issue 9 §3: nine days after the end the member is due for the conversion review with
+    its deadline, not overdue; overdue only after the legal deadline; never once the cell
+    resolution is recorded."""
+    due = await add(ctx, cell, person("Lê Thị Sớm", date(2025, 11, 14)))
+    late = await add(ctx, cell, person("Đinh Văn Muộn", date(2025, 10, 1)))
+    c = await probation.case(ctx, actor=1001, member_id=due)
+    assert c.end == date(2026, 11, 14) and c.days_left == -9
+    assert c.deadline == ctx.calendar.add_working_days(date(2026, 11, 14), 30)
+    assert c.stage == "review_due"
+    c = await probation.case(ctx, actor=1001, member_id=late)
+    assert c.deadline == ctx.calendar.add_working_days(date(2026, 10, 1), 30) < date(2026, 11, 23)
+    assert c.stage == "overdue"
+    await probation.record_resolution(
+        ctx, actor=1001, member_id=late, resolution_date=date(2026, 11, 20)
+    )
+    c = await probation.case(ctx, actor=1001, member_id=late)
+    assert c.stage == "resolved"
+    later = await add(ctx, cell, person("Hà Văn Sau", date(2026, 6, 30)))
+    assert (await probation.case(ctx, actor=1001, member_id=later)).stage == "probation"
+
+
+async def test_not_eligible_ends_the_conversion_reminders(ctx, cell):
+    """Issue 9 §3: after "not eligible" only the removal follow-up (xóa tên) remains."""
+    from rules.reminders import due_reminders
+    from storage import reminder_state
+
+    m = await add(ctx, cell, person("Đinh Văn Muộn", date(2025, 10, 1)))
+
+    async def kinds() -> set[str]:
+        async with ctx.db.read() as tx:
+            state = await reminder_state.load(tx, [cell])
+        found = due_reminders(state, ctx.today(), ctx.calendar, ctx.catalogue)
+        return {r.kind for r in found if r.subject_id == m}
+
+    assert {"probation.overdue", "probation.escalation", "probation.course"} <= await kinds()
+    await probation.record_not_eligible(ctx, actor=1001, member_id=m, reason="Vi phạm tư cách")
+    assert await kinds() == {"probation.removal"}
+    assert (await probation.case(ctx, actor=1001, member_id=m)).stage == "removal"

@@ -145,7 +145,8 @@ async def test_snooze_not_resent_when_a_newer_step_replaced_it(ctx, clock, world
     mine = next(i for i in sent.sent if i.user.tg_id == SEC)
     await uc.snooze(ctx, user_id=SEC, delivery_id=mine.delivery_id)  # until 18/9
     newer, _ = await run(ctx, clock, date(2025, 9, 17))
-    assert all(k.startswith("probation.overdue") for k, _u in newer.pairs)
+    # the weekly step before the legal deadline: due for the review, not overdue (issue 9 §3)
+    assert all(k.startswith("probation.due") and k.endswith(":+7d#1") for k, _u in newer.pairs)
     on_until, _ = await run(ctx, clock, date(2025, 9, 18))
     assert on_until.attempts == []
 
