@@ -39,7 +39,7 @@ ASK_DATE = {
     ),
     "resolution": N_(
         "On what date did the cell meet and pass the resolution on {name}'s"
-        " conversion? It cannot be before the end of probation, {end}."
+        " conversion? It is dated after the end of probation ({end}): {first} or later."
     ),
     "decision": N_("Date of the committee's decision recognising {name} as an official member?"),
 }
@@ -246,15 +246,19 @@ async def start_date(req: Req, member_id: int, what: str) -> None:
 
 async def _ask_date(req: Req, draft: Draft, c: uc.Case, *, reply: bool, prefix: str = "") -> None:
     _ = req._
-    text = _(ASK_DATE[draft.step], name=c.member.full_name, end=c.end)
+    text = _(ASK_DATE[draft.step], name=c.member.full_name, end=c.end, first=c.first_resolution)
     if prefix:
         text = f"{prefix}\n\n{text}"
     today = req.ctx.today()
     buttons = [(_("Today"), cb(F, "f", "d", today.strftime("%Y%m%d")))]
-    if draft.step == "resolution" and c.end and c.end < today:
-        buttons.append(
-            (_("{date} (end of probation)", date=c.end), cb(F, "f", "d", c.end.strftime("%Y%m%d")))
+    first = c.first_resolution
+    if draft.step == "resolution" and first and first < today:
+        label = (
+            _("{date} (end of probation)", date=first)
+            if first == c.end
+            else _("{date} (the day after probation)", date=first)
         )
+        buttons.append((label, cb(F, "f", "d", first.strftime("%Y%m%d"))))
     rows: Rows = [buttons, [(_("Cancel"), cb(F, "f", "cancel"))]]
     await (req.reply(text, rows) if reply else req.show(text, rows))
 

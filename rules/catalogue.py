@@ -501,6 +501,16 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
         "R",
         "P5: repeat the overdue reminder every this many days while no cell resolution.",
     ),
+    *_always(
+        "probation.conversion.resolution_on_end_day",
+        False,
+        "QĐ 294-QĐ/TW §4.2 and a provincial handbook (dated after the end of probation); "
+        "self-review written after the 12 months, HD 01-HD/TW 2021 §4",
+        "R",
+        "P5: whether a cell resolution on the conversion may be dated on the last day of "
+        "probation. Default: no, it is dated after it (the reading is the bot's; true accepts "
+        "the end day, read as the day the 12 months are complete).",
+    ),
     *_by_regulation(
         "probation.conversion.cell_deadline_wd",
         30,

@@ -5,19 +5,21 @@ admission ceremony, clamped to the month's end (ceremony 29/02/2024 -> end 28/02
 :mod:`rules.dates`). That day is also the official date (P8), whatever the decision date.
 
 P5, the end day itself: the domain text says the cell resolution must be dated "after the end
-of probation". We read ``probation_end`` as the first day on which the 12 months are complete:
-it is the official date (P8 makes the member official "from the day the 12 months end"), and
-on it 12 full months have elapsed under the same anniversary convention used for ages. So a
-resolution dated on ``probation_end`` is already after the probation and is accepted; only a
-resolution dated before it is refused. This also matches the reminder engine, which tells the
-secretary on the end day that the cell can now consider the case.
+of probation" (date order per a provincial handbook; QĐ 294 §4.2), and whether the last day of
+the 12 months is allowed is a reading. We read it literally: ``probation_end`` is the last day
+of probation (12 months from the ceremony, counted from the day after it, as periods in months
+are), and the member's self-review — part of the same dossier — is written *after* the 12
+months (HD 01-2021 §4, P4); so a resolution dated on ``probation_end`` is refused and the first
+acceptable date is the day after. A committee that reads "after" as "from the day the 12 months
+are complete" (the official date, P8) sets ``probation.conversion.resolution_on_end_day`` to
+true in the configuration. The source of the reading is cited in the refusal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
@@ -71,21 +73,33 @@ def conversion_stage(
     return "review_due" if today <= deadline else "overdue"
 
 
+END_DAY_RULE = "probation.conversion.resolution_on_end_day"
+
+
+def first_resolution_date(end: date, catalogue: Catalogue = DEFAULT_CATALOGUE) -> date:
+    """P5: the first day a cell resolution on the conversion may be dated: the day after the
+    end of probation, or the end day itself where so configured (see the module docstring)."""
+    return end if catalogue.get(END_DAY_RULE, end) is True else end + timedelta(days=1)
+
+
 def check_cell_resolution_date(
     resolution_date: date, probation_end: date, catalogue: Catalogue = DEFAULT_CATALOGUE
 ) -> Msg | None:
-    """P5: refuse a conversion resolution dated before the end of probation (end day allowed)."""
-    if resolution_date >= probation_end:
+    """P5: refuse a conversion resolution dated before the first day allowed."""
+    first = first_resolution_date(probation_end, catalogue)
+    if resolution_date >= first:
         return None
     return Msg(
         N_(
             "Probation lasts {months} months from the admission ceremony (Party Charter, "
-            "Art. 5); the cell resolution on conversion must be dated on or after {end}, "
-            "not {resolution}."
+            "Art. 5) and ends on {end}; the cell resolution on conversion is dated after the "
+            "end of probation ({source}): on or after {first}, not {resolution}."
         ),
         {
             "months": catalogue.get_int("probation.months", probation_end),
             "end": probation_end,
+            "first": first,
+            "source": catalogue.source(END_DAY_RULE, probation_end),
             "resolution": resolution_date,
         },
     )

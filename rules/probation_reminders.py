@@ -33,7 +33,7 @@ from datetime import date, timedelta
 from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
 from rules.dates import add_months
 from rules.messages import N_, Msg
-from rules.probation import cell_deadline, probation_end
+from rules.probation import cell_deadline, first_resolution_date, probation_end
 from rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
 from rules.workdays import WorkCalendar
 
@@ -49,9 +49,9 @@ _PREPARE = N_(
     "conversion within {wd} working days after that day, by {deadline}."
 )
 _DUE = N_(
-    "{name}'s {months}-month probation ends on {end} (Party Charter, Art. 5): the cell can now "
-    "consider the conversion. {source}: the cell must consider it within {wd} working days, "
-    "by {deadline}."
+    "{name}'s {months}-month probation ends on {end} (Party Charter, Art. 5). The cell "
+    "considers the conversion after it: its resolution is dated {first} or later. {source}: "
+    "the cell must consider it within {wd} working days, by {deadline}."
 )
 _REVIEW_DUE = N_(
     "{name}'s probation ended on {end}: the cell is due to consider the conversion, deadline "
@@ -154,6 +154,7 @@ class _CaseRules:
             "wd": self.cell_wd,
             "deadline": self.cell_deadline,
             "source": catalogue.source(wd_id, self.end),
+            "first": first_resolution_date(self.end, catalogue),
         }
 
     def conversion(self) -> list[Reminder]:

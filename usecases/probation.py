@@ -19,6 +19,7 @@ from rules.probation import (
     check_cell_resolution_date,
     check_helper,
     conversion_stage,
+    first_resolution_date,
     official_date,
     probation_end,
 )
@@ -77,6 +78,7 @@ class Case:
     conversion: Conversion | None
     deadline: date | None = None  # the cell's deadline to consider the conversion (P5)
     stage: Stage | None = None  # rules.probation.conversion_stage; None without a ceremony
+    first_resolution: date | None = None  # the first date a cell resolution may bear (P5)
 
     @property
     def proposed_removal(self) -> bool:
@@ -98,7 +100,8 @@ async def _case(ctx: AppContext, member: Member) -> Case:
         resolution=conv.cell_resolution_date if conv else None,
         outcome=conv.outcome if conv else None,
     )
-    return Case(member, end, (end - ctx.today()).days, helpers, conv, deadline, stage)
+    first = first_resolution_date(end, ctx.catalogue)
+    return Case(member, end, (end - ctx.today()).days, helpers, conv, deadline, stage, first)
 
 
 async def cases(ctx: AppContext, *, actor: Actor, org_id: int) -> list[Case]:
@@ -222,7 +225,8 @@ def _end(ctx: AppContext, member: Member) -> date:
 async def record_resolution(
     ctx: AppContext, *, actor: Actor, member_id: int, resolution_date: date
 ) -> Conversion:
-    """P5: the cell resolution on the conversion, dated on or after the end of probation."""
+    """P5: the cell resolution on the conversion, dated after the end of probation (the end day
+    itself where `probation.conversion.resolution_on_end_day` is configured)."""
     member = await member_for(ctx, actor, member_id)
     conv = await _conversion(ctx, member_id)
     _check_open(member, conv)

@@ -85,11 +85,14 @@ async def test_probation_list_and_conversion(emu: BotApiEmulator, world: World):
     # the cell resolution: before the end of probation is refused (P5), then recorded
     await lan.press(card, "Đã họp xét")
     ask = await lan.next_edit()
-    assert "Không được trước ngày hết thời gian dự bị 20/11/2026" in ask.text
+    assert "Nghị quyết ghi ngày sau khi hết thời gian dự bị (20/11/2026): từ 21/11/2026" in ask.text
     await lan.send("19/11/2026")
     refused = await lan.next_reply()
     assert refused.text.startswith("Thời kỳ dự bị là 12 tháng")
-    assert "phải ghi ngày từ 20/11/2026 trở đi, không thể là ngày 19/11/2026" in refused.text
+    assert "từ ngày 21/11/2026 trở đi, không thể là ngày 19/11/2026" in refused.text
+    await lan.send("20/11/2026")  # the last day of probation (P5 reading)
+    refused = await lan.next_reply()
+    assert "sổ tay" in refused.text and "không thể là ngày 20/11/2026" in refused.text
     assert (await member(world, due)).status == "probationary"
     await lan.send("21/11")
     recorded = await lan.next_reply()
@@ -125,9 +128,9 @@ async def test_reminder_button_starts_the_resolution(emu: BotApiEmulator, world:
     await lan.press_data(listing, f"prob:res:{due}")  # as the reminder's "Đã họp xét" button
     ask = await lan.next_edit()
     assert "Chi bộ họp xét" in ask.text
-    await lan.press(ask, "20/11/2026 (ngày hết dự bị)")
+    await lan.press(ask, "21/11/2026 (ngày sau khi hết dự bị)")
     recorded = await lan.next_edit()
-    assert "Chi bộ họp xét: 20/11/2026" in recorded.text
+    assert "Chi bộ họp xét: 21/11/2026" in recorded.text
 
 
 async def test_course_and_not_eligible(emu: BotApiEmulator, world: World):

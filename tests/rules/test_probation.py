@@ -39,7 +39,8 @@ def test_probation_length_comes_from_the_catalogue():
     [
         (date(2025, 2, 27), True),  # before the end of probation
         (date(2024, 12, 1), True),
-        (date(2025, 2, 28), False),  # the end day: the 12 months are complete
+        # the end day: "dated after the end of probation" (P5; issue 9 §3 reading), refused
+        (date(2025, 2, 28), True),
         (date(2025, 3, 1), False),
         (date(2025, 6, 1), False),  # late, but a late resolution is still valid
     ],
@@ -52,7 +53,22 @@ def test_check_cell_resolution_date(resolution, refused):
         assert "Art. 5" in msg.key
         assert msg.params["end"] == date(2025, 2, 28)
         assert msg.params["months"] == 12
+        assert msg.params["first"] == date(2025, 3, 1)
+        assert "handbook" in msg.params["source"]
         msg.key.format(**msg.params)
+
+
+def test_the_end_day_reading_is_configurable():
+    """P5: a committee that reads "after the end" as "from the day the 12 months end" may set
+    `probation.conversion.resolution_on_end_day = true`."""
+    from rules.catalogue import DEFAULT_CATALOGUE
+    from rules.probation import first_resolution_date
+
+    end = probation_end(date(2024, 2, 29))
+    assert first_resolution_date(end) == date(2025, 3, 1)
+    lenient = DEFAULT_CATALOGUE.with_overrides({"probation.conversion.resolution_on_end_day": True})
+    assert first_resolution_date(end, lenient) == end
+    assert check_cell_resolution_date(end, end, lenient) is None
 
 
 @pytest.mark.parametrize(

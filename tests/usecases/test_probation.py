@@ -67,10 +67,16 @@ async def test_resolution_before_the_end_is_refused(ctx, cell):
             ctx, actor=1001, member_id=mid, resolution_date=date(2026, 11, 19)
         )
     assert "Art. 5" in exc.value.msg.key and exc.value.msg.params["end"] == date(2026, 11, 20)
+    # the last day of probation: "dated after the end" (P5 reading, issue 9 §3)
+    with pytest.raises(InvalidInput) as exc:
+        await probation.record_resolution(
+            ctx, actor=1001, member_id=mid, resolution_date=date(2026, 11, 20)
+        )
+    assert exc.value.msg.params["first"] == date(2026, 11, 21)
     conv = await probation.record_resolution(
-        ctx, actor=1001, member_id=mid, resolution_date=date(2026, 11, 20)
+        ctx, actor=1001, member_id=mid, resolution_date=date(2026, 11, 21)
     )
-    assert conv.cell_resolution_date == date(2026, 11, 20)
+    assert conv.cell_resolution_date == date(2026, 11, 21)
     with pytest.raises(InvalidInput):  # not in the future
         await probation.record_resolution(
             ctx, actor=1001, member_id=mid, resolution_date=date(2026, 11, 24)
