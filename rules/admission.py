@@ -221,12 +221,19 @@ def check_awareness_certificate(
             Msg(
                 N_(
                     "The cell cannot consider the admission before the candidate has the "
-                    "party-awareness course certificate (Guidance 06-HD/TW, point 5.4)."
+                    "party-awareness course certificate ({source})."
                 ),
+                {"source": catalogue.source(rule, on)},
             ),
         )
     expires = add_months(issued_on, valid)
-    params = {"issued": issued_on, "expires": expires, "months": valid, "on": on}
+    params = {
+        "issued": issued_on,
+        "expires": expires,
+        "months": valid,
+        "on": on,
+        "source": catalogue.source(rule, on),
+    }
     if on > expires:
         return Finding(
             "refuse",
@@ -234,7 +241,7 @@ def check_awareness_certificate(
             Msg(
                 N_(
                     "The party-awareness course certificate issued on {issued} was valid for "
-                    "{months} months, until {expires} (Guidance 06-HD/TW, point 5.4); on {on} "
+                    "{months} months, until {expires} ({source}); on {on} "
                     "it has expired. The candidate must retake the course before the cell "
                     "considers the admission."
                 ),
@@ -249,7 +256,7 @@ def check_awareness_certificate(
             Msg(
                 N_(
                     "The party-awareness course certificate issued on {issued} is valid until "
-                    "{expires} ({months} months, Guidance 06-HD/TW, point 5.4). The cell must "
+                    "{expires} ({months} months, {source}). The cell must "
                     "consider the admission by then, or the candidate retakes the course."
                 ),
                 params,
@@ -571,9 +578,10 @@ def check_admission_vote(
             N_(
                 "A cell resolution proposing admission needs at least {ratio} of the {base} "
                 "official members in the vote base, that is {required}, to agree; {agree} agreed "
-                "(Party Charter, Art. 4; Guidance 06-HD/TW §3.6b)."
+                "({source})."
             ),
             {
+                "source": catalogue.source("vote.min_ratio", on),
                 "ratio": str(catalogue.get_fraction("vote.min_ratio", on)),
                 "base": base,
                 "required": needed,

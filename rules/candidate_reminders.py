@@ -62,12 +62,12 @@ _CEREMONY_OVERDUE = N_(
 )
 _CERTIFICATE = N_(
     "{name}'s party-awareness course certificate (issued {issued}) is valid until {expires} "
-    "({months} months, Guidance 06-HD/TW, point 5.4). If the cell has not considered the "
+    "({months} months, {source}). If the cell has not considered the "
     "admission by then, the candidate must retake the course."
 )
 _CERTIFICATE_EXPIRED = N_(
     "{name}'s party-awareness course certificate (issued {issued}) was valid until {expires} "
-    "({months} months, Guidance 06-HD/TW, point 5.4). The cell cannot consider the admission "
+    "({months} months, {source}). The cell cannot consider the admission "
     "until the candidate retakes the course and has a new certificate."
 )
 _STALLED = N_(
@@ -209,6 +209,7 @@ def _certificate(case: CandidateCase, catalogue: Catalogue) -> list[Reminder]:
         "issued": issued,
         "expires": expires,
         "months": catalogue.get_int(rule, issued),
+        "source": catalogue.source(rule, issued),
     }
     return [
         _reminder(

@@ -383,12 +383,14 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
         "A8: a trade-union member may be introduced by 1 official member + the resolution of "
         "the grassroots trade-union executive committee. Set false to require 2 members.",
     ),
-    *_always(
+    *_by_guidance(
         "vote.min_ratio",
         Fraction(2, 3),
+        "Party Charter Art. 4-5; HD 01-HD/TW 2021",
         "Party Charter Art. 4-5; HD 06-HD/TW §3.6b",
-        "S",
-        "A9/P6: share of the cell's official members (vote base) who must agree.",
+        ("R", "S"),
+        "A9/P6: share of the cell's official members (vote base) who must agree. The 2/3 rule "
+        "is the Charter's; the guidance cited follows the date of the vote.",
     ),
     *_by_regulation(
         "admission.committee_decision.deadline_wd",
@@ -582,10 +584,11 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
     ),
     *_always(
         "meeting.thematic.escalate_days",
-        0,
+        1,
         "HD 12-HD/BTCTW 6/7/2018; delay is a bot default (issue)",
         "R",
-        "M2: escalate this many days after the quarter's end (0 = on the last day).",
+        "M2: escalate this many days after the quarter's last day (1 = the first day after the "
+        "quarter, once the cell can no longer meet in it; 0 = on the last day).",
     ),
     *_always(
         "meeting.pilot_group.max_per_year",

@@ -10,9 +10,9 @@ computed with the catalogue in force on the period's last day:
 - ``meeting.thematic`` (secretary, deputy): no thematic meeting in a quarter by
   ``meeting.thematic.remind_day`` (15) of the quarter's last month. Step "YYYY-Qn".
 - ``meeting.thematic.escalation`` (officers): still none ``meeting.thematic.escalate_days`` days
-  after the quarter's last day. The default 0 dates it **on the quarter's last day** (the
-  catalogue entry's convention, ``period end + days`` like the monthly escalation); configure
-  1 for the first day after the quarter.
+  after the quarter's last day (``period end + days`` like the monthly escalation). The default
+  1 sends it on the first day after the quarter, once the cell can no longer meet in it (issue 9
+  §3); 0 would send it on the quarter's last day.
 - ``meeting.absences`` (secretary, deputy): a member's unexcused absences reach
   ``attendance.unexcused.removal_threshold`` (3) months within the rolling window (12 months),
   once per occurrence (:func:`rules.meetings.absence_occurrences`); step = ISO date of the

@@ -55,7 +55,7 @@ async def test_status_drill_down_by_buttons(officers: World):
     assert "🔁 Đối khớp danh sách kỳ đến 31/12/2026: ⏳ chưa xác nhận" in cell.text
     assert "⚠️ Việc quá hạn: 2" in cell.text
     assert "• 15/07/2026 — chưa đối khớp danh sách đảng viên" in cell.text
-    assert "• 30/09/2026 — quý chưa có sinh hoạt chuyên đề" in cell.text
+    assert "• 01/10/2026 — quý chưa có sinh hoạt chuyên đề" in cell.text
 
     await tinh.press(cell, "« Lên một cấp")
     assert (await tinh.next_edit()).text.startswith("📊 Đảng ủy xã X (X)")
@@ -69,7 +69,7 @@ async def test_overdue_grouped_by_cell_oldest_first(officers: World):
     c1, c2 = text.index("Chi bộ thôn 1 (C1): 2"), text.index("Chi bộ thôn 2 (C2): 3")
     assert c1 < c2 and "Chi bộ thôn Đông" not in text
     part = text[c2:]
-    assert part.index("15/07/2026") < part.index("30/09/2026") < part.index("05/12/2026")
+    assert part.index("15/07/2026") < part.index("01/10/2026") < part.index("05/12/2026")
     assert "• 05/12/2026 — chưa ghi sinh hoạt thường kỳ" in part
 
 

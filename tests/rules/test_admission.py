@@ -102,7 +102,7 @@ def test_check_awareness_certificate(on, outcome):
     if finding:
         assert finding.rule == "A3"
         assert finding.message.params["expires"] == date(2026, 3, 10)
-        assert "06-HD/TW, point 5.4" in _fmt(finding)
+        assert "06-HD/TW point 5.4" in _fmt(finding)
 
 
 def test_missing_certificate_blocks_the_cell_resolution():
@@ -397,3 +397,24 @@ def test_route_needs_a_date():
     youth = replace(undated, birth_date=date(1996, 6, 1), youth_union_member=True)
     assert introduction_route(youth, on=date(2026, 6, 1)) == "youth_union"
     assert introduction_route(youth, on=date(2027, 6, 1)) == "two_members"  # 31 by then
+
+
+def test_citations_follow_the_date_of_the_event():
+    """Issue 9 §3: no "HD 06-HD/TW" (9/6/2025) for a 2024 meeting; the 2026 one cites it."""
+    from rules.admission import check_awareness_certificate
+
+    def text(finding) -> str:
+        return finding.message.key.format(**finding.message.params)
+
+    old = check_admission_vote(5, 9, date(2024, 3, 10))
+    new = check_admission_vote(5, 9, date(2026, 3, 10))
+    assert old is not None and new is not None
+    assert "06-HD" not in text(old) and "HD 01-HD/TW" in text(old)
+    assert "HD 06-HD/TW" in text(new)
+    for on in (date(2024, 3, 10), date(2026, 3, 10)):
+        missing = check_awareness_certificate(None, on)
+        expired = check_awareness_certificate(date(2018, 1, 1), on)
+        warned = check_awareness_certificate(add_months(on, -55), on)
+        for finding in (missing, expired, warned):
+            assert finding is not None
+            assert ("06-HD" in text(finding)) is (on.year == 2026), text(finding)

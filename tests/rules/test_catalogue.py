@@ -48,7 +48,7 @@ ON = date(2026, 3, 1)
         ("meeting.monthly.remind_day", 25),  # M1
         ("meeting.monthly.escalate_days", 5),
         ("meeting.thematic.remind_day", 15),  # M2
-        ("meeting.thematic.escalate_days", 0),
+        ("meeting.thematic.escalate_days", 1),  # after the quarter (issue 9 §3)
         ("cell.min_official_members", 3),  # M5
         ("attendance.unexcused.removal_threshold", 3),  # §6.5
         ("attendance.unexcused.warn_at", 2),

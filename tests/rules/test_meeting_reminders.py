@@ -2,7 +2,7 @@
 
 Dates follow the catalogue defaults: remind on the 25th, escalate 5 days after the month's last
 day; thematic: remind on the 15th of the quarter's last month, escalate on the quarter's last
-day (meeting.thematic.escalate_days = 0).
+day (meeting.thematic.escalate_days = 1: after the quarter ends, issue 9 §3).
 """
 
 from dataclasses import replace
@@ -51,7 +51,7 @@ def steps(reminders: list[Reminder]) -> set[tuple[str, str, date]]:
 MISSING_MAR = ("meeting.missing", "2026-03", date(2026, 3, 25))
 ESCALATION_MAR = ("meeting.missing.escalation", "2026-03", date(2026, 4, 5))
 THEMATIC_Q1 = ("meeting.thematic", "2026-Q1", date(2026, 3, 15))
-THEMATIC_ESC_Q1 = ("meeting.thematic.escalation", "2026-Q1", date(2026, 3, 31))
+THEMATIC_ESC_Q1 = ("meeting.thematic.escalation", "2026-Q1", date(2026, 4, 1))
 
 
 @pytest.mark.parametrize(
@@ -62,8 +62,9 @@ THEMATIC_ESC_Q1 = ("meeting.thematic.escalation", "2026-Q1", date(2026, 3, 31))
         (date(2026, 3, 24), {THEMATIC_Q1}),
         (date(2026, 3, 25), {THEMATIC_Q1, MISSING_MAR}),
         (date(2026, 3, 30), {THEMATIC_Q1, MISSING_MAR}),
-        # the quarter's last day: escalated to the officers that day (escalate_days = 0)
-        (date(2026, 3, 31), {THEMATIC_Q1, THEMATIC_ESC_Q1, MISSING_MAR}),
+        # the quarter's last day: the cell may still meet, no escalation (issue 9 §3)
+        (date(2026, 3, 31), {THEMATIC_Q1, MISSING_MAR}),
+        (date(2026, 4, 1), {THEMATIC_Q1, THEMATIC_ESC_Q1, MISSING_MAR}),
         (date(2026, 4, 4), {THEMATIC_Q1, THEMATIC_ESC_Q1, MISSING_MAR}),
         (date(2026, 4, 5), {THEMATIC_Q1, THEMATIC_ESC_Q1, MISSING_MAR, ESCALATION_MAR}),
         # April missing too: the secretary's chain moves on to April, the officers' stays on March
@@ -119,7 +120,7 @@ def test_december_to_january():
     }
 
 
-def test_quarter_four_escalates_on_the_31st_of_december():
+def test_quarter_four_escalates_after_the_31st_of_december():
     cell = replace(CELL, thematic_dates=CELL.thematic_dates[:3])
     assert steps(sweep(date(2025, 12, 14), cell)) == set()
     assert steps(sweep(date(2025, 12, 15), cell)) == {
@@ -127,9 +128,12 @@ def test_quarter_four_escalates_on_the_31st_of_december():
     }
     q4 = {
         ("meeting.thematic", "2025-Q4", date(2025, 12, 15)),
-        ("meeting.thematic.escalation", "2025-Q4", date(2025, 12, 31)),
+        ("meeting.thematic.escalation", "2025-Q4", date(2026, 1, 1)),
     }
-    assert steps(sweep(date(2025, 12, 31), cell)) == q4
+    assert steps(sweep(date(2025, 12, 31), cell)) == {
+        ("meeting.thematic", "2025-Q4", date(2025, 12, 15))
+    }
+    assert steps(sweep(date(2026, 1, 1), cell)) == q4
     assert steps(sweep(date(2026, 1, 10), cell)) == q4  # Q4 2025 is the previous quarter
 
 
@@ -162,7 +166,7 @@ def test_configured_days():
         {
             "meeting.monthly.remind_day": 20,
             "meeting.monthly.escalate_days": 3,
-            "meeting.thematic.escalate_days": 1,  # the first day after the quarter
+            "meeting.thematic.escalate_days": 0,  # on the quarter's last day
         }
     )
     assert steps(sweep(date(2026, 3, 20), catalogue=catalogue)) == {
@@ -171,8 +175,8 @@ def test_configured_days():
     }
     found = steps(sweep(date(2026, 4, 3), catalogue=catalogue))
     assert ("meeting.missing.escalation", "2026-03", date(2026, 4, 3)) in found
-    assert ("meeting.thematic.escalation", "2026-Q1", date(2026, 4, 1)) in found
-    assert ("meeting.thematic.escalation", "2026-Q1", date(2026, 3, 31)) not in found
+    assert ("meeting.thematic.escalation", "2026-Q1", date(2026, 3, 31)) in found
+    assert ("meeting.thematic.escalation", "2026-Q1", date(2026, 4, 1)) not in found
 
 
 def test_catch_up_after_downtime_sends_the_latest_step_per_chain():
@@ -197,7 +201,7 @@ def test_daily_sweeps_over_a_year_send_each_step_once():
     assert kinds.count("meeting.missing") == 12
     assert kinds.count("meeting.missing.escalation") == 11  # December's comes on 5/1/2027
     assert kinds.count("meeting.thematic") == 4
-    assert kinds.count("meeting.thematic.escalation") == 4
+    assert kinds.count("meeting.thematic.escalation") == 3  # Q4's comes on 1/1/2027
     assert "meeting.missing:cell:9:2026-02" in sent
     assert sent["meeting.missing.escalation:cell:9:2026-11"].due_date == date(2026, 12, 5)
 

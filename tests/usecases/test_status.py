@@ -328,21 +328,21 @@ async def test_parent_shown_only_within_scope(world):
 # -- /overdue -----------------------------------------------------------------------------------
 
 #: What the reminder engine says is overdue on TODAY: the first half-year's list was never
-#: confirmed (escalated 15/7), no thematic meeting in Q3 (escalated 30/9), and no regular
+#: confirmed (escalated 15/7), no thematic meeting in Q3 (escalated 1/10), and no regular
 #: meeting in November in C2 and D1 (escalated 5/12).
 OVERDUE_TODAY = {
     "C1": [
         ("reconciliation.escalation", date(2026, 7, 15)),
-        ("meeting.thematic.escalation", date(2026, 9, 30)),
+        ("meeting.thematic.escalation", date(2026, 10, 1)),
     ],
     "C2": [
         ("reconciliation.escalation", date(2026, 7, 15)),
-        ("meeting.thematic.escalation", date(2026, 9, 30)),
+        ("meeting.thematic.escalation", date(2026, 10, 1)),
         ("meeting.missing.escalation", date(2026, 12, 5)),
     ],
     "D1": [
         ("reconciliation.escalation", date(2026, 7, 15)),
-        ("meeting.thematic.escalation", date(2026, 9, 30)),
+        ("meeting.thematic.escalation", date(2026, 10, 1)),
         ("meeting.missing.escalation", date(2026, 12, 5)),
     ],
 }
