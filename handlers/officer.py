@@ -44,6 +44,7 @@ OVERDUE_LABELS = {
     "probation.overdue": N_("conversion not yet considered"),
     "probation.escalation": N_("conversion not considered in time"),
     "probation.committee_decision": N_("committee decision on conversion overdue"),
+    "probation.vote_escalation": N_("conversion vote without 2/3: upper committees decide"),
     "meeting.missing.escalation": N_("no regular meeting recorded"),
     "meeting.thematic.escalation": N_("no thematic meeting this quarter"),
     "candidate.decision": N_("admission decision overdue"),

@@ -5,7 +5,8 @@ Callback contract (the reminder engine's buttons use the first two):
   prob:view:<member_id>   the probation card of a member, with the recording buttons
   prob:res:<member_id>    start recording the cell resolution date ("the cell has met")
   prob:course:<id> · prob:hlp:<id>[:<page>] · prob:ht:<id>:<helper_id>:<page> (toggle)
-  prob:dec:<id> · prob:no:<id> · prob:list · prob:f:<today|ok|cancel|d:yyyymmdd> (flow)
+  prob:dec:<id> · prob:no:<id> · prob:vote:<id> (the cell's vote, P6) · prob:list
+  prob:f:<ok|cancel|d:yyyymmdd|n:number> (flow)
 Every press re-checks through the use cases that the member's cell is the user's to write.
 """
 
@@ -42,7 +43,12 @@ ASK_DATE = {
         " conversion? It is dated after the end of probation ({end}): {first} or later."
     ),
     "decision": N_("Date of the committee's decision recognising {name} as an official member?"),
+    "vote": N_(
+        "On what date did the cell vote on {name}'s conversion? The vote is held after the end"
+        " of probation ({end}): {first} or later."
+    ),
 }
+VOTE_STEPS = ("vbase", "vfor", "vagainst")
 
 
 def _days(_: Translator, c: uc.Case) -> str:
@@ -57,6 +63,8 @@ def _days(_: Translator, c: uc.Case) -> str:
         return _("due for the conversion review, deadline {deadline}", deadline=c.deadline)
     if c.stage == "overdue":
         return _("conversion review overdue, deadline {deadline}", deadline=c.deadline)
+    if c.stage == "escalated":
+        return _("no 2/3 in the cell's votes: the upper committees decide")
     return _("ended")
 
 
@@ -124,6 +132,17 @@ def case_text(_: Translator, c: uc.Case) -> str:
     lines.append(_("New-member course: {course}", course=course))
     helpers = ", ".join(h.full_name for h in c.helpers) or _("none assigned")
     lines.append(_("Helping members: {names}", names=helpers))
+    for n, v in enumerate(c.votes, start=1):
+        lines.append(
+            _(
+                "Cell vote, round {n} ({date}): {agree} for, {disagree} against, of {base}",
+                n=n,
+                date=v.held_on,
+                agree=v.agree,
+                disagree=v.disagree,
+                base=v.base,
+            )
+        )
     met = conv.cell_resolution_date if conv else None
     lines.append(_("Cell resolution: {date}", date=met) if met else _("Cell resolution: not yet"))
     if conv and conv.outcome == "converted":
@@ -133,6 +152,13 @@ def case_text(_: Translator, c: uc.Case) -> str:
                 no=conv.committee_decision_no,
                 date=conv.committee_decision_date,
                 official=m.official_date,
+            )
+        )
+    elif conv and conv.outcome == "not_eligible" and conv.outcome_note is None:
+        lines.append(
+            _(
+                "The cell voted on {date} to propose removing the member from the list.",
+                date=conv.outcome_date,
             )
         )
     elif conv and conv.outcome == "not_eligible":
@@ -158,7 +184,10 @@ async def show_case(
     if c.member.status == "probationary" and not c.proposed_removal:
         rows.append([(_("📚 Record the course date"), cb(F, "course", mid))])
         rows.append([(_("👥 Helping members"), cb(F, "hlp", mid))])
-        if c.conversion is None or c.conversion.cell_resolution_date is None:
+        if c.vote_escalated:  # P6: the upper committees decide
+            rows.append([(_("📜 Committee decision: official"), cb(F, "dec", mid))])
+        elif c.conversion is None or c.conversion.cell_resolution_date is None:
+            rows.append([(_("🗳 Record the cell's vote"), cb(F, "vote", mid))])
             rows.append([(_("🗳 The cell has met (resolution)"), cb(F, "res", mid))])
         else:
             rows.append([(_("📜 Committee decision: official"), cb(F, "dec", mid))])
@@ -229,7 +258,11 @@ async def start_date(req: Req, member_id: int, what: str) -> None:
     if c.member.status != "probationary" or c.proposed_removal:
         await show_case(req, member_id, note=req._("This member's conversion is already settled."))
         return
-    if what == "decision" and (c.conversion is None or c.conversion.cell_resolution_date is None):
+    resolved = c.conversion is not None and c.conversion.cell_resolution_date is not None
+    if what == "vote" and (resolved or c.vote_escalated):
+        await show_case(req, member_id, note=req._("This member's conversion is already settled."))
+        return
+    if what == "decision" and not resolved and not c.vote_escalated:
         await show_case(
             req,
             member_id,
@@ -252,7 +285,7 @@ async def _ask_date(req: Req, draft: Draft, c: uc.Case, *, reply: bool, prefix: 
     today = req.ctx.today()
     buttons = [(_("Today"), cb(F, "f", "d", today.strftime("%Y%m%d")))]
     first = c.first_resolution
-    if draft.step == "resolution" and first and first < today:
+    if draft.step in ("resolution", "vote") and first and first < today:
         label = (
             _("{date} (end of probation)", date=first)
             if first == c.end
@@ -270,6 +303,24 @@ async def _take_date(req: Req, draft: Draft, day: date, *, reply: bool) -> None:
         if draft.step == "course":
             await uc.record_course(req.ctx, actor=req.user_id, member_id=mid, done=day)
             note = _("New-member course recorded.")
+        elif draft.step == "vote":
+            await uc.check_vote_date(req.ctx, actor=req.user_id, member_id=mid, held_on=day)
+            roll = await uc.vote_roll(req.ctx, actor=req.user_id, member_id=mid, held_on=day)
+            vote = await drafts_uc.start(
+                req.ctx,
+                req.user_id,
+                TEXT_KIND,
+                "vbase",
+                org_id=draft.org_id,
+                data={
+                    "mid": mid,
+                    "day": day.isoformat(),
+                    "proposed": roll.proposed,
+                    "roll": roll.roll,
+                },
+            )
+            await _ask_number(req, vote, reply=reply)
+            return
         elif draft.step == "resolution":
             await uc.record_resolution(
                 req.ctx, actor=req.user_id, member_id=mid, resolution_date=day
@@ -313,6 +364,77 @@ async def date_text(req: Req, draft: Draft) -> None:
     await _take_date(req, draft, day, reply=True)
 
 
+async def _ask_number(req: Req, draft: Draft, *, reply: bool, prefix: str = "") -> None:
+    """The numbers of a round of the cell's vote (P6), typed or pressed."""
+    _ = req._
+    d = draft.data
+    c = await uc.case(req.ctx, actor=req.user_id, member_id=int(d["mid"]))
+    day = date.fromisoformat(d["day"])
+    buttons: list[tuple[str, str]] = []
+    if draft.step == "vbase":
+        text = _(
+            "How many official members are in the vote base on {date}? The roster gives"
+            " {proposed}: the cell's official members that day, without those on temporary"
+            " transfer and absent exempt members (as for admissions). Type the number:",
+            date=day,
+            proposed=d["proposed"],
+        )
+        if d["proposed"] > 0:
+            buttons.append((str(d["proposed"]), cb(F, "f", "n", d["proposed"])))
+    elif draft.step == "vfor":
+        text = _(
+            "How many of the {base} official members voted for {name}'s conversion?",
+            base=d["base"],
+            name=c.member.full_name,
+        )
+        buttons.append((_("All {n}", n=d["base"]), cb(F, "f", "n", d["base"])))
+    else:
+        text = _("And how many voted against it (the cell then proposes removal from the list)?")
+        buttons.append(("0", cb(F, "f", "n", 0)))
+    if prefix:
+        text = f"{prefix}\n\n{text}"
+    rows: Rows = [buttons, [(_("Cancel"), cb(F, "f", "cancel"))]]
+    await (req.reply(text, rows) if reply else req.show(text, rows))
+
+
+async def _take_number(req: Req, draft: Draft, n: int, *, reply: bool) -> None:
+    _ = req._
+    d = draft.data
+    day = date.fromisoformat(d["day"])
+    try:
+        if draft.step == "vbase":
+            uc.check_vote_counts(held_on=day, roll=d["roll"], base=n)
+            d["base"], draft.step = n, "vfor"
+        elif draft.step == "vfor":
+            uc.check_vote_counts(held_on=day, roll=d["roll"], base=d["base"], agree=n)
+            d["agree"], draft.step = n, "vagainst"
+        else:
+            uc.check_vote_counts(
+                held_on=day, roll=d["roll"], base=d["base"], agree=d["agree"], disagree=n
+            )
+            d["disagree"], draft.step = n, "vote_ok"
+    except InvalidInput as exc:
+        await _ask_number(req, draft, reply=reply, prefix=_.msg(exc.msg))
+        return
+    await drafts_uc.save(req.ctx, draft)
+    if draft.step != "vote_ok":
+        await _ask_number(req, draft, reply=reply)
+        return
+    c = await uc.case(req.ctx, actor=req.user_id, member_id=int(d["mid"]))
+    text = _(
+        "Round {round} of the cell's vote on {name}'s conversion, {date}: {agree} for,"
+        " {disagree} against, of {base} official members. Record it?",
+        round=len(c.votes) + 1,
+        name=c.member.full_name,
+        date=day,
+        agree=d["agree"],
+        disagree=d["disagree"],
+        base=d["base"],
+    )
+    rows: Rows = [[(_("✅ Confirm"), cb(F, "f", "ok"))], [(_("Cancel"), cb(F, "f", "cancel"))]]
+    await (req.reply(text, rows) if reply else req.show(text, rows))
+
+
 async def start_not_eligible(req: Req, member_id: int) -> None:
     _ = req._
     c = await uc.case(req.ctx, actor=req.user_id, member_id=member_id)
@@ -336,6 +458,14 @@ async def text_flow(req: Req, draft: Draft) -> None:
     _ = req._
     mid = int(draft.data["mid"])
     cancel: Rows = [[(_("Cancel"), cb(F, "f", "cancel"))]]
+    if draft.step in VOTE_STEPS:
+        text = req.text.strip()
+        if not text.isdigit() or len(text) > 4:
+            msg = Msg(N_("Type a number, e.g. 5."))
+            await _ask_number(req, draft, reply=True, prefix=_.msg(msg))
+            return
+        await _take_number(req, draft, int(text), reply=True)
+        return
     c = await uc.case(req.ctx, actor=req.user_id, member_id=mid)
     if draft.step == "decno":
         try:
@@ -389,6 +519,18 @@ async def _confirmed(req: Req, draft: Draft) -> None:
             name=member.full_name,
             date=member.official_date,
         )
+    elif draft.step == "vote_ok":
+        d = draft.data
+        result = await uc.record_vote(
+            req.ctx,
+            actor=req.user_id,
+            member_id=mid,
+            held_on=date.fromisoformat(d["day"]),
+            agree=d["agree"],
+            disagree=d["disagree"],
+            base=d["base"],
+        )
+        note = _vote_note(_, result, d)
     elif draft.step == "reason_ok":
         await uc.record_not_eligible(
             req.ctx, actor=req.user_id, member_id=mid, reason=draft.data["reason"]
@@ -404,8 +546,30 @@ async def _confirmed(req: Req, draft: Draft) -> None:
     await show_case(req, mid, note=note)
 
 
+def _vote_note(_: Translator, result: uc.VoteResult, d: dict) -> str:
+    if result.status.outcome == "convert":
+        return _(
+            "Recorded: {agree} of {base} voted for, at least 2/3 — this is the cell resolution"
+            " on the conversion, dated {date}. Next: the committee's decision.",
+            agree=d["agree"],
+            base=d["base"],
+            date=result.conversion.cell_resolution_date,
+        )
+    if result.status.outcome == "remove":
+        return _(
+            "Recorded: {disagree} of {base} voted against, at least 2/3 — the cell proposes"
+            " removing the member from the list (xóa tên). When the committee decides, change"
+            " the status in the roster.",
+            disagree=d["disagree"],
+            base=d["base"],
+        )
+    assert result.status.message is not None
+    return _.msg(result.status.message)
+
+
 async def flow_button(req: Req, action: str, arg: str | None) -> None:
-    """Buttons of the date and text flows: prob:f:<action>[:arg]."""
+    """Buttons of the date and text flows: prob:f:<action>[:arg] (a date, or a number of the
+    cell's vote)."""
     draft = await open_draft(req, (DATE_KIND, TEXT_KIND), closed=EXPIRED)
     if draft is None:
         return
@@ -414,6 +578,15 @@ async def flow_button(req: Req, action: str, arg: str | None) -> None:
         await req.show(req._(CANCELLED), [[(req._("« Probationary members"), cb(F, "list"))]])
     elif action == "ok" and draft.kind == TEXT_KIND:
         await _confirmed(req, draft)
+    elif (
+        action == "n"
+        and draft.kind == TEXT_KIND
+        and draft.step in VOTE_STEPS
+        and arg
+        and arg.isdigit()
+        and len(arg) <= 4
+    ):
+        await _take_number(req, draft, int(arg), reply=False)
     elif action == "d" and draft.kind == DATE_KIND and arg and (day := compact_date(arg)):
         await _take_date(req, draft, day, reply=False)
     else:
@@ -445,10 +618,11 @@ ROUTES = {
     "course": Route(_start("course"), INT),
     "dec": Route(_start("decision"), INT),
     "no": Route(start_not_eligible, INT),
+    "vote": Route(_start("vote"), INT),
     "hlp": Route(_helpers, INT, opt(INT)),
     "ht": Route(_toggle, INT, INT, opt(INT)),
-    # prob:f:<action>[:yyyymmdd] inside the date and text flows; the flow checks the step
-    "f": Route(flow_button, choice("cancel", "ok", "d"), opt(TOKEN)),
+    # prob:f:<action>[:yyyymmdd|number] inside the date and text flows; the flow checks the step
+    "f": Route(flow_button, choice("cancel", "ok", "d", "n"), opt(TOKEN)),
 }
 
 

@@ -49,7 +49,7 @@ def cell_deadline(
     return calendar.add_working_days(end, wd)
 
 
-Stage = Literal["probation", "review_due", "overdue", "resolved", "removal"]
+Stage = Literal["probation", "review_due", "overdue", "escalated", "resolved", "removal"]
 
 
 def conversion_stage(
@@ -63,7 +63,8 @@ def conversion_stage(
     """Where a probationary member's conversion stands, in the rules' own words: still on
     probation; *due* for the conversion review from the end of probation up to the cell's
     deadline (P5); *overdue* only after it; resolved once the cell resolution is recorded (the
-    committee's own deadline is P7's); the removal follow-up once found not eligible (P6)."""
+    committee's own deadline is P7's); the removal follow-up once found not eligible (P6).
+    ("escalated" — the cell's votes failed too often, P6 — is decided from the votes.)"""
     if outcome == "not_eligible":
         return "removal"
     if resolution is not None or outcome == "converted":

@@ -14,8 +14,10 @@ step that has come (see :func:`rules.reminder_model.latest_step`):
 - committee: a cell resolution but no committee decision once 30 working days after the
   resolution have fully passed (overdue).
 
-"Not eligible" (the cell proposes removing the member from the list, xóa tên, P6) ends every
-one of these chains; a *removal* chain follows it up instead: on the day it was recorded and
+Three cell votes without 2/3 either way (P6) end them too: the case goes to the upper
+committees, and the officers above get a *vote escalation* once (step "votes#3", dated the last
+round). "Not eligible" (the cell proposes removing the member from the list, xóa tên, P6) ends
+every one of these chains; a *removal* chain follows it up instead: on the day it was recorded and
 every ``probation.removal.follow_up_days`` (30) days while the member is still listed as
 probationary (the committee has not decided and the roster not been updated).
 
@@ -64,6 +66,12 @@ _REMOVAL = N_(
     "§4.2.3). Follow up with the competent committee; once it decides, record the new status "
     "in the roster."
 )
+_VOTE_ESCALATION = N_(
+    "The cell has voted {rounds} times on {name}'s conversion (the last time on {last}) without "
+    "{ratio} of its official members agreeing either way (Party Charter, Art. 5; {regulation} "
+    "§4.2.3): the case goes to the upper committees to decide. If converted, the member is "
+    "official from {end}."
+)
 _OVERDUE = N_(
     "No cell resolution on {name}'s conversion is recorded; probation ended on {end}. "
     "{source}: the cell must consider the conversion within {wd} working days after the end "
@@ -103,6 +111,8 @@ class ProbationCase:
     committee_decision_date: date | None = None
     outcome: str | None = None  # the conversion record's: 'converted' | 'not_eligible'
     outcome_date: date | None = None
+    failed_votes: int = 0  # the cell's vote rounds without 2/3 either way (P6)
+    last_vote_date: date | None = None
 
 
 def probation_reminders(
@@ -117,11 +127,12 @@ def probation_reminders(
         if case.status != PROBATIONARY or case.ceremony_date is None:
             continue
         rules = _CaseRules(case, case.ceremony_date, today, calendar, catalogue)
-        chains = (
-            (rules.removal(),)
-            if case.outcome == NOT_ELIGIBLE
-            else (rules.conversion(), rules.escalation(), rules.course(), rules.committee())
-        )
+        if case.outcome == NOT_ELIGIBLE:
+            chains: tuple[list[Reminder], ...] = (rules.removal(),)
+        elif rules.votes_exhausted():
+            chains = (rules.vote_escalation(),)
+        else:
+            chains = (rules.conversion(), rules.escalation(), rules.course(), rules.committee())
         for chain in chains:
             step = latest_step(chain, today)
             if step is not None:
@@ -186,6 +197,33 @@ class _CaseRules:
             )
         )
         return steps
+
+    def votes_exhausted(self) -> bool:
+        """P6: the cell voted as often as allowed without 2/3 either way, no resolution."""
+        last = self.case.last_vote_date
+        if last is None or self.case.cell_resolution_date is not None:
+            return False
+        limit = self.catalogue.get_int("probation.conversion.max_vote_rounds", last)
+        return self.case.failed_votes >= limit
+
+    def vote_escalation(self) -> list[Reminder]:
+        last = self.case.last_vote_date
+        assert last is not None
+        extra = {
+            "rounds": self.case.failed_votes,
+            "ratio": str(self.catalogue.get_fraction("vote.min_ratio", last)),
+            "regulation": self.catalogue.get(REGULATION_NAME, last),
+            "last": last,
+        }
+        reminder = self._reminder(
+            "probation.vote_escalation",
+            last,
+            f"votes#{self.case.failed_votes}",
+            "escalation",
+            _VOTE_ESCALATION,
+            extra,
+        )
+        return [replace(reminder, recipients=OFFICERS)]
 
     def removal(self) -> list[Reminder]:
         proposed = self.case.outcome_date

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
+from rules.probation import ConversionVote
 from storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
 
 STATUSES = ("probationary", "official", "exempt", "transferred_out", "removed", "deceased")
@@ -355,3 +356,34 @@ async def put_conversion(tx: Tx, c: Conversion, at: datetime) -> None:
             to_db_instant(at),
         ),
     )
+
+
+# -- the cell's conversion votes (P6) ------------------------------------------------------------
+
+
+async def add_conversion_vote(
+    tx: Tx, member_id: int, vote: ConversionVote, *, actor: str | int, at: datetime
+) -> None:
+    await tx.execute(
+        "INSERT INTO conversion_votes (member_id, held_on, agree, disagree, base, actor,"
+        " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            member_id,
+            to_db_date(vote.held_on),
+            vote.agree,
+            vote.disagree,
+            vote.base,
+            str(actor),
+            to_db_instant(at),
+        ),
+    )
+
+
+async def conversion_votes(tx: Tx, member_id: int) -> list[ConversionVote]:
+    """The cell's vote rounds on the member's conversion, oldest first."""
+    rows = await tx.all(
+        "SELECT held_on, agree, disagree, base FROM conversion_votes WHERE member_id = ?"
+        " ORDER BY held_on, id",
+        (member_id,),
+    )
+    return [ConversionVote(from_db_date(r[0]) or date.min, r[1], r[2], r[3]) for r in rows]

@@ -36,7 +36,9 @@ async def probation_cases(tx: Tx, org_ids: Collection[int] | None = None) -> lis
     where, params = _org_filter("m.org_id", org_ids)
     rows = await tx.all(
         "SELECT m.id, m.org_id, m.full_name, m.ceremony_date, m.status, m.course_done_date,"
-        " c.cell_resolution_date, c.committee_decision_date, c.outcome, c.outcome_date"
+        " c.cell_resolution_date, c.committee_decision_date, c.outcome, c.outcome_date,"
+        " coalesce(c.vote_rounds, 0) AS vote_rounds,"
+        " (SELECT max(v.held_on) FROM conversion_votes v WHERE v.member_id = m.id) AS last_vote"
         " FROM members m LEFT JOIN conversions c ON c.member_id = m.id"
         f" WHERE m.status = ? AND m.ceremony_date IS NOT NULL{where} ORDER BY m.id",
         (PROBATIONARY, *params),
@@ -53,6 +55,8 @@ async def probation_cases(tx: Tx, org_ids: Collection[int] | None = None) -> lis
             committee_decision_date=from_db_date(r["committee_decision_date"]),
             outcome=r["outcome"],
             outcome_date=from_db_date(r["outcome_date"]),
+            failed_votes=r["vote_rounds"],
+            last_vote_date=from_db_date(r["last_vote"]),
         )
         for r in rows
     ]

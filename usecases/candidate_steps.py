@@ -23,7 +23,6 @@ from typing import Any
 from rules import admission as rules
 from rules import candidate_steps as steps
 from rules.admission import CandidateCase, Finding, Introducer
-from rules.meetings import BaseMember, vote_base
 from rules.messages import N_, Msg
 from storage import audit
 from storage import candidates as store
@@ -35,7 +34,6 @@ from usecases import probation as probation_uc
 from usecases import roster as roster_uc
 from usecases.candidates import (
     NOT_MEMBER,
-    OFFICIAL,
     Actor,
     CandidateView,
     case_of,
@@ -49,6 +47,7 @@ from usecases.candidates import (
 )
 from usecases.context import AppContext
 from usecases.errors import InvalidInput
+from usecases.roster import vote_roll
 
 MAX_DECISION_NO = 40
 _GONE = N_("This candidate's file no longer exists.")
@@ -92,32 +91,6 @@ _OPTIONAL = {
     "trade_union_resolution_date",
 }
 _INTS = ("vote_agree", "vote_base")
-
-
-def _official_on(m: Member, on: date, ctx: AppContext) -> bool:
-    since = steps.official_since(m.status, m.official_date, m.ceremony_date, ctx.catalogue)
-    return since is not None and since <= on
-
-
-@dataclass(frozen=True)
-class VoteRoll:
-    proposed: int  # A9 base: official members, without absent exempt ones
-    roll: int  # every official member on the roster (the largest possible base)
-
-
-async def vote_roll(ctx: AppContext, org_id: int, on: date) -> VoteRoll:
-    """The cell's official members on the resolution date `on`, from the status history (a
-    member transferred out or exempt since still counts as they were that day; probationary
-    members never do, P2; any other status — a temporary member, once the roster knows one —
-    stays out)."""
-    async with ctx.db.read() as tx:
-        found = await member_store.of_org_on(tx, org_id, on, OFFICIAL)
-    members = [m for m in found if _official_on(m, on, ctx)]
-    base = vote_base(
-        BaseMember(m.id, official=True, exempt=m.status == "exempt", present=m.status != "exempt")
-        for m in members
-    )
-    return VoteRoll(base, len(members))
 
 
 async def start_step(

@@ -8,29 +8,34 @@ from the end of probation, P8), or the cell's proposal to remove them (not eligi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rules.catalogue import REGULATION_NAME
 from rules.messages import N_, Msg
 from rules.probation import (
+    ConversionVote,
+    ConversionVoteStatus,
     Stage,
     cell_deadline,
     check_cell_resolution_date,
     check_helper,
     conversion_stage,
+    conversion_vote_status,
     first_resolution_date,
     official_date,
     probation_end,
 )
 from rules.text import clean_line
+from rules.votes import check_vote_base
 from storage import audit
 from storage import members as store
 from storage.members import Conversion, Member
 from usecases.context import AppContext
 from usecases.errors import InvalidInput
 from usecases.roster import STATUS_LABELS as STATUS_LABELS
-from usecases.roster import Actor, member_for, name_key, require_cell, sort_key
+from usecases.roster import Actor, VoteRoll, member_for, name_key, require_cell, sort_key
+from usecases.roster import vote_roll as roster_vote_roll
 
 MAX_DECISION_NO = 40
 MAX_REASON = 500
@@ -60,7 +65,25 @@ _ALREADY_PROPOSED = N_(
     " committee decides. Change the status in the roster when it has."
 )
 _HELPER_OTHER_CELL = N_("The helper must be a member of the same cell.")
+_VOTE_ESCALATED = N_(
+    "The cell has voted {rounds} times on {name}'s conversion without {ratio} of its official"
+    " members agreeing either way: the upper committees decide ({regulation} §4.2.3). Record"
+    " their decision when it comes."
+)
+_VOTE_RESOLVED = N_(
+    "The cell resolution on {name}'s conversion is already recorded ({date}); correct its date"
+    " with “Change the resolution date”."
+)
+_VOTE_BEFORE_LAST = N_("This vote ({value}) cannot be before the previous round ({last}).")
+_VOTE_COUNTS = N_(
+    "{agree} for and {disagree} against cannot be right: the vote base has {base} official"
+    " members (at least 1, and the votes cannot be more than the base)."
+)
+_VOTE_BASE_TOO_BIG = N_(
+    "The vote base ({base}) cannot be larger than the cell's official members on {date} ({roll})."
+)
 _WHAT = {
+    "vote": N_("date of the cell's vote"),
     "course": N_("date of the new-member course"),
     "resolution": N_("date of the cell resolution"),
     "decision": N_("date of the committee's decision"),
@@ -79,6 +102,21 @@ class Case:
     deadline: date | None = None  # the cell's deadline to consider the conversion (P5)
     stage: Stage | None = None  # rules.probation.conversion_stage; None without a ceremony
     first_resolution: date | None = None  # the first date a cell resolution may bear (P5)
+    votes: list[ConversionVote] = field(default_factory=list)  # the cell's rounds (P6)
+    vote_status: ConversionVoteStatus | None = None  # rules.probation.conversion_vote_status
+
+    @property
+    def vote_escalated(self) -> bool:
+        """P6: the cell's rounds failed as often as allowed and nothing else was recorded since:
+        the upper committees decide."""
+        settled = self.conversion is not None and (
+            self.conversion.outcome is not None or self.conversion.cell_resolution_date
+        )
+        return (
+            not settled
+            and self.vote_status is not None
+            and (self.vote_status.outcome == "escalate")
+        )
 
     @property
     def proposed_removal(self) -> bool:
@@ -89,9 +127,11 @@ async def _case(ctx: AppContext, member: Member) -> Case:
     async with ctx.db.read() as tx:
         helpers = await store.helpers_of(tx, member.id)
         conv = await store.conversion(tx, member.id)
+        votes = await store.conversion_votes(tx, member.id)
+    status = conversion_vote_status(votes, ctx.catalogue) if votes else None
     end = probation_end(member.ceremony_date, ctx.catalogue) if member.ceremony_date else None
     if end is None:
-        return Case(member, None, None, helpers, conv)
+        return Case(member, None, None, helpers, conv, votes=votes, vote_status=status)
     deadline = cell_deadline(end, ctx.calendar, ctx.catalogue)
     stage = conversion_stage(
         end,
@@ -101,7 +141,11 @@ async def _case(ctx: AppContext, member: Member) -> Case:
         outcome=conv.outcome if conv else None,
     )
     first = first_resolution_date(end, ctx.catalogue)
-    return Case(member, end, (end - ctx.today()).days, helpers, conv, deadline, stage, first)
+    if status is not None and status.outcome == "escalate" and stage in ("review_due", "overdue"):
+        stage = "escalated"
+    return Case(
+        member, end, (end - ctx.today()).days, helpers, conv, deadline, stage, first, votes, status
+    )
 
 
 async def cases(ctx: AppContext, *, actor: Actor, org_id: int) -> list[Case]:
@@ -268,10 +312,14 @@ async def check_decision_date(
     _end(ctx, member)
     _not_future(ctx, "decision", decision_date)
     if conv.cell_resolution_date is None:
-        raise InvalidInput(
-            Msg(_NEED_RESOLUTION, {"regulation": ctx.catalogue.get(REGULATION_NAME, decision_date)})
-        )
-    if decision_date < conv.cell_resolution_date:
+        if not (await _case(ctx, member)).vote_escalated:  # P6: else the upper committees decide
+            raise InvalidInput(
+                Msg(
+                    _NEED_RESOLUTION,
+                    {"regulation": ctx.catalogue.get(REGULATION_NAME, decision_date)},
+                )
+            )
+    elif decision_date < conv.cell_resolution_date:
         raise InvalidInput(
             Msg(
                 _DECISION_BEFORE_RESOLUTION,
@@ -358,3 +406,125 @@ async def record_not_eligible(
             after={"reason": text},
         )
     return new
+
+
+# -- P6: the cell's vote on the conversion -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    round: int  # this round's number (1, 2, ...)
+    status: ConversionVoteStatus  # convert / remove / undecided / escalate (with its message)
+    conversion: Conversion
+
+
+async def vote_roll(ctx: AppContext, *, actor: Actor, member_id: int, held_on: date) -> VoteRoll:
+    """The vote base proposed for the conversion vote of `held_on` (A9, as for admissions):
+    the cell's official members that day, without the absent exempt ones; and the largest."""
+    member = await member_for(ctx, actor, member_id)
+    return await roster_vote_roll(ctx, member.org_id, held_on)
+
+
+async def check_vote_date(ctx: AppContext, *, actor: Actor, member_id: int, held_on: date) -> None:
+    """Everything `record_vote` checks about the meeting date, to refuse it as soon as typed."""
+    member = await member_for(ctx, actor, member_id)
+    async with ctx.db.read() as tx:
+        conv = await store.conversion(tx, member_id) or Conversion(member_id)
+        votes = await store.conversion_votes(tx, member_id)
+    _check_vote_open(ctx, member, conv, votes)
+    _not_future(ctx, "vote", held_on)
+    refusal = check_cell_resolution_date(held_on, _end(ctx, member), ctx.catalogue)
+    if refusal is not None:
+        raise InvalidInput(refusal)
+    if votes and held_on < votes[-1].held_on:
+        raise InvalidInput(Msg(_VOTE_BEFORE_LAST, {"value": held_on, "last": votes[-1].held_on}))
+    roll = await roster_vote_roll(ctx, member.org_id, held_on)
+    too_small = check_vote_base(roll.roll, held_on, ctx.catalogue)  # M5, exempt ones count
+    if too_small is not None:
+        raise InvalidInput(too_small)
+
+
+def check_vote_counts(
+    *, held_on: date, roll: int, base: int, agree: int = 0, disagree: int = 0
+) -> None:
+    """The numbers of a round: a base of 1 to the cell's official members that day (`roll`),
+    votes for and against within it."""
+    if base > roll:
+        raise InvalidInput(Msg(_VOTE_BASE_TOO_BIG, {"base": base, "date": held_on, "roll": roll}))
+    if min(agree, disagree) < 0 or base < 1 or agree + disagree > base:
+        raise InvalidInput(Msg(_VOTE_COUNTS, {"agree": agree, "disagree": disagree, "base": base}))
+
+
+def _check_vote_open(
+    ctx: AppContext, member: Member, conv: Conversion, votes: list[ConversionVote]
+) -> None:
+    _check_open(member, conv)
+    if conv.cell_resolution_date is not None:
+        raise InvalidInput(
+            Msg(_VOTE_RESOLVED, {"name": member.full_name, "date": conv.cell_resolution_date})
+        )
+    if votes and conversion_vote_status(votes, ctx.catalogue).outcome == "escalate":
+        last = votes[-1].held_on
+        raise InvalidInput(
+            Msg(
+                _VOTE_ESCALATED,
+                {
+                    "name": member.full_name,
+                    "rounds": len(votes),
+                    "ratio": str(ctx.catalogue.get_fraction("vote.min_ratio", last)),
+                    "regulation": ctx.catalogue.get(REGULATION_NAME, last),
+                },
+            )
+        )
+
+
+async def record_vote(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    member_id: int,
+    held_on: date,
+    agree: int,
+    disagree: int,
+    base: int,
+) -> VoteResult:
+    """P6: one round of the cell's vote on the conversion, counted over the vote base (A9).
+    2/3 for: the cell resolution, dated that day. 2/3 against: the cell proposes removal from
+    the list (xóa tên), as "not eligible". Neither: one more failed round; after
+    `probation.conversion.max_vote_rounds` (3) of them the upper committees decide."""
+    await check_vote_date(ctx, actor=actor, member_id=member_id, held_on=held_on)
+    member = await member_for(ctx, actor, member_id)
+    roll = await roster_vote_roll(ctx, member.org_id, held_on)
+    check_vote_counts(held_on=held_on, roll=roll.roll, base=base, agree=agree, disagree=disagree)
+    vote = ConversionVote(held_on, agree, disagree, base)
+    now = ctx.now()
+    async with ctx.db.transaction() as tx:
+        conv = await store.conversion(tx, member_id) or Conversion(member_id)
+        votes = [*await store.conversion_votes(tx, member_id), vote]
+        status = conversion_vote_status(votes, ctx.catalogue)
+        new = replace(conv, vote_rounds=status.failed_rounds)
+        if status.outcome == "convert":
+            new = replace(new, cell_resolution_date=held_on)
+        elif status.outcome == "remove":
+            new = replace(new, outcome="not_eligible", outcome_note=None, outcome_date=held_on)
+        await store.add_conversion_vote(tx, member_id, vote, actor=actor, at=now)
+        await store.put_conversion(tx, new, now)
+        await audit.record(
+            tx,
+            at=now,
+            actor=actor,
+            entity="conversion",
+            entity_id=member_id,
+            action="vote",
+            before={"vote_rounds": conv.vote_rounds},
+            after={
+                "held_on": held_on,
+                "agree": agree,
+                "disagree": disagree,
+                "base": base,
+                "round": len(votes),
+                "outcome": status.outcome,
+                "vote_rounds": new.vote_rounds,
+            },
+        )
+    return VoteResult(len(votes), status, new)

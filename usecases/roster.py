@@ -14,8 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from rules.candidate_steps import official_since
 from rules.catalogue import REGULATION_NAME, Catalogue
 from rules.dates import age_in_full_months
+from rules.meetings import BaseMember, vote_base
 from rules.messages import N_, Msg
 from rules.probation import official_date as official_date_of
 from rules.probation import probation_end
@@ -832,3 +834,32 @@ async def export_roster(ctx: AppContext, *, actor: Actor, org_id: int, fmt: str 
     data = roster_io.write_xlsx(rows, org.name) if fmt == "xlsx" else roster_io.write_csv(rows)
     stamp = ctx.today().strftime("%Y%m%d")
     return Export(f"dang-vien-{org.code}-{stamp}.{fmt}", data, len(members))
+
+
+# -- the vote base on a day (A9, P6) -------------------------------------------------------------
+
+
+def _official_on(m: Member, on: date, ctx: AppContext) -> bool:
+    since = official_since(m.status, m.official_date, m.ceremony_date, ctx.catalogue)
+    return since is not None and since <= on
+
+
+@dataclass(frozen=True)
+class VoteRoll:
+    proposed: int  # A9 base: official members, without absent exempt ones
+    roll: int  # every official member on the roster (the largest possible base)
+
+
+async def vote_roll(ctx: AppContext, org_id: int, on: date) -> VoteRoll:
+    """The cell's official members on the resolution date `on`, from the status history (a
+    member transferred out or exempt since still counts as they were that day; probationary
+    members never do, P2; any other status — a temporary member, once the roster knows one —
+    stays out)."""
+    async with ctx.db.read() as tx:
+        found = await store.of_org_on(tx, org_id, on, ("official", "exempt"))
+    members = [m for m in found if _official_on(m, on, ctx)]
+    base = vote_base(
+        BaseMember(m.id, official=True, exempt=m.status == "exempt", present=m.status != "exempt")
+        for m in members
+    )
+    return VoteRoll(base, len(members))

@@ -176,3 +176,57 @@ async def test_secretary_of_another_cell_is_refused(emu: BotApiEmulator, world: 
     await mallory.send("21/11/2026")  # no draft was started by the forged presses
     assert "Lê Thị Sớm" not in (await mallory.next_reply()).text
     assert (await member(world, due)).status == "probationary"
+
+
+async def test_the_cells_vote_on_the_conversion(emu: BotApiEmulator, world: World):
+    """P6 in the chat (issue 9 §3): date, vote base (proposed from the roll of that day), the
+    numbers for and against typed or pressed; a round without 2/3 is counted, a round with
+    2/3 for is the cell resolution."""
+    lan = await world.secretary(1001, "C1")
+    for i in range(4):
+        await add(
+            world, f"Đảng viên {i}", date(2000, 1, 1), status="official", birth=date(1970, 1, 1)
+        )
+    due = await add(world, "Lê Thị Sớm", date(2025, 11, 20))  # probation ends 20/11/2026
+    await lan.send("/probation")
+    await lan.press(await lan.next_reply(), "Lê Thị Sớm")
+    card = await lan.next_edit()
+
+    async def vote(card, agree: str, against: str):
+        await lan.press(card, "Ghi biểu quyết của chi bộ")
+        ask = await lan.next_edit()
+        assert "biểu quyết" in ask.text
+        await lan.press(ask, "Hôm nay")
+        base = await lan.next_edit()
+        assert "4 đảng viên chính thức" in base.text
+        await lan.send("năm")
+        again = await lan.next_reply()
+        assert "Gõ một số" in again.text
+        await lan.send("5")
+        too_big = await lan.next_reply()
+        assert "không thể lớn hơn" in too_big.text
+        await lan.press(too_big, "4")
+        count_for = await lan.next_edit()
+        assert "tán thành" in count_for.text
+        await lan.send(agree)
+        count_against = await lan.next_reply()
+        assert "không tán thành" in count_against.text
+        await lan.send(against)
+        return await lan.next_reply()
+
+    confirm = await vote(card, "2", "1")
+    assert (
+        "Lần biểu quyết thứ 1" in confirm.text and "2 tán thành, 1 không tán thành" in confirm.text
+    )
+    await lan.press(confirm, "Xác nhận")
+    done = await lan.next_edit()
+    assert "Lần biểu quyết thứ 1 chưa có 2/3" in done.text
+    assert "Chi bộ họp xét: chưa" in done.text
+
+    confirm = await vote(done, "3", "1")
+    assert "Lần biểu quyết thứ 2" in confirm.text
+    await lan.press(confirm, "Xác nhận")
+    done = await lan.next_edit()
+    assert "Chi bộ họp xét: 23/11/2026" in done.text
+    assert any("Quyết định công nhận chính thức" in b.text for row in done.buttons for b in row)
+    assert (await member(world, due)).status == "probationary"

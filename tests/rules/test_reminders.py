@@ -330,3 +330,20 @@ def test_not_eligible_ends_every_conversion_chain_and_starts_the_removal_follow_
     assert "xóa tên" in first.message.key
     assert first.params["proposed"] == date(2025, 9, 20)
     assert [r.step for r in sweep(date(2025, 10, 20), no)] == ["+30d#1"]
+
+
+def test_three_failed_votes_end_the_chains_and_escalate_once():
+    """P6 (issue 9 §3): after 3 rounds without 2/3 either way, no more conversion reminders to
+    the cell; the officers above are told once that the upper committees decide."""
+    voted = replace(CASE, failed_votes=3, last_vote_date=date(2025, 10, 1))
+    [r] = sweep(date(2025, 10, 1), voted)
+    assert (r.kind, r.step, r.recipients, r.severity) == (
+        "probation.vote_escalation",
+        "votes#3",
+        OFFICERS,
+        "escalation",
+    )
+    assert "upper committees" in r.message.key and r.params["rounds"] == 3
+    assert [x.key for x in sweep(date(2025, 12, 30), voted)] == [r.key]
+    two = replace(voted, failed_votes=2)
+    assert "probation.vote_escalation" not in {x.kind for x in sweep(date(2025, 10, 23), two)}

@@ -243,3 +243,108 @@ async def test_not_eligible_ends_the_conversion_reminders(ctx, cell):
     await probation.record_not_eligible(ctx, actor=1001, member_id=m, reason="Vi phạm tư cách")
     assert await kinds() == {"probation.removal"}
     assert (await probation.case(ctx, actor=1001, member_id=m)).stage == "removal"
+
+
+# -- P6: the cell's vote on the conversion (issue 9 §3) -----------------------------------------
+
+
+async def _voting_cell(ctx, cell, officials: int = 4) -> int:
+    for i in range(officials):
+        await add(
+            ctx,
+            cell,
+            person(f"Đảng viên {i}", date(2000, 1, 1), status="official", birth=date(1970, 1, 1)),
+        )
+    return await add(ctx, cell, person("Đinh Văn Muộn", date(2025, 10, 1)))
+
+
+async def _kinds(ctx, cell, member_id) -> set[str]:
+    from rules.reminders import due_reminders
+    from storage import reminder_state
+
+    async with ctx.db.read() as tx:
+        state = await reminder_state.load(tx, [cell])
+    found = due_reminders(state, ctx.today(), ctx.calendar, ctx.catalogue)
+    return {r.kind for r in found if r.subject_id == member_id}
+
+
+async def test_a_vote_with_two_thirds_for_is_the_cell_resolution(ctx, cell):
+    m = await _voting_cell(ctx, cell)
+    roll = await probation.vote_roll(ctx, actor=1001, member_id=m, held_on=date(2026, 11, 20))
+    assert (roll.proposed, roll.roll) == (4, 4)
+    result = await probation.record_vote(
+        ctx, actor=1001, member_id=m, held_on=date(2026, 11, 20), agree=3, disagree=1, base=4
+    )
+    assert (result.round, result.status.outcome) == (1, "convert")
+    assert result.conversion.cell_resolution_date == date(2026, 11, 20)
+    assert (await probation.case(ctx, actor=1001, member_id=m)).stage == "resolved"
+    # no conversion reminders: the committee's 30 working days run (the course is still due)
+    assert await _kinds(ctx, cell, m) == {"probation.course"}
+    async with ctx.db.read() as tx:
+        [entry] = await audit.entries(tx, entity="conversion", entity_id=m)
+    assert entry.action == "vote" and entry.after["agree"] == 3
+
+
+async def test_a_vote_with_two_thirds_against_proposes_removal(ctx, cell):
+    m = await _voting_cell(ctx, cell)
+    result = await probation.record_vote(
+        ctx, actor=1001, member_id=m, held_on=date(2026, 11, 20), agree=1, disagree=3, base=4
+    )
+    assert result.status.outcome == "remove"
+    assert result.conversion.outcome == "not_eligible"
+    assert await _kinds(ctx, cell, m) == {"probation.removal"}
+
+
+async def test_three_undecided_rounds_go_to_the_upper_committees(ctx, cell):
+    m = await _voting_cell(ctx, cell)
+    for n, day in enumerate((date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)), 1):
+        result = await probation.record_vote(
+            ctx, actor=1001, member_id=m, held_on=day, agree=2, disagree=2, base=4
+        )
+        assert result.round == n and result.conversion.vote_rounds == n
+    assert result.status.outcome == "escalate" and result.status.message is not None
+    assert "upper committees" in result.status.message.key
+    assert (await probation.case(ctx, actor=1001, member_id=m)).votes[-1].held_on == date(
+        2026, 11, 16
+    )
+    assert (await probation.case(ctx, actor=1001, member_id=m)).stage == "escalated"
+    assert await _kinds(ctx, cell, m) == {"probation.vote_escalation"}
+    with pytest.raises(InvalidInput, match="upper committees"):
+        await probation.record_vote(
+            ctx, actor=1001, member_id=m, held_on=date(2026, 11, 20), agree=4, disagree=0, base=4
+        )
+
+
+@pytest.mark.parametrize(
+    ("held_on", "agree", "disagree", "base", "words"),
+    [
+        (date(2026, 10, 1), 4, 0, 4, "after the end of probation"),  # the last day (P5)
+        (date(2026, 11, 24), 4, 0, 4, "future"),
+        (date(2026, 11, 20), 4, 0, 5, "cannot be larger"),
+        (date(2026, 11, 20), 3, 2, 4, "cannot be right"),
+        (date(2026, 11, 20), 0, 0, 0, "cannot be right"),
+    ],
+)
+async def test_vote_checks(ctx, cell, held_on, agree, disagree, base, words):
+    m = await _voting_cell(ctx, cell)
+    with pytest.raises(InvalidInput) as exc:
+        await probation.record_vote(
+            ctx,
+            actor=1001,
+            member_id=m,
+            held_on=held_on,
+            agree=agree,
+            disagree=disagree,
+            base=base,
+        )
+    assert words in exc.value.msg.key
+    assert (await probation.case(ctx, actor=1001, member_id=m)).votes == []
+
+
+async def test_a_cell_of_two_official_members_cannot_vote(ctx, cell):
+    m = await _voting_cell(ctx, cell, officials=2)
+    with pytest.raises(InvalidInput) as exc:
+        await probation.record_vote(
+            ctx, actor=1001, member_id=m, held_on=date(2026, 11, 20), agree=2, disagree=0, base=2
+        )
+    assert "at least {minimum} official members" in exc.value.msg.key
