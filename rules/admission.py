@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
+from rules.catalogue import DEFAULT_CATALOGUE, GUIDANCE_NAME, REGULATION_NAME, Catalogue
 from rules.dates import add_months, age_in_full_months, full_months_between
 from rules.messages import N_, Msg
 from rules.votes import check_vote_base, required_votes
@@ -669,8 +669,13 @@ def check_step_order(case: CandidateCase, today: date) -> tuple[Finding, ...]:
                 Msg(
                     N_(
                         "The cell comments on the background statement only after the "
-                        "verification is concluded (Guidance 06-HD/TW §3.4)."
-                    )
+                        "verification is concluded (Guidance {guidance} §3.4)."
+                    ),
+                    {
+                        "guidance": DEFAULT_CATALOGUE.get(
+                            GUIDANCE_NAME, case.background_comment_date
+                        )
+                    },
                 ),
             )
         )

@@ -267,6 +267,7 @@ def _by_dues_rule(
 
 
 REGULATION_NAME = "regulation.name"
+GUIDANCE_NAME = "guidance.name"
 
 DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
     # The implementing regulation in force, for messages that cite a section of it.
@@ -288,6 +289,18 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
         QD294_FROM - _DAY,
     ),
     RuleEntry(REGULATION_NAME, "QĐ 294-QĐ/TW", "QĐ 294-QĐ/TW, 26/5/2025", "V", QD294_FROM, None),
+    # The implementing guidance in force, for messages that cite a section of it (the section
+    # numbers of HD 06 are assumed to follow HD 01's where a message cites one).
+    RuleEntry(
+        GUIDANCE_NAME,
+        "01-HD/TW",
+        "HD 01-HD/TW, 28/9/2021",
+        "V",
+        date.min,
+        HD06_FROM - _DAY,
+        _BEFORE_RECORDS,
+    ),
+    RuleEntry(GUIDANCE_NAME, "06-HD/TW", "HD 06-HD/TW, 9/6/2025", "V", HD06_FROM, None),
     # --- A: admission ---
     *_by_regulation(
         "admission.min_age_months",

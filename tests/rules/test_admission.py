@@ -322,7 +322,10 @@ def test_same_day_steps_are_allowed():
         ({"course_cert_date": None}, "Cannot record"),
         ({"grassroots_resolution_date": None}, "Cannot record"),
         ({"decision_no": " "}, "number"),
-        ({"background_comment_date": date(2025, 5, 30)}, "06-HD/TW §3.4"),  # A5
+        (
+            {"background_comment_date": date(2025, 5, 30)},
+            "Guidance {guidance} §3.4",
+        ),  # A5 (HD 01 then)
     ],
 )
 def test_step_order_refusals(changes, fragment):
@@ -418,3 +421,11 @@ def test_citations_follow_the_date_of_the_event():
         for finding in (missing, expired, warned):
             assert finding is not None
             assert ("06-HD" in text(finding)) is (on.year == 2026), text(finding)
+
+
+def test_the_background_comment_rule_cites_the_guidance_of_its_date():
+    """Issue 9 §3: A5 for a comment made in 2024 cites HD 01-HD/TW, in 2026 HD 06-HD/TW."""
+    for day, cited in ((date(2024, 5, 1), "01-HD/TW"), (date(2026, 5, 1), "06-HD/TW")):
+        case = replace(FULL, verification_date=None, background_comment_date=day)
+        texts = [_fmt(f) for f in check_step_order(case, date(2026, 11, 23)) if f.rule == "A5"]
+        assert texts and all(cited in t for t in texts), texts

@@ -348,3 +348,20 @@ async def test_a_cell_of_two_official_members_cannot_vote(ctx, cell):
             ctx, actor=1001, member_id=m, held_on=date(2026, 11, 20), agree=2, disagree=0, base=2
         )
     assert "at least {minimum} official members" in exc.value.msg.key
+
+
+async def test_probation_overdue_and_status_agree(ctx, cell):
+    """Issue 9 §3: nine days after the end the member is due for the review — in /probation, in
+    the reminders, and not in /overdue nor the /status count; after the deadline, in all."""
+    from usecases import status as status_uc
+
+    due = await add(ctx, cell, person("Lê Thị Sớm", date(2025, 11, 14)))
+    late = await add(ctx, cell, person("Đinh Văn Muộn", date(2025, 10, 1)))
+    view = await status_uc.overdue(ctx, "cli", code="C1")
+    listed = {r.subject_id: r.kind for g in view.groups for r in g.items}
+    assert due not in listed
+    assert listed[late] in ("probation.overdue", "probation.escalation")
+    [line] = (await status_uc.status(ctx, "cli", code="C1")).lines
+    assert line.overdue == view.count
+    assert (await probation.case(ctx, actor=1001, member_id=due)).stage == "review_due"
+    assert "probation.due" in await _kinds(ctx, cell, due)
