@@ -24,6 +24,8 @@ INVITE_STATES = {
 REMINDER_KINDS = {
     "probation.prepare": N_("prepare the conversion dossier"),
     "probation.due": N_("probation ends: consider conversion"),
+    "probation.removal": N_("removal proposed (xóa tên): follow up"),
+    "probation.vote_escalation": N_("conversion vote without 2/3: upper committees decide"),
     "probation.overdue": N_("conversion not yet considered"),
     "probation.escalation": N_("conversion not considered in time"),
     "probation.course": N_("new-member course"),
