@@ -2,7 +2,7 @@
 official lists officers imported and the discrepancies found per cell (migration 0006).
 
 A member's status *on a day* is the latest `member_status_history` entry dated on or before
-it (NULL: not yet on the cell's roll then).
+it (NULL: not yet on the cell's roll then), `storage.members.STATUS_ON_SQL`.
 """
 
 from __future__ import annotations
@@ -13,15 +13,13 @@ from datetime import date, datetime
 
 from rules.reconciliation import ReconciliationCase
 from storage.db import Row, Tx, from_db_date, from_db_instant, to_db_date, to_db_instant
+from storage.members import STATUS_ON_SQL
 from storage.reports import SUBTREE, reconciliation_rows
 
 KINDS = ("missing_in_cell", "missing_in_official", "mismatch", "near_match")
 STATUSES = ("not_confirmed", "confirmed", "discrepancies", "resolved")
 
-_STATUS_ON = (
-    "(SELECT h.status FROM member_status_history h WHERE h.member_id = m.id"
-    " AND h.status_date <= :on ORDER BY h.status_date DESC, h.id DESC LIMIT 1)"
-)
+_STATUS_ON = STATUS_ON_SQL
 _MEMBER_COLUMNS = (
     "m.id, m.org_id, m.full_name, m.birth_date, m.card_no, m.cccd, m.decision_date,"
     " m.ceremony_date, m.official_date, m.status"

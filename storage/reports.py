@@ -6,7 +6,8 @@ its own is its own child), and results are grouped by that child (`by="child"`) 
 (`by="cell"`). No per-cell loops of queries: a province of 5,000 cells is one query per
 number (benchmarks/bench_status.py).
 
-A member's status on a day is their latest status-history entry dated on or before it.
+A member's status on a day is their latest status-history entry dated on or before it
+(`storage.members.STATUS_ON_SQL`, shared with meetings, votes and reconciliation).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date
 from typing import Literal
 
 from storage.db import Tx, from_db_date, to_db_date
+from storage.members import STATUS_ON_SQL
 
 By = Literal["child", "cell"]
 ACTIVE = ("probationary", "official", "exempt")
@@ -31,10 +33,7 @@ CELLS = (
     f"{SUBTREE}, cells(id, child) AS (SELECT sub.id, sub.child FROM sub"
     " JOIN orgs o ON o.id = sub.id WHERE o.kind = 'cell')"
 )
-STATUS_ON = (
-    "(SELECT h.status FROM member_status_history h WHERE h.member_id = m.id"
-    " AND h.status_date <= :on ORDER BY h.status_date DESC, h.id DESC LIMIT 1)"
-)
+STATUS_ON = STATUS_ON_SQL  # one definition of "status on a day" (storage.members)
 #: A cell's reconciliation status for period :pe; needs `_RECONCILIATION_JOIN` on `cells c`.
 STATUS_CASE = (
     "CASE WHEN coalesce(d.n_open, 0) > 0 THEN 'discrepancies'"
