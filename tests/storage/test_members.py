@@ -151,3 +151,46 @@ async def test_insert_many_returns_ids_in_order(db: Database, cell: int):
         assert await store.insert_many(tx, org_id=cell, rows=[], at=DEFAULT_NOW) == []
         names = [(await store.get(tx, i)).full_name for i in ids]
     assert ids == [first + 1, first + 2, first + 3] and names == ["N 0", "N 1", "N 2"]
+
+
+async def test_the_roll_on_a_day_follows_the_status_history(db: Database, cell: int):
+    """Issue 9 §2: a member's status on a day is their latest history entry on or before it;
+    a member entered without any history falls back on the roster's status from its date."""
+    async with db.transaction() as tx:
+        kept = await store.insert(
+            tx,
+            org_id=cell,
+            f=lan(status="exempt", status_date=date(2026, 5, 1)),
+            name_key="lan",
+            at=DEFAULT_NOW,
+        )
+        for status, day in (
+            ("probationary", date(2010, 3, 20)),
+            ("official", date(2011, 3, 20)),
+            ("exempt", date(2026, 5, 1)),
+        ):
+            await store.add_history(
+                tx, kept, status=status, status_date=day, note=None, actor="cli", at=DEFAULT_NOW
+            )
+        bare = await store.insert(
+            tx,
+            org_id=cell,
+            f=lan(full_name="Trần Văn Bình", card_no=None, cccd=None, status_date=date(2015, 1, 1)),
+            name_key="binh",
+            at=DEFAULT_NOW,
+        )
+
+    async def on(day: date) -> dict[int, str]:
+        async with db.read() as tx:
+            return {m.id: m.status for m in await store.of_org_on(tx, cell, day)}
+
+    assert await on(date(2010, 1, 1)) == {}
+    assert await on(date(2010, 6, 1)) == {kept: "probationary"}
+    assert await on(date(2016, 1, 1)) == {kept: "official", bare: "official"}
+    assert await on(date(2026, 6, 1)) == {kept: "exempt", bare: "official"}
+    async with db.read() as tx:
+        found = await store.of_org_on(tx, cell, date(2016, 1, 1), ["official"])
+    assert {m.id: m.status_date for m in found} == {
+        kept: date(2011, 3, 20),
+        bare: date(2015, 1, 1),
+    }
