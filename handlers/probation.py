@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 
 from telegram.ext import CommandHandler
 
@@ -546,7 +547,7 @@ async def _confirmed(req: Req, draft: Draft) -> None:
     await show_case(req, mid, note=note)
 
 
-def _vote_note(_: Translator, result: uc.VoteResult, d: dict) -> str:
+def _vote_note(_: Translator, result: uc.VoteResult, d: dict[str, Any]) -> str:
     if result.status.outcome == "convert":
         return _(
             "Recorded: {agree} of {base} voted for, at least 2/3 — this is the cell resolution"

@@ -47,7 +47,7 @@ from usecases.candidates import (
 )
 from usecases.context import AppContext
 from usecases.errors import InvalidInput
-from usecases.roster import vote_roll
+from usecases.roster import vote_roll as vote_roll
 
 MAX_DECISION_NO = 40
 _GONE = N_("This candidate's file no longer exists.")

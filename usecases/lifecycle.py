@@ -654,7 +654,8 @@ async def vote_base_on(
 
 
 async def _vote_base(tx: Tx, org_id: int, on: date, present: Collection[int] | None) -> VoteBase:
-    members = await member_store.of_org(tx, org_id, ["official", "exempt", "probationary"])
+    # the roll of that day, from the status history (issue 9 §2)
+    members = await member_store.of_org_on(tx, org_id, on, ["official", "exempt", "probationary"])
     ids = [m.id for m in members]
     away = await store.away_periods(tx, ids)
     exemptions = await store.exemptions_of(tx, ids)

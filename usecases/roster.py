@@ -17,12 +17,13 @@ from typing import Any
 from rules.candidate_steps import official_since
 from rules.catalogue import REGULATION_NAME, Catalogue
 from rules.dates import age_in_full_months
-from rules.meetings import BaseMember, vote_base
+from rules.lifecycle import RollMember, compute_vote_base
 from rules.messages import N_, Msg
 from rules.probation import official_date as official_date_of
 from rules.probation import probation_end
 from rules.text import clean_line, fold, mask_cccd, name_matches, normalize_cccd
 from storage import audit
+from storage import lifecycle as lifecycle_store
 from storage import members as store
 from storage import orgs as org_store
 from storage.db import Tx
@@ -851,15 +852,27 @@ class VoteRoll:
 
 
 async def vote_roll(ctx: AppContext, org_id: int, on: date) -> VoteRoll:
-    """The cell's official members on the resolution date `on`, from the status history (a
+    """The cell's vote base on the resolution date `on` (A9, P6), from the status history (a
     member transferred out or exempt since still counts as they were that day; probationary
-    members never do, P2; any other status — a temporary member, once the roster knows one —
-    stays out)."""
+    members never do, P2), less the official members on temporary transfer elsewhere that day
+    and the exempted ones taken as absent (`rules.lifecycle.compute_vote_base`); members here
+    on temporary transfer from another cell are not on this roll. `roll` counts every official
+    member that day, exempt and away ones included (M5)."""
     async with ctx.db.read() as tx:
         found = await store.of_org_on(tx, org_id, on, ("official", "exempt"))
-    members = [m for m in found if _official_on(m, on, ctx)]
-    base = vote_base(
-        BaseMember(m.id, official=True, exempt=m.status == "exempt", present=m.status != "exempt")
+        members = [m for m in found if _official_on(m, on, ctx)]
+        ids = [m.id for m in members]
+        away = await lifecycle_store.away_periods(tx, ids)
+        exemptions = await lifecycle_store.exemptions_of(tx, ids)
+        guests = await lifecycle_store.guests_of(tx, org_id, on)
+    roll = [
+        RollMember(
+            m.id,
+            m.status,
+            tuple(e.period for e in exemptions.get(m.id, [])),
+            tuple(away.get(m.id, [])),
+        )
         for m in members
-    )
-    return VoteRoll(base, len(members))
+    ]
+    base = compute_vote_base(roll, guests, on)
+    return VoteRoll(base.base, base.official)

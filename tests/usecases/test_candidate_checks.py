@@ -414,3 +414,26 @@ async def test_exempt_members_count_for_the_three_official_members(ctx):
     assert (roll.proposed, roll.roll) == (2, 3)
     done = await resolve(ctx, ids, cid, base=2, agree=2)
     assert done.candidate.steps.vote_base == 2
+
+
+async def test_a_member_on_temporary_transfer_that_day_is_out_of_the_proposed_base(ctx):
+    """A9: official members on temporary transfer elsewhere on the resolution date are not in
+    the vote base (they stay official members of the cell, so M5 counts them)."""
+    from usecases import lifecycle
+
+    ids = await roster_c1(ctx)
+    await lifecycle.temporary_transfer(
+        ctx,
+        actor="cli",
+        member_id=ids["an"],
+        reason="work",
+        start=date(2026, 4, 1),
+        end=date(2026, 12, 31),
+        to_external="Chi bộ Công ty X, tỉnh Y",
+    )
+    roll = await steps_uc.vote_roll(ctx, ids["C1"], RESOLUTION)
+    assert (roll.proposed, roll.roll) == (3, 5)
+    before = await steps_uc.vote_roll(ctx, ids["C1"], date(2026, 3, 1))
+    assert (before.proposed, before.roll) == (4, 5)
+    base = await lifecycle.vote_base_on(ctx, actor="cli", org_id=ids["C1"], on=RESOLUTION)
+    assert (base.base, base.official) == (roll.proposed, roll.roll)
