@@ -24,7 +24,7 @@ from datetime import date
 from fractions import Fraction
 
 from rules.admission import CandidateCase
-from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from rules.catalogue import DEFAULT_CATALOGUE, GUIDANCE_NAME, Catalogue
 from rules.messages import N_, Msg
 from rules.probation import official_date
 
@@ -58,7 +58,7 @@ MAIN_FIELD: dict[str, str] = {s.code: s.fields[0] for s in PIPELINE}
 
 _OUT_OF_ORDER = N_(
     "{name}'s next step is “{next}”: record it before “{step}”; the admission steps follow one "
-    "another (Party Charter, Art. 4; Guidance 06-HD/TW §3)."
+    "another (Party Charter, Art. 4; Guidance {guidance} §3)."
 )
 _NO_GRASSROOTS = N_(
     "This cell is not under a grassroots party committee: there is no grassroots resolution to "
@@ -93,9 +93,16 @@ def check_can_record(case: CandidateCase, code: str) -> Msg | None:
         return None
     nxt = next_step(case)
     if nxt is not None and nxt.code != code:
-        return Msg(
-            _OUT_OF_ORDER, {"name": case.full_name, "next": Msg(nxt.title), "step": Msg(step.title)}
-        )
+        # the guidance in force when the file's latest step was taken (HD 01 before 9/6/2025)
+        taken = [d for d in case.step_dates().values() if d is not None]
+        on = max(taken) if taken else date.max
+        params = {
+            "name": case.full_name,
+            "next": Msg(nxt.title),
+            "step": Msg(step.title),
+            "guidance": DEFAULT_CATALOGUE.get(GUIDANCE_NAME, on),
+        }
+        return Msg(_OUT_OF_ORDER, params)
     return None
 
 

@@ -429,3 +429,30 @@ def test_the_background_comment_rule_cites_the_guidance_of_its_date():
         case = replace(FULL, verification_date=None, background_comment_date=day)
         texts = [_fmt(f) for f in check_step_order(case, date(2026, 11, 23)) if f.rule == "A5"]
         assert texts and all(cited in t for t in texts), texts
+
+
+def test_the_step_order_refusal_cites_the_guidance_of_the_files_time():
+    """Issue 9 §3: a file whose steps were taken in 2024 is refused with HD 01's name."""
+    from rules.candidate_steps import check_can_record
+
+    old = replace(
+        FULL,
+        course_cert_date=date(2024, 1, 5),
+        application_date=None,
+        background_date=None,
+        verification_date=None,
+        introduction_date=None,
+        cell_resolution_date=None,
+        grassroots_resolution_date=None,
+        decision_date=None,
+        decision_no=None,
+        decision_received_date=None,
+        ceremony_date=None,
+    )
+    for case, cited in (
+        (old, "01-HD/TW"),
+        (replace(old, course_cert_date=date(2025, 7, 1)), "06-HD/TW"),
+    ):
+        msg = check_can_record(case, "ver")
+        assert msg is not None
+        assert msg.params["guidance"] == cited
