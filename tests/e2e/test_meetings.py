@@ -364,3 +364,30 @@ async def test_a_back_dated_meeting_lists_the_members_of_its_day(emu: BotApiEmul
     [meeting] = await stored(world)
     detail = await uc.detail(world.ctx, 1001, meeting.id)
     assert {a.member_id: a.status for a in detail.attendees} == {an: "present", binh: "present"}
+
+
+async def test_changing_the_date_calls_the_roll_of_the_new_day(emu: BotApiEmulator, world: World):
+    """Issue 9 §2: a meeting first dated today, then corrected to 05/04, no longer lists (nor
+    saves) the member admitted today."""
+    lan = await world.secretary(1001, "C1")
+    [an] = await add_members(world.ctx, "C1", ["An"])
+    ha = await admitted(world.ctx, await org_id(world.ctx, "C1"), "Hà", TODAY)
+    await lan.send("/meeting")
+    press = Presser(lan)
+    step = await press(await lan.next_reply(), "Hôm nay")
+    step = await press(step, "Thường kỳ")
+    assert "Có mặt 2/2" in step.text and "✅ Hà" in str(step.buttons)
+    step = await press(step, "Tiếp tục")
+    step = await press(step, "Tiếp tục")
+    summary = await press(step, "Tốt")
+    await lan.press(summary, "Ngày họp")
+    await lan.next_edit()
+    await lan.send("05/04/2026")
+    back = await lan.next_reply()
+    assert "Ngày họp: 05/04/2026" in back.text and "Có mặt 1/1" in back.text
+    await press(back, "Lưu")
+    [meeting] = await stored(world)
+    assert meeting.held_on == date(2026, 4, 5)
+    detail = await uc.detail(world.ctx, 1001, meeting.id)
+    assert {a.member_id: a.status for a in detail.attendees} == {an: "present"}
+    assert ha not in {a.member_id for a in detail.attendees}
