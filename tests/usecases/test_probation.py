@@ -365,3 +365,22 @@ async def test_probation_overdue_and_status_agree(ctx, cell):
     assert line.overdue == view.count
     assert (await probation.case(ctx, actor=1001, member_id=due)).stage == "review_due"
     assert "probation.due" in await _kinds(ctx, cell, due)
+
+
+async def test_the_end_day_is_accepted_where_configured(ctx, cell, tmp_path):
+    """P5 reading (issue 9 §3): `[rules] "probation.conversion.resolution_on_end_day" = true`
+    accepts a cell resolution dated on the last day of probation."""
+    from bot.config import load_config
+    from usecases.context import AppContext
+
+    toml = tmp_path / "c.toml"
+    toml.write_text('[rules]\n"probation.conversion.resolution_on_end_day" = true\n')
+    config = load_config(toml, env={"CHIBO_DB": str(tmp_path / "x.sqlite3")})
+    lenient = AppContext.build(ctx.db, ctx.clock, config)
+    mid = await add(ctx, cell, person("Lê Thị Sớm", date(2025, 11, 20)))
+    c = await probation.case(lenient, actor=1001, member_id=mid)
+    assert c.first_resolution == c.end == date(2026, 11, 20)
+    conv = await probation.record_resolution(
+        lenient, actor=1001, member_id=mid, resolution_date=date(2026, 11, 20)
+    )
+    assert conv.cell_resolution_date == date(2026, 11, 20)
