@@ -20,6 +20,7 @@ from rules.messages import N_, Msg
 from rules.text import clean_line
 from rules.text import clean_text as clean_free_text
 from storage import audit
+from storage import lifecycle as lifecycle_store
 from storage import meetings as store
 from storage import members as member_store
 from storage import orgs as org_store
@@ -220,14 +221,21 @@ async def cell_by_code(ctx: AppContext, code: str) -> Org:
 
 async def roll_call(ctx: AppContext, org_id: int, on: date | None = None) -> RollCall:
     """The cell's roll on the meeting day `on` (today if None), from the status history: a
-    member admitted later is not called, one exempt only since then is called."""
+    member admitted later is not called, one exempt only since then is called. Members
+    temporarily exempted that day (§6.4) are listed apart with the exempt ones; members on
+    temporary transfer elsewhere that day (§6.3) attend there and are not called here."""
+    day = on or ctx.today()
     async with ctx.db.read() as tx:
-        members = await member_store.of_org_on(
-            tx, org_id, on or ctx.today(), (*ROLL_STATUSES, EXEMPT)
-        )
-    return RollCall(
-        [m for m in members if m.status != EXEMPT], [m for m in members if m.status == EXEMPT]
-    )
+        members = await member_store.of_org_on(tx, org_id, day, (*ROLL_STATUSES, EXEMPT))
+        ids = [m.id for m in members]
+        away = await lifecycle_store.away_periods(tx, ids)
+        exemptions = await lifecycle_store.exemptions_of(tx, ids)
+    here = [m for m in members if not any(p.covers(day) for p in away.get(m.id, []))]
+
+    def exempt(m: Member) -> bool:
+        return m.status == EXEMPT or any(e.period.covers(day) for e in exemptions.get(m.id, []))
+
+    return RollCall([m for m in here if not exempt(m)], [m for m in here if exempt(m)])
 
 
 async def member_names(ctx: AppContext, org_id: int) -> dict[int, str]:

@@ -434,3 +434,38 @@ async def test_a_back_dated_meeting_calls_the_roll_of_its_own_day(ctx, cell):
             )
         assert "not on this cell's roll" in exc.value.msg.key
     assert await meetings_of(ctx, cell["org"]) == []
+
+
+async def test_the_roll_of_a_day_lists_temporary_exemptions_apart_and_leaves_out_the_away(
+    ctx, cell
+):
+    """Issue 9 §2 with the lifecycle records: a member temporarily exempt that day is listed
+    apart (never absent); one on temporary transfer elsewhere is not called at home."""
+    from usecases import lifecycle
+
+    a, b, _c, _d = cell["members"]
+    await lifecycle.exempt(
+        ctx,
+        actor="cli",
+        member_id=a,
+        kind="temporary",
+        ground="treatment",
+        resolution_date=date(2026, 3, 1),
+        start_date=date(2026, 3, 1),
+        end_date=date(2026, 8, 31),
+        approval_date=date(2026, 3, 5),
+    )
+    await lifecycle.temporary_transfer(
+        ctx,
+        actor="cli",
+        member_id=b,
+        reason="work",
+        start=date(2026, 3, 1),
+        end=date(2026, 12, 31),
+        to_external="Chi bộ Công ty X",
+    )
+    april = await uc.roll_call(ctx, cell["org"], date(2026, 4, 5))
+    assert a in [m.id for m in april.exempt] and a not in [m.id for m in april.called]
+    assert b not in [m.id for m in april.called] and b not in [m.id for m in april.exempt]
+    february = await uc.roll_call(ctx, cell["org"], date(2026, 2, 5))
+    assert {a, b} <= {m.id for m in february.called}
