@@ -18,6 +18,7 @@ from handlers.common import (
     current_cell_id,
     expired,
 )
+from handlers.flows import start_draft
 from rules.dates import parse_date
 from rules.text import echo
 from usecases import candidates as uc
@@ -36,9 +37,8 @@ async def start_new(req: Req, org_id: int | None) -> None:
     if org_id is None and (org_id := await current_cell_id(req)) is None:
         return
     org = await uc.cell_for_write(req.ctx, req.user_id, org_id)
-    draft = await drafts_uc.start(
-        req.ctx,
-        req.user_id,
+    draft = await start_draft(
+        req,
         KIND,
         "name",
         org_id=org.id,
@@ -62,7 +62,7 @@ async def start_edit(req: Req, cid: int) -> None:
         "notes": d.notes,
         "helpers": [m.id for m in v.helpers],
     }
-    draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "summary", org_id=v.org.id, data=data)
+    draft = await start_draft(req, KIND, "summary", org_id=v.org.id, data=data)
     await render(req, draft)
 
 
@@ -274,5 +274,5 @@ async def _save_new(req: Req, draft: Draft) -> None:
             helper_ids=helpers,
         )
         prefix = req._("✔ {name} is registered as an outstanding candidate.", name=c.full_name)
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (KIND,))
     await show_view(req, c.id, prefix)

@@ -23,6 +23,7 @@ from handlers.candidate_views import (
     show_view,
 )
 from handlers.common import CallbackData, Req, cb, expired
+from handlers.flows import start_draft
 from rules import candidate_steps as steps
 from rules.dates import parse_date, parse_month
 from rules.messages import N_
@@ -103,9 +104,7 @@ async def start_step(req: Req, cid: int, code: str) -> None:
         else [],
         "fix": steps.recorded(v.case, steps.BY_CODE[code]),
     }
-    draft = await drafts_uc.start(
-        req.ctx, req.user_id, KIND, _fields_of(code)[0], org_id=v.org.id, data=data
-    )
+    draft = await start_draft(req, KIND, _fields_of(code)[0], org_id=v.org.id, data=data)
     await render(req, draft)
 
 
@@ -529,7 +528,7 @@ async def _save_step(req: Req, draft: Draft) -> None:
             ],
         )
         return
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (KIND,))
     step = label(_, {s.code: s.title for s in steps.PIPELINE}, d.get("code"))
     prefix = (
         _("✔ Corrected: {step}.", step=step)
@@ -556,9 +555,8 @@ async def _save_step(req: Req, draft: Draft) -> None:
 async def start_close(req: Req, cid: int) -> None:
     c = await uc.for_write(req.ctx, req.user_id, cid)
     _ = req._
-    draft = await drafts_uc.start(
-        req.ctx,
-        req.user_id,
+    draft = await start_draft(
+        req,
         CLOSE,
         "kind",
         org_id=c.org_id,
@@ -595,5 +593,5 @@ async def on_close_text(req: Req, draft: Draft) -> None:
         status=draft.data["status"],
         reason=req.text,
     )
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (KIND,))
     await show_view(req, c.id, req._("✔ The file is closed."))

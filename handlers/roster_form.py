@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from handlers.common import Req, cb, expired, working_cell
+from handlers.flows import start_draft
 from handlers.roster_browse import show_card
 from handlers.roster_common import (
     ADD,
@@ -188,9 +189,7 @@ async def start_add(req: Req) -> None:
     org_id = await working_cell(req)
     if org_id is None:
         return
-    draft = await drafts_uc.start(
-        req.ctx, req.user_id, ADD, "full_name", org_id=org_id, data={"f": {}, "entered": []}
-    )
+    draft = await start_draft(req, ADD, "full_name", org_id=org_id, data={"f": {}, "entered": []})
     await ask(req, draft, reply=False)
 
 
@@ -285,7 +284,7 @@ async def _save_add(req: Req, draft: Draft, *, same_person_ok: bool) -> None:
             [[(_("Cancel"), cb(F, "f", "cancel"))]],
         )
         return
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (ADD,))
     await show_card(
         req, member.id, note=_("Saved: {name} is in the roster.", name=member.full_name)
     )
@@ -318,7 +317,7 @@ async def _save_edit(
     except RosterInvalid as exc:
         await ask(req, draft, reply=reply, prefix=problems_text(_, exc.problems))
         return
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (ADD,))
     await show_card(req, mid, reply=reply, note=_("Saved."))
 
 
@@ -362,9 +361,8 @@ async def edit_menu(req: Req, member_id: int) -> None:
 
 async def start_edit(req: Req, member_id: int, field: str) -> None:
     member = await uc.member_for(req.ctx, req.user_id, member_id)
-    draft = await drafts_uc.start(
-        req.ctx,
-        req.user_id,
+    draft = await start_draft(
+        req,
         EDIT,
         field,
         org_id=member.org_id,

@@ -371,3 +371,40 @@ async def test_partial_values_are_checked_as_typed(ctx):
 def test_the_pipeline_fixture_follows_the_rules():
     dates = [v for _, values in PIPELINE for v in values.values() if isinstance(v, date)]
     assert dates == sorted(dates)
+
+
+async def test_correcting_a_step_of_two_dates_checks_the_pair_once_both_are_entered(ctx):
+    """Issue 9 §4: correcting the application and the personal history (step 2) moved both
+    dates later; the new application date was compared with the old personal-history date."""
+    ids = await roster_c1(ctx)
+    cid = await new_candidate(ctx, ids)
+    await advance(ctx, ids, cid, "app")  # application 02/02, personal history 03/02
+    new_application = {"application_date": date(2026, 2, 10)}
+    assert (
+        await steps_uc.check_values(
+            ctx, actor="cli", candidate_id=cid, code="app", values=new_application
+        )
+        == []
+    )
+    both = {**new_application, "background_date": date(2026, 2, 12)}
+    assert (
+        await steps_uc.check_values(ctx, actor="cli", candidate_id=cid, code="app", values=both)
+        == []
+    )
+    with pytest.raises(CandidateRefused, match="is before that of"):
+        await steps_uc.check_values(
+            ctx,
+            actor="cli",
+            candidate_id=cid,
+            code="app",
+            values={**new_application, "background_date": date(2026, 2, 5)},
+        )
+    # still compared with the other steps: not before the course certificate (05/01)
+    with pytest.raises(CandidateRefused, match="is before that of"):
+        await steps_uc.check_values(
+            ctx,
+            actor="cli",
+            candidate_id=cid,
+            code="app",
+            values={"application_date": date(2026, 1, 2)},
+        )

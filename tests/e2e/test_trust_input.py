@@ -1,0 +1,77 @@
+"""Issue 9 §4–5: unfinished work is never silently lost; input the way phones produce it."""
+
+from __future__ import annotations
+
+from botapi_emulator import BotApiEmulator
+from usecases import drafts as drafts_uc
+
+from ..usecases.test_meeting_support import CELL_NAMES, add_members
+from .conftest import World
+
+
+async def test_opening_the_roster_during_a_meeting_entry_keeps_the_entry(
+    emu: BotApiEmulator, world: World
+):
+    lan = await world.secretary(1001, "C1")
+    await add_members(world.ctx, "C1", CELL_NAMES)
+    await lan.send("/meeting")
+    meeting = await lan.next_reply()
+    await lan.press(meeting, "Hôm nay")
+    meeting = await lan.next_edit()
+    assert "là loại nào" in meeting.text
+
+    await lan.send("/members")
+    notice, roster = await lan.next_reply(), await lan.next_reply()
+    assert "ghi sinh hoạt chi bộ chưa xong vẫn được giữ" in notice.text, notice.text
+    assert [b.text for row in notice.buttons for b in row] == [
+        "Tiếp tục ghi sinh hoạt chi bộ",
+        "Bỏ phần này",
+    ]
+    assert "Đảng viên" in roster.text
+    # text typed now goes to the screen seen last: the roster search
+    await lan.send("Bình")
+    assert "Tìm “Bình”: thấy 1" in (await lan.next_reply()).text
+
+    # the meeting entry is still there: its buttons work, then typed text goes to it again
+    await lan.press(meeting, "Thường kỳ")
+    assert "Có mặt" in (await lan.next_edit()).text
+    live = (await drafts_uc.current(world.ctx, 1001)).draft
+    assert live is not None and live.kind == "meeting"
+
+
+async def test_continue_from_the_notice_shows_the_kept_entry_again(
+    emu: BotApiEmulator, world: World
+):
+    lan = await world.secretary(1001, "C1")
+    await lan.send("/meeting")
+    meeting = await lan.next_reply()
+    await lan.press(meeting, "Hôm nay")
+    await lan.next_edit()
+    await lan.send("/members")
+    notice, _roster = await lan.next_reply(), await lan.next_reply()
+    await lan.press(notice, "Tiếp tục ghi sinh hoạt chi bộ")
+    again = await lan.next_edit()
+    assert "là loại nào" in again.text
+    await lan.send("/members")
+    notice, _roster = await lan.next_reply(), await lan.next_reply()
+    await lan.press(notice, "Bỏ phần này")
+    assert "Đã bỏ" in (await lan.next_edit()).text
+    await lan.press(meeting, "Thường kỳ")
+    assert await drafts_uc.get(world.ctx, 1001, ("meeting",)) is None
+
+
+async def test_cancel_drops_only_the_screen_seen_last(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    await lan.send("/meeting")
+    meeting = await lan.next_reply()
+    await lan.press(meeting, "Hôm nay")
+    await lan.next_edit()
+    await lan.send("/members")
+    lan.pending_replies()
+    await emu.wait_idle()
+    lan.pending_replies()
+    await lan.send("/cancel")
+    cancelled = await lan.next_reply()
+    assert "Đã hủy" in cancelled.text
+    assert "ghi sinh hoạt chi bộ chưa xong vẫn được giữ" in cancelled.text
+    assert await drafts_uc.get(world.ctx, 1001, ("meeting",)) is not None
