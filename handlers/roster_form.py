@@ -115,12 +115,24 @@ def _applicable(step: str, values: dict[str, Any], req: Req) -> bool:
 
 
 def _next_step(req: Req, draft: Draft) -> str:
+    """The next question not answered yet: after going back to fix an answer, the answers
+    given since are kept."""
     values = _load(draft.data["f"])
+    entered = set(draft.data.get("entered", []))
     after = ADD_STEPS.index(draft.step) + 1 if draft.step in ADD_STEPS else 0
     for step in ADD_STEPS[after:]:
-        if _applicable(step, values, req):
+        if _applicable(step, values, req) and step not in entered:
             return step
     return "confirm"
+
+
+def _previous_step(req: Req, draft: Draft) -> str | None:
+    values = _load(draft.data["f"])
+    before = ADD_STEPS.index(draft.step) if draft.step in ADD_STEPS else len(ADD_STEPS)
+    for step in reversed(ADD_STEPS[:before]):
+        if _applicable(step, values, req):
+            return step
+    return None
 
 
 def _question(_: Translator, step: str, values: dict[str, Any]) -> str:
@@ -147,6 +159,8 @@ def _step_rows(_: Translator, step: str, values: dict[str, Any], kind: str, req:
         step == "ceremony_date" and values.get("status") == "probationary"
     )
     last = []
+    if kind == ADD and step != ADD_STEPS[0]:
+        last.append((_("« Back"), cb(F, "f", "back")))
     if optional:
         last.append((_("Skip") if kind == ADD else _("Leave empty"), cb(F, "f", "skip")))
     last.append((_("Cancel"), cb(F, "f", "cancel")))
@@ -231,6 +245,9 @@ async def _accept(req: Req, draft: Draft, value: Any, *, reply: bool) -> None:
         if found:
             await ask(req, draft, reply=reply, prefix=problems_text(req._, found))
             return
+    if not _applicable("official_date", values, req):  # the status changed to probationary
+        entered.discard("official_date")
+        values.pop("official_date", None)
     draft.data["f"] = _dump(values)
     draft.data["entered"] = sorted(entered)
     draft.step = _next_step(req, draft)
@@ -280,8 +297,8 @@ async def _save_add(req: Req, draft: Draft, *, same_person_ok: bool) -> None:
         await req.show(
             problems_text(_, exc.problems)
             + "\n\n"
-            + _("Nothing was saved. Press /cancel and start again."),
-            [[(_("Cancel"), cb(F, "f", "cancel"))]],
+            + _("Nothing was saved yet: go back to correct the answer, or cancel."),
+            [[(_("« Back"), cb(F, "f", "back")), (_("Cancel"), cb(F, "f", "cancel"))]],
         )
         return
     await drafts_uc.clear(req.ctx, req.user_id, (ADD,))
@@ -335,6 +352,12 @@ async def form_button(req: Req, draft: Draft, action: str, arg: str) -> None:
                 return
             [(step, value)] = pending.items()
             await _save_edit(req, draft, step, value, reply=False, same_person_ok=True)
+    elif action == "back" and draft.kind == ADD and (back := _previous_step(req, draft)):
+        draft.step = back
+        await drafts_uc.save(req.ctx, draft)
+        value = _load(draft.data["f"]).get(back)
+        now = req._("Now: {value}", value=value_text(req._, back, value)) if value else ""
+        await ask(req, draft, reply=False, prefix=now)
     elif action == "skip" and draft.step in OPTIONAL:
         await _accept(req, draft, None, reply=False)
     elif (action, draft.step) in (("g", "gender"), ("s", "status")) and arg in _CHOICES[action]:

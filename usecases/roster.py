@@ -85,6 +85,7 @@ _PROBATIONARY_NEEDS_CEREMONY = N_(
 )
 _PROBATIONARY_NO_OFFICIAL = N_("A probationary member has no official date yet.")
 _STATUS_DATE_NEEDED = N_("Give the date of the status “{status}”.")
+_BEFORE_BIRTH = N_("The {field} ({value}) is before the birth date ({birth}): check both dates.")
 _STATUS_DATE_BEFORE_BIRTH = N_("The date of the status ({value}) is before the birth date.")
 _NAME_EMPTY = N_("The full name is empty.")
 _NAME_LONG = N_("The full name is longer than {n} characters.")
@@ -188,6 +189,16 @@ def check_fields(f: MemberFields, today: date, catalogue: Catalogue) -> list[Pro
                     name, Msg(_FUTURE, {"field": field_label(name), "value": value, "today": today})
                 )
             )
+    born = f.birth_date
+    for name in ("decision_date", "ceremony_date", "official_date"):
+        value = getattr(f, name)
+        if value is not None and born is not None and value < born:
+            out.append(
+                Problem(
+                    name,
+                    Msg(_BEFORE_BIRTH, {"field": field_label(name), "value": value, "birth": born}),
+                )
+            )
     if f.cccd is not None and normalize_cccd(f.cccd) != f.cccd:
         out.append(Problem("cccd", Msg(_BAD_CCCD)))
     decision, ceremony = f.decision_date, f.ceremony_date
@@ -199,7 +210,7 @@ def check_fields(f: MemberFields, today: date, catalogue: Catalogue) -> list[Pro
             )
         )
     admitted = decision or ceremony
-    if admitted and f.birth_date:
+    if admitted and f.birth_date and admitted >= f.birth_date:
         minimum = catalogue.get_int("admission.min_age_months", admitted)
         if age_in_full_months(f.birth_date, admitted) < minimum:
             out.append(

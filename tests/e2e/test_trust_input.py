@@ -75,3 +75,41 @@ async def test_cancel_drops_only_the_screen_seen_last(emu: BotApiEmulator, world
     assert "Đã hủy" in cancelled.text
     assert "ghi sinh hoạt chi bộ chưa xong vẫn được giữ" in cancelled.text
     assert await drafts_uc.get(world.ctx, 1001, ("meeting",)) is not None
+
+
+def _labels(message) -> list[str]:
+    return [b.text for row in message.buttons for b in row]
+
+
+async def test_an_age_refusal_offers_to_go_back_to_the_birth_date(
+    emu: BotApiEmulator, world: World
+):
+    lan = await world.secretary(1001, "C1")
+    await lan.send("/members")
+    await lan.press(await lan.next_reply(), "Thêm đảng viên")
+    await lan.next_edit()
+    await lan.send("Lê Thị Hoa")
+    await lan.next_reply()
+    await lan.send("15/3/2010")  # a typo: born 2000
+    gender = await lan.next_reply()
+    await lan.press(gender, "Nữ")
+    status = await lan.next_edit()
+    await lan.press(status, "Chính thức")
+    decision = await lan.next_edit()
+    await lan.send("01/02/2026")
+    refused = await lan.next_reply()
+    assert "đủ 18 tuổi" in refused.text
+    assert "« Quay lại" in _labels(refused)
+    screen = refused
+    for expected in ("Trạng thái", "Giới tính", "Ngày sinh"):
+        await lan.press(screen, "« Quay lại")
+        screen = await lan.next_edit()
+        assert expected in screen.text, screen.text
+    assert "Hiện nay: 15/03/2010" in screen.text
+    await lan.send("15/3/2000")
+    # the answers given since are kept: straight back to the question that was refused
+    again = await lan.next_reply()
+    assert "Ngày vào Đảng" in again.text, again.text
+    await lan.send("01/02/2026")
+    assert "lễ kết nạp" in (await lan.next_reply()).text
+    del decision

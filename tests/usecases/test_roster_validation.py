@@ -270,3 +270,13 @@ async def test_paging_and_search(ctx, cell):
     assert [m.full_name for m in found.items] == ["Đỗ Thị Ánh"]
     assert (await roster.roster_page(ctx, cell, query="duc 07")).total == 1
     assert (await roster.roster_page(ctx, cell, query="345678")).total == 1
+
+
+@pytest.mark.parametrize("field", ["decision_date", "ceremony_date"])
+def test_a_date_before_the_birth_date_is_a_date_order_problem_not_an_age_problem(field):
+    """Issue 9 §4: 01/01/1979 for someone born 15/01/1980 is a wrong date, not 'too young'."""
+    f = official(**{field: date(1979, 1, 1)})
+    found = [p for p in check_fields(f, TODAY, DEFAULT_CATALOGUE) if p.field == field]
+    keys = [p.msg.key for p in found]
+    assert any("before the birth date" in k for k in keys), keys
+    assert not any("at least {years} full years old" in k for k in keys), keys
