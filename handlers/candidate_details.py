@@ -19,8 +19,8 @@ from handlers.common import (
     expired,
 )
 from handlers.flows import start_draft
-from rules.dates import parse_date
-from rules.text import echo
+from rules.dates import read_date
+from rules.text import check_person_name, lacks_diacritics, no_diacritics
 from usecases import candidates as uc
 from usecases import drafts as drafts_uc
 from usecases.candidates import GENDER_LABELS, ORIGIN_LABELS, ORIGINS, Details
@@ -184,17 +184,19 @@ async def on_text(req: Req, draft: Draft) -> None:
         if not name or len(name) > uc.MAX_NAME:
             await req.reply(_("Give the full name (at most {n} characters).", n=uc.MAX_NAME))
             return
+        if (bad := check_person_name(name)) is not None:
+            await req.reply(_.msg(bad))
+            return
+        if lacks_diacritics(name):
+            await req.reply(_.msg(no_diacritics(name)))
         draft.data["name"] = name
     elif draft.step == "birth":
-        born = parse_date(text, req.ctx.today())
-        if born is None or born > req.ctx.today():
-            await req.reply(
-                _(
-                    "I could not read a past date in “{text}”. Type it as day/month/"
-                    "year, for example 15/08/2003.",
-                    text=echo(text),
-                )
-            )
+        born = read_date(text, req.ctx.today(), past=True)
+        if not isinstance(born, date):
+            await req.reply(_.msg(born))
+            return
+        if born > req.ctx.today():
+            await req.reply(_("The birth date {birth} is in the future.", birth=born))
             return
         draft.data["birth"] = born.isoformat()
     elif draft.step == "notes":

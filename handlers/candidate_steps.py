@@ -25,10 +25,9 @@ from handlers.candidate_views import (
 from handlers.common import CallbackData, Req, cb, expired
 from handlers.flows import start_draft
 from rules import candidate_steps as steps
-from rules.dates import parse_date, parse_month
+from rules.dates import parse_month, read_date
 from rules.messages import N_
 from rules.probation import probation_end
-from rules.text import echo
 from usecases import candidate_steps as steps_uc
 from usecases import candidates as uc
 from usecases import drafts as drafts_uc
@@ -406,27 +405,15 @@ async def on_text(req: Req, draft: Draft) -> None:
             return
         await _set_field(req, draft, number)
     elif field == "tog":
-        day = parse_date(text, today) or parse_month(text)
-        if day is None:
-            await req.reply(
-                _(
-                    "I could not read a date in “{text}”. Type it as day/month/year or"
-                    " month/year, for example 01/09/2020 or 9/2020.",
-                    text=echo(text),
-                )
-            )
+        day = parse_month(text) or read_date(text, today, past=True)
+        if not isinstance(day, date):
+            await req.reply(_.msg(day))
             return
         await _set_field(req, draft, day)
     elif field.endswith("_date") or field == "union":
-        day = parse_date(text, today)
-        if day is None:
-            await req.reply(
-                _(
-                    "I could not read a date in “{text}”. Type it as day/month/year,"
-                    " for example 05/03/2026.",
-                    text=echo(text),
-                )
-            )
+        day = read_date(text, today, past=True)
+        if not isinstance(day, date):
+            await req.reply(_.msg(day))
             return
         if field == "union":
             draft.step = UNION_FIELD[draft.data["v"]["route"]]

@@ -31,7 +31,7 @@ from handlers.meeting_steps import (
     render,
 )
 from handlers.routing import INT, Arg, Route, choice, int_in
-from rules.dates import parse_date
+from rules.dates import read_date
 from usecases import drafts as drafts_uc
 from usecases import meetings as uc
 from usecases.drafts import Draft
@@ -318,14 +318,9 @@ async def on_text(req: Req, draft: Draft) -> None:
     await uc.cell_for_write(req.ctx, req.user_id, draft.org_id)
     _, text, step = req._, req.text.strip(), draft.step
     if step in ("date", "task_due"):
-        day = parse_date(text, req.ctx.today())
-        if day is None:
-            await req.reply(
-                _(
-                    "I could not read that date. Type it as day/month/year, for"
-                    " example 05/03/2026, or press a button."
-                )
-            )
+        day = read_date(text, req.ctx.today(), past=step == "date")
+        if not isinstance(day, date):
+            await req.reply(_.msg(day))
             await render(req, draft)
         elif step == "date":
             await _set_date(req, draft, day)

@@ -21,9 +21,8 @@ from handlers.flows import start_draft
 from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.roster_common import CANCELLED, Rows, compact_date
 from handlers.routing import INT, TOKEN, Route, choice, opt
-from rules.dates import parse_date
-from rules.messages import N_, Msg
-from rules.text import echo
+from rules.dates import read_date
+from rules.messages import N_
 from usecases import drafts as drafts_uc
 from usecases import probation as uc
 from usecases.drafts import Draft
@@ -291,15 +290,11 @@ async def _take_date(req: Req, draft: Draft, day: date, *, reply: bool) -> None:
 
 
 async def date_text(req: Req, draft: Draft) -> None:
-    day = parse_date(req.text, req.ctx.today())
-    if day is None:
+    day = read_date(req.text.strip(), req.ctx.today(), past=True)
+    if not isinstance(day, date):
         mid = int(draft.data["mid"])
         c = await uc.case(req.ctx, actor=req.user_id, member_id=mid)
-        msg = Msg(
-            N_("I could not read “{text}” as a date. Type it like 15/01/1960 (day/month/year)."),
-            {"text": echo(req.text)},
-        )
-        await _ask_date(req, draft, c, reply=True, prefix=req._.msg(msg))
+        await _ask_date(req, draft, c, reply=True, prefix=req._.msg(day))
         return
     await _take_date(req, draft, day, reply=True)
 

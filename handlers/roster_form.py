@@ -26,10 +26,10 @@ from handlers.roster_common import (
     status_label,
     value_text,
 )
-from rules.dates import parse_date
-from rules.messages import N_, Msg
+from rules.dates import read_date
+from rules.messages import N_
 from rules.probation import official_date as official_date_of
-from rules.text import echo
+from rules.text import lacks_diacritics, no_diacritics
 from usecases import drafts as drafts_uc
 from usecases import roster as uc
 from usecases import roster_io
@@ -215,17 +215,9 @@ def parse_answer(req: Req, step: str, text: str) -> Any:
             raise InvalidInput(msg)
         return uc.clean_name(text)
     if step in DATE_FIELDS:
-        value = parse_date(text, req.ctx.today())
-        if value is None:
-            raise InvalidInput(
-                Msg(
-                    N_(
-                        "I could not read “{text}” as a date. Type it like"
-                        " 15/01/1960 (day/month/year)."
-                    ),
-                    {"text": echo(text)},
-                )
-            )
+        value = read_date(text, req.ctx.today(), past=True)
+        if not isinstance(value, date):
+            raise InvalidInput(value)
         return value
     return roster_io.read_value(step, text, req.ctx.today(), uc.field_label(step))
 
@@ -267,6 +259,8 @@ async def flow_text(req: Req, draft: Draft) -> None:
     except InvalidInput as exc:
         await ask(req, draft, reply=True, prefix=req._.msg(exc.msg))
         return
+    if draft.step == "full_name" and lacks_diacritics(value):
+        await req.reply(req._.msg(no_diacritics(value)))
     await _accept(req, draft, value, reply=True)
 
 

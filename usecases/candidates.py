@@ -25,7 +25,7 @@ from rules.admission import CandidateCase, Finding, Paper
 from rules.candidate_steps import Step, YearlyTarget
 from rules.dates import age_in_full_months
 from rules.messages import N_, Msg
-from rules.text import clean_line, clean_text, fold
+from rules.text import check_person_name, clean_line, clean_text, fold
 from storage import audit
 from storage import candidates as store
 from storage import members as member_store
@@ -400,6 +400,8 @@ def check_details(d: Details, today: date) -> list[Msg]:
     out: list[Msg] = []
     if not clean(d.full_name) or len(clean(d.full_name) or "") > MAX_NAME:
         out.append(Msg(_NAME, {"n": MAX_NAME}))
+    elif (bad := check_person_name(d.full_name)) is not None:
+        out.append(bad)
     if d.birth_date > today:
         out.append(Msg(_BIRTH_FUTURE, {"birth": d.birth_date}))
     if d.gender is not None and d.gender not in store.GENDERS:

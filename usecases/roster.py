@@ -19,7 +19,7 @@ from rules.dates import age_in_full_months
 from rules.messages import N_, Msg
 from rules.probation import official_date as official_date_of
 from rules.probation import probation_end
-from rules.text import clean_line, fold, mask_cccd, name_matches, normalize_cccd
+from rules.text import check_person_name, clean_line, fold, mask_cccd, name_matches, normalize_cccd
 from storage import audit
 from storage import members as store
 from storage import orgs as org_store
@@ -146,7 +146,7 @@ def check_name(text: str) -> Msg | None:
         return Msg(_NAME_EMPTY)
     if len(name) > roster_io.MAX_NAME:
         return Msg(_NAME_LONG, {"n": roster_io.MAX_NAME})
-    return None
+    return check_person_name(name)
 
 
 def completed(f: MemberFields, today: date, catalogue: Catalogue) -> MemberFields:

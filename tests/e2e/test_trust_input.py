@@ -113,3 +113,49 @@ async def test_an_age_refusal_offers_to_go_back_to_the_birth_date(
     await lan.send("01/02/2026")
     assert "lễ kết nạp" in (await lan.next_reply()).text
     del decision
+
+
+async def _member_form(lan) -> None:
+    await lan.send("/members")
+    await lan.press(await lan.next_reply(), "Thêm đảng viên")
+    await lan.next_edit()
+
+
+async def test_names_are_two_words_of_letters_and_a_name_without_diacritics_is_noticed(
+    emu: BotApiEmulator, world: World
+):
+    lan = await world.secretary(1001, "C1")
+    await _member_form(lan)
+    await lan.send("An")
+    assert "ít nhất hai chữ" in (await lan.next_reply()).text
+    await lan.send("Nguyễn Văn 2")
+    assert "không có chữ số" in (await lan.next_reply()).text
+    await lan.send("Nguyễn Văn An 🙂")
+    assert "không có chữ số, biểu tượng cảm xúc" in (await lan.next_reply()).text
+    await lan.send("Nguyen Van An")
+    warned = await lan.next_reply()
+    assert "gõ không dấu" in warned.text and "thẻ căn cước" in warned.text
+    assert "Ngày sinh của đồng chí Nguyen Van An" in (await lan.next_reply()).text
+
+
+async def test_dates_the_way_phones_type_them(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")  # the clock: 23/11/2026
+    await _member_form(lan)
+    await lan.send("Lê Thị Hoa")
+    await lan.next_reply()
+    await lan.send("31/02/2000")
+    assert "tháng 02/2000 chỉ có 29 ngày" in (await lan.next_reply()).text
+    await lan.send("ngày xưa")
+    unreadable = (await lan.next_reply()).text
+    assert "Không đọc được “ngày xưa” là ngày nào" in unreadable
+    await lan.send("/cancel")
+    await lan.next_reply()
+
+    await lan.send("/meeting")
+    meeting = await lan.next_reply()
+    await lan.send("ngày xưa")
+    assert "Không đọc được “ngày xưa” là ngày nào" in (await lan.next_reply()).text  # same words
+    await lan.next_reply()
+    await lan.send("5/12")  # a meeting is never ahead: last December
+    assert "Buổi sinh hoạt ngày 05/12/2025 là loại nào?" in (await lan.next_reply()).text
+    del meeting
