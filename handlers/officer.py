@@ -333,7 +333,7 @@ def _upload_text(_: Translator, org: str, end: date) -> str:
     return _(
         "Send the official member list of {org} exported from the member database, as"
         " Excel (.xlsx) or CSV: the roster template's columns (Họ và tên, Ngày sinh, Số thẻ"
-        " đảng viên, Số CCCD, Ngày vào Đảng, Ngày chính thức, Trạng thái…) plus a column"
+        " đảng viên, Số căn cước, Ngày vào Đảng, Ngày chính thức, Trạng thái…) plus a column"
         " “Chi bộ” or “Mã chi bộ” with each member's cell (its code or name). Every cell"
         " of {org} is compared with its roster.\n\nPeriod: ending {end}.",
         org=org,

@@ -35,7 +35,7 @@ CARD_LABELS = {
     "birth_date": N_("Birth date"),
     "gender": N_("Gender"),
     "card_no": N_("Party card number"),
-    "cccd": N_("Citizen ID (CCCD)"),
+    "cccd": N_("ID card number"),
     "decision_date": N_("Admission decision date"),
     "ceremony_date": N_("Admission ceremony date"),
     "official_date": N_("Official date"),

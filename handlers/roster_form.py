@@ -61,7 +61,7 @@ QUESTIONS = {
     "official_date": N_("Official date of {name} (the day probation ended)?"),
     "status_date": N_("Since what date is {name} in the status “{status}”?"),
     "card_no": N_("Party card number of {name}?"),
-    "cccd": N_("Citizen ID (CCCD, 12 digits) of {name}?"),
+    "cccd": N_("ID card (căn cước) number of {name}? 12 digits."),
 }
 ADD_STEPS = (
     "full_name",
@@ -106,6 +106,8 @@ def _fields(values: dict[str, Any]) -> MemberFields:
 
 def _applicable(step: str, values: dict[str, Any], req: Req) -> bool:
     status = values.get("status")
+    if step == "card_no":  # the party card is issued on becoming official
+        return status != "probationary"
     if step == "official_date":
         return status is not None and status != "probationary"
     if step == "status_date":
@@ -371,7 +373,8 @@ _CHOICES = {"g": tuple(GENDER_LABELS), "s": STATUSES}
 async def edit_menu(req: Req, member_id: int) -> None:
     _ = req._
     member = await uc.member_for(req.ctx, req.user_id, member_id)
-    rows: Rows = [[(_(CARD_LABELS[n]), cb(F, "ef", member.id, n))] for n in EDITABLE]
+    fields = [n for n in EDITABLE if n != "card_no" or member.status != "probationary"]
+    rows: Rows = [[(_(CARD_LABELS[n]), cb(F, "ef", member.id, n))] for n in fields]
     rows.append([(_("« Back"), cb(F, "view", member.id))])
     await req.show(_("What do you want to change for {name}?", name=member.full_name), rows)
 

@@ -42,7 +42,7 @@ FIELD_LABELS = {
     "birth_date": N_("birth date"),
     "gender": N_("gender"),
     "card_no": N_("party card number"),
-    "cccd": N_("citizen ID (CCCD)"),
+    "cccd": N_("number of the ID card"),
     "decision_date": N_("date of the admission decision"),
     "ceremony_date": N_("date of the admission ceremony"),
     "official_date": N_("official date"),
@@ -90,7 +90,7 @@ _STATUS_DATE_BEFORE_BIRTH = N_("The date of the status ({value}) is before the b
 _NAME_EMPTY = N_("The full name is empty.")
 _NAME_LONG = N_("The full name is longer than {n} characters.")
 _BIRTH_MISSING = N_("The birth date is missing.")
-_BAD_CCCD = N_("A citizen ID (CCCD) number has exactly 12 digits.")
+_BAD_CCCD = N_("An ID card (căn cước) number has exactly 12 digits.")
 _CARD_TAKEN = N_("Party card number {card} already belongs to {name}, born {birth}.")
 _CARD_TAKEN_ELSEWHERE = N_(
     "Party card number {card} is already recorded for a member of another cell."

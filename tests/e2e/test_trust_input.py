@@ -159,3 +159,22 @@ async def test_dates_the_way_phones_type_them(emu: BotApiEmulator, world: World)
     await lan.send("5/12")  # a meeting is never ahead: last December
     assert "Buổi sinh hoạt ngày 05/12/2025 là loại nào?" in (await lan.next_reply()).text
     del meeting
+
+
+async def test_a_probationary_member_is_not_asked_for_a_party_card(
+    emu: BotApiEmulator, world: World
+):
+    lan = await world.secretary(1001, "C1")
+    await _member_form(lan)
+    await lan.send("Lê Thị Hoa")
+    await lan.next_reply()
+    await lan.send("15/3/2000")
+    await lan.press(await lan.next_reply(), "Nữ")
+    await lan.press(await lan.next_edit(), "Dự bị")
+    await lan.next_edit()
+    await lan.send("01/02/2026")
+    await lan.next_reply()
+    await lan.send("10/02/2026")
+    asked = await lan.next_reply()
+    assert "thẻ đảng viên" not in asked.text.lower(), asked.text
+    assert "căn cước" in asked.text
