@@ -281,7 +281,7 @@ def notices(ctx: AppContext, case: CandidateCase, status: str) -> list[Msg]:
     out: list[Msg] = []
     if case.cell_resolution_date is None:
         found = [
-            rules.check_age(case.birth_date, today, case.over_age_exception, cat),
+            rules.check_age(case.birth_date, today, case.over_age_exception, cat, projected=True),
             rules.check_awareness_certificate(case.course_cert_date, today, cat)
             if case.course_cert_date
             else None,

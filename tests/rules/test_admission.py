@@ -51,7 +51,7 @@ def test_check_age(birth, on, outcome):
     assert (finding and finding.severity) == outcome
     if finding:
         assert finding.rule == "A1"
-        assert "QĐ 294-QĐ/TW §1.1.1" in _fmt(finding)
+        assert "Quy định 294-QĐ/TW, điểm 1.1.1" in _fmt(finding)
 
 
 def test_age_message_gives_years_and_months():
@@ -69,7 +69,7 @@ def test_over_sixty_with_the_recorded_exception_is_a_warning():
 def test_age_cites_the_regulation_in_force_on_the_meeting_date():
     finding = check_age(date(2007, 1, 1), date(2024, 6, 1))
     assert finding is not None
-    assert finding.message.params["source"] == "QĐ 24-QĐ/TW §1.1"
+    assert finding.message.params["source"] == "Quy định 24-QĐ/TW, điểm 1.1"
 
 
 # --- A3 awareness-course certificate ---

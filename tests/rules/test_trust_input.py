@@ -56,3 +56,15 @@ def test_a_name_without_diacritics_is_noticed():
     assert lacks_diacritics("Nguyen Van An")
     assert not lacks_diacritics("Nguyễn Văn An")
     assert not lacks_diacritics("Đinh Van An")
+
+
+def test_an_age_notice_before_the_cell_meets_does_not_pretend_a_meeting_was_held():
+    from rules.admission import check_age
+
+    finding = check_age(date(2008, 12, 15), TODAY, projected=True)
+    assert finding is not None and finding.severity == "refuse"
+    assert "considers the admission ({on})" not in finding.message.key
+    assert finding.message.params["on"] == TODAY
+    assert finding.message.params["from_date"] == date(2026, 12, 15)  # 18 years on that day
+    over = check_age(date(1960, 1, 1), TODAY, projected=True)
+    assert over is not None and "considers the admission ({on})" not in over.message.key
