@@ -184,8 +184,9 @@ async def ask(req: Req, draft: Draft, *, reply: bool, prefix: str = "") -> None:
 
 
 def _summary(_: Translator, values: dict[str, Any]) -> str:
+    shown = [n for n in ADD_STEPS if n != "card_no" or values.get("status") != "probationary"]
     return "\n".join(
-        f"{_(CARD_LABELS[name])}: {value_text(_, name, values.get(name))}" for name in ADD_STEPS
+        f"{_(CARD_LABELS[name])}: {value_text(_, name, values.get(name))}" for name in shown
     )
 
 

@@ -56,8 +56,10 @@ async def test_continue_from_the_notice_shows_the_kept_entry_again(
     notice, _roster = await lan.next_reply(), await lan.next_reply()
     await lan.press(notice, "Bỏ phần này")
     assert "Đã bỏ" in (await lan.next_edit()).text
-    await lan.press(meeting, "Thường kỳ")
     assert await drafts_uc.get(world.ctx, 1001, ("meeting",)) is None
+    press = await lan.press(meeting, "Thường kỳ")  # discarded: its buttons say so
+    answer = await press.wait_answer()
+    assert answer.show_alert and answer.text
 
 
 async def test_cancel_drops_only_the_screen_seen_last(emu: BotApiEmulator, world: World):
@@ -178,3 +180,7 @@ async def test_a_probationary_member_is_not_asked_for_a_party_card(
     asked = await lan.next_reply()
     assert "thẻ đảng viên" not in asked.text.lower(), asked.text
     assert "căn cước" in asked.text
+    await lan.send("001200001234")
+    summary = await lan.next_reply()
+    assert "Ngày kết nạp: 10/02/2026" in summary.text
+    assert "Số thẻ đảng viên" not in summary.text, summary.text
