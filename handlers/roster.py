@@ -37,7 +37,7 @@ from rules.messages import N_
 from usecases.drafts import Draft
 from usecases.roster import STATUSES
 
-FLOW_ACTIONS = ("cancel", "save", "dup", "skip", "g", "s", "d")
+FLOW_ACTIONS = ("cancel", "save", "dup", "skip", "back", "g", "s", "d")
 
 
 async def flow_button(req: Req, action: str, arg: str | None) -> None:
