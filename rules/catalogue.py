@@ -260,7 +260,7 @@ def _by_dues_rule(
         RuleEntry(
             rule_id,
             value,
-            "QĐ 342-QĐ/TW 2010 (not recorded; the QĐ 01 value is assumed)",
+            "Quy định 342-QĐ/TW năm 2010, chưa ghi nhận; tạm dùng mức của Quy định 01-QĐ/TW",
             "R",
             date.min,
             QD01_DUES_FROM - _DAY,
@@ -843,42 +843,43 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
     *_by_dues_rule(
         "dues.rate.insured_salary",
         Fraction(1, 100),
-        "QĐ 01-QĐ/TW 2026 (insured members: 1% of last month's insured salary)",
+        "Quy định 01-QĐ/TW năm 2026:"
+        " đảng viên có đóng bảo hiểm xã hội đóng 1% tiền lương đóng bảo hiểm tháng trước",
         "V",
         "§6.6: share of the declared base (insured salary; sickness/maternity benefit on leave).",
     ),
     *_by_dues_rule(
         "dues.rate.pension",
         Fraction(1, 200),
-        "QĐ 01-QĐ/TW 2026 (pensioners: 0.5% of the pension)",
+        "Quy định 01-QĐ/TW năm 2026: đảng viên hưởng lương hưu đóng 0,5% lương hưu",
         "V",
         "§6.6: share of the declared pension.",
     ),
     *_by_dues_rule(
         "dues.exempt.party_age_years",
         50,
-        "QĐ 01-QĐ/TW 2026 (exempt from 50 years of party age)",
+        "Quy định 01-QĐ/TW năm 2026: miễn đóng đảng phí khi đủ 50 năm tuổi đảng",
         "V",
         "§6.6: exempt from the month party age (P9, gaps subtracted) reaches this many years.",
     ),
     *_by_dues_rule(
         "dues.reduction.percents",
         (30, 50, 70),
-        "QĐ 01-QĐ/TW 2026 (reduction for hardship)",
+        "Quy định 01-QĐ/TW năm 2026: giảm đảng phí khi khó khăn",
         "V",
         "§6.6: the reductions a decision may grant, in percent of the amount due.",
     ),
     *_by_dues_rule(
         "dues.reduction.max_months",
         12,
-        "QĐ 01-QĐ/TW 2026 (reduction for hardship)",
+        "Quy định 01-QĐ/TW năm 2026: giảm đảng phí khi khó khăn",
         "V",
         "§6.6: months one reduction decision may cover at most.",
     ),
     *_always(
         "dues.unpaid.warn_at",
         2,
-        "Bot default (domain-rules §6.5)",
+        "Mặc định của Trợ lý Chi bộ, có thể điều chỉnh",
         "R",
         "§6.5(a)/§6.6: warn when a member's months unpaid without a valid reason reach this "
         "many in a window (calendar year or rolling window).",
@@ -886,7 +887,7 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
     *_always(
         "dues.unpaid.window_months",
         12,
-        "Bot default (domain-rules §6.5)",
+        "Mặc định của Trợ lý Chi bộ, có thể điều chỉnh",
         "R",
         "§6.5: 'three months in a year' is undefined; counted over the calendar year and over "
         "a rolling window of this many months, either one reaching the threshold counts.",
@@ -894,7 +895,7 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
     *_always(
         "dues.record.remind_day",
         5,
-        "Bot default (issue 15)",
+        "Mặc định của Trợ lý Chi bộ, có thể điều chỉnh",
         "R",
         "§6.6: remind the secretary on this day of the next month when the cell's dues month "
         "is not recorded; only for cells that keep the ledger in the bot.",
@@ -902,23 +903,24 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
     *_always(
         "dues.relief.ending_notice_days",
         30,
-        "Bot default (issue 15)",
+        "Mặc định của Trợ lý Chi bộ, có thể điều chỉnh",
         "R",
         "§6.6: remind this many days before a reduction or an exemption with an end ends.",
     ),
     *_always(
         "dues.cell_share",
         Fraction(3, 10),
-        "Not verified: no rate found in the seeds or in QĐ 01-QĐ/TW excerpts (QĐ 342-era "
-        "practice recalled as 30% for cells under a grassroots committee)",
+        "Chưa kiểm chứng: chưa thấy tỷ lệ trong Quy định 01-QĐ/TW;"
+        " theo thực tiễn thời Quy định 342-QĐ/TW, chi bộ trực thuộc đảng ủy cơ sở giữ lại 30%",
         "R",
         "§6.6: share of the dues collected that the cell keeps; set [rules] dues.cell_share.",
     ),
     *_by_guidance(
         "badge.milestones",
         (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90),
-        "HD 01-HD/TW 2021 §18",
-        "HD 01-HD/TW 2021 §18 (likely kept by HD 06-HD/TW; no standalone badge rule found)",
+        "Hướng dẫn 01-HD/TW năm 2021, điểm 18",
+        "Hướng dẫn 01-HD/TW năm 2021, điểm 18, có thể được Hướng dẫn 06-HD/TW kế thừa;"
+        " chưa thấy quy định riêng về Huy hiệu Đảng",
         ("V", "R"),
         "§6.8: years of party age (P9). A milestone is reached on the anniversary of the "
         "decision (29/2 -> 28/2, Civil Code 2015 Art. 148, a reading), moved by the gaps.",
@@ -926,16 +928,16 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
     *_by_guidance(
         "badge.award_dates",
         ((2, 3), (5, 19), (9, 2), (11, 7)),
-        "HD 01-HD/TW 2021 §18",
-        "HD 01-HD/TW 2021 §18 (likely kept by HD 06-HD/TW)",
+        "Hướng dẫn 01-HD/TW năm 2021, điểm 18",
+        "Hướng dẫn 01-HD/TW năm 2021, điểm 18, có thể được Hướng dẫn 06-HD/TW kế thừa",
         ("V", "R"),
         "§6.8: (month, day) of the award dates: 3/2, 19/5, 2/9, 7/11.",
     ),
     *_by_guidance(
         "badge.early.max_months",
         ((65, 12), (90, 24)),
-        "HD 01-HD/TW 2021 §18",
-        "HD 01-HD/TW 2021 §18 (likely kept by HD 06-HD/TW)",
+        "Hướng dẫn 01-HD/TW năm 2021, điểm 18",
+        "Hướng dẫn 01-HD/TW năm 2021, điểm 18, có thể được Hướng dẫn 06-HD/TW kế thừa",
         ("V", "R"),
         "§6.8: seriously ill members, on request: (up to milestone, months early) — at most 12 "
         "months for 30-65 years, 24 months for 70-90 years.",
@@ -943,14 +945,14 @@ DEFAULT_ENTRIES: tuple[RuleEntry, ...] = (
     *_always(
         "badge.proposal.lead_days",
         45,
-        "Bot default; provinces set their own submission deadline (domain-rules §6.8)",
+        "Mặc định của Trợ lý Chi bộ; mỗi tỉnh tự quy định hạn nộp",
         "R",
         "§6.8: the proposal list goes to the committee above this many days before an award date.",
     ),
     *_always(
         "badge.proposal.notice_days",
         15,
-        "Bot default (issue 15)",
+        "Mặc định của Trợ lý Chi bộ, có thể điều chỉnh",
         "R",
         "§6.8: remind the cell this many days before the proposal deadline.",
     ),
