@@ -48,9 +48,9 @@ def test_citations_have_one_style_and_no_nested_brackets():
 def test_vietnamese_citations_say_quy_dinh_and_diem():
     """One citation style: "Quy định 294-QĐ/TW, điểm 4.2" — not "mục 4.2.2", "QĐ 294-QĐ/TW",
     "§", and no brackets nested in the brackets messages put citations in."""
-    from bot.i18n import translator
     from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME
     from rules.messages import Msg
+    from usecases.i18n import translator
 
     bad = re.compile(r"mục \d|\bQĐ \d|\bHD \d|§")
     assert [t for t in TEXTS if bad.search(t)] == []
