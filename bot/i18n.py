@@ -24,7 +24,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from rules.catalogue import DEFAULT_CATALOGUE
+from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME
 from usecases.i18n import LOCALES
 
 KEYWORDS = {"_": None, "N_": None, "_n": (1, 2)}
@@ -52,6 +52,8 @@ def extract_messages(root: Path) -> dict[str, tuple[str, int]]:
                     found.setdefault(msgid, (f"{package}/{filename}", lineno))
     for entry in DEFAULT_CATALOGUE.entries():  # citations reach messages as {source}
         found.setdefault(entry.source, ("rules/catalogue.py", 0))
+        if entry.id == REGULATION_NAME:  # and as {regulation}
+            found.setdefault(str(entry.value), ("rules/catalogue.py", 0))
     return found
 
 

@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 from telegram.ext import CommandHandler
 
 from handlers.common import App, Req, cb, handler, stranger_text
+from handlers.flows import kept_lines
 from handlers.registry import CommandSpec, MenuEntry, audiences_of, registry_of
 from handlers.routing import INT, Route, choice
 from rules.messages import N_
@@ -185,11 +186,18 @@ async def _set_language(req: Req, lang: str) -> None:
 
 @handler()
 async def cancel(req: Req) -> None:
-    had = await drafts_uc.clear(req.ctx, req.user_id)
-    if had:
-        await req.reply(req._("Cancelled. Nothing was saved."))
-    else:
+    """Drop the screen the user sees last; other unfinished work stays, and is named."""
+    dropped = await drafts_uc.clear_latest(req.ctx, req.user_id)
+    if dropped is None:
         await req.reply(req._("There is nothing to cancel."))
+        return
+    text = req._("Cancelled. Nothing was saved.")
+    kept = await drafts_uc.kept(req.ctx, req.user_id)
+    if not kept:
+        await req.reply(text)
+        return
+    more, rows = kept_lines(req, kept)
+    await req.reply(f"{text}\n\n{more}", rows)
 
 
 @handler()

@@ -18,8 +18,9 @@ from handlers.common import (
     current_cell_id,
     expired,
 )
-from rules.dates import parse_date
-from rules.text import echo
+from handlers.flows import start_draft
+from rules.dates import read_date
+from rules.text import check_person_name, lacks_diacritics, no_diacritics
 from usecases import candidates as uc
 from usecases import drafts as drafts_uc
 from usecases.candidates import GENDER_LABELS, ORIGIN_LABELS, ORIGINS, Details
@@ -36,9 +37,8 @@ async def start_new(req: Req, org_id: int | None) -> None:
     if org_id is None and (org_id := await current_cell_id(req)) is None:
         return
     org = await uc.cell_for_write(req.ctx, req.user_id, org_id)
-    draft = await drafts_uc.start(
-        req.ctx,
-        req.user_id,
+    draft = await start_draft(
+        req,
         KIND,
         "name",
         org_id=org.id,
@@ -62,7 +62,7 @@ async def start_edit(req: Req, cid: int) -> None:
         "notes": d.notes,
         "helpers": [m.id for m in v.helpers],
     }
-    draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "summary", org_id=v.org.id, data=data)
+    draft = await start_draft(req, KIND, "summary", org_id=v.org.id, data=data)
     await render(req, draft)
 
 
@@ -184,17 +184,19 @@ async def on_text(req: Req, draft: Draft) -> None:
         if not name or len(name) > uc.MAX_NAME:
             await req.reply(_("Give the full name (at most {n} characters).", n=uc.MAX_NAME))
             return
+        if (bad := check_person_name(name)) is not None:
+            await req.reply(_.msg(bad))
+            return
+        if lacks_diacritics(name):
+            await req.reply(_.msg(no_diacritics(name)))
         draft.data["name"] = name
     elif draft.step == "birth":
-        born = parse_date(text, req.ctx.today())
-        if born is None or born > req.ctx.today():
-            await req.reply(
-                _(
-                    "I could not read a past date in “{text}”. Type it as day/month/"
-                    "year, for example 15/08/2003.",
-                    text=echo(text),
-                )
-            )
+        born = read_date(text, req.ctx.today(), past=True)
+        if not isinstance(born, date):
+            await req.reply(_.msg(born))
+            return
+        if born > req.ctx.today():
+            await req.reply(_("The birth date {birth} is in the future.", birth=born))
             return
         draft.data["birth"] = born.isoformat()
     elif draft.step == "notes":
@@ -274,5 +276,5 @@ async def _save_new(req: Req, draft: Draft) -> None:
             helper_ids=helpers,
         )
         prefix = req._("✔ {name} is registered as an outstanding candidate.", name=c.full_name)
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (KIND,))
     await show_view(req, c.id, prefix)

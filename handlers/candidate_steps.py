@@ -23,11 +23,11 @@ from handlers.candidate_views import (
     show_view,
 )
 from handlers.common import CallbackData, Req, cb, expired
+from handlers.flows import start_draft
 from rules import candidate_steps as steps
-from rules.dates import parse_date, parse_month
+from rules.dates import parse_month, read_date
 from rules.messages import N_
 from rules.probation import probation_end
-from rules.text import echo
 from usecases import candidate_steps as steps_uc
 from usecases import candidates as uc
 from usecases import drafts as drafts_uc
@@ -103,9 +103,7 @@ async def start_step(req: Req, cid: int, code: str) -> None:
         else [],
         "fix": steps.recorded(v.case, steps.BY_CODE[code]),
     }
-    draft = await drafts_uc.start(
-        req.ctx, req.user_id, KIND, _fields_of(code)[0], org_id=v.org.id, data=data
-    )
+    draft = await start_draft(req, KIND, _fields_of(code)[0], org_id=v.org.id, data=data)
     await render(req, draft)
 
 
@@ -407,27 +405,15 @@ async def on_text(req: Req, draft: Draft) -> None:
             return
         await _set_field(req, draft, number)
     elif field == "tog":
-        day = parse_date(text, today) or parse_month(text)
-        if day is None:
-            await req.reply(
-                _(
-                    "I could not read a date in “{text}”. Type it as day/month/year or"
-                    " month/year, for example 01/09/2020 or 9/2020.",
-                    text=echo(text),
-                )
-            )
+        day = parse_month(text) or read_date(text, today, past=True)
+        if not isinstance(day, date):
+            await req.reply(_.msg(day))
             return
         await _set_field(req, draft, day)
     elif field.endswith("_date") or field == "union":
-        day = parse_date(text, today)
-        if day is None:
-            await req.reply(
-                _(
-                    "I could not read a date in “{text}”. Type it as day/month/year,"
-                    " for example 05/03/2026.",
-                    text=echo(text),
-                )
-            )
+        day = read_date(text, today, past=True)
+        if not isinstance(day, date):
+            await req.reply(_.msg(day))
             return
         if field == "union":
             draft.step = UNION_FIELD[draft.data["v"]["route"]]
@@ -529,7 +515,7 @@ async def _save_step(req: Req, draft: Draft) -> None:
             ],
         )
         return
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (KIND,))
     step = label(_, {s.code: s.title for s in steps.PIPELINE}, d.get("code"))
     prefix = (
         _("✔ Corrected: {step}.", step=step)
@@ -556,9 +542,8 @@ async def _save_step(req: Req, draft: Draft) -> None:
 async def start_close(req: Req, cid: int) -> None:
     c = await uc.for_write(req.ctx, req.user_id, cid)
     _ = req._
-    draft = await drafts_uc.start(
-        req.ctx,
-        req.user_id,
+    draft = await start_draft(
+        req,
         CLOSE,
         "kind",
         org_id=c.org_id,
@@ -595,5 +580,5 @@ async def on_close_text(req: Req, draft: Draft) -> None:
         status=draft.data["status"],
         reason=req.text,
     )
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (KIND,))
     await show_view(req, c.id, req._("✔ The file is closed."))

@@ -78,7 +78,7 @@ async def _open_draft(req: Req) -> Draft | None:
 
 
 async def _cancel(req: Req) -> None:
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (details.KIND,))
     await req.show(
         req._("Cancelled. Nothing was saved."), [[(req._("« Candidates"), cb(F, "list"))]]
     )
@@ -202,3 +202,6 @@ def register(app: App) -> None:
     for kind in KINDS:
         reg.add_text_flow(kind, on_text)
     reg.add_reminder_actions("candidate", reminder_buttons)
+    reg.add_resumable(details.KIND, N_("candidate entry"), details.render)
+    reg.add_resumable(step_flow.KIND, N_("candidate step entry"), step_flow.render)
+    reg.add_resumable(step_flow.CLOSE, N_("closing of a candidate's file"))

@@ -281,17 +281,19 @@ async def working_cell(req: Req) -> int | None:
 
 
 async def open_draft(req: Req, kinds: tuple[str, ...], *, closed: str = NOT_OPEN) -> Draft | None:
-    """The user's draft if it is one of `kinds`, with write access to its cell re-checked;
-    else a notice (timed out, or `closed`) and None."""
-    current = await drafts_uc.current(req.ctx, req.user_id)
+    """The user's draft of one of `kinds` (other flows may be open too), with write access to
+    its cell re-checked; else a notice (timed out, or `closed`) and None. It becomes the
+    draft touched last, so what the user types next goes to it."""
+    current = await drafts_uc.current(req.ctx, req.user_id, kinds)
     if current.expired:
         await req.notify(req._(TIMED_OUT), alert=True)
         return None
     draft = current.draft
-    if draft is None or draft.kind not in kinds or draft.org_id is None:
+    if draft is None or draft.org_id is None:
         await req.notify(req._(closed), alert=True)
         return None
     await access.require_write(req.ctx, req.user_id, draft.org_id)
+    await drafts_uc.save(req.ctx, draft)  # pressed last: typed text goes to it now
     return draft
 
 

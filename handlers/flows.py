@@ -11,15 +11,33 @@ contacts, locations, polls, a file where text is expected or text where a file i
 short answer naming what was sent and what the current step expects. Edits of a message
 already sent are not read: in a conversation the user is told to send the correction anew;
 outside one they are ignored on purpose. Never silence in the middle of a flow.
+
+A user may have one draft per flow (`usecases.drafts`): opening another flow keeps the first,
+says so, and offers to continue it or discard it (`start_draft`, `kept_lines`, the `draft:go`
+and `draft:drop` buttons). Text goes to the draft touched last: the screen the user sees last.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
-from handlers.common import TIMED_OUT, App, ChiboContext, Req, handler, stranger_text
-from handlers.registry import Flow
+from handlers.common import (
+    TIMED_OUT,
+    App,
+    ChiboContext,
+    Keyboard,
+    Req,
+    cb,
+    expired,
+    handler,
+    open_draft,
+    stranger_text,
+)
+from handlers.registry import Flow, registry_of
+from handlers.routing import TOKEN, Route
 from rules.messages import N_
 from usecases import drafts as drafts_uc
 from usecases.drafts import Draft
@@ -42,6 +60,71 @@ KINDS = (
 )
 OTHER_KIND = N_("this kind of message")
 ALBUM_KEY = "chibo.album"
+
+
+UNFINISHED = N_("unfinished entry")
+
+
+def _what(req: Req, kind: str) -> str:
+    found = req.registry.resumable.get(kind)
+    return req._(found[0] if found else UNFINISHED)
+
+
+def kept_lines(req: Req, kept: list[Draft]) -> tuple[str, Keyboard]:
+    """What stays open besides the screen being shown, with Continue / Discard buttons."""
+    _ = req._
+    lines: list[str] = []
+    rows: list[list[tuple[str, str]]] = []
+    for draft in kept[:3]:
+        what = _what(req, draft.kind)
+        lines.append(_("Your unfinished {what} is kept.", what=what))
+        row = []
+        found = req.registry.resumable.get(draft.kind)
+        if found is not None and found[1] is not None:
+            row.append((_("Continue the {what}", what=what), cb("draft", "go", draft.kind)))
+        row.append((_("Discard it"), cb("draft", "drop", draft.kind)))
+        rows.append(row)
+    return "\n".join(lines), rows
+
+
+async def start_draft(
+    req: Req, kind: str, step: str, *, org_id: int | None, data: dict[str, Any] | None = None
+) -> Draft:
+    """Start a draft of `kind`. When this leaves another flow's unfinished draft behind (the
+    screen the user saw last), say it is kept and offer to continue or discard it — before the
+    new screen, which the caller shows next."""
+    left = (await drafts_uc.current(req.ctx, req.user_id)).draft
+    draft = await drafts_uc.start(req.ctx, req.user_id, kind, step, org_id=org_id, data=data)
+    if (
+        left is not None
+        and left.kind not in drafts_uc.SCREENS
+        and drafts_uc.slot_of(left.kind) != drafts_uc.slot_of(kind)
+    ):
+        text, rows = kept_lines(req, [left])
+        await req.reply(text + " " + req._("What you type now goes to the screen below."), rows)
+    return draft
+
+
+async def _continue_kept(req: Req, kind: str) -> None:
+    """`draft:go:<kind>`: show a kept draft's screen again (it becomes the current one)."""
+    found = req.registry.resumable.get(kind)
+    if found is None or found[1] is None:
+        await expired(req)
+        return
+    draft = await open_draft(req, (kind,))
+    if draft is not None:
+        await found[1](req, draft)
+
+
+async def _discard_kept(req: Req, kind: str) -> None:
+    """`draft:drop:<kind>`: discard a kept draft."""
+    if await open_draft(req, (kind,)) is None:
+        return
+    await drafts_uc.clear(req.ctx, req.user_id, (kind,))
+    await req.show(req._("Discarded the {what}; nothing of it was saved.", what=_what(req, kind)))
+
+
+ROUTES = {"go": Route(_continue_kept, TOKEN), "drop": Route(_discard_kept, TOKEN)}
 
 
 def kind_of(msg: Message) -> str:
@@ -155,6 +238,7 @@ async def edited_guard(update: Update, context: ChiboContext) -> None:
 def register(app: App) -> None:
     """Register LAST: within a group the first matching handler wins, so these catch only
     what no feature handler took."""
+    registry_of(app).add_routes("draft", ROUTES)
     private = filters.ChatType.PRIVATE
     # Before group -1's private-chat guard (only the first matching handler of a group runs).
     app.add_handler(MessageHandler(private & filters.UpdateType.EDITED, edited_guard), group=-2)

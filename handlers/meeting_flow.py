@@ -18,6 +18,7 @@ from handlers.common import (
     expired,
     open_draft,
 )
+from handlers.flows import start_draft
 from handlers.meeting_book import show_detail
 from handlers.meeting_common import KIND
 from handlers.meeting_steps import (
@@ -31,7 +32,7 @@ from handlers.meeting_steps import (
     sync_attendance,
 )
 from handlers.routing import INT, Arg, Route, choice, int_in
-from rules.dates import parse_date
+from rules.dates import read_date
 from usecases import drafts as drafts_uc
 from usecases import meetings as uc
 from usecases.drafts import Draft
@@ -45,9 +46,8 @@ async def start_new(req: Req, org_id: int | None = None) -> None:
     if org_id is None and (org_id := await current_cell_id(req)) is None:
         return
     org = await uc.cell_for_write(req.ctx, req.user_id, org_id)
-    draft = await drafts_uc.start(
-        req.ctx,
-        req.user_id,
+    draft = await start_draft(
+        req,
         KIND,
         "date",
         org_id=org.id,
@@ -61,7 +61,7 @@ async def start_edit(req: Req, meeting_id: int) -> None:
     inp = await uc.stored_input(req.ctx, req.user_id, meeting_id)
     org = await uc.cell_for_write(req.ctx, req.user_id, meeting.org_id)
     data = {"mode": "edit", "mid": meeting_id, "org": org.name, **uc.to_draft(inp)}
-    draft = await drafts_uc.start(req.ctx, req.user_id, KIND, "summary", org_id=org.id, data=data)
+    draft = await start_draft(req, KIND, "summary", org_id=org.id, data=data)
     await render(req, draft)
 
 
@@ -268,13 +268,13 @@ async def _on_save(req: Req, draft: Draft, data: CallbackData) -> None:
     except uc.DuplicateRegular:
         await duplicate(req, draft)
         return
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (KIND,))
     await req.notify(done)
     await show_detail(req, meeting.id, prefix=done)
 
 
 async def _on_cancel(req: Req, draft: Draft, data: CallbackData) -> None:
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (KIND,))
     await req.show(
         req._("Cancelled. Nothing was saved."), [[(req._("« Menu"), cb("menu", "main"))]]
     )
@@ -321,14 +321,9 @@ async def on_text(req: Req, draft: Draft) -> None:
     await uc.cell_for_write(req.ctx, req.user_id, draft.org_id)
     _, text, step = req._, req.text.strip(), draft.step
     if step in ("date", "task_due"):
-        day = parse_date(text, req.ctx.today())
-        if day is None:
-            await req.reply(
-                _(
-                    "I could not read that date. Type it as day/month/year, for"
-                    " example 05/03/2026, or press a button."
-                )
-            )
+        day = read_date(text, req.ctx.today(), past=step == "date")
+        if not isinstance(day, date):
+            await req.reply(_.msg(day))
             await render(req, draft)
         elif step == "date":
             await _set_date(req, draft, day)

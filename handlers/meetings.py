@@ -22,6 +22,7 @@ from handlers.meeting_book import (
 )
 from handlers.meeting_common import KIND, F
 from handlers.meeting_flow import FLOW_ROUTES, on_text, start_edit, start_new
+from handlers.meeting_steps import render
 from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.routing import INT, Route, opt
 from rules.messages import N_
@@ -126,3 +127,4 @@ def register(app: App) -> None:
     reg.add_routes(F, ROUTES)
     reg.add_text_flow(KIND, on_text)
     reg.add_reminder_actions("meeting", reminder_buttons)
+    reg.add_resumable(KIND, N_("meeting entry"), render)

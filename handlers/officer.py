@@ -19,6 +19,7 @@ from telegram.constants import ChatAction
 from telegram.ext import CommandHandler
 
 from handlers.common import App, Req, cb, handler, pack_lines
+from handlers.flows import start_draft
 from handlers.reconciliation import discrepancy_line, status_label
 from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.routing import DAY, INT, Route, opt
@@ -333,7 +334,7 @@ def _upload_text(_: Translator, org: str, end: date) -> str:
     return _(
         "Send the official member list of {org} exported from the member database, as"
         " Excel (.xlsx) or CSV: the roster template's columns (Họ và tên, Ngày sinh, Số thẻ"
-        " đảng viên, Số CCCD, Ngày vào Đảng, Ngày chính thức, Trạng thái…) plus a column"
+        " đảng viên, Số căn cước, Ngày vào Đảng, Ngày chính thức, Trạng thái…) plus a column"
         " “Chi bộ” or “Mã chi bộ” with each member's cell (its code or name). Every cell"
         " of {org} is compared with its roster.\n\nPeriod: ending {end}.",
         org=org,
@@ -346,9 +347,8 @@ async def start_upload(req: Req, org_id: int, end: date | None = None) -> None:
     root = await uc.officer_root(req.ctx, req.user_id, org_id=org_id)
     before, active = recon_uc.open_periods(req.ctx, req.ctx.today())
     period = before if end == before.end else active
-    await drafts_uc.start(
-        req.ctx,
-        req.user_id,
+    await start_draft(
+        req,
         UPLOAD,
         "file",
         org_id=root.id,
@@ -442,7 +442,7 @@ async def _import(req: Req, draft: Draft) -> None:
         lines.append(_("Correct the file and send it again."))
         await req.reply("\n".join(lines))
         return
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (UPLOAD,))
     messages = result_messages(_, result, filename)[:MAX_MESSAGES]
     for i, text in enumerate(messages):
         rows = (
@@ -535,3 +535,4 @@ def register(app: App) -> None:
     reg.add_file_flow(UPLOAD, _import)
     reg.add_text_flow(UPLOAD, upload_text)
     reg.add_default_file_flow(accept_officer_file)
+    reg.add_resumable(UPLOAD, N_("official list upload"))

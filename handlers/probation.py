@@ -19,12 +19,12 @@ from typing import Any
 from telegram.ext import CommandHandler
 
 from handlers.common import EXPIRED, App, Req, cb, expired, handler, open_draft, working_cell
+from handlers.flows import start_draft
 from handlers.registry import CommandSpec, MenuEntry, registry_of
 from handlers.roster_common import CANCELLED, Rows, compact_date
 from handlers.routing import INT, TOKEN, Route, choice, opt
-from rules.dates import parse_date
+from rules.dates import read_date
 from rules.messages import N_, Msg
-from rules.text import echo
 from usecases import drafts as drafts_uc
 from usecases import probation as uc
 from usecases.drafts import Draft
@@ -272,9 +272,7 @@ async def start_date(req: Req, member_id: int, what: str) -> None:
             ),
         )
         return
-    draft = await drafts_uc.start(
-        req.ctx, req.user_id, DATE_KIND, what, org_id=c.member.org_id, data={"mid": member_id}
-    )
+    draft = await start_draft(req, DATE_KIND, what, org_id=c.member.org_id, data={"mid": member_id})
     await _ask_date(req, draft, c, reply=False)
 
 
@@ -331,9 +329,8 @@ async def _take_date(req: Req, draft: Draft, day: date, *, reply: bool) -> None:
             await uc.check_decision_date(
                 req.ctx, actor=req.user_id, member_id=mid, decision_date=day
             )
-            await drafts_uc.start(
-                req.ctx,
-                req.user_id,
+            await start_draft(
+                req,
                 TEXT_KIND,
                 "decno",
                 org_id=draft.org_id,
@@ -347,20 +344,16 @@ async def _take_date(req: Req, draft: Draft, day: date, *, reply: bool) -> None:
         c = await uc.case(req.ctx, actor=req.user_id, member_id=mid)
         await _ask_date(req, draft, c, reply=reply, prefix=_.msg(exc.msg))
         return
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (DATE_KIND,))
     await show_case(req, mid, reply=reply, note=note)
 
 
 async def date_text(req: Req, draft: Draft) -> None:
-    day = parse_date(req.text, req.ctx.today())
-    if day is None:
+    day = read_date(req.text.strip(), req.ctx.today(), past=True)
+    if not isinstance(day, date):
         mid = int(draft.data["mid"])
         c = await uc.case(req.ctx, actor=req.user_id, member_id=mid)
-        msg = Msg(
-            N_("I could not read “{text}” as a date. Type it like 15/01/1960 (day/month/year)."),
-            {"text": echo(req.text)},
-        )
-        await _ask_date(req, draft, c, reply=True, prefix=req._.msg(msg))
+        await _ask_date(req, draft, c, reply=True, prefix=req._.msg(day))
         return
     await _take_date(req, draft, day, reply=True)
 
@@ -442,9 +435,7 @@ async def start_not_eligible(req: Req, member_id: int) -> None:
     if c.member.status != "probationary" or c.proposed_removal:
         await show_case(req, member_id, note=_("This member's conversion is already settled."))
         return
-    await drafts_uc.start(
-        req.ctx, req.user_id, TEXT_KIND, "reason", org_id=c.member.org_id, data={"mid": member_id}
-    )
+    await start_draft(req, TEXT_KIND, "reason", org_id=c.member.org_id, data={"mid": member_id})
     await req.show(
         _(
             "The cell finds {name} not eligible for official membership and proposes"
@@ -543,7 +534,7 @@ async def _confirmed(req: Req, draft: Draft) -> None:
     else:
         await expired(req)
         return
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (DATE_KIND,))
     await show_case(req, mid, note=note)
 
 
@@ -575,7 +566,7 @@ async def flow_button(req: Req, action: str, arg: str | None) -> None:
     if draft is None:
         return
     if action == "cancel":
-        await drafts_uc.clear(req.ctx, req.user_id)
+        await drafts_uc.clear(req.ctx, req.user_id, (DATE_KIND,))
         await req.show(req._(CANCELLED), [[(req._("« Probationary members"), cb(F, "list"))]])
     elif action == "ok" and draft.kind == TEXT_KIND:
         await _confirmed(req, draft)
@@ -637,3 +628,5 @@ def register(app: App) -> None:
     reg.add_routes(F, ROUTES)
     reg.add_text_flow(DATE_KIND, date_text)
     reg.add_text_flow(TEXT_KIND, text_flow)
+    reg.add_resumable(DATE_KIND, N_("probation entry"))
+    reg.add_resumable(TEXT_KIND, N_("probation entry"))

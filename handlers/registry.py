@@ -60,6 +60,8 @@ class Registry:
     # Files accepted even without a draft (e.g. a roster upload from the menu), in order.
     default_file_flows: list[FileAcceptor] = field(default_factory=list)
     reminder_actions: dict[str, ReminderActions] = field(default_factory=dict)
+    # Draft kinds kept while another flow is open: (what it is, a msgid; how to show it again).
+    resumable: dict[str, tuple[str, Flow | None]] = field(default_factory=dict)
 
     def add_menu(self, entry: MenuEntry) -> None:
         if entry not in self.menu:
@@ -86,6 +88,11 @@ class Registry:
     def add_default_file_flow(self, accept: FileAcceptor) -> None:
         if accept not in self.default_file_flows:
             self.default_file_flows.append(accept)
+
+    def add_resumable(self, kind: str, what: str, resume: Flow | None = None) -> None:
+        """Name a draft kind ("meeting entry") for the "kept" notice, and how to show its
+        screen again (None: only "Discard" is offered)."""
+        self.resumable[kind] = (what, resume)
 
     def add_reminder_actions(self, family: str, actions: ReminderActions) -> None:
         """Buttons for the reminders whose kind starts with `family.`."""

@@ -22,13 +22,22 @@ from handlers.roster_files import (
     import_text,
     send_export,
 )
-from handlers.roster_form import EDITABLE, edit_menu, flow_text, form_button, start_add, start_edit
+from handlers.roster_form import (
+    EDITABLE,
+    ask,
+    edit_menu,
+    flow_text,
+    form_button,
+    start_add,
+    start_edit,
+)
 from handlers.roster_status import start_status, status_button, status_menu, status_text
 from handlers.routing import INT, TOKEN, Route, choice, opt
 from rules.messages import N_
+from usecases.drafts import Draft
 from usecases.roster import STATUSES
 
-FLOW_ACTIONS = ("cancel", "save", "dup", "skip", "g", "s", "d")
+FLOW_ACTIONS = ("cancel", "save", "dup", "skip", "back", "g", "s", "d")
 
 
 async def flow_button(req: Req, action: str, arg: str | None) -> None:
@@ -37,12 +46,16 @@ async def flow_button(req: Req, action: str, arg: str | None) -> None:
     if draft is None:
         return
     if action == "cancel":
-        await cancel(req)
+        await cancel(req, draft.kind)
         return
     if draft.kind == STATUS:
         await status_button(req, draft, action, arg or "")
     else:
         await form_button(req, draft, action, arg or "")
+
+
+async def _cancel_import(req: Req) -> None:
+    await cancel(req, IMPORT)
 
 
 async def _page(req: Req, n: int) -> None:
@@ -65,12 +78,16 @@ ROUTES = {
     "sts": Route(start_status, INT, choice(*STATUSES)),
     "imp": Route(ask_for_file),
     "impok": Route(import_confirmed),
-    "impno": Route(cancel),
+    "impno": Route(_cancel_import),
     "exp": Route(send_export, choice("xlsx", "csv")),
     # roster:f:<action>[:arg] inside the add / edit / status flows; the step checks that the
     # action fits it and reads its argument (a gender, a status, a yyyymmdd date)
     "f": Route(flow_button, choice(*FLOW_ACTIONS), opt(TOKEN)),
 }
+
+
+async def _resume(req: Req, draft: Draft) -> None:
+    await ask(req, draft, reply=False)
 
 
 def register(app: App) -> None:
@@ -86,6 +103,10 @@ def register(app: App) -> None:
     reg.add_text_flow(EDIT, flow_text)
     reg.add_text_flow(STATUS, status_text)
     reg.add_text_flow(IMPORT, import_text)
+    reg.add_resumable(ADD, N_("new member form"), _resume)
+    reg.add_resumable(EDIT, N_("member record change"), _resume)
+    reg.add_resumable(STATUS, N_("status change"), _resume)
+    reg.add_resumable(IMPORT, N_("roster import"))
     for kind in (BROWSE, IMPORT):
         reg.add_file_flow(kind, file_in_flow)
     reg.add_default_file_flow(accept_any_file)

@@ -29,9 +29,8 @@ from usecases.roster import STATUSES, Member
 
 async def _query(req: Req, org_id: int) -> str | None:
     """The search the user's browse draft remembers for this cell, if any."""
-    current = await drafts_uc.current(req.ctx, req.user_id)
-    d = current.draft
-    if d is not None and d.kind == BROWSE and d.org_id == org_id:
+    d = await drafts_uc.get(req.ctx, req.user_id, (BROWSE,))
+    if d is not None and d.org_id == org_id:
         return d.data.get("q")
     return None
 

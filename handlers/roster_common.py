@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from handlers.common import Keyboard, Req, cb
+from handlers.flows import start_draft
 from rules.messages import N_
 from rules.text import mask_cccd
 from usecases import drafts as drafts_uc
@@ -34,7 +35,7 @@ CARD_LABELS = {
     "birth_date": N_("Birth date"),
     "gender": N_("Gender"),
     "card_no": N_("Party card number"),
-    "cccd": N_("Citizen ID (CCCD)"),
+    "cccd": N_("ID card number"),
     "decision_date": N_("Admission decision date"),
     "ceremony_date": N_("Admission ceremony date"),
     "official_date": N_("Official date"),
@@ -66,7 +67,7 @@ def problems_text(_: Translator, problems: list[uc.Problem]) -> str:
 
 
 async def browse_draft(req: Req, org_id: int, query: str | None) -> None:
-    await drafts_uc.start(req.ctx, req.user_id, BROWSE, "list", org_id=org_id, data={"q": query})
+    await start_draft(req, BROWSE, "list", org_id=org_id, data={"q": query})
 
 
 def compact_date(arg: str) -> date | None:
@@ -92,7 +93,7 @@ async def show_or_reply(req: Req, text: str, rows: Keyboard, *, reply: bool) -> 
         await req.show(text, rows)
 
 
-async def cancel(req: Req) -> None:
-    """Drop the open draft: nothing was saved."""
-    await drafts_uc.clear(req.ctx, req.user_id)
+async def cancel(req: Req, kind: str) -> None:
+    """Drop the open draft of `kind`'s flow: nothing was saved."""
+    await drafts_uc.clear(req.ctx, req.user_id, (kind,))
     await req.show(req._(CANCELLED), [[list_button(req._)]])

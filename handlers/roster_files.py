@@ -13,6 +13,7 @@ import io
 from telegram import InputFile
 
 from handlers.common import EXPIRED, Req, cb, open_draft, working_cell
+from handlers.flows import start_draft
 from handlers.roster_common import IMPORT, F, browse_draft, list_button
 from usecases import drafts as drafts_uc
 from usecases import roster as uc
@@ -89,9 +90,8 @@ async def check_file(req: Req, org_id: int) -> None:
             [[list_button(_)]],
         )
         return
-    await drafts_uc.start(
-        req.ctx,
-        req.user_id,
+    await start_draft(
+        req,
         IMPORT,
         "confirm",
         org_id=org_id,
@@ -133,7 +133,7 @@ async def import_confirmed(req: Req) -> None:
     report = await uc.import_table(
         req.ctx, actor=req.user_id, org_id=draft.org_id, table=table, source=filename
     )
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (IMPORT,))
     await req.show(report_text(_, report, filename), [[list_button(_)]])
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from handlers.common import Req, cb, expired, working_cell
+from handlers.flows import start_draft
 from handlers.roster_browse import show_card
 from handlers.roster_common import (
     ADD,
@@ -25,10 +26,10 @@ from handlers.roster_common import (
     status_label,
     value_text,
 )
-from rules.dates import parse_date
-from rules.messages import N_, Msg
+from rules.dates import read_date
+from rules.messages import N_
 from rules.probation import official_date as official_date_of
-from rules.text import echo
+from rules.text import lacks_diacritics, no_diacritics
 from usecases import drafts as drafts_uc
 from usecases import roster as uc
 from usecases import roster_io
@@ -60,7 +61,7 @@ QUESTIONS = {
     "official_date": N_("Official date of {name} (the day probation ended)?"),
     "status_date": N_("Since what date is {name} in the status “{status}”?"),
     "card_no": N_("Party card number of {name}?"),
-    "cccd": N_("Citizen ID (CCCD, 12 digits) of {name}?"),
+    "cccd": N_("ID card (căn cước) number of {name}? 12 digits."),
 }
 ADD_STEPS = (
     "full_name",
@@ -105,6 +106,8 @@ def _fields(values: dict[str, Any]) -> MemberFields:
 
 def _applicable(step: str, values: dict[str, Any], req: Req) -> bool:
     status = values.get("status")
+    if step == "card_no":  # the party card is issued on becoming official
+        return status != "probationary"
     if step == "official_date":
         return status is not None and status != "probationary"
     if step == "status_date":
@@ -114,12 +117,24 @@ def _applicable(step: str, values: dict[str, Any], req: Req) -> bool:
 
 
 def _next_step(req: Req, draft: Draft) -> str:
+    """The next question not answered yet: after going back to fix an answer, the answers
+    given since are kept."""
     values = _load(draft.data["f"])
+    entered = set(draft.data.get("entered", []))
     after = ADD_STEPS.index(draft.step) + 1 if draft.step in ADD_STEPS else 0
     for step in ADD_STEPS[after:]:
-        if _applicable(step, values, req):
+        if _applicable(step, values, req) and step not in entered:
             return step
     return "confirm"
+
+
+def _previous_step(req: Req, draft: Draft) -> str | None:
+    values = _load(draft.data["f"])
+    before = ADD_STEPS.index(draft.step) if draft.step in ADD_STEPS else len(ADD_STEPS)
+    for step in reversed(ADD_STEPS[:before]):
+        if _applicable(step, values, req):
+            return step
+    return None
 
 
 def _question(_: Translator, step: str, values: dict[str, Any]) -> str:
@@ -146,6 +161,8 @@ def _step_rows(_: Translator, step: str, values: dict[str, Any], kind: str, req:
         step == "ceremony_date" and values.get("status") == "probationary"
     )
     last = []
+    if kind == ADD and step != ADD_STEPS[0]:
+        last.append((_("« Back"), cb(F, "f", "back")))
     if optional:
         last.append((_("Skip") if kind == ADD else _("Leave empty"), cb(F, "f", "skip")))
     last.append((_("Cancel"), cb(F, "f", "cancel")))
@@ -167,8 +184,9 @@ async def ask(req: Req, draft: Draft, *, reply: bool, prefix: str = "") -> None:
 
 
 def _summary(_: Translator, values: dict[str, Any]) -> str:
+    shown = [n for n in ADD_STEPS if n != "card_no" or values.get("status") != "probationary"]
     return "\n".join(
-        f"{_(CARD_LABELS[name])}: {value_text(_, name, values.get(name))}" for name in ADD_STEPS
+        f"{_(CARD_LABELS[name])}: {value_text(_, name, values.get(name))}" for name in shown
     )
 
 
@@ -188,9 +206,7 @@ async def start_add(req: Req) -> None:
     org_id = await working_cell(req)
     if org_id is None:
         return
-    draft = await drafts_uc.start(
-        req.ctx, req.user_id, ADD, "full_name", org_id=org_id, data={"f": {}, "entered": []}
-    )
+    draft = await start_draft(req, ADD, "full_name", org_id=org_id, data={"f": {}, "entered": []})
     await ask(req, draft, reply=False)
 
 
@@ -202,17 +218,9 @@ def parse_answer(req: Req, step: str, text: str) -> Any:
             raise InvalidInput(msg)
         return uc.clean_name(text)
     if step in DATE_FIELDS:
-        value = parse_date(text, req.ctx.today())
-        if value is None:
-            raise InvalidInput(
-                Msg(
-                    N_(
-                        "I could not read “{text}” as a date. Type it like"
-                        " 15/01/1960 (day/month/year)."
-                    ),
-                    {"text": echo(text)},
-                )
-            )
+        value = read_date(text, req.ctx.today(), past=True)
+        if not isinstance(value, date):
+            raise InvalidInput(value)
         return value
     return roster_io.read_value(step, text, req.ctx.today(), uc.field_label(step))
 
@@ -232,6 +240,9 @@ async def _accept(req: Req, draft: Draft, value: Any, *, reply: bool) -> None:
         if found:
             await ask(req, draft, reply=reply, prefix=problems_text(req._, found))
             return
+    if not _applicable("official_date", values, req):  # the status changed to probationary
+        entered.discard("official_date")
+        values.pop("official_date", None)
     draft.data["f"] = _dump(values)
     draft.data["entered"] = sorted(entered)
     draft.step = _next_step(req, draft)
@@ -251,6 +262,8 @@ async def flow_text(req: Req, draft: Draft) -> None:
     except InvalidInput as exc:
         await ask(req, draft, reply=True, prefix=req._.msg(exc.msg))
         return
+    if draft.step == "full_name" and lacks_diacritics(value):
+        await req.reply(req._.msg(no_diacritics(value)))
     await _accept(req, draft, value, reply=True)
 
 
@@ -281,11 +294,11 @@ async def _save_add(req: Req, draft: Draft, *, same_person_ok: bool) -> None:
         await req.show(
             problems_text(_, exc.problems)
             + "\n\n"
-            + _("Nothing was saved. Press /cancel and start again."),
-            [[(_("Cancel"), cb(F, "f", "cancel"))]],
+            + _("Nothing was saved yet: go back to correct the answer, or cancel."),
+            [[(_("« Back"), cb(F, "f", "back")), (_("Cancel"), cb(F, "f", "cancel"))]],
         )
         return
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (ADD,))
     await show_card(
         req, member.id, note=_("Saved: {name} is in the roster.", name=member.full_name)
     )
@@ -318,7 +331,7 @@ async def _save_edit(
     except RosterInvalid as exc:
         await ask(req, draft, reply=reply, prefix=problems_text(_, exc.problems))
         return
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (ADD,))
     await show_card(req, mid, reply=reply, note=_("Saved."))
 
 
@@ -336,6 +349,12 @@ async def form_button(req: Req, draft: Draft, action: str, arg: str) -> None:
                 return
             [(step, value)] = pending.items()
             await _save_edit(req, draft, step, value, reply=False, same_person_ok=True)
+    elif action == "back" and draft.kind == ADD and (back := _previous_step(req, draft)):
+        draft.step = back
+        await drafts_uc.save(req.ctx, draft)
+        value = _load(draft.data["f"]).get(back)
+        now = req._("Now: {value}", value=value_text(req._, back, value)) if value else ""
+        await ask(req, draft, reply=False, prefix=now)
     elif action == "skip" and draft.step in OPTIONAL:
         await _accept(req, draft, None, reply=False)
     elif (action, draft.step) in (("g", "gender"), ("s", "status")) and arg in _CHOICES[action]:
@@ -355,16 +374,16 @@ _CHOICES = {"g": tuple(GENDER_LABELS), "s": STATUSES}
 async def edit_menu(req: Req, member_id: int) -> None:
     _ = req._
     member = await uc.member_for(req.ctx, req.user_id, member_id)
-    rows: Rows = [[(_(CARD_LABELS[n]), cb(F, "ef", member.id, n))] for n in EDITABLE]
+    fields = [n for n in EDITABLE if n != "card_no" or member.status != "probationary"]
+    rows: Rows = [[(_(CARD_LABELS[n]), cb(F, "ef", member.id, n))] for n in fields]
     rows.append([(_("« Back"), cb(F, "view", member.id))])
     await req.show(_("What do you want to change for {name}?", name=member.full_name), rows)
 
 
 async def start_edit(req: Req, member_id: int, field: str) -> None:
     member = await uc.member_for(req.ctx, req.user_id, member_id)
-    draft = await drafts_uc.start(
-        req.ctx,
-        req.user_id,
+    draft = await start_draft(
+        req,
         EDIT,
         field,
         org_id=member.org_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from handlers.common import Req, cb, expired
+from handlers.flows import start_draft
 from handlers.roster_browse import show_card
 from handlers.roster_common import (
     STATUS,
@@ -51,9 +52,8 @@ async def status_menu(req: Req, member_id: int) -> None:
 
 async def start_status(req: Req, member_id: int, status: str) -> None:
     member = await uc.member_for(req.ctx, req.user_id, member_id)
-    draft = await drafts_uc.start(
-        req.ctx,
-        req.user_id,
+    draft = await start_draft(
+        req,
         STATUS,
         "status_date",
         org_id=member.org_id,
@@ -96,5 +96,5 @@ async def _save_status(req: Req, draft: Draft, day: date, *, reply: bool) -> Non
     except RosterInvalid as exc:
         await ask(req, draft, reply=reply, prefix=problems_text(req._, exc.problems))
         return
-    await drafts_uc.clear(req.ctx, req.user_id)
+    await drafts_uc.clear(req.ctx, req.user_id, (STATUS,))
     await show_card(req, mid, reply=reply, note=req._("Status changed."))

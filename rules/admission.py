@@ -135,13 +135,50 @@ def _label(step: str) -> Msg:
 # --- A1 age ---------------------------------------------------------------------------------
 
 
+def _age_today(birth: date, today: date, exception: bool, catalogue: Catalogue) -> Finding | None:
+    months = age_in_full_months(birth, today)
+    minimum = catalogue.get_int("admission.min_age_months", today)
+    maximum = catalogue.get_int("admission.max_age_months", today)
+    params = {
+        "on": today,
+        "birth": birth,
+        "years": months // 12,
+        "months": months % 12,
+        "min_years": minimum // 12,
+        "max_years": maximum // 12,
+        "from_date": add_months(birth, minimum),
+        "source": catalogue.source("admission.min_age_months", today),
+    }
+    if months < minimum:
+        key = N_(
+            "Born on {birth}, the candidate is {years} years {months} months old today ({on}):"
+            " the cell can consider the admission from {from_date}, when the candidate is"
+            " {min_years} full years old ({source})."
+        )
+        return Finding("refuse", "A1", Msg(key, params))
+    if months > maximum:
+        key = N_(
+            "Born on {birth}, the candidate is {years} years {months} months old today ({on}),"
+            " over {max_years} ({source}): admission is an exception that needs the decision of"
+            " the provincial-level committee (directly under the Central Committee)."
+        )
+        return Finding("warn" if exception else "refuse", "A1", Msg(key, params))
+    return None
+
+
 def check_age(
     birth_date: date,
     on: date,
     exception: bool = False,
     catalogue: Catalogue = DEFAULT_CATALOGUE,
+    *,
+    projected: bool = False,
 ) -> Finding | None:
-    """A1: 18 to 60 full years, counted in months, on the day the cell considers the case."""
+    """A1: 18 to 60 full years, counted in months, on the day the cell considers the case.
+    `projected`: the cell has not met yet and `on` is today; the messages say so, never
+    "on the day the cell considers the admission (today)"."""
+    if projected:
+        return _age_today(birth_date, on, exception, catalogue)
     months = age_in_full_months(birth_date, on)
     minimum = catalogue.get_int("admission.min_age_months", on)
     maximum = catalogue.get_int("admission.max_age_months", on)

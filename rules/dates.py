@@ -14,7 +14,8 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from rules.text import fold
+from rules.messages import N_, Msg
+from rules.text import echo, fold
 
 _RELATIVE_DAYS = {
     "hom nay": 0,
@@ -39,19 +40,55 @@ _PERIOD = re.compile(r"(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?")
 _TWO_DIGIT_FUTURE_YEARS = 10
 
 
-def parse_date(text: str, today: date) -> date | None:
-    """Read a date typed on a phone, day first; None if unreadable or impossible (31/02)."""
+UNREADABLE_DATE = N_(
+    "I could not read “{text}” as a date. Type it as day/month/year, for example 05/03/2026."
+)
+NO_SUCH_DAY = N_("There is no such day: month {month}/{year} has {days} days (you typed “{text}”).")
+
+
+def _date_parts(text: str, today: date, past: bool) -> tuple[int, int, int] | date | None:
+    """(year, month, day) as typed (the day may not exist), a relative day, or None."""
     s = fold(text)
     s = s.removeprefix("ngay ").strip()
     if s in _RELATIVE_DAYS:
         return today - timedelta(days=_RELATIVE_DAYS[s])
     if m := _YEAR_FIRST.fullmatch(s):
-        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+        return int(m[1]), int(m[2]), int(m[3])
     m = _DAY_FIRST.fullmatch(s) or _WORDS.fullmatch(s)
     if m is None:
         return None
-    year = today.year if m[3] is None else _full_year(m[3], today)
-    return _safe_date(year, int(m[2]), int(m[1]))
+    day, month = int(m[1]), int(m[2])
+    if m[3] is not None:
+        return _full_year(m[3], today), month, day
+    year = today.year
+    if past and (month, day) > (today.month, today.day):
+        year -= 1  # "5/12" typed on 29/11 where the date cannot be ahead: last December
+    return year, month, day
+
+
+def read_date(text: str, today: date, *, past: bool = False) -> date | Msg:
+    """A date typed on a phone, day first, or the message saying what is wrong: one wording
+    for an unreadable date, and the month's length for a day it does not have (31/02).
+    `past`: the field cannot be in the future, so a day and month without a year is the last
+    such day up to today."""
+    parts = _date_parts(text, today, past)
+    if isinstance(parts, date):
+        return parts
+    if parts is None or not 1 <= parts[1] <= 12 or not 1 <= parts[2] <= 31:
+        return Msg(UNREADABLE_DATE, {"text": echo(text)})
+    year, month, day = parts
+    days = calendar.monthrange(year, month)[1]
+    if day > days:
+        return Msg(
+            NO_SUCH_DAY, {"month": f"{month:02d}", "year": year, "days": days, "text": echo(text)}
+        )
+    return date(year, month, day)
+
+
+def parse_date(text: str, today: date, *, past: bool = False) -> date | None:
+    """Read a date typed on a phone, day first; None if unreadable or impossible (31/02)."""
+    found = read_date(text, today, past=past)
+    return found if isinstance(found, date) else None
 
 
 def parse_month(text: str) -> date | None:

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
+from rules.messages import N_, Msg
+
 _CCCD_SEPARATORS = re.compile(r"[\s.\-]+")
 _CCCD = re.compile(r"[0-9]{12}")
 
@@ -16,6 +18,44 @@ def fold(s: str) -> str:
     decomposed = unicodedata.normalize("NFD", s)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())
+
+
+NAME_WORDS = N_(
+    "Type the full name, at least two words (family name and given name), e.g. Nguyễn Văn An."
+)
+NAME_LETTERS = N_(
+    "A name is written in letters only: no digits, emoji or symbols (“{char}” in “{text}”)."
+)
+_NAME_PUNCTUATION = "'’-."
+
+
+def check_person_name(text: str) -> Msg | None:
+    """A person's full name: at least two words of letters (an apostrophe, hyphen or dot
+    may join letters: H'Hen, Minh-Khai); None when it is acceptable."""
+    words = text.split()
+    for ch in "".join(words):
+        if not (ch.isalpha() or unicodedata.combining(ch) or ch in _NAME_PUNCTUATION):
+            return Msg(NAME_LETTERS, {"char": ch, "text": echo(" ".join(words))})
+    if len([w for w in words if any(ch.isalpha() for ch in w)]) < 2:
+        return Msg(NAME_WORDS)
+    return None
+
+
+def lacks_diacritics(name: str) -> bool:
+    """True when a Vietnamese name was typed without any diacritic (Nguyen Van An): worth a
+    warning, never a refusal."""
+    return fold(name) == " ".join(name.casefold().split())
+
+
+NO_DIACRITICS = N_(
+    "Note: “{name}” is typed without diacritics (dấu). Party records write the full name with"
+    " diacritics, as on the citizen's card (thẻ căn cước); correct it if needed."
+)
+
+
+def no_diacritics(name: str) -> Msg:
+    """The warning for a name typed without diacritics."""
+    return Msg(NO_DIACRITICS, {"name": name})
 
 
 def name_matches(query: str, full_name: str) -> bool:

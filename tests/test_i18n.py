@@ -78,6 +78,8 @@ def test_msg_params_are_formatted():
 
 
 def test_rule_citations_are_translated_in_messages():
-    msg = Msg("{source}", {"source": "Party Charter Art. 5"})
+    msg = Msg("{source}", {"source": "Điều lệ Đảng, Điều 5"})
     assert translator("vi").msg(msg) == "Điều lệ Đảng, Điều 5"
     assert translator("en").msg(msg) == "Party Charter Art. 5"
+    regulation = Msg("({regulation} §4.2)", {"regulation": "QĐ 294-QĐ/TW"})
+    assert translator("vi").msg(regulation) == "(Quy định 294-QĐ/TW §4.2)"

@@ -161,6 +161,19 @@ def _findings(
     return found
 
 
+def _pending_siblings(code: str, values: Mapping[str, object]) -> dict[str, date]:
+    """While a step of several dates is entered, the dates not re-entered yet stand at the
+    latest date entered so far: the pair is checked once both are entered, never the new
+    date against the old one (issue 9 §4)."""
+    entered = [v for v in values.values() if isinstance(v, date)]
+    if not entered:
+        return {}
+    latest = max(entered)
+    return {
+        f: latest for f in steps.BY_CODE[code].fields if f.endswith("_date") and f not in values
+    }
+
+
 async def check_values(
     ctx: AppContext, *, actor: Actor, candidate_id: int, code: str, values: Mapping[str, object]
 ) -> list[Msg]:
@@ -170,7 +183,7 @@ async def check_values(
     c = await for_write(ctx, actor, candidate_id)
     require_open(c)
     async with ctx.db.read() as tx:
-        case = _merged(await case_of(tx, c), values)
+        case = _merged(await case_of(tx, c), {**_pending_siblings(code, values), **values})
     findings = _findings(ctx, code, case, values, partial=True)
     refuse(findings)
     return warnings_of(findings)

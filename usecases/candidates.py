@@ -25,7 +25,7 @@ from rules.admission import CandidateCase, Finding, Paper
 from rules.candidate_steps import Step, YearlyTarget
 from rules.dates import age_in_full_months
 from rules.messages import N_, Msg
-from rules.text import clean_line, clean_text, fold
+from rules.text import check_person_name, clean_line, clean_text, fold
 from storage import audit
 from storage import candidates as store
 from storage import members as member_store
@@ -281,7 +281,7 @@ def notices(ctx: AppContext, case: CandidateCase, status: str) -> list[Msg]:
     out: list[Msg] = []
     if case.cell_resolution_date is None:
         found = [
-            rules.check_age(case.birth_date, today, case.over_age_exception, cat),
+            rules.check_age(case.birth_date, today, case.over_age_exception, cat, projected=True),
             rules.check_awareness_certificate(case.course_cert_date, today, cat)
             if case.course_cert_date
             else None,
@@ -400,6 +400,8 @@ def check_details(d: Details, today: date) -> list[Msg]:
     out: list[Msg] = []
     if not clean(d.full_name) or len(clean(d.full_name) or "") > MAX_NAME:
         out.append(Msg(_NAME, {"n": MAX_NAME}))
+    elif (bad := check_person_name(d.full_name)) is not None:
+        out.append(bad)
     if d.birth_date > today:
         out.append(Msg(_BIRTH_FUTURE, {"birth": d.birth_date}))
     if d.gender is not None and d.gender not in store.GENDERS:

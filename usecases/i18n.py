@@ -29,8 +29,9 @@ from usecases.resources import resource_path
 LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 DATE_PATTERN = "dd/MM/yyyy"
-#: Message params holding catalogue text (a rule's source citation): translated, not copied.
-TRANSLATED_PARAMS = frozenset({"source"})
+#: Message params holding catalogue text (a rule's source citation, the name of the
+#: regulation in force): translated, not copied.
+TRANSLATED_PARAMS = frozenset({"source", "regulation"})
 
 
 def _load_catalog(lang: str, locales_dir: Path) -> Translations:

@@ -21,7 +21,7 @@ from rules.lifecycle import RollMember, compute_vote_base
 from rules.messages import N_, Msg
 from rules.probation import official_date as official_date_of
 from rules.probation import probation_end
-from rules.text import clean_line, fold, mask_cccd, name_matches, normalize_cccd
+from rules.text import check_person_name, clean_line, fold, mask_cccd, name_matches, normalize_cccd
 from storage import audit
 from storage import lifecycle as lifecycle_store
 from storage import members as store
@@ -45,7 +45,7 @@ FIELD_LABELS = {
     "birth_date": N_("birth date"),
     "gender": N_("gender"),
     "card_no": N_("party card number"),
-    "cccd": N_("citizen ID (CCCD)"),
+    "cccd": N_("number of the ID card"),
     "decision_date": N_("date of the admission decision"),
     "ceremony_date": N_("date of the admission ceremony"),
     "official_date": N_("official date"),
@@ -88,11 +88,12 @@ _PROBATIONARY_NEEDS_CEREMONY = N_(
 )
 _PROBATIONARY_NO_OFFICIAL = N_("A probationary member has no official date yet.")
 _STATUS_DATE_NEEDED = N_("Give the date of the status “{status}”.")
+_BEFORE_BIRTH = N_("The {field} ({value}) is before the birth date ({birth}): check both dates.")
 _STATUS_DATE_BEFORE_BIRTH = N_("The date of the status ({value}) is before the birth date.")
 _NAME_EMPTY = N_("The full name is empty.")
 _NAME_LONG = N_("The full name is longer than {n} characters.")
 _BIRTH_MISSING = N_("The birth date is missing.")
-_BAD_CCCD = N_("A citizen ID (CCCD) number has exactly 12 digits.")
+_BAD_CCCD = N_("An ID card (căn cước) number has exactly 12 digits.")
 _CARD_TAKEN = N_("Party card number {card} already belongs to {name}, born {birth}.")
 _CARD_TAKEN_ELSEWHERE = N_(
     "Party card number {card} is already recorded for a member of another cell."
@@ -148,7 +149,7 @@ def check_name(text: str) -> Msg | None:
         return Msg(_NAME_EMPTY)
     if len(name) > roster_io.MAX_NAME:
         return Msg(_NAME_LONG, {"n": roster_io.MAX_NAME})
-    return None
+    return check_person_name(name)
 
 
 def completed(f: MemberFields, today: date, catalogue: Catalogue) -> MemberFields:
@@ -191,6 +192,16 @@ def check_fields(f: MemberFields, today: date, catalogue: Catalogue) -> list[Pro
                     name, Msg(_FUTURE, {"field": field_label(name), "value": value, "today": today})
                 )
             )
+    born = f.birth_date
+    for name in ("decision_date", "ceremony_date", "official_date"):
+        value = getattr(f, name)
+        if value is not None and born is not None and value < born:
+            out.append(
+                Problem(
+                    name,
+                    Msg(_BEFORE_BIRTH, {"field": field_label(name), "value": value, "birth": born}),
+                )
+            )
     if f.cccd is not None and normalize_cccd(f.cccd) != f.cccd:
         out.append(Problem("cccd", Msg(_BAD_CCCD)))
     decision, ceremony = f.decision_date, f.ceremony_date
@@ -202,7 +213,7 @@ def check_fields(f: MemberFields, today: date, catalogue: Catalogue) -> list[Pro
             )
         )
     admitted = decision or ceremony
-    if admitted and f.birth_date:
+    if admitted and f.birth_date and admitted >= f.birth_date:
         minimum = catalogue.get_int("admission.min_age_months", admitted)
         if age_in_full_months(f.birth_date, admitted) < minimum:
             out.append(

@@ -42,7 +42,7 @@ TEMPLATE: tuple[tuple[str, str], ...] = (
     ("birth_date", "Ngày sinh"),
     ("gender", "Giới tính"),
     ("card_no", "Số thẻ đảng viên"),
-    ("cccd", "Số CCCD"),
+    ("cccd", "Số căn cước"),
     ("decision_date", "Ngày vào Đảng"),
     ("ceremony_date", "Ngày kết nạp"),
     ("official_date", "Ngày chính thức"),
@@ -57,6 +57,7 @@ _EXTRA_HEADERS = {
     "card_no": ("so the", "so the dang", "the dang vien", "so the dv", "card number"),
     "cccd": (
         "cccd",
+        "so cccd",
         "so can cuoc",
         "so can cuoc cong dan",
         "can cuoc cong dan",

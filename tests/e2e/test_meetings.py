@@ -135,7 +135,7 @@ async def test_a_bad_date_is_asked_again(emu: BotApiEmulator, world: World):
     await lan.send("/meeting")
     await lan.next_reply()
     await lan.send("32/13")
-    assert "Không đọc được ngày" in (await lan.next_reply()).text
+    assert "Không đọc được “32/13” là ngày nào" in (await lan.next_reply()).text
     assert "Bước 1/5" in (await lan.next_reply()).text
     await lan.send("30/11/2026")
     assert "là ngày chưa đến" in (await lan.next_reply()).text

@@ -183,10 +183,8 @@ async def test_the_cells_vote_on_the_conversion(emu: BotApiEmulator, world: Worl
     numbers for and against typed or pressed; a round without 2/3 is counted, a round with
     2/3 for is the cell resolution."""
     lan = await world.secretary(1001, "C1")
-    for i in range(4):
-        await add(
-            world, f"Đảng viên {i}", date(2000, 1, 1), status="official", birth=date(1970, 1, 1)
-        )
+    for name in ("Đảng viên Một", "Đảng viên Hai", "Đảng viên Ba", "Đảng viên Bốn"):
+        await add(world, name, date(2000, 1, 1), status="official", birth=date(1970, 1, 1))
     due = await add(world, "Lê Thị Sớm", date(2025, 11, 20))  # probation ends 20/11/2026
     await lan.send("/probation")
     await lan.press(await lan.next_reply(), "Lê Thị Sớm")

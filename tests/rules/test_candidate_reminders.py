@@ -71,14 +71,14 @@ def test_decision_chase_recipients_and_deadline():
     assert early.params["elapsed"] == 40
     [late] = [r for r in sweep(date(2026, 5, 13)) if r.kind == "candidate.decision"]
     assert late.recipients == SECRETARIAT + OFFICERS and late.severity == "overdue"
-    assert late.params["source"] == "QĐ 294-QĐ/TW §4.3.1"
+    assert late.params["source"] == "Quy định 294-QĐ/TW, điểm 4.3.1"
     assert late.subject_type == "candidate" and late.subject_id == 50
 
 
 def test_decision_chase_cites_the_regulation_in_force_on_the_resolution_date():
     old = replace(BASE, cell_resolution_date=date(2025, 3, 10))
     [r] = [r for r in sweep(date(2025, 12, 1), old) if r.kind == "candidate.decision"]
-    assert r.params["source"] == "QĐ 232-QĐ/TW §4.3.1"
+    assert r.params["source"] == "Quy định 232-QĐ/TW, điểm 4.3.1"
 
 
 def test_no_decision_chase_once_decided():

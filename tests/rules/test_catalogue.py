@@ -79,7 +79,7 @@ def test_default_values(rule_id, value):
 def test_versions_follow_the_regulation_in_force(on, regulation):
     assert DEFAULT_CATALOGUE.get(REGULATION_NAME, on) == regulation
     assert DEFAULT_CATALOGUE.source("probation.conversion.cell_deadline_wd", on).startswith(
-        regulation
+        regulation.replace("QĐ ", "Quy định ", 1)
     )
     assert DEFAULT_CATALOGUE.get("probation.conversion.cell_deadline_wd", on) == 30
 
@@ -87,8 +87,8 @@ def test_versions_follow_the_regulation_in_force(on, regulation):
 def test_guidance_versions_switch_on_hd06_date():
     old = DEFAULT_CATALOGUE.entry("admission.awareness_cert.valid_months", date(2025, 6, 8))
     new = DEFAULT_CATALOGUE.entry("admission.awareness_cert.valid_months", date(2025, 6, 9))
-    assert old.source.startswith("HD 01") and old.tag == "R"
-    assert new.source.startswith("HD 06") and new.tag == "S"
+    assert old.source.startswith("Hướng dẫn 01") and old.tag == "R"
+    assert new.source.startswith("Hướng dẫn 06") and new.tag == "S"
 
 
 def test_every_entry_is_well_formed():

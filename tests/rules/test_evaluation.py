@@ -70,7 +70,7 @@ def test_htxs_cap_is_a_share_of_those_rated_htt():
 
 def test_htxs_cap_is_configurable_and_unverified():
     entry = DEFAULT_CATALOGUE.entry("evaluation.htxs_cap_ratio", ON)
-    assert entry.tag == "R" and "not verified" in entry.source
+    assert entry.tag == "R" and "chưa kiểm chứng" in entry.source
     cat = DEFAULT_CATALOGUE.with_overrides({"evaluation.htxs_cap_ratio": "3/10"})
     assert ev.check_htxs_cap([*["HTT"] * 10, *["HTXS"] * 3], ON, cat) is None
 

@@ -39,7 +39,7 @@ def test_transfer_deadlines_count_working_days_across_tet():
     # Letter Tue 10/2/2026: Tết 16-20/2 is off, so 30 working days end on 31/3 (not 24/3).
     d = transfer_deadlines(date(2026, 1, 30), date(2026, 2, 10), CAL)
     assert d.letter_deadline == date(2026, 3, 31)
-    assert d.letter_source == "QĐ 294-QĐ/TW §6.3.1"
+    assert d.letter_source == "Quy định 294-QĐ/TW, điểm 6.3.1"
     # Trigger Fri 30/1: 60 working days skip Tết, Hùng Kings' (27/4), 30/4 and 1/5.
     assert d.procedure_deadline == date(2026, 5, 6)
     assert (d.procedure_wd, d.letter_wd) == (60, 30)
@@ -47,13 +47,13 @@ def test_transfer_deadlines_count_working_days_across_tet():
 
 def test_transfer_deadline_under_qd24_cites_it():
     d = transfer_deadlines(date(2024, 3, 1), None, CAL)
-    assert d.procedure_source == "QĐ 24-QĐ/TW §6.3.1"
+    assert d.procedure_source == "Quy định 24-QĐ/TW, điểm 6.3.1"
     assert d.letter_deadline is None
 
 
 def test_dossier_notice_from_a_month_end_weekend():
     # Sat 31/1/2026: counting starts Mon 2/2; Tết pushes the 30th working day to 20/3.
-    assert dossier_deadline(date(2026, 1, 31), CAL) == (30, date(2026, 3, 20), "HD 06-HD/TW")
+    assert dossier_deadline(date(2026, 1, 31), CAL) == (30, date(2026, 3, 20), "Hướng dẫn 06-HD/TW")
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,7 @@ def test_temporary_transfer_limits(start, end, reason, ok):
 def test_temporary_exemption_under_12_months():
     assert check_temporary_exemption(date(2026, 1, 1), date(2026, 12, 31)) is None
     msg = check_temporary_exemption(date(2026, 1, 1), date(2027, 1, 1))
-    assert msg is not None and msg.params["source"] == "HD 06-HD/TW"
+    assert msg is not None and msg.params["source"] == "Hướng dẫn 06-HD/TW"
 
 
 def test_a_temporary_member_changes_the_vote_base():
@@ -112,7 +112,7 @@ def test_review_reaches_3_by_absences_in_the_calendar_year_or_rolling_window():
     three = Evidence("absences", (*two.dates, date(2026, 4, 2)))
     a = assess(three, date(2026, 4, 2))
     assert (a.level, a.count, a.window) == ("review", 3, "year")
-    assert a.source == "Party Charter Art. 2; QĐ 294-QĐ/TW §8.1"
+    assert a.source == "Điều lệ Đảng, Điều 2; Quy định 294-QĐ/TW, điểm 8.1"
     # Across the new year: only the rolling 12 months reach 3.
     spread = Evidence("absences", (date(2025, 11, 5), date(2025, 12, 5), date(2026, 1, 5)))
     a = assess(spread, date(2026, 1, 10))

@@ -54,7 +54,7 @@ def test_check_cell_resolution_date(resolution, refused):
         assert msg.params["end"] == date(2025, 2, 28)
         assert msg.params["months"] == 12
         assert msg.params["first"] == date(2025, 3, 1)
-        assert "handbook" in msg.params["source"]
+        assert "sổ tay nghiệp vụ" in msg.params["source"]
         msg.key.format(**msg.params)
 
 

@@ -114,7 +114,7 @@ def test_recipients_and_message():
     assert by_kind["reconciliation.escalation"].recipients == OFFICERS
     assert by_kind["reconciliation.escalation"].severity == "escalation"
     ask = by_kind["reconciliation.ask"]
-    assert ask.params["source"] == "HD 06-HD/TW" and ask.params["interval"] == 6
+    assert ask.params["source"] == "Hướng dẫn 06-HD/TW" and ask.params["interval"] == 6
     assert ask.params == ask.message.params
     ask.message.key.format(**ask.message.params)
 

@@ -233,9 +233,12 @@ def test_configured_day_off_moves_the_escalation():
     ("ceremony", "source"),
     [
         # Numbers and sources follow the rule in force on the END of probation.
-        (date(2024, 1, 10), "QĐ 24-QĐ/TW §4.2.1"),  # ends 10/1/2025
-        (date(2024, 3, 10), "QĐ 232-QĐ/TW §4.2.1"),  # ends 10/3/2025
-        (date(2024, 9, 10), "QĐ 294-QĐ/TW §4.2"),  # ceremony under QĐ 24, ends under QĐ 294
+        (date(2024, 1, 10), "Quy định 24-QĐ/TW, điểm 4.2.1"),  # ends 10/1/2025
+        (date(2024, 3, 10), "Quy định 232-QĐ/TW, điểm 4.2.1"),  # ends 10/3/2025
+        (
+            date(2024, 9, 10),
+            "Quy định 294-QĐ/TW, điểm 4.2",
+        ),  # ceremony under QĐ 24, ends under QĐ 294
     ],
 )
 def test_conversion_cites_the_rule_in_force_at_the_end(ceremony, source):
@@ -271,7 +274,7 @@ def test_every_message_names_its_rule_and_formats():
             seen.add(r.kind)
             text = r.message.key.format(**r.message.params)
             assert r.params == r.message.params
-            assert any(ref in text for ref in ("Art. 5", "QĐ", "HD ")), text
+            assert any(ref in text for ref in ("Art. 5", "QĐ", "Hướng dẫn ")), text
             assert r.subject_type == "member" and r.org_id == 7
         day += timedelta(days=1)
     assert seen == {

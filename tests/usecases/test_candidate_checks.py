@@ -437,3 +437,40 @@ async def test_a_member_on_temporary_transfer_that_day_is_out_of_the_proposed_ba
     assert (before.proposed, before.roll) == (4, 5)
     base = await lifecycle.vote_base_on(ctx, actor="cli", org_id=ids["C1"], on=RESOLUTION)
     assert (base.base, base.official) == (roll.proposed, roll.roll)
+
+
+async def test_correcting_a_step_of_two_dates_checks_the_pair_once_both_are_entered(ctx):
+    """Issue 9 §4: correcting the application and the personal history (step 2) moved both
+    dates later; the new application date was compared with the old personal-history date."""
+    ids = await roster_c1(ctx)
+    cid = await new_candidate(ctx, ids)
+    await advance(ctx, ids, cid, "app")  # application 02/02, personal history 03/02
+    new_application = {"application_date": date(2026, 2, 10)}
+    assert (
+        await steps_uc.check_values(
+            ctx, actor="cli", candidate_id=cid, code="app", values=new_application
+        )
+        == []
+    )
+    both = {**new_application, "background_date": date(2026, 2, 12)}
+    assert (
+        await steps_uc.check_values(ctx, actor="cli", candidate_id=cid, code="app", values=both)
+        == []
+    )
+    with pytest.raises(CandidateRefused, match="is before that of"):
+        await steps_uc.check_values(
+            ctx,
+            actor="cli",
+            candidate_id=cid,
+            code="app",
+            values={**new_application, "background_date": date(2026, 2, 5)},
+        )
+    # still compared with the other steps: not before the course certificate (05/01)
+    with pytest.raises(CandidateRefused, match="is before that of"):
+        await steps_uc.check_values(
+            ctx,
+            actor="cli",
+            candidate_id=cid,
+            code="app",
+            values={"application_date": date(2026, 1, 2)},
+        )

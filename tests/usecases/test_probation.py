@@ -249,11 +249,14 @@ async def test_not_eligible_ends_the_conversion_reminders(ctx, cell):
 
 
 async def _voting_cell(ctx, cell, officials: int = 4) -> int:
+    names = ("Một", "Hai", "Ba", "Bốn", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Mười")
     for i in range(officials):
         await add(
             ctx,
             cell,
-            person(f"Đảng viên {i}", date(2000, 1, 1), status="official", birth=date(1970, 1, 1)),
+            person(
+                f"Đảng viên {names[i]}", date(2000, 1, 1), status="official", birth=date(1970, 1, 1)
+            ),
         )
     return await add(ctx, cell, person("Đinh Văn Muộn", date(2025, 10, 1)))
 

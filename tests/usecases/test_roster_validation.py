@@ -206,7 +206,7 @@ async def test_duplicates_are_refused_or_confirmed(ctx, cell):
     c2 = (await orgs_uc.get_org(ctx, "C2")).id
     with pytest.raises(RosterInvalid) as exc:
         await roster.add_member(
-            ctx, actor="cli", org_id=c2, f=official(full_name="X", card_no="79.000123")
+            ctx, actor="cli", org_id=c2, f=official(full_name="Trần Văn X", card_no="79.000123")
         )
     assert "another cell" in exc.value.msg.key
 
@@ -256,7 +256,7 @@ async def test_edit_and_change_status_keep_history(ctx, cell):
 async def test_paging_and_search(ctx, cell):
     for i in range(23):
         await roster.add_member(
-            ctx, actor="cli", org_id=cell, f=official(full_name=f"Phạm Văn {i:02d} Đức")
+            ctx, actor="cli", org_id=cell, f=official(full_name=f"Phạm Văn {chr(65 + i) * 2} Đức")
         )
     await roster.add_member(
         ctx, actor="cli", org_id=cell, f=official(full_name="Đỗ Thị Ánh", card_no="12.345678")
@@ -268,5 +268,15 @@ async def test_paging_and_search(ctx, cell):
     assert first.items[0].full_name == "Đỗ Thị Ánh"  # sorted by given name: Ánh before Đức
     found = await roster.roster_page(ctx, cell, query="anh do")
     assert [m.full_name for m in found.items] == ["Đỗ Thị Ánh"]
-    assert (await roster.roster_page(ctx, cell, query="duc 07")).total == 1
+    assert (await roster.roster_page(ctx, cell, query="duc hh")).total == 1
     assert (await roster.roster_page(ctx, cell, query="345678")).total == 1
+
+
+@pytest.mark.parametrize("field", ["decision_date", "ceremony_date"])
+def test_a_date_before_the_birth_date_is_a_date_order_problem_not_an_age_problem(field):
+    """Issue 9 §4: 01/01/1979 for someone born 15/01/1980 is a wrong date, not 'too young'."""
+    f = official(**{field: date(1979, 1, 1)})
+    found = [p for p in check_fields(f, TODAY, DEFAULT_CATALOGUE) if p.field == field]
+    keys = [p.msg.key for p in found]
+    assert any("before the birth date" in k for k in keys), keys
+    assert not any("at least {years} full years old" in k for k in keys), keys
