@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from usecases import roster_io  # noqa: E402
+from chibo.usecases import roster_io  # noqa: E402
 
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>'
@@ -135,8 +135,8 @@ def full_roster() -> Iterable[str]:
 CHILD = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
-from usecases import roster_io
-from usecases.errors import InvalidInput
+from chibo.usecases import roster_io
+from chibo.usecases.errors import InvalidInput
 data = open(sys.argv[1], "rb").read()
 start = time.perf_counter()
 try:

@@ -19,14 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.config import load_config  # noqa: E402
-from rules.probation import official_date  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.members import MemberFields  # noqa: E402
-from usecases import orgs as orgs_uc  # noqa: E402
-from usecases import roster, roster_io  # noqa: E402
-from usecases.clock import FixedClock  # noqa: E402
-from usecases.context import AppContext  # noqa: E402
+from chibo.bot.config import load_config  # noqa: E402
+from chibo.rules.probation import official_date  # noqa: E402
+from chibo.storage.db import Database  # noqa: E402
+from chibo.storage.members import MemberFields  # noqa: E402
+from chibo.usecases import orgs as orgs_uc  # noqa: E402
+from chibo.usecases import roster, roster_io  # noqa: E402
+from chibo.usecases.clock import FixedClock  # noqa: E402
+from chibo.usecases.context import AppContext  # noqa: E402
 
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng")
 MIDDLE = ("Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang")

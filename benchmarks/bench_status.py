@@ -22,23 +22,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.config import load_config  # noqa: E402
-from rules.probation import official_date  # noqa: E402
-from rules.text import fold  # noqa: E402
-from storage import candidates as candidate_store  # noqa: E402
-from storage import meetings as meeting_store  # noqa: E402
-from storage import members as member_store  # noqa: E402
-from storage import orgs as org_store  # noqa: E402
-from storage import reconciliation as recon_store  # noqa: E402
-from storage.candidates import Details  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.meetings import MeetingFields  # noqa: E402
-from storage.members import MemberFields  # noqa: E402
-from usecases import report_chart, report_xlsx  # noqa: E402
-from usecases import status as status_uc  # noqa: E402
-from usecases.clock import FixedClock  # noqa: E402
-from usecases.context import AppContext  # noqa: E402
-from usecases.i18n import translator  # noqa: E402
+from chibo.bot.config import load_config  # noqa: E402
+from chibo.rules.probation import official_date  # noqa: E402
+from chibo.rules.text import fold  # noqa: E402
+from chibo.storage import candidates as candidate_store  # noqa: E402
+from chibo.storage import meetings as meeting_store  # noqa: E402
+from chibo.storage import members as member_store  # noqa: E402
+from chibo.storage import orgs as org_store  # noqa: E402
+from chibo.storage import reconciliation as recon_store  # noqa: E402
+from chibo.storage.candidates import Details  # noqa: E402
+from chibo.storage.db import Database  # noqa: E402
+from chibo.storage.meetings import MeetingFields  # noqa: E402
+from chibo.storage.members import MemberFields  # noqa: E402
+from chibo.usecases import report_chart, report_xlsx  # noqa: E402
+from chibo.usecases import status as status_uc  # noqa: E402
+from chibo.usecases.clock import FixedClock  # noqa: E402
+from chibo.usecases.context import AppContext  # noqa: E402
+from chibo.usecases.i18n import translator  # noqa: E402
 
 NOW = datetime(2026, 12, 20, 3, 0, tzinfo=UTC)
 SETUP = datetime(2026, 1, 2, 3, 0, tzinfo=UTC)

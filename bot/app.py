@@ -28,14 +28,14 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot import features
-from bot.logsafety import Outage, describe
-from handlers import errors, flows, members, routing
-from handlers.common import CONTEXT_TYPES, App
-from handlers.registry import registry_of
-from usecases import installation
-from usecases.context import AppContext
-from usecases.i18n import LOCALES, translator
+from chibo.bot import features
+from chibo.bot.logsafety import Outage, describe
+from chibo.handlers import errors, flows, members, routing
+from chibo.handlers.common import CONTEXT_TYPES, App
+from chibo.handlers.registry import registry_of
+from chibo.usecases import installation
+from chibo.usecases.context import AppContext
+from chibo.usecases.i18n import LOCALES, translator
 
 log = logging.getLogger("chibo")
 

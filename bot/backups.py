@@ -7,10 +7,10 @@ import logging
 
 from telegram.ext import ContextTypes
 
-from handlers.common import App
-from storage import backup as backup_store
-from storage.db import DatabaseFault
-from usecases.context import AppContext
+from chibo.handlers.common import App
+from chibo.storage import backup as backup_store
+from chibo.storage.db import DatabaseFault
+from chibo.usecases.context import AppContext
 
 log = logging.getLogger("chibo.backup")
 BACKUP_JOB = "backup.daily"

@@ -16,20 +16,20 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-from bot import cli_i18n, cli_labels, features, logsafety
-from bot.config import Config, parse_duration
-from rules.messages import N_
-from storage.db import Database, DatabaseFault, SchemaTooNewError
-from storage.orgs import ORG_KINDS
-from storage.users import ROLES
-from usecases import dbfaults, installation
-from usecases import invites as invites_uc
-from usecases import orgs as orgs_uc
-from usecases import users as users_uc
-from usecases.clock import SystemClock
-from usecases.context import AppContext
-from usecases.errors import UseCaseError
-from usecases.i18n import DEFAULT_LOCALE, Translator, translator
+from chibo.bot import cli_i18n, cli_labels, features, logsafety
+from chibo.bot.config import Config, parse_duration
+from chibo.rules.messages import N_
+from chibo.storage.db import Database, DatabaseFault, SchemaTooNewError
+from chibo.storage.orgs import ORG_KINDS
+from chibo.storage.users import ROLES
+from chibo.usecases import dbfaults, installation
+from chibo.usecases import invites as invites_uc
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import users as users_uc
+from chibo.usecases.clock import SystemClock
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import UseCaseError
+from chibo.usecases.i18n import DEFAULT_LOCALE, Translator, translator
 
 log = logging.getLogger("chibo")
 CLI_ACTOR = "cli"
@@ -66,14 +66,14 @@ async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> in
                 " in [telegram] token of the config file."
             )
         )
-    from bot.cli_backup import run_lock
+    from chibo.bot.cli_backup import run_lock
 
     with run_lock(config, _):  # `chibo restore` refuses while the bot runs
         return await _run_bot(config)
 
 
 async def _run_bot(config: Config) -> int:
-    from bot.app import build_application, serve
+    from chibo.bot.app import build_application, serve
 
     async with open_context(config) as ctx:
         stop = asyncio.Event()
@@ -225,7 +225,7 @@ async def cmd_user_remove(args: argparse.Namespace, config: Config, _: Translato
 
 
 async def cmd_demo(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.demo import run_demo
+    from chibo.bot.demo import run_demo
 
     return await run_demo(
         config, script=args.script, files_dir=Path(args.files) if args.files else None

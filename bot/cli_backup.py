@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from bot.config import Config
-from rules.messages import N_
-from storage import backup as backup_store
-from storage.backup import BackupError, BotRunning
-from storage.db import DatabaseFault
-from usecases.i18n import Translator
+from chibo.bot.config import Config
+from chibo.rules.messages import N_
+from chibo.storage import backup as backup_store
+from chibo.storage.backup import BackupError, BotRunning
+from chibo.storage.db import DatabaseFault
+from chibo.usecases.i18n import Translator
 
 PROBLEMS = {
     "missing": N_("the backup {path} does not exist"),
@@ -44,7 +44,7 @@ def running_problem(exc: BotRunning, config: Config, _: Translator) -> str:
 
 
 async def cmd_backup(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import CliError
+    from chibo.bot.cli import CliError
 
     dest = Path(args.path) if args.path else None
     if dest is None:
@@ -69,7 +69,7 @@ async def cmd_backup(args: argparse.Namespace, config: Config, _: Translator) ->
 
 
 async def cmd_restore(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import CliError
+    from chibo.bot.cli import CliError
 
     try:
         info, aside = await asyncio.to_thread(
@@ -95,7 +95,7 @@ async def cmd_restore(args: argparse.Namespace, config: Config, _: Translator) -
 @contextlib.contextmanager
 def run_lock(config: Config, _: Translator) -> Iterator[None]:
     """Held by `chibo run`: `chibo restore` (and a second bot) refuse while it is."""
-    from bot.cli import CliError
+    from chibo.bot.cli import CliError
 
     try:
         lock = backup_store.RunLock(config.db_path).acquire()

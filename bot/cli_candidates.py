@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import argparse
 
-from bot.config import Config
-from rules import candidate_steps as steps
-from rules.messages import N_
-from usecases import candidates as uc
-from usecases import orgs as orgs_uc
-from usecases.i18n import Translator
+from chibo.bot.config import Config
+from chibo.rules import candidate_steps as steps
+from chibo.rules.messages import N_
+from chibo.usecases import candidates as uc
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases.i18n import Translator
 
 CLI_ACTOR = "cli"
 _VALUES = {"yes": True, "no": False, "auto": None}
 
 
 async def cmd_grassroots(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     async with open_context(config) as ctx:
         org, value = await uc.set_under_grassroots(
@@ -39,7 +39,7 @@ async def cmd_grassroots(args: argparse.Namespace, config: Config, _: Translator
 
 
 async def cmd_list(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     async with open_context(config) as ctx:
         org = await orgs_uc.get_org(ctx, args.org)
@@ -54,7 +54,7 @@ async def cmd_list(args: argparse.Namespace, config: Config, _: Translator) -> i
 
 
 async def cmd_admissions(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     async with open_context(config) as ctx:
         org = await orgs_uc.get_org(ctx, args.org)

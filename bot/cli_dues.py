@@ -18,13 +18,13 @@ import json
 from datetime import date
 from pathlib import Path
 
-from bot.config import Config
-from rules.dues import month_key, parse_month_key
-from rules.messages import N_
-from usecases import badges as badges_uc
-from usecases import dues as dues_uc
-from usecases import report_xlsx
-from usecases.i18n import Translator
+from chibo.bot.config import Config
+from chibo.rules.dues import month_key, parse_month_key
+from chibo.rules.messages import N_
+from chibo.usecases import badges as badges_uc
+from chibo.usecases import dues as dues_uc
+from chibo.usecases import report_xlsx
+from chibo.usecases.i18n import Translator
 
 CLI_ACTOR = "cli"
 
@@ -42,7 +42,7 @@ def _table(head: list[str], body: list[list[str]]) -> list[str]:
 
 
 async def cmd_dues(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import CliError, open_context
+    from chibo.bot.cli import CliError, open_context
 
     month = parse_month_key(args.month)
     if month is None:
@@ -107,7 +107,7 @@ async def cmd_dues(args: argparse.Namespace, config: Config, _: Translator) -> i
 
 
 async def cmd_badges(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import CliError, open_context
+    from chibo.bot.cli import CliError, open_context
 
     try:
         award = date.fromisoformat(args.award_date)

@@ -19,19 +19,19 @@ from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
-from bot.config import Config
-from rules.evaluation import LEVEL_LABELS, LEVELS
-from rules.messages import N_
-from storage.evaluation import CampaignFields
-from usecases import evaluation as uc
-from usecases import evaluation_files
-from usecases.i18n import Translator
+from chibo.bot.config import Config
+from chibo.rules.evaluation import LEVEL_LABELS, LEVELS
+from chibo.rules.messages import N_
+from chibo.storage.evaluation import CampaignFields
+from chibo.usecases import evaluation as uc
+from chibo.usecases import evaluation_files
+from chibo.usecases.i18n import Translator
 
 CLI_ACTOR = "cli"
 
 
 def _date(text: str | None, option: str, _: Translator) -> date | None:
-    from bot.cli import CliError
+    from chibo.bot.cli import CliError
 
     if not text:
         return None
@@ -62,7 +62,7 @@ def _table(head: list[str], body: list[list[str]]) -> list[str]:
 
 
 async def cmd_numbers(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import CliError, open_context
+    from chibo.bot.cli import CliError, open_context
 
     if not args.org:
         raise CliError(_("--org: give the code of the organisation."))
@@ -147,7 +147,7 @@ async def cmd_numbers(args: argparse.Namespace, config: Config, _: Translator) -
 
 
 async def cmd_open(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     fields = CampaignFields(
         review_by=_need_date(args.review_by, "--review-by", _),
@@ -175,7 +175,7 @@ async def cmd_open(args: argparse.Namespace, config: Config, _: Translator) -> i
 
 
 async def cmd_rate(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     year = uc.parse_year(args.year)
     decided_on = _need_date(args.date, "--date", _)
@@ -206,7 +206,7 @@ async def cmd_rate(args: argparse.Namespace, config: Config, _: Translator) -> i
 
 
 async def cmd_export(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     year = uc.parse_year(args.year)
     async with open_context(config) as ctx:

@@ -17,9 +17,9 @@ import argparse
 import contextlib
 from collections.abc import Iterator, Sequence
 
-from bot.config import Config, ConfigError, load_config
-from rules.messages import N_
-from usecases.i18n import Translator
+from chibo.bot.config import Config, ConfigError, load_config
+from chibo.rules.messages import N_
+from chibo.usecases.i18n import Translator
 
 #: argparse's own messages (Python 3.11), listed so the catalog extractor sees them.
 ARGPARSE_MESSAGES = (

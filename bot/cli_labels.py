@@ -3,10 +3,10 @@ its output speaks one language: `--json` keeps the codes, tables and sentences u
 
 from __future__ import annotations
 
-from rules.messages import N_
-from usecases.i18n import Translator
-from usecases.reconciliation import KIND_LABELS as DISCREPANCY_LABELS
-from usecases.reminders import SEVERITY_LABELS
+from chibo.rules.messages import N_
+from chibo.usecases.i18n import Translator
+from chibo.usecases.reconciliation import KIND_LABELS as DISCREPANCY_LABELS
+from chibo.usecases.reminders import SEVERITY_LABELS
 
 ROLE_NAMES = {
     "secretary": N_("secretary"),

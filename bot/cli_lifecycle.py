@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from bot.config import Config
-from rules.messages import N_
-from usecases import lifecycle as lifecycle_uc
-from usecases.i18n import Translator
+from chibo.bot.config import Config
+from chibo.rules.messages import N_
+from chibo.usecases import lifecycle as lifecycle_uc
+from chibo.usecases.i18n import Translator
 
 CLI_ACTOR = "cli"
 
@@ -30,7 +30,7 @@ COLUMNS = (
 
 
 async def cmd_lifecycle(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     async with open_context(config) as ctx:
         rows = await lifecycle_uc.numbers(ctx, actor=CLI_ACTOR, org_code=args.org, year=args.year)

@@ -14,18 +14,18 @@ import argparse
 import sys
 from datetime import date
 
-from bot.config import Config
-from rules.messages import N_
-from storage.meetings import KINDS, MeetingFields
-from usecases import meetings as meetings_uc
-from usecases.i18n import Translator
-from usecases.meetings import KIND_LABELS
+from chibo.bot.config import Config
+from chibo.rules.messages import N_
+from chibo.storage.meetings import KINDS, MeetingFields
+from chibo.usecases import meetings as meetings_uc
+from chibo.usecases.i18n import Translator
+from chibo.usecases.meetings import KIND_LABELS
 
 CLI_ACTOR = "cli"
 
 
 def _date(text: str, _: Translator) -> date:
-    from bot.cli import CliError
+    from chibo.bot.cli import CliError
 
     try:
         return date.fromisoformat(text)
@@ -36,7 +36,7 @@ def _date(text: str, _: Translator) -> date:
 
 
 async def cmd_add(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     held_on = _date(args.date, _)
     fields = MeetingFields(
@@ -76,7 +76,7 @@ async def cmd_add(args: argparse.Namespace, config: Config, _: Translator) -> in
 
 
 async def cmd_list(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     async with open_context(config) as ctx:
         org = await meetings_uc.cell_by_code(ctx, args.org)

@@ -18,21 +18,21 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot import cli_labels
-from bot.config import Config
-from rules.messages import N_
-from usecases import evaluation as evaluation_uc
-from usecases import reconciliation as recon_uc
-from usecases import report_chart, report_xlsx
-from usecases import status as status_uc
-from usecases.i18n import Translator
-from usecases.reconciliation import STATUS_LABELS, ListInvalid
+from chibo.bot import cli_labels
+from chibo.bot.config import Config
+from chibo.rules.messages import N_
+from chibo.usecases import evaluation as evaluation_uc
+from chibo.usecases import reconciliation as recon_uc
+from chibo.usecases import report_chart, report_xlsx
+from chibo.usecases import status as status_uc
+from chibo.usecases.i18n import Translator
+from chibo.usecases.reconciliation import STATUS_LABELS, ListInvalid
 
 CLI_ACTOR = "cli"
 
 
 def _date(text: str | None, _: Translator) -> date | None:
-    from bot.cli import CliError
+    from chibo.bot.cli import CliError
 
     if not text:
         return None
@@ -60,7 +60,7 @@ def _recon_text(_: Translator, line: status_uc.Line) -> str:
 
 
 async def cmd_status(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     day = _date(args.date, _)
     async with open_context(config) as ctx:
@@ -112,7 +112,7 @@ async def cmd_status(args: argparse.Namespace, config: Config, _: Translator) ->
 
 
 async def cmd_overdue(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     day = _date(args.date, _)
     async with open_context(config) as ctx:
@@ -138,7 +138,7 @@ async def cmd_overdue(args: argparse.Namespace, config: Config, _: Translator) -
 
 
 async def cmd_report(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     async with open_context(config) as ctx:
         data = await status_uc.report(ctx, CLI_ACTOR, code=args.org, period=args.period)
@@ -165,7 +165,7 @@ async def cmd_report(args: argparse.Namespace, config: Config, _: Translator) ->
 
 
 async def cmd_reconcile_import(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import CliError, open_context
+    from chibo.bot.cli import CliError, open_context
 
     path = Path(args.file)
     try:

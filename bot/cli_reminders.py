@@ -14,18 +14,18 @@ import sys
 from datetime import date
 from typing import Any
 
-from bot import cli_labels
-from bot.config import Config
-from rules.messages import N_
-from usecases import reminders as reminders_uc
-from usecases.i18n import Translator, translator
-from usecases.reminders import Planned
+from chibo.bot import cli_labels
+from chibo.bot.config import Config
+from chibo.rules.messages import N_
+from chibo.usecases import reminders as reminders_uc
+from chibo.usecases.i18n import Translator, translator
+from chibo.usecases.reminders import Planned
 
 PREVIEW_LOCALE = "vi"
 
 
 def _date(args: argparse.Namespace, _: Translator) -> date | None:
-    from bot.cli import CliError
+    from chibo.bot.cli import CliError
 
     if not args.date:
         return None
@@ -83,7 +83,7 @@ def _table(rows: list[dict[str, Any]], _: Translator) -> list[str]:
 
 
 async def cmd_due(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import open_context
+    from chibo.bot.cli import open_context
 
     day = _date(args, _)
     async with open_context(config) as ctx:
@@ -111,9 +111,9 @@ async def cmd_due(args: argparse.Namespace, config: Config, _: Translator) -> in
 
 
 async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.app import build_application
-    from bot.cli import CliError, open_context
-    from handlers.reminders import TelegramNotifier
+    from chibo.bot.app import build_application
+    from chibo.bot.cli import CliError, open_context
+    from chibo.handlers.reminders import TelegramNotifier
 
     if not config.telegram.token:
         raise CliError(
@@ -167,8 +167,8 @@ async def _connect(bot: Any, _: Translator) -> None:
     try again with back-off, then give up with one line (exit status 1)."""
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.cli import CliError
-    from bot.logsafety import describe
+    from chibo.bot.cli import CliError
+    from chibo.bot.logsafety import describe
 
     for wait in (*CONNECT_WAITS, None):
         try:

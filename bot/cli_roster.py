@@ -13,12 +13,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.config import Config
-from rules.messages import N_
-from usecases import orgs as orgs_uc
-from usecases import roster as roster_uc
-from usecases.i18n import Translator
-from usecases.roster import EXPORT_FORMATS, ImportReport
+from chibo.bot.config import Config
+from chibo.rules.messages import N_
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import roster as roster_uc
+from chibo.usecases.i18n import Translator
+from chibo.usecases.roster import EXPORT_FORMATS, ImportReport
 
 CLI_ACTOR = "cli"
 
@@ -49,7 +49,7 @@ def print_report(_: Translator, report: ImportReport, *, dry_run: bool) -> None:
 
 
 async def cmd_import(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import CliError, open_context
+    from chibo.bot.cli import CliError, open_context
 
     path = Path(args.file)
     try:
@@ -68,7 +68,7 @@ async def cmd_import(args: argparse.Namespace, config: Config, _: Translator) ->
 
 
 async def cmd_export(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from bot.cli import CliError, open_context
+    from chibo.bot.cli import CliError, open_context
 
     async with open_context(config) as ctx:
         org = await orgs_uc.get_org(ctx, args.org)

@@ -7,12 +7,12 @@ import argparse
 from datetime import date
 from fractions import Fraction
 
-from bot.config import Config
-from rules.catalogue import DEFAULT_CATALOGUE, UnknownRuleError
-from rules.messages import N_
-from usecases.clock import SystemClock, local_today
-from usecases.context import catalogue_for
-from usecases.i18n import Translator
+from chibo.bot.config import Config
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, UnknownRuleError
+from chibo.rules.messages import N_
+from chibo.usecases.clock import SystemClock, local_today
+from chibo.usecases.context import catalogue_for
+from chibo.usecases.i18n import Translator
 
 
 def show_value(value: object) -> str:

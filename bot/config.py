@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from rules.catalogue import DEFAULT_CATALOGUE
-from rules.messages import N_, Msg
-from usecases.config import BackupConfig as BackupConfig
-from usecases.config import Config as Config
-from usecases.config import TelegramConfig as TelegramConfig
-from usecases.resources import resource_path
+from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.messages import N_, Msg
+from chibo.usecases.config import BackupConfig as BackupConfig
+from chibo.usecases.config import Config as Config
+from chibo.usecases.config import TelegramConfig as TelegramConfig
+from chibo.usecases.resources import resource_path
 
 SUPPORTED_LOCALES = ("vi", "en")
 

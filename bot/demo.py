@@ -26,20 +26,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
-from bot import features
-from bot.app import build_application, running
-from bot.config import Config
-from botapi_emulator import BotApiEmulator, ChatMessage, UserDriver
-from handlers.reminders import TelegramNotifier
-from rules.messages import N_
-from storage import users as user_store
-from storage.db import Database
-from usecases import invites as invites_uc
-from usecases import orgs as orgs_uc
-from usecases import reminders as reminders_uc
-from usecases.clock import SystemClock
-from usecases.context import AppContext
-from usecases.i18n import Translator, translator
+from chibo.bot import features
+from chibo.bot.app import build_application, running
+from chibo.bot.config import Config
+from chibo.botapi_emulator import BotApiEmulator, ChatMessage, UserDriver
+from chibo.handlers.reminders import TelegramNotifier
+from chibo.rules.messages import N_
+from chibo.storage import users as user_store
+from chibo.storage.db import Database
+from chibo.usecases import invites as invites_uc
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import reminders as reminders_uc
+from chibo.usecases.clock import SystemClock
+from chibo.usecases.context import AppContext
+from chibo.usecases.i18n import Translator, translator
 
 SECRETARY_ID = 1001
 OFFICER_ID = 2001

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from rules.dates import add_months
-from storage.meetings import MeetingFields
-from storage.members import MemberFields
-from usecases import meetings as meetings_uc
-from usecases import probation as probation_uc
-from usecases import roster as roster_uc
-from usecases.context import AppContext
-from usecases.orgs import get_org
+from chibo.rules.dates import add_months
+from chibo.storage.meetings import MeetingFields
+from chibo.storage.members import MemberFields
+from chibo.usecases import meetings as meetings_uc
+from chibo.usecases import probation as probation_uc
+from chibo.usecases import roster as roster_uc
+from chibo.usecases.context import AppContext
+from chibo.usecases.orgs import get_org
 
 _OFFICIAL = [
     ("Nguyễn Văn Bình", date(1958, 3, 12), "male", date(1985, 5, 19)),

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any
 
-from bot import (
+from chibo.bot import (
     backups,
     cli_backup,
     cli_candidates,
@@ -24,14 +24,14 @@ from bot import (
     demo_data,
     scheduler,
 )
-from handlers import basics, groups
-from handlers import candidates as candidate_handlers
-from handlers import meetings as meeting_handlers
-from handlers import officer as officer_handlers
-from handlers import probation as probation_handlers
-from handlers import reconciliation as reconciliation_handlers
-from handlers import reminders as reminder_handlers
-from handlers import roster as roster_handlers
+from chibo.handlers import basics, groups
+from chibo.handlers import candidates as candidate_handlers
+from chibo.handlers import meetings as meeting_handlers
+from chibo.handlers import officer as officer_handlers
+from chibo.handlers import probation as probation_handlers
+from chibo.handlers import reconciliation as reconciliation_handlers
+from chibo.handlers import reminders as reminder_handlers
+from chibo.handlers import roster as roster_handlers
 
 #: Handler modules, each with `register(app)`, in registration order (groups guard first).
 HANDLER_MODULES: list[ModuleType] = [

@@ -9,9 +9,9 @@ fresh install or an edited catalog works at once. Message ids are English; every
 string is written as `_("… {name} …", name=value)` in handlers (`_` a Translator; params are
 `str.format` placeholders) or `N_("…")` below the handlers, so Babel's extractor finds them all.
 
-`python -m bot.i18n update DOMAIN [PATH…]` adds the msgids used in the sources (under PATH)
+`python -m chibo.bot.i18n update DOMAIN [PATH…]` adds the msgids used in the sources (under PATH)
 that no catalog has yet to `DOMAIN.po` (an empty translation in vi, the msgid in en), and
-`python -m bot.i18n check` lists every msgid still untranslated in vi or en.
+`python -m chibo.bot.i18n check` lists every msgid still untranslated in vi or en.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME
-from usecases.i18n import LOCALES
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME
+from chibo.usecases.i18n import LOCALES
 
 KEYWORDS = {"_": None, "N_": None, "_n": (1, 2)}
 SOURCE_PACKAGES = ("bot", "handlers", "usecases", "rules", "storage")
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             for msgid in ids:
                 print(f"{lang}: {msgid!r}")
         return 1 if any(missing.values()) else 0
-    print("usage: python -m bot.i18n update [DOMAIN [PATH…]] | check")
+    print("usage: python -m chibo.bot.i18n update [DOMAIN [PATH…]] | check")
     return 2
 
 

@@ -20,10 +20,10 @@ from datetime import timedelta
 
 from telegram.ext import ContextTypes
 
-from handlers.common import App
-from handlers.reminders import TelegramNotifier
-from usecases import reminders as reminders_uc
-from usecases.context import AppContext
+from chibo.handlers.common import App
+from chibo.handlers.reminders import TelegramNotifier
+from chibo.usecases import reminders as reminders_uc
+from chibo.usecases.context import AppContext
 
 log = logging.getLogger("chibo.reminders")
 

@@ -14,12 +14,12 @@ python-telegram-bot ``Application``, plus a driver to play users::
 See ``tests/emulator/test_emulator.py`` for the fixture pattern.
 """
 
-from botapi_emulator.driver import ChatDriver, GroupDriver, ProbeReply, UserDriver
-from botapi_emulator.errors import ApiError
-from botapi_emulator.formatting import parse_formatted
-from botapi_emulator.methods import Params, UploadedFile
-from botapi_emulator.server import BotApiEmulator
-from botapi_emulator.state import (
+from chibo.botapi_emulator.driver import ChatDriver, GroupDriver, ProbeReply, UserDriver
+from chibo.botapi_emulator.errors import ApiError
+from chibo.botapi_emulator.formatting import parse_formatted
+from chibo.botapi_emulator.methods import Params, UploadedFile
+from chibo.botapi_emulator.server import BotApiEmulator
+from chibo.botapi_emulator.state import (
     ApiCall,
     CallbackAnswer,
     CallbackPress,

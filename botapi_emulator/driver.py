@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from botapi_emulator.formatting import command_entities
-from botapi_emulator.state import (
+from chibo.botapi_emulator.formatting import command_entities
+from chibo.botapi_emulator.state import (
     JSON,
     CallbackAnswer,
     CallbackPress,
@@ -22,7 +22,7 @@ from botapi_emulator.state import (
 )
 
 if TYPE_CHECKING:
-    from botapi_emulator.server import BotApiEmulator
+    from chibo.botapi_emulator.server import BotApiEmulator
 
 __all__ = ["ChatDriver", "GroupDriver", "ProbeReply", "UserDriver"]
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from botapi_emulator.errors import ApiError
+from chibo.botapi_emulator.errors import ApiError
 
 __all__ = ["command_entities", "parse_formatted", "utf16_len"]
 

@@ -15,9 +15,16 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from botapi_emulator.errors import ApiError
-from botapi_emulator.formatting import parse_formatted
-from botapi_emulator.state import JSON, CallbackAnswer, ChatMessage, ChatState, StoredFile, World
+from chibo.botapi_emulator.errors import ApiError
+from chibo.botapi_emulator.formatting import parse_formatted
+from chibo.botapi_emulator.state import (
+    JSON,
+    CallbackAnswer,
+    ChatMessage,
+    ChatState,
+    StoredFile,
+    World,
+)
 
 __all__ = ["BotApiMethods", "Params", "UploadedFile"]
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from telegram.ext import Application, ApplicationBuilder
 
-    from botapi_emulator.server import BotApiEmulator
+    from chibo.botapi_emulator.server import BotApiEmulator
 
 __all__ = ["application_builder", "running_application"]
 

@@ -21,10 +21,10 @@ from typing import Any, Protocol, Self
 
 from aiohttp import BodyPartReader, hdrs, web
 
-from botapi_emulator.driver import GroupDriver, UserDriver
-from botapi_emulator.errors import ApiError
-from botapi_emulator.methods import BotApiMethods, Params, UploadedFile, scope_key
-from botapi_emulator.state import (
+from chibo.botapi_emulator.driver import GroupDriver, UserDriver
+from chibo.botapi_emulator.errors import ApiError
+from chibo.botapi_emulator.methods import BotApiMethods, Params, UploadedFile, scope_key
+from chibo.botapi_emulator.state import (
     JSON,
     ApiCall,
     Fault,

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from botapi_emulator.errors import ApiError
+from chibo.botapi_emulator.errors import ApiError
 
 __all__ = [
     "ApiCall",

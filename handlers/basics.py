@@ -8,17 +8,17 @@ from telegram import BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler
 
-from handlers.common import App, Req, cb, handler, stranger_text
-from handlers.flows import kept_lines
-from handlers.registry import CommandSpec, MenuEntry, audiences_of, registry_of
-from handlers.routing import INT, Route, choice
-from rules.messages import N_
-from usecases import drafts as drafts_uc
-from usecases import invites as invites_uc
-from usecases import users as users_uc
-from usecases.i18n import Translator, translator
-from usecases.invites import Outcome
-from usecases.users import Profile
+from chibo.handlers.common import App, Req, cb, handler, stranger_text
+from chibo.handlers.flows import kept_lines
+from chibo.handlers.registry import CommandSpec, MenuEntry, audiences_of, registry_of
+from chibo.handlers.routing import INT, Route, choice
+from chibo.rules.messages import N_
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases import invites as invites_uc
+from chibo.usecases import users as users_uc
+from chibo.usecases.i18n import Translator, translator
+from chibo.usecases.invites import Outcome
+from chibo.usecases.users import Profile
 
 ROLE_LABELS = {
     "secretary": N_("Secretary of the cell"),

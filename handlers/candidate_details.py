@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.candidate_views import F, Rows, label, render_member_picker, show_view
-from handlers.common import (
+from chibo.handlers.candidate_views import F, Rows, label, render_member_picker, show_view
+from chibo.handlers.common import (
     EXPIRED,
     CallbackData,
     Req,
@@ -18,14 +18,14 @@ from handlers.common import (
     current_cell_id,
     expired,
 )
-from handlers.flows import start_draft
-from rules.dates import read_date
-from rules.text import check_person_name, lacks_diacritics, no_diacritics
-from usecases import candidates as uc
-from usecases import drafts as drafts_uc
-from usecases.candidates import GENDER_LABELS, ORIGIN_LABELS, ORIGINS, Details
-from usecases.drafts import Draft
-from usecases.i18n import Translator
+from chibo.handlers.flows import start_draft
+from chibo.rules.dates import read_date
+from chibo.rules.text import check_person_name, lacks_diacritics, no_diacritics
+from chibo.usecases import candidates as uc
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases.candidates import GENDER_LABELS, ORIGIN_LABELS, ORIGINS, Details
+from chibo.usecases.drafts import Draft
+from chibo.usecases.i18n import Translator
 
 KIND = "candidate"
 

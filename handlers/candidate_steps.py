@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from handlers.candidate_views import (
+from chibo.handlers.candidate_views import (
     FIELD_LABELS,
     ROUTE_LABELS,
     F,
@@ -22,18 +22,18 @@ from handlers.candidate_views import (
     render_member_picker,
     show_view,
 )
-from handlers.common import CallbackData, Req, cb, expired
-from handlers.flows import start_draft
-from rules import candidate_steps as steps
-from rules.dates import parse_month, read_date
-from rules.messages import N_
-from rules.probation import probation_end
-from usecases import candidate_steps as steps_uc
-from usecases import candidates as uc
-from usecases import drafts as drafts_uc
-from usecases.candidates import CandidateRefused, IntroducerRow
-from usecases.drafts import Draft
-from usecases.i18n import Translator
+from chibo.handlers.common import CallbackData, Req, cb, expired
+from chibo.handlers.flows import start_draft
+from chibo.rules import candidate_steps as steps
+from chibo.rules.dates import parse_month, read_date
+from chibo.rules.messages import N_
+from chibo.rules.probation import probation_end
+from chibo.usecases import candidate_steps as steps_uc
+from chibo.usecases import candidates as uc
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases.candidates import CandidateRefused, IntroducerRow
+from chibo.usecases.drafts import Draft
+from chibo.usecases.i18n import Translator
 
 KIND, CLOSE = "cand_step", "cand_close"
 

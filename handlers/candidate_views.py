@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from handlers.common import Req, cb, current_cell_id
-from rules import candidate_steps as steps
-from rules.messages import N_, Msg
-from usecases import candidates as uc
-from usecases.candidates import GENDER_LABELS, ORIGIN_LABELS, STATUS_LABELS, CandidateView
-from usecases.drafts import Draft
-from usecases.i18n import Translator
+from chibo.handlers.common import Req, cb, current_cell_id
+from chibo.rules import candidate_steps as steps
+from chibo.rules.messages import N_, Msg
+from chibo.usecases import candidates as uc
+from chibo.usecases.candidates import GENDER_LABELS, ORIGIN_LABELS, STATUS_LABELS, CandidateView
+from chibo.usecases.drafts import Draft
+from chibo.usecases.i18n import Translator
 
 F = "cd"
 PAGE = 30

@@ -20,9 +20,9 @@ from collections.abc import Awaitable, Callable
 
 from telegram.ext import CommandHandler
 
-from handlers import candidate_details as details
-from handlers import candidate_steps as step_flow
-from handlers.candidate_views import (
+from chibo.handlers import candidate_details as details
+from chibo.handlers import candidate_steps as step_flow
+from chibo.handlers.candidate_views import (
     F,
     bullets,
     list_current,
@@ -32,18 +32,18 @@ from handlers.candidate_views import (
     show_view,
     toggle_exception,
 )
-from handlers.common import App, Req, cb, handler, open_draft
-from handlers.registry import CommandSpec, MenuEntry, registry_of
-from handlers.routing import INT, Arg, Route, choice, int_in, opt
-from rules import candidate_steps as steps
-from rules.messages import N_
-from rules.reminders import Reminder
-from usecases import candidates as uc
-from usecases import drafts as drafts_uc
-from usecases.candidates import CandidateRefused
-from usecases.drafts import Draft
-from usecases.errors import InvalidInput
-from usecases.i18n import Translator
+from chibo.handlers.common import App, Req, cb, handler, open_draft
+from chibo.handlers.registry import CommandSpec, MenuEntry, registry_of
+from chibo.handlers.routing import INT, Arg, Route, choice, int_in, opt
+from chibo.rules import candidate_steps as steps
+from chibo.rules.messages import N_
+from chibo.rules.reminders import Reminder
+from chibo.usecases import candidates as uc
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases.candidates import CandidateRefused
+from chibo.usecases.drafts import Draft
+from chibo.usecases.errors import InvalidInput
+from chibo.usecases.i18n import Translator
 
 
 @handler()

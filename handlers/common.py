@@ -33,17 +33,17 @@ from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from handlers.registry import Registry, registry_of
-from rules.messages import N_
-from rules.text import split_message
-from usecases import access
-from usecases import drafts as drafts_uc
-from usecases import users as users_uc
-from usecases.context import AppContext
-from usecases.drafts import Draft
-from usecases.errors import UseCaseError
-from usecases.i18n import Translator, locale_for, translator
-from usecases.users import Profile
+from chibo.handlers.registry import Registry, registry_of
+from chibo.rules.messages import N_
+from chibo.rules.text import split_message
+from chibo.usecases import access
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases import users as users_uc
+from chibo.usecases.context import AppContext
+from chibo.usecases.drafts import Draft
+from chibo.usecases.errors import UseCaseError
+from chibo.usecases.i18n import Translator, locale_for, translator
+from chibo.usecases.users import Profile
 
 log = logging.getLogger(__name__)
 

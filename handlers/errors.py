@@ -13,10 +13,10 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
-from handlers.common import App, app_context
-from usecases import users as users_uc
-from usecases.dbfaults import explain, is_database_error
-from usecases.i18n import locale_for, translator
+from chibo.handlers.common import App, app_context
+from chibo.usecases import users as users_uc
+from chibo.usecases.dbfaults import explain, is_database_error
+from chibo.usecases.i18n import locale_for, translator
 
 log = logging.getLogger("chibo.errors")
 

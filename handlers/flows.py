@@ -24,7 +24,7 @@ from typing import Any
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
-from handlers.common import (
+from chibo.handlers.common import (
     TIMED_OUT,
     App,
     ChiboContext,
@@ -36,11 +36,11 @@ from handlers.common import (
     open_draft,
     stranger_text,
 )
-from handlers.registry import Flow, registry_of
-from handlers.routing import TOKEN, Route
-from rules.messages import N_
-from usecases import drafts as drafts_uc
-from usecases.drafts import Draft
+from chibo.handlers.registry import Flow, registry_of
+from chibo.handlers.routing import TOKEN, Route
+from chibo.rules.messages import N_
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases.drafts import Draft
 
 #: Message attributes a client can send, and how the answer names them (first match wins).
 KINDS = (

@@ -6,8 +6,8 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes, TypeHandler
 
-from handlers.common import App, app_context
-from usecases.i18n import locale_for, translator
+from chibo.handlers.common import App, app_context
+from chibo.usecases.i18n import locale_for, translator
 
 
 def _note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:

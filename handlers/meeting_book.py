@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from telegram import Message
 
-from handlers.common import Req, cb
-from handlers.meeting_common import (
+from chibo.handlers.common import Req, cb
+from chibo.handlers.meeting_common import (
     PAGE,
     STATUS_ICONS,
     STATUS_LABELS,
@@ -22,9 +22,9 @@ from handlers.meeting_common import (
     short,
     totals_line,
 )
-from rules.catalogue import REGULATION_NAME
-from usecases import meetings as uc
-from usecases.i18n import Translator
+from chibo.rules.catalogue import REGULATION_NAME
+from chibo.usecases import meetings as uc
+from chibo.usecases.i18n import Translator
 
 
 async def show_list(req: Req, org_id: int, page: int = 0) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from rules.messages import N_
-from usecases import meetings as uc
-from usecases.i18n import Translator
-from usecases.meetings import KIND_LABELS
+from chibo.rules.messages import N_
+from chibo.usecases import meetings as uc
+from chibo.usecases.i18n import Translator
+from chibo.usecases.meetings import KIND_LABELS
 
 F = "mt"
 KIND = "meeting"

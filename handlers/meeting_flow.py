@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
-from handlers.common import (
+from chibo.handlers.common import (
     CallbackData,
     Req,
     cb,
@@ -18,10 +18,10 @@ from handlers.common import (
     expired,
     open_draft,
 )
-from handlers.flows import start_draft
-from handlers.meeting_book import show_detail
-from handlers.meeting_common import KIND
-from handlers.meeting_steps import (
+from chibo.handlers.flows import start_draft
+from chibo.handlers.meeting_book import show_detail
+from chibo.handlers.meeting_common import KIND
+from chibo.handlers.meeting_steps import (
     STEPS,
     advance,
     due_choices,
@@ -31,13 +31,13 @@ from handlers.meeting_steps import (
     render,
     sync_attendance,
 )
-from handlers.routing import INT, Arg, Route, choice, int_in
-from rules.dates import read_date
-from usecases import drafts as drafts_uc
-from usecases import meetings as uc
-from usecases.drafts import Draft
-from usecases.errors import InvalidInput
-from usecases.meetings import KIND_LABELS
+from chibo.handlers.routing import INT, Arg, Route, choice, int_in
+from chibo.rules.dates import read_date
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases import meetings as uc
+from chibo.usecases.drafts import Draft
+from chibo.usecases.errors import InvalidInput
+from chibo.usecases.meetings import KIND_LABELS
 
 NEXT_STATUS = {"present": "excused", "excused": "unexcused", "unexcused": "present"}
 

@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
-from handlers.common import Req, cb
-from handlers.meeting_common import (
+from chibo.handlers.common import Req, cb
+from chibo.handlers.meeting_common import (
     STATUS_ICONS,
     STATUS_LABELS,
     F,
@@ -23,13 +23,13 @@ from handlers.meeting_common import (
     short,
     totals_line,
 )
-from rules.dates import month_end
-from rules.text import fold
-from usecases import drafts as drafts_uc
-from usecases import meetings as uc
-from usecases.drafts import Draft
-from usecases.i18n import Translator
-from usecases.meetings import KIND_LABELS
+from chibo.rules.dates import month_end
+from chibo.rules.text import fold
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases import meetings as uc
+from chibo.usecases.drafts import Draft
+from chibo.usecases.i18n import Translator
+from chibo.usecases.meetings import KIND_LABELS
 
 STEPS = ("date", "kind", "att", "more", "rating", "summary")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from telegram.ext import CommandHandler
 
-from handlers.common import App, Req, cb, current_cell_id, expired, handler
-from handlers.meeting_book import (
+from chibo.handlers.common import App, Req, cb, current_cell_id, expired, handler
+from chibo.handlers.meeting_book import (
     confirm_delete,
     delete,
     show_detail,
@@ -20,15 +20,15 @@ from handlers.meeting_book import (
     show_year,
     task_done,
 )
-from handlers.meeting_common import KIND, F
-from handlers.meeting_flow import FLOW_ROUTES, on_text, start_edit, start_new
-from handlers.meeting_steps import render
-from handlers.registry import CommandSpec, MenuEntry, registry_of
-from handlers.routing import INT, Route, opt
-from rules.messages import N_
-from rules.reminder_model import OFFICERS
-from rules.reminders import Reminder
-from usecases.i18n import Translator
+from chibo.handlers.meeting_common import KIND, F
+from chibo.handlers.meeting_flow import FLOW_ROUTES, on_text, start_edit, start_new
+from chibo.handlers.meeting_steps import render
+from chibo.handlers.registry import CommandSpec, MenuEntry, registry_of
+from chibo.handlers.routing import INT, Route, opt
+from chibo.rules.messages import N_
+from chibo.rules.reminder_model import OFFICERS
+from chibo.rules.reminders import Reminder
+from chibo.usecases.i18n import Translator
 
 # == routes ======================================================================================
 

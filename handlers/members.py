@@ -11,8 +11,8 @@ from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.ext import ChatMemberHandler
 
-from handlers.common import App, ChiboContext, app_context
-from usecases import users as users_uc
+from chibo.handlers.common import App, ChiboContext, app_context
+from chibo.usecases import users as users_uc
 
 _GONE = (ChatMember.BANNED, ChatMember.LEFT)
 

@@ -18,20 +18,20 @@ from telegram import InputFile
 from telegram.constants import ChatAction
 from telegram.ext import CommandHandler
 
-from handlers.common import App, Req, cb, handler, pack_lines
-from handlers.flows import start_draft
-from handlers.reconciliation import discrepancy_line, status_label
-from handlers.registry import CommandSpec, MenuEntry, registry_of
-from handlers.routing import DAY, INT, Route, opt
-from rules.messages import N_
-from rules.reminders import Reminder
-from usecases import drafts as drafts_uc
-from usecases import reconciliation as recon_uc
-from usecases import report_chart, report_xlsx
-from usecases import status as uc
-from usecases.drafts import Draft
-from usecases.i18n import Translator
-from usecases.reconciliation import STATUS_LABELS, ImportResult, ListInvalid
+from chibo.handlers.common import App, Req, cb, handler, pack_lines
+from chibo.handlers.flows import start_draft
+from chibo.handlers.reconciliation import discrepancy_line, status_label
+from chibo.handlers.registry import CommandSpec, MenuEntry, registry_of
+from chibo.handlers.routing import DAY, INT, Route, opt
+from chibo.rules.messages import N_
+from chibo.rules.reminders import Reminder
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases import reconciliation as recon_uc
+from chibo.usecases import report_chart, report_xlsx
+from chibo.usecases import status as uc
+from chibo.usecases.drafts import Draft
+from chibo.usecases.i18n import Translator
+from chibo.usecases.reconciliation import STATUS_LABELS, ImportResult, ListInvalid
 
 F = "of"
 UPLOAD = "officer.official_list"

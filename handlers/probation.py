@@ -18,18 +18,18 @@ from typing import Any
 
 from telegram.ext import CommandHandler
 
-from handlers.common import EXPIRED, App, Req, cb, expired, handler, open_draft, working_cell
-from handlers.flows import start_draft
-from handlers.registry import CommandSpec, MenuEntry, registry_of
-from handlers.roster_common import CANCELLED, Rows, compact_date
-from handlers.routing import INT, TOKEN, Route, choice, opt
-from rules.dates import read_date
-from rules.messages import N_, Msg
-from usecases import drafts as drafts_uc
-from usecases import probation as uc
-from usecases.drafts import Draft
-from usecases.errors import InvalidInput
-from usecases.i18n import Translator
+from chibo.handlers.common import EXPIRED, App, Req, cb, expired, handler, open_draft, working_cell
+from chibo.handlers.flows import start_draft
+from chibo.handlers.registry import CommandSpec, MenuEntry, registry_of
+from chibo.handlers.roster_common import CANCELLED, Rows, compact_date
+from chibo.handlers.routing import INT, TOKEN, Route, choice, opt
+from chibo.rules.dates import read_date
+from chibo.rules.messages import N_, Msg
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases import probation as uc
+from chibo.usecases.drafts import Draft
+from chibo.usecases.errors import InvalidInput
+from chibo.usecases.i18n import Translator
 
 F = "prob"
 DATE_KIND, TEXT_KIND = "prob.date", "prob.text"

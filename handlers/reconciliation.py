@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.common import App, Req, cb, current_cell_id
-from handlers.registry import MenuEntry, registry_of
-from handlers.routing import DAY, INT, Route, opt
-from rules.messages import N_
-from rules.reminders import Reminder
-from rules.text import mask_cccd
-from usecases import reconciliation as uc
-from usecases.i18n import Translator
-from usecases.reconciliation import CHANGE_LABELS, STATUS_LABELS, NewDiscrepancy
-from usecases.roster import FIELD_LABELS
-from usecases.roster import STATUS_LABELS as MEMBER_STATUS_LABELS
+from chibo.handlers.common import App, Req, cb, current_cell_id
+from chibo.handlers.registry import MenuEntry, registry_of
+from chibo.handlers.routing import DAY, INT, Route, opt
+from chibo.rules.messages import N_
+from chibo.rules.reminders import Reminder
+from chibo.rules.text import mask_cccd
+from chibo.usecases import reconciliation as uc
+from chibo.usecases.i18n import Translator
+from chibo.usecases.reconciliation import CHANGE_LABELS, STATUS_LABELS, NewDiscrepancy
+from chibo.usecases.roster import FIELD_LABELS
+from chibo.usecases.roster import STATUS_LABELS as MEMBER_STATUS_LABELS
 
 F = "rc"
 PAGE = 15

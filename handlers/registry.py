@@ -14,14 +14,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from usecases.users import Profile
+from chibo.usecases.users import Profile
 
 if TYPE_CHECKING:
-    from handlers.common import Req
-    from handlers.routing import Route
-    from rules.reminders import Reminder
-    from usecases.drafts import Draft
-    from usecases.i18n import Translator
+    from chibo.handlers.common import Req
+    from chibo.handlers.routing import Route
+    from chibo.rules.reminders import Reminder
+    from chibo.usecases.drafts import Draft
+    from chibo.usecases.i18n import Translator
 
 AUDIENCES = ("all", "cell", "officer")
 KEY = "chibo.registry"

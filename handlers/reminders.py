@@ -26,13 +26,13 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from handlers.common import App, Req, cb, keyboard
-from handlers.registry import ReminderActions, registry_of
-from handlers.routing import INT, Route
-from rules.reminders import Reminder
-from usecases import reminders as reminders_uc
-from usecases.i18n import Translator, locale_for, translator
-from usecases.reminders import (
+from chibo.handlers.common import App, Req, cb, keyboard
+from chibo.handlers.registry import ReminderActions, registry_of
+from chibo.handlers.routing import INT, Route
+from chibo.rules.reminders import Reminder
+from chibo.usecases import reminders as reminders_uc
+from chibo.usecases.i18n import Translator, locale_for, translator
+from chibo.usecases.reminders import (
     Blocked,
     Delivered,
     DeliveryResult,

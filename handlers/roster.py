@@ -10,11 +10,17 @@ from __future__ import annotations
 
 from telegram.ext import CommandHandler
 
-from handlers.common import EXPIRED, App, Req, cb, open_draft
-from handlers.registry import CommandSpec, MenuEntry, registry_of
-from handlers.roster_browse import browse_text, members_command, show_card, show_list, show_page
-from handlers.roster_common import ADD, BROWSE, EDIT, IMPORT, STATUS, F, cancel
-from handlers.roster_files import (
+from chibo.handlers.common import EXPIRED, App, Req, cb, open_draft
+from chibo.handlers.registry import CommandSpec, MenuEntry, registry_of
+from chibo.handlers.roster_browse import (
+    browse_text,
+    members_command,
+    show_card,
+    show_list,
+    show_page,
+)
+from chibo.handlers.roster_common import ADD, BROWSE, EDIT, IMPORT, STATUS, F, cancel
+from chibo.handlers.roster_files import (
     accept_any_file,
     ask_for_file,
     file_in_flow,
@@ -22,7 +28,7 @@ from handlers.roster_files import (
     import_text,
     send_export,
 )
-from handlers.roster_form import (
+from chibo.handlers.roster_form import (
     EDITABLE,
     ask,
     edit_menu,
@@ -31,11 +37,11 @@ from handlers.roster_form import (
     start_add,
     start_edit,
 )
-from handlers.roster_status import start_status, status_button, status_menu, status_text
-from handlers.routing import INT, TOKEN, Route, choice, opt
-from rules.messages import N_
-from usecases.drafts import Draft
-from usecases.roster import STATUSES
+from chibo.handlers.roster_status import start_status, status_button, status_menu, status_text
+from chibo.handlers.routing import INT, TOKEN, Route, choice, opt
+from chibo.rules.messages import N_
+from chibo.usecases.drafts import Draft
+from chibo.usecases.roster import STATUSES
 
 FLOW_ACTIONS = ("cancel", "save", "dup", "skip", "back", "g", "s", "d")
 

@@ -7,8 +7,8 @@ searches and a sent file is imported (`roster_files`).
 
 from __future__ import annotations
 
-from handlers.common import Req, cb, handler, working_cell
-from handlers.roster_common import (
+from chibo.handlers.common import Req, cb, handler, working_cell
+from chibo.handlers.roster_common import (
     BROWSE,
     CARD_LABELS,
     F,
@@ -19,12 +19,12 @@ from handlers.roster_common import (
     status_label,
     value_text,
 )
-from rules.text import echo
-from usecases import drafts as drafts_uc
-from usecases import roster as uc
-from usecases.drafts import Draft
-from usecases.i18n import Translator
-from usecases.roster import STATUSES, Member
+from chibo.rules.text import echo
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases import roster as uc
+from chibo.usecases.drafts import Draft
+from chibo.usecases.i18n import Translator
+from chibo.usecases.roster import STATUSES, Member
 
 
 async def _query(req: Req, org_id: int) -> str | None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from handlers.common import Keyboard, Req, cb
-from handlers.flows import start_draft
-from rules.messages import N_
-from rules.text import mask_cccd
-from usecases import drafts as drafts_uc
-from usecases import roster as uc
-from usecases.i18n import Translator
-from usecases.roster import GENDER_LABELS, STATUS_LABELS
+from chibo.handlers.common import Keyboard, Req, cb
+from chibo.handlers.flows import start_draft
+from chibo.rules.messages import N_
+from chibo.rules.text import mask_cccd
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases import roster as uc
+from chibo.usecases.i18n import Translator
+from chibo.usecases.roster import GENDER_LABELS, STATUS_LABELS
 
 F = "roster"
 BROWSE, ADD, EDIT, STATUS, IMPORT = (

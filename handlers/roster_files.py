@@ -12,16 +12,16 @@ import io
 
 from telegram import InputFile
 
-from handlers.common import EXPIRED, Req, cb, open_draft, working_cell
-from handlers.flows import start_draft
-from handlers.roster_common import IMPORT, F, browse_draft, list_button
-from usecases import drafts as drafts_uc
-from usecases import roster as uc
-from usecases import roster_io
-from usecases.access import require_write
-from usecases.drafts import Draft
-from usecases.i18n import Translator
-from usecases.roster import ImportReport
+from chibo.handlers.common import EXPIRED, Req, cb, open_draft, working_cell
+from chibo.handlers.flows import start_draft
+from chibo.handlers.roster_common import IMPORT, F, browse_draft, list_button
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases import roster as uc
+from chibo.usecases import roster_io
+from chibo.usecases.access import require_write
+from chibo.usecases.drafts import Draft
+from chibo.usecases.i18n import Translator
+from chibo.usecases.roster import ImportReport
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ERRORS_SHOWN = 20

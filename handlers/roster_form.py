@@ -11,10 +11,10 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from handlers.common import Req, cb, expired, working_cell
-from handlers.flows import start_draft
-from handlers.roster_browse import show_card
-from handlers.roster_common import (
+from chibo.handlers.common import Req, cb, expired, working_cell
+from chibo.handlers.flows import start_draft
+from chibo.handlers.roster_browse import show_card
+from chibo.handlers.roster_common import (
     ADD,
     CARD_LABELS,
     EDIT,
@@ -26,18 +26,18 @@ from handlers.roster_common import (
     status_label,
     value_text,
 )
-from rules.dates import read_date
-from rules.messages import N_
-from rules.probation import official_date as official_date_of
-from rules.text import lacks_diacritics, no_diacritics
-from usecases import drafts as drafts_uc
-from usecases import roster as uc
-from usecases import roster_io
-from usecases.access import require_write
-from usecases.drafts import Draft
-from usecases.errors import InvalidInput
-from usecases.i18n import Translator
-from usecases.roster import (
+from chibo.rules.dates import read_date
+from chibo.rules.messages import N_
+from chibo.rules.probation import official_date as official_date_of
+from chibo.rules.text import lacks_diacritics, no_diacritics
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases import roster as uc
+from chibo.usecases import roster_io
+from chibo.usecases.access import require_write
+from chibo.usecases.drafts import Draft
+from chibo.usecases.errors import InvalidInput
+from chibo.usecases.i18n import Translator
+from chibo.usecases.roster import (
     DATE_FIELDS,
     GENDER_LABELS,
     STATUSES,

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.common import Req, cb, expired
-from handlers.flows import start_draft
-from handlers.roster_browse import show_card
-from handlers.roster_common import (
+from chibo.handlers.common import Req, cb, expired
+from chibo.handlers.flows import start_draft
+from chibo.handlers.roster_browse import show_card
+from chibo.handlers.roster_common import (
     STATUS,
     F,
     Rows,
@@ -18,13 +18,13 @@ from handlers.roster_common import (
     problems_text,
     status_label,
 )
-from handlers.roster_form import ask, parse_answer
-from usecases import drafts as drafts_uc
-from usecases import roster as uc
-from usecases.access import require_write
-from usecases.drafts import Draft
-from usecases.errors import InvalidInput
-from usecases.roster import STATUSES, RosterInvalid
+from chibo.handlers.roster_form import ask, parse_answer
+from chibo.usecases import drafts as drafts_uc
+from chibo.usecases import roster as uc
+from chibo.usecases.access import require_write
+from chibo.usecases.drafts import Draft
+from chibo.usecases.errors import InvalidInput
+from chibo.usecases.roster import STATUSES, RosterInvalid
 
 
 async def status_menu(req: Req, member_id: int) -> None:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from handlers.common import CallbackData, Req, expired, handler, refuse_stranger
-from handlers.registry import Registry, registry_of
+from chibo.handlers.common import CallbackData, Req, expired, handler, refuse_stranger
+from chibo.handlers.registry import Registry, registry_of
 
 _DIGITS = re.compile(r"^[0-9]{1,12}$")
 _DAY = re.compile(r"^[0-9]{8}$")

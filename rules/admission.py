@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from rules.catalogue import DEFAULT_CATALOGUE, GUIDANCE_NAME, REGULATION_NAME, Catalogue
-from rules.dates import add_months, age_in_full_months, full_months_between
-from rules.messages import N_, Msg
-from rules.votes import check_vote_base, required_votes
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, GUIDANCE_NAME, REGULATION_NAME, Catalogue
+from chibo.rules.dates import add_months, age_in_full_months, full_months_between
+from chibo.rules.messages import N_, Msg
+from chibo.rules.votes import check_vote_base, required_votes
 
 FindingSeverity = Literal["refuse", "warn"]
 CandidateStatus = Literal["active", "admitted", "withdrawn"]

@@ -20,12 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from rules.dates import add_months
-from rules.messages import N_, Msg
-from rules.party_age import Gap, milestone_date
-from rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, latest_step
-from rules.workdays import WorkCalendar
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from chibo.rules.dates import add_months
+from chibo.rules.messages import N_, Msg
+from chibo.rules.party_age import Gap, milestone_date
+from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, latest_step
+from chibo.rules.workdays import WorkCalendar
 
 ACTIVE = ("probationary", "official", "exempt")
 

@@ -28,12 +28,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from rules.admission import CandidateCase, certificate_expires_on, last_step_date
-from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from rules.dates import add_months
-from rules.messages import N_, Msg
-from rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
-from rules.workdays import WorkCalendar
+from chibo.rules.admission import CandidateCase, certificate_expires_on, last_step_date
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from chibo.rules.dates import add_months
+from chibo.rules.messages import N_, Msg
+from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.workdays import WorkCalendar
 
 _DAY = timedelta(days=1)
 

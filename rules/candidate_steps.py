@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from rules.admission import CandidateCase
-from rules.catalogue import DEFAULT_CATALOGUE, GUIDANCE_NAME, Catalogue
-from rules.messages import N_, Msg
-from rules.probation import official_date
+from chibo.rules.admission import CandidateCase
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, GUIDANCE_NAME, Catalogue
+from chibo.rules.messages import N_, Msg
+from chibo.rules.probation import official_date
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from rules.messages import N_, Msg
-from rules.text import echo, fold
+from chibo.rules.messages import N_, Msg
+from chibo.rules.text import echo, fold
 
 _RELATIVE_DAYS = {
     "hom nay": 0,

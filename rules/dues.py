@@ -27,10 +27,10 @@ from datetime import date
 from fractions import Fraction
 from typing import Literal
 
-from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from rules.dates import add_months
-from rules.messages import N_, Msg
-from rules.party_age import Gap, milestone_date
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from chibo.rules.dates import add_months
+from chibo.rules.messages import N_, Msg
+from chibo.rules.party_age import Gap, milestone_date
 
 CHANNELS = ("portal", "cash")
 BASES = ("insured_salary", "pension", "other")

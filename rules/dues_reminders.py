@@ -25,12 +25,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
-from rules.dates import add_months, month_end
-from rules.dues import GROUND_LABELS, Relief, month_key, unpaid_occurrences
-from rules.messages import N_, Msg
-from rules.reminder_model import SECRETARIAT, Reminder, Severity, latest_step
-from rules.workdays import WorkCalendar
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
+from chibo.rules.dates import add_months, month_end
+from chibo.rules.dues import GROUND_LABELS, Relief, month_key, unpaid_occurrences
+from chibo.rules.messages import N_, Msg
+from chibo.rules.reminder_model import SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.workdays import WorkCalendar
 
 _MONTH = N_(
     "The party dues of {org} for {month} are not recorded yet. Members pay monthly, on the "

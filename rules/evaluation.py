@@ -24,11 +24,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from rules.dates import month_end
-from rules.meetings import month_label
-from rules.messages import N_, Msg
-from rules.votes import check_vote_base, required_votes
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from chibo.rules.dates import month_end
+from chibo.rules.meetings import month_label
+from chibo.rules.messages import N_, Msg
+from chibo.rules.votes import check_vote_base, required_votes
 
 Level = Literal["HTXS", "HTT", "HT", "KHT"]
 LEVELS: tuple[str, ...] = ("HTXS", "HTT", "HT", "KHT")

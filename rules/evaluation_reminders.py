@@ -28,10 +28,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from rules.messages import N_, Msg
-from rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
-from rules.workdays import WorkCalendar
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from chibo.rules.messages import N_, Msg
+from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.workdays import WorkCalendar
 
 _DAY = timedelta(days=1)
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
-from rules.dates import add_months
-from rules.meetings import BaseMember, vote_base
-from rules.messages import N_, Msg
-from rules.workdays import WorkCalendar
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
+from chibo.rules.dates import add_months
+from chibo.rules.meetings import BaseMember, vote_base
+from chibo.rules.messages import N_, Msg
+from chibo.rules.workdays import WorkCalendar
 
 TransferKind = Literal["official", "temporary"]
 #: Why a member transfers for good (§6.1) or for a while (§6.3).

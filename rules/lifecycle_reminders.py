@@ -34,13 +34,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
-from rules.dates import add_months, quarter_of
-from rules.lifecycle import arrival_late_since, dossier_deadline, transfer_deadlines
-from rules.lifecycle_removal import Evidence, assess_all
-from rules.messages import N_, Msg
-from rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
-from rules.workdays import WorkCalendar
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
+from chibo.rules.dates import add_months, quarter_of
+from chibo.rules.lifecycle import arrival_late_since, dossier_deadline, transfer_deadlines
+from chibo.rules.lifecycle_removal import Evidence, assess_all
+from chibo.rules.messages import N_, Msg
+from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.workdays import WorkCalendar
 
 _DAY = timedelta(days=1)
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from rules.dates import add_months, full_months_between
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from chibo.rules.dates import add_months, full_months_between
 
 Ground = Literal[
     "absences", "dues", "education", "kht", "not_eligible", "card", "political", "other"

@@ -34,12 +34,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
-from rules.dates import add_months, month_end, quarter_bounds, quarter_of
-from rules.meetings import AttendanceRecord, absence_occurrences, month_label
-from rules.messages import N_, Msg
-from rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
-from rules.workdays import WorkCalendar
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
+from chibo.rules.dates import add_months, month_end, quarter_bounds, quarter_of
+from chibo.rules.meetings import AttendanceRecord, absence_occurrences, month_label
+from chibo.rules.messages import N_, Msg
+from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.workdays import WorkCalendar
 
 _DAY = timedelta(days=1)
 

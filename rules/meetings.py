@@ -22,10 +22,10 @@ from datetime import date
 from fractions import Fraction
 from typing import Literal
 
-from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from rules.dates import add_months, month_end, quarter_bounds
-from rules.messages import N_, Msg
-from rules.votes import check_vote_base
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from chibo.rules.dates import add_months, month_end, quarter_bounds
+from chibo.rules.messages import N_, Msg
+from chibo.rules.votes import check_vote_base
 
 MeetingKind = Literal["regular", "thematic", "extraordinary"]
 MEETING_KINDS: tuple[MeetingKind, ...] = ("regular", "thematic", "extraordinary")

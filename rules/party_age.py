@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rules.dates import add_months, full_months_between
+from chibo.rules.dates import add_months, full_months_between
 
 GAP_REASONS = ("removed", "expelled", "lost_contact", "transfer_gap", "other")
 

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
-from rules.dates import add_months
-from rules.messages import N_, Msg
-from rules.votes import reaches_ratio
-from rules.workdays import WorkCalendar
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
+from chibo.rules.dates import add_months
+from chibo.rules.messages import N_, Msg
+from chibo.rules.votes import reaches_ratio
+from chibo.rules.workdays import WorkCalendar
 
 
 def probation_end(ceremony_date: date, catalogue: Catalogue = DEFAULT_CATALOGUE) -> date:

@@ -32,12 +32,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
-from rules.dates import add_months
-from rules.messages import N_, Msg
-from rules.probation import cell_deadline, first_resolution_date, probation_end
-from rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
-from rules.workdays import WorkCalendar
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
+from chibo.rules.dates import add_months
+from chibo.rules.messages import N_, Msg
+from chibo.rules.probation import cell_deadline, first_resolution_date, probation_end
+from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.workdays import WorkCalendar
 
 PROBATIONARY = "probationary"
 NOT_ELIGIBLE = "not_eligible"

@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from rules.messages import N_, Msg
-from rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, latest_step
-from rules.text import fold, normalize_cccd, similar_names
-from rules.workdays import WorkCalendar
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from chibo.rules.messages import N_, Msg
+from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, latest_step
+from chibo.rules.text import fold, normalize_cccd, similar_names
+from chibo.rules.workdays import WorkCalendar
 
 _DAY = timedelta(days=1)
 

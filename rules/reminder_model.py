@@ -14,7 +14,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Literal
 
-from rules.messages import Msg
+from chibo.rules.messages import Msg
 
 Severity = Literal["info", "due", "overdue", "escalation"]
 

@@ -13,24 +13,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from rules.admission import CandidateCase
-from rules.badges import BadgeCellCase, badge_reminders
-from rules.candidate_reminders import candidate_reminders
-from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from rules.dues_reminders import (
+from chibo.rules.admission import CandidateCase
+from chibo.rules.badges import BadgeCellCase, badge_reminders
+from chibo.rules.candidate_reminders import candidate_reminders
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from chibo.rules.dues_reminders import (
     DuesCellCase,
     DuesMemberCase,
     dues_member_reminders,
     dues_month_reminders,
 )
-from rules.evaluation_reminders import (
+from chibo.rules.evaluation_reminders import (
     EvaluationCellCase,
     RemedyCase,
     campaign_reminders,
     remedy_reminders,
 )
-from rules.lifecycle_reminders import LifecycleCases, lifecycle_reminders
-from rules.meeting_reminders import (
+from chibo.rules.lifecycle_reminders import LifecycleCases, lifecycle_reminders
+from chibo.rules.meeting_reminders import (
     AbsenceCase,
     CellMeetingCase,
     TaskCase,
@@ -38,10 +38,10 @@ from rules.meeting_reminders import (
     meeting_reminders,
     task_reminders,
 )
-from rules.probation_reminders import PROBATIONARY, ProbationCase, probation_reminders
-from rules.reconciliation import ReconciliationCase, reconciliation_reminders
-from rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
-from rules.workdays import WorkCalendar
+from chibo.rules.probation_reminders import PROBATIONARY, ProbationCase, probation_reminders
+from chibo.rules.reconciliation import ReconciliationCase, reconciliation_reminders
+from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.workdays import WorkCalendar
 
 __all__ = [
     "OFFICERS",

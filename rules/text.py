@@ -6,7 +6,7 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
-from rules.messages import N_, Msg
+from chibo.rules.messages import N_, Msg
 
 _CCCD_SEPARATORS = re.compile(r"[\s.\-]+")
 _CCCD = re.compile(r"[0-9]{12}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from rules.messages import N_, Msg
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from chibo.rules.messages import N_, Msg
 
 
 def required_votes(base: int, on: date, catalogue: Catalogue = DEFAULT_CATALOGUE) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from storage.db import Tx, to_db_instant
+from chibo.storage.db import Tx, to_db_instant
 
 CLI_ACTOR = "cli"
 SYSTEM_ACTOR = "system"

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 
-from storage.db import DatabaseFault, migrations
+from chibo.storage.db import DatabaseFault, migrations
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 DAILY_PREFIX = "chibo-"

@@ -6,9 +6,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from rules.badges import ACTIVE, BadgeCellCase, BadgeMember
-from rules.party_age import Gap
-from storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
+from chibo.rules.badges import ACTIVE, BadgeCellCase, BadgeMember
+from chibo.rules.party_age import Gap
+from chibo.storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
 
 
 def _chunks(ids: Iterable[int]) -> list[list[int]]:

@@ -10,8 +10,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-from rules.admission import CandidateCase
-from storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
+from chibo.rules.admission import CandidateCase
+from chibo.storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
 
 STATUSES = ("active", "admitted", "withdrawn", "not_admitted")
 ORIGINS = ("youth_union", "association", "civil_servant", "private_worker", "other")

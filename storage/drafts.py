@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from storage.db import Tx, from_db_instant, to_db_instant
+from chibo.storage.db import Tx, from_db_instant, to_db_instant
 
 
 @dataclass

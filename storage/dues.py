@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from rules.dues import DuesProfile, Relief, first_of, month_key
-from rules.dues_reminders import DuesCellCase, DuesMemberCase
-from storage.db import Row, Tx, from_db_date, to_db_date, to_db_instant
+from chibo.rules.dues import DuesProfile, Relief, first_of, month_key
+from chibo.rules.dues_reminders import DuesCellCase, DuesMemberCase
+from chibo.storage.db import Row, Tx, from_db_date, to_db_date, to_db_instant
 
 
 def _month(text: str) -> date:

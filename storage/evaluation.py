@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from rules.evaluation_reminders import EvaluationCellCase, RemedyCase
-from rules.lifecycle_removal import Evidence
-from storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
-from storage.lifecycle import register_evidence_source
-from storage.reports import CELLS
+from chibo.rules.evaluation_reminders import EvaluationCellCase, RemedyCase
+from chibo.rules.lifecycle_removal import Evidence
+from chibo.storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
+from chibo.storage.lifecycle import register_evidence_source
+from chibo.storage.reports import CELLS
 
 ACTIVE = ("probationary", "official", "exempt")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Row, Tx, from_db_instant, need_instant, to_db_instant
+from chibo.storage.db import Row, Tx, from_db_instant, need_instant, to_db_instant
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from rules.lifecycle import Period, outside_periods
-from rules.lifecycle_reminders import (
+from chibo.rules.lifecycle import Period, outside_periods
+from chibo.rules.lifecycle_reminders import (
     ArrivalsCase,
     CardCase,
     DepartureCase,
@@ -24,8 +24,8 @@ from rules.lifecycle_reminders import (
     ResidenceCase,
     TransferCase,
 )
-from rules.lifecycle_removal import Evidence
-from storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
+from chibo.rules.lifecycle_removal import Evidence
+from chibo.storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
 
 _DAY = timedelta(days=1)
 ACTIVE = ("probationary", "official", "exempt")

@@ -6,9 +6,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from rules.meeting_reminders import AbsenceCase, CellMeetingCase, TaskCase
-from rules.meetings import AttendanceRecord
-from storage.db import Row, Tx, from_db_date, to_db_date, to_db_instant
+from chibo.rules.meeting_reminders import AbsenceCase, CellMeetingCase, TaskCase
+from chibo.rules.meetings import AttendanceRecord
+from chibo.storage.db import Row, Tx, from_db_date, to_db_date, to_db_instant
 
 KINDS = ("regular", "thematic", "extraordinary")
 #: Attendance statuses; `exempt` members (miễn sinh hoạt) are listed apart, never absent.

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
-from rules.probation import ConversionVote
-from storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
+from chibo.rules.probation import ConversionVote
+from chibo.storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
 
 STATUSES = ("probationary", "official", "exempt", "transferred_out", "removed", "deceased")
 #: Statuses of members who still belong to the cell's roll.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.db import Tx
+from chibo.storage.db import Tx
 
 
 async def get(tx: Tx, key: str) -> str | None:

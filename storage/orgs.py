@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Row, Tx, to_db_instant
+from chibo.storage.db import Row, Tx, to_db_instant
 
 ORG_KINDS = ("committee", "cell")
 

@@ -11,10 +11,10 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from rules.reconciliation import ReconciliationCase
-from storage.db import Row, Tx, from_db_date, from_db_instant, to_db_date, to_db_instant
-from storage.members import STATUS_ON_SQL
-from storage.reports import SUBTREE, reconciliation_rows
+from chibo.rules.reconciliation import ReconciliationCase
+from chibo.storage.db import Row, Tx, from_db_date, from_db_instant, to_db_date, to_db_instant
+from chibo.storage.members import STATUS_ON_SQL
+from chibo.storage.reports import SUBTREE, reconciliation_rows
 
 KINDS = ("missing_in_cell", "missing_in_official", "mismatch", "near_match")
 STATUSES = ("not_confirmed", "confirmed", "discrepancies", "resolved")

@@ -9,17 +9,17 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
-from rules.lifecycle import outside_periods
-from rules.meeting_reminders import AbsenceCase
-from rules.reminders import PROBATIONARY, ProbationCase, ReminderState
-from storage import badges as badge_store
-from storage import candidates as candidate_store
-from storage import dues as dues_store
-from storage import evaluation as evaluation_store
-from storage import lifecycle as lifecycle_store
-from storage import meetings as meeting_store
-from storage import reconciliation as reconciliation_store
-from storage.db import Tx, from_db_date
+from chibo.rules.lifecycle import outside_periods
+from chibo.rules.meeting_reminders import AbsenceCase
+from chibo.rules.reminders import PROBATIONARY, ProbationCase, ReminderState
+from chibo.storage import badges as badge_store
+from chibo.storage import candidates as candidate_store
+from chibo.storage import dues as dues_store
+from chibo.storage import evaluation as evaluation_store
+from chibo.storage import lifecycle as lifecycle_store
+from chibo.storage import meetings as meeting_store
+from chibo.storage import reconciliation as reconciliation_store
+from chibo.storage.db import Tx, from_db_date
 
 
 def _org_filter(column: str, org_ids: Collection[int] | None) -> tuple[str, list[int]]:

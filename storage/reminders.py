@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from storage.db import Row, Tx, from_db_date, from_db_instant, to_db_date, to_db_instant
+from chibo.storage.db import Row, Tx, from_db_date, from_db_instant, to_db_date, to_db_instant
 
 STATES = ("claimed", "sent", "failed")
 #: Prefix of `error` on a `sent` row whose send is ambiguous (the answer was lost).

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from storage.db import Tx, from_db_date, to_db_date
-from storage.members import STATUS_ON_SQL
+from chibo.storage.db import Tx, from_db_date, to_db_date
+from chibo.storage.members import STATUS_ON_SQL
 
 By = Literal["child", "cell"]
 ACTIVE = ("probationary", "official", "exempt")

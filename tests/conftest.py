@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, load_config
-from storage.db import Database
-from usecases.clock import FixedClock
-from usecases.context import AppContext
+from chibo.bot.config import Config, load_config
+from chibo.storage.db import Database
+from chibo.usecases.clock import FixedClock
+from chibo.usecases.context import AppContext
 
 from . import faults
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from storage import backup as backup_store
-from storage.db import Database, migrations
+from chibo.bot.cli import main
+from chibo.storage import backup as backup_store
+from chibo.storage.db import Database, migrations
 
 from . import faults
 
@@ -163,8 +163,8 @@ async def test_the_daily_backup_job_writes_into_the_configured_folder(ctx, tmp_p
     from dataclasses import replace
     from types import SimpleNamespace
 
-    from bot import backups
-    from bot.config import BackupConfig
+    from chibo.bot import backups
+    from chibo.bot.config import BackupConfig
 
     ctx.config = replace(ctx.config, backup=BackupConfig(tmp_path / "daily", keep=2))
     app = SimpleNamespace(bot_data={"ctx": ctx})

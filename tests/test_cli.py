@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from bot.cli import main
-from storage.db import Database, migrations
-from usecases import invites as invites_uc
+from chibo.bot.cli import main
+from chibo.storage.db import Database, migrations
+from chibo.usecases import invites as invites_uc
 
 
 @pytest.fixture
@@ -97,10 +97,10 @@ def test_user_list_and_remove(env, capsys):
 
 
 def test_invite_link_uses_the_bot_username_learned_at_run(env, capsys):
-    from bot.config import load_config
-    from usecases import installation
-    from usecases.clock import SystemClock
-    from usecases.context import AppContext
+    from chibo.bot.config import load_config
+    from chibo.usecases import installation
+    from chibo.usecases.clock import SystemClock
+    from chibo.usecases.context import AppContext
 
     async def learn() -> None:
         db = await Database.open(env)
@@ -153,9 +153,9 @@ def test_config_errors_in_the_users_language(env, tmp_path, capsys):
 def test_config_toml_names_only_real_commands_and_rules(env, tmp_path, capsys):
     import re
 
-    from bot.cli import build_parser
-    from rules.catalogue import DEFAULT_CATALOGUE
-    from usecases.resources import resource_path
+    from chibo.bot.cli import build_parser
+    from chibo.rules.catalogue import DEFAULT_CATALOGUE
+    from chibo.usecases.resources import resource_path
 
     text = resource_path("config.toml").read_text(encoding="utf-8")
     for command in re.findall(r"`chibo ([^`]+)`", text):
@@ -214,7 +214,7 @@ def test_every_reminder_kind_has_a_name():
     import re
     from pathlib import Path
 
-    from bot.cli_labels import REMINDER_KINDS
+    from chibo.bot.cli_labels import REMINDER_KINDS
 
     doc = (Path(__file__).parent.parent / "docs" / "reminders.md").read_text(encoding="utf-8")
     kinds = set(re.findall(r"^\| `([a-z_]+\.[a-z_.]+)` \|", doc, re.MULTILINE))

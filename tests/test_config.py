@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_config, parse_duration
+from chibo.bot.config import ConfigError, load_config, parse_duration
 
 
 def test_defaults_work_out_of_the_box():
@@ -88,9 +88,9 @@ def test_bad_durations(text):
 def test_meeting_settings_reach_the_rules_catalogue(tmp_path):
     from datetime import date
 
-    from rules.catalogue import DEFAULT_CATALOGUE
-    from usecases.clock import SystemClock
-    from usecases.context import AppContext
+    from chibo.rules.catalogue import DEFAULT_CATALOGUE
+    from chibo.usecases.clock import SystemClock
+    from chibo.usecases.context import AppContext
 
     f = tmp_path / "c.toml"
     f.write_text(

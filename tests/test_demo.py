@@ -7,8 +7,8 @@ import io
 import re
 from collections.abc import AsyncIterator, Callable
 
-from bot.config import load_config
-from bot.demo import run_demo
+from chibo.bot.config import load_config
+from chibo.bot.demo import run_demo
 
 
 async def test_demo_script_shows_replies_and_labelled_buttons(tmp_path):
@@ -108,9 +108,9 @@ async def test_buttons_of_the_other_users_chat_need_a_switch(tmp_path):
 
 
 def test_messages_for_the_other_user_wait_for_the_switch(tmp_path):
-    from bot.demo import DEMO_USERS, OFFICER_ID, Terminal
-    from botapi_emulator import ChatMessage
-    from usecases.i18n import translator
+    from chibo.bot.demo import DEMO_USERS, OFFICER_ID, Terminal
+    from chibo.botapi_emulator import ChatMessage
+    from chibo.usecases.i18n import translator
 
     def bot_says(chat_id: int, message_id: int, text: str, data: str) -> ChatMessage:
         markup = {"inline_keyboard": [[{"text": "OK", "callback_data": data}]]}

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import catalog_entries, extract_messages, missing_translations
-from rules.messages import Msg
-from usecases.i18n import LOCALES, locale_for, translator
+from chibo.bot.i18n import catalog_entries, extract_messages, missing_translations
+from chibo.rules.messages import Msg
+from chibo.usecases.i18n import LOCALES, locale_for, translator
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = ROOT / "locales"

@@ -111,6 +111,43 @@ def test_the_lock_files_pin_every_dependency_with_hashes():
 
 
 def test_gettext_keywords_cannot_collide_with_ordinary_names():
-    from bot.i18n import KEYWORDS
+    from chibo.bot.i18n import KEYWORDS
 
     assert set(KEYWORDS) <= {"_", "N_", "_n", "gettext", "ngettext"}
+
+
+PACKAGES = ("bot", "handlers", "storage", "rules", "usecases", "botapi_emulator")
+
+
+def test_the_code_imports_its_packages_under_the_chibo_namespace():
+    """`import rules` would also work in a checkout (its root is on sys.path) but load a second
+    copy of the module beside `chibo.rules`, and fail where chibo is installed as a wheel."""
+    import re
+
+    old = re.compile(rf"^\s*(from|import) ({'|'.join(PACKAGES)})(\.|\s|$)", re.M)
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in (*PACKAGES, "tests", "benchmarks")
+        for path in (ROOT / folder).rglob("*.py")
+        if old.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_the_wheel_ships_one_namespace():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wheel = project["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert wheel["packages"] == ["chibo"]
+    assert all(target.startswith("chibo/") for target in wheel["force-include"].values())
+    for name in PACKAGES:
+        link = ROOT / "chibo" / name
+        assert link.is_symlink() and link.resolve() == (ROOT / name).resolve()
+
+
+def test_no_generic_top_level_name_belongs_to_chibo():
+    from importlib.metadata import packages_distributions
+
+    owned = {name for name, dists in packages_distributions().items() if "chibo" in dists}
+    assert owned.isdisjoint(PACKAGES), owned

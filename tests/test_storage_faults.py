@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from storage.db import Database, DatabaseFault
+from chibo.bot.cli import main
+from chibo.storage.db import Database, DatabaseFault
 
 from . import faults
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import catalog_entries, extract_messages
+from chibo.bot.i18n import catalog_entries, extract_messages
 
 ROOT = Path(__file__).resolve().parent.parent
 VI = catalog_entries("vi", ROOT / "locales")
@@ -30,14 +30,14 @@ def test_no_vietnamese_text_says(wrong, why):
 
 
 def test_deadlines_read_at_the_latest():
-    from usecases.candidates import _CEREMONY_BY, _DECISION_BY
+    from chibo.usecases.candidates import _CEREMONY_BY, _DECISION_BY
 
     for msgid in (_DECISION_BY, _CEREMONY_BY):
         assert "chậm nhất là ngày {deadline}" in VI[msgid], VI[msgid]
 
 
 def test_citations_have_one_style_and_no_nested_brackets():
-    from rules.catalogue import DEFAULT_CATALOGUE
+    from chibo.rules.catalogue import DEFAULT_CATALOGUE
 
     sources = {e.source for e in DEFAULT_CATALOGUE.entries()}
     for source in sources:
@@ -48,9 +48,9 @@ def test_citations_have_one_style_and_no_nested_brackets():
 def test_vietnamese_citations_say_quy_dinh_and_diem():
     """One citation style: "Quy định 294-QĐ/TW, điểm 4.2" — not "mục 4.2.2", "QĐ 294-QĐ/TW",
     "§", and no brackets nested in the brackets messages put citations in."""
-    from rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME
-    from rules.messages import Msg
-    from usecases.i18n import translator
+    from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME
+    from chibo.rules.messages import Msg
+    from chibo.usecases.i18n import translator
 
     bad = re.compile(r"mục \d|\bQĐ \d|\bHD \d|§")
     assert [t for t in TEXTS if bad.search(t)] == []

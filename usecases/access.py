@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rules.messages import N_, Msg
-from storage import audit
-from storage import orgs as org_store
-from storage import users as user_store
-from storage.db import Tx
-from storage.orgs import Org
-from storage.users import WRITE_ROLES
-from usecases.context import AppContext
-from usecases.errors import AccessDenied
+from chibo.rules.messages import N_, Msg
+from chibo.storage import audit
+from chibo.storage import orgs as org_store
+from chibo.storage import users as user_store
+from chibo.storage.db import Tx
+from chibo.storage.orgs import Org
+from chibo.storage.users import WRITE_ROLES
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import AccessDenied
 
 DENIED = Msg(N_("You do not have access to that organisation."))
 

@@ -11,21 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from rules import badges as rules
-from rules.badges import BadgeDue, BadgeMember
-from rules.messages import N_, Msg
-from rules.party_age import GAP_REASONS, Gap, PartyAge, check_gap, milestone_date, party_age
-from storage import audit
-from storage import badges as store
-from storage import members as member_store
-from storage import orgs as org_store
-from storage.badges import Award, StoredGap
-from storage.members import Member
-from storage.orgs import Org
-from usecases import access
-from usecases.context import AppContext
-from usecases.dues import access_denied, clean_text, member_for_write, org_for_read
-from usecases.errors import InvalidInput, NotFound
+from chibo.rules import badges as rules
+from chibo.rules.badges import BadgeDue, BadgeMember
+from chibo.rules.messages import N_, Msg
+from chibo.rules.party_age import GAP_REASONS, Gap, PartyAge, check_gap, milestone_date, party_age
+from chibo.storage import audit
+from chibo.storage import badges as store
+from chibo.storage import members as member_store
+from chibo.storage import orgs as org_store
+from chibo.storage.badges import Award, StoredGap
+from chibo.storage.members import Member
+from chibo.storage.orgs import Org
+from chibo.usecases import access
+from chibo.usecases.context import AppContext
+from chibo.usecases.dues import access_denied, clean_text, member_for_write, org_for_read
+from chibo.usecases.errors import InvalidInput, NotFound
 
 Actor = int | str
 

@@ -20,19 +20,19 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from rules import admission as rules
-from rules import candidate_steps as steps
-from rules.admission import CandidateCase, Finding, Introducer
-from rules.messages import N_, Msg
-from storage import audit
-from storage import candidates as store
-from storage import members as member_store
-from storage.candidates import STEP_COLUMNS, Candidate, IntroducerRow
-from storage.db import Tx
-from storage.members import Member, MemberFields
-from usecases import probation as probation_uc
-from usecases import roster as roster_uc
-from usecases.candidates import (
+from chibo.rules import admission as rules
+from chibo.rules import candidate_steps as steps
+from chibo.rules.admission import CandidateCase, Finding, Introducer
+from chibo.rules.messages import N_, Msg
+from chibo.storage import audit
+from chibo.storage import candidates as store
+from chibo.storage import members as member_store
+from chibo.storage.candidates import STEP_COLUMNS, Candidate, IntroducerRow
+from chibo.storage.db import Tx
+from chibo.storage.members import Member, MemberFields
+from chibo.usecases import probation as probation_uc
+from chibo.usecases import roster as roster_uc
+from chibo.usecases.candidates import (
     NOT_MEMBER,
     Actor,
     CandidateView,
@@ -45,9 +45,9 @@ from usecases.candidates import (
     view,
     warnings_of,
 )
-from usecases.context import AppContext
-from usecases.errors import InvalidInput
-from usecases.roster import vote_roll as vote_roll
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import InvalidInput
+from chibo.usecases.roster import vote_roll as vote_roll
 
 MAX_DECISION_NO = 40
 _GONE = N_("This candidate's file no longer exists.")

@@ -19,28 +19,28 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from rules import admission as rules
-from rules import candidate_steps as steps
-from rules.admission import CandidateCase, Finding, Paper
-from rules.candidate_steps import Step, YearlyTarget
-from rules.dates import age_in_full_months
-from rules.messages import N_, Msg
-from rules.text import check_person_name, clean_line, clean_text, fold
-from storage import audit
-from storage import candidates as store
-from storage import members as member_store
-from storage import orgs as org_store
-from storage.candidates import ORIGINS as ORIGINS
-from storage.candidates import Candidate
-from storage.candidates import Details as Details
-from storage.candidates import IntroducerRow as IntroducerRow
-from storage.db import Tx
-from storage.members import Member
-from storage.orgs import Org
-from usecases import roster as roster_uc
-from usecases.access import DENIED, require_read, require_write, scope_of
-from usecases.context import AppContext
-from usecases.errors import AccessDenied, InvalidInput, NotFound
+from chibo.rules import admission as rules
+from chibo.rules import candidate_steps as steps
+from chibo.rules.admission import CandidateCase, Finding, Paper
+from chibo.rules.candidate_steps import Step, YearlyTarget
+from chibo.rules.dates import age_in_full_months
+from chibo.rules.messages import N_, Msg
+from chibo.rules.text import check_person_name, clean_line, clean_text, fold
+from chibo.storage import audit
+from chibo.storage import candidates as store
+from chibo.storage import members as member_store
+from chibo.storage import orgs as org_store
+from chibo.storage.candidates import ORIGINS as ORIGINS
+from chibo.storage.candidates import Candidate
+from chibo.storage.candidates import Details as Details
+from chibo.storage.candidates import IntroducerRow as IntroducerRow
+from chibo.storage.db import Tx
+from chibo.storage.members import Member
+from chibo.storage.orgs import Org
+from chibo.usecases import roster as roster_uc
+from chibo.usecases.access import DENIED, require_read, require_write, scope_of
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
 
 Actor = int | str
 MAX_NAME, MAX_NOTES, MAX_REASON = 100, 1000, 500

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from rules.workdays import WorkCalendar
-from storage.db import Database
-from usecases.clock import Clock, local_today
+from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
+from chibo.rules.workdays import WorkCalendar
+from chibo.storage.db import Database
+from chibo.usecases.clock import Clock, local_today
 
 if TYPE_CHECKING:
-    from usecases.config import Config
+    from chibo.usecases.config import Config
 
 
 @dataclass

@@ -10,9 +10,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from rules.messages import N_
-from storage.db import DatabaseFault, SchemaTooNewError
-from usecases.i18n import Translator
+from chibo.rules.messages import N_
+from chibo.storage.db import DatabaseFault, SchemaTooNewError
+from chibo.usecases.i18n import Translator
 
 ADVICE = {
     "corrupt": N_(

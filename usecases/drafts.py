@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from storage import drafts as draft_store
-from storage.drafts import Draft as Draft
-from usecases.context import AppContext
+from chibo.storage import drafts as draft_store
+from chibo.storage.drafts import Draft as Draft
+from chibo.usecases.context import AppContext
 
 #: Draft kinds that make up one flow (one draft at a time among them); any other kind is a
 #: flow of its own.

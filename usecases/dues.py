@@ -18,9 +18,9 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-from rules import dues as rules
-from rules.dates import add_months
-from rules.dues import (
+from chibo.rules import dues as rules
+from chibo.rules.dates import add_months
+from chibo.rules.dues import (
     CHANNELS,
     RECORDED_GROUNDS,
     Due,
@@ -31,20 +31,20 @@ from rules.dues import (
     first_of,
     month_key,
 )
-from rules.messages import N_, Msg
-from rules.text import fold
-from storage import audit
-from storage import badges as badge_store
-from storage import dues as store
-from storage import members as member_store
-from storage import orgs as org_store
-from storage.db import Tx
-from storage.dues import LedgerRow
-from storage.members import ACTIVE_STATUSES, Member
-from storage.orgs import Org
-from usecases import access, roster_io
-from usecases.context import AppContext
-from usecases.errors import AccessDenied, InvalidInput, NotFound
+from chibo.rules.messages import N_, Msg
+from chibo.rules.text import fold
+from chibo.storage import audit
+from chibo.storage import badges as badge_store
+from chibo.storage import dues as store
+from chibo.storage import members as member_store
+from chibo.storage import orgs as org_store
+from chibo.storage.db import Tx
+from chibo.storage.dues import LedgerRow
+from chibo.storage.members import ACTIVE_STATUSES, Member
+from chibo.storage.orgs import Org
+from chibo.usecases import access, roster_io
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
 
 Actor = int | str
 MAX_AMOUNT = 100_000_000  # VND a month: anything above is a typing error

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rules.messages import Msg
+from chibo.rules.messages import Msg
 
 
 class UseCaseError(Exception):

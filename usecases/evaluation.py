@@ -29,24 +29,24 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from rules import evaluation as rules
-from rules.evaluation import LEVELS, TargetProgress
-from rules.meetings import BaseMember, vote_base
-from rules.messages import N_, Msg
-from storage import audit
-from storage import evaluation as store
-from storage import meetings as meeting_store
-from storage import members as member_store
-from storage import orgs as org_store
-from storage import users as user_store
-from storage.db import Tx
-from storage.evaluation import Campaign, CampaignFields, CellYear, MemberYear, Remedy, TreeOrg
-from storage.members import Member
-from storage.orgs import Org
-from usecases import access
-from usecases.context import AppContext
-from usecases.errors import AccessDenied, InvalidInput, NotFound
-from usecases.status import officer_root
+from chibo.rules import evaluation as rules
+from chibo.rules.evaluation import LEVELS, TargetProgress
+from chibo.rules.meetings import BaseMember, vote_base
+from chibo.rules.messages import N_, Msg
+from chibo.storage import audit
+from chibo.storage import evaluation as store
+from chibo.storage import meetings as meeting_store
+from chibo.storage import members as member_store
+from chibo.storage import orgs as org_store
+from chibo.storage import users as user_store
+from chibo.storage.db import Tx
+from chibo.storage.evaluation import Campaign, CampaignFields, CellYear, MemberYear, Remedy, TreeOrg
+from chibo.storage.members import Member
+from chibo.storage.orgs import Org
+from chibo.usecases import access
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
+from chibo.usecases.status import officer_root
 
 Actor = int | str
 MAX_TEXT = 500

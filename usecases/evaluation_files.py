@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from rules.evaluation import LEVEL_LABELS, format_score
-from usecases.evaluation import CellReview, EvaluationView, MemberLine
+from chibo.rules.evaluation import LEVEL_LABELS, format_score
+from chibo.usecases.evaluation import CellReview, EvaluationView, MemberLine
 
 Translate = Callable[..., str]
 DATE_FORMAT = "DD/MM/YYYY"

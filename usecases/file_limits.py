@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import IO
 from xml.parsers import expat
 
-from rules.messages import N_, Msg
-from usecases.errors import InvalidInput
+from chibo.rules.messages import N_, Msg
+from chibo.usecases.errors import InvalidInput
 
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
 MAX_PARTS = 1000

@@ -23,8 +23,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
-from rules.messages import Msg
-from usecases.resources import resource_path
+from chibo.rules.messages import Msg
+from chibo.usecases.resources import resource_path
 
 LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"

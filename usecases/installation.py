@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from storage import meta
-from usecases.context import AppContext
+from chibo.storage import meta
+from chibo.usecases.context import AppContext
 
 BOT_USERNAME = "bot_username"
 

@@ -13,16 +13,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rules.messages import N_, Msg
-from storage import audit
-from storage import invites as invite_store
-from storage import orgs as org_store
-from storage import users as user_store
-from storage.invites import Invite
-from storage.orgs import Org
-from storage.users import ROLES, WRITE_ROLES
-from usecases.context import AppContext
-from usecases.errors import InvalidInput, NotFound
+from chibo.rules.messages import N_, Msg
+from chibo.storage import audit
+from chibo.storage import invites as invite_store
+from chibo.storage import orgs as org_store
+from chibo.storage import users as user_store
+from chibo.storage.invites import Invite
+from chibo.storage.orgs import Org
+from chibo.storage.users import ROLES, WRITE_ROLES
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import InvalidInput, NotFound
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32
 CODE_LENGTH = 10  # 50 bits

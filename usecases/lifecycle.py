@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, is_dataclass, replace
 from datetime import date
 from typing import Any
 
-from rules.lifecycle import (
+from chibo.rules.lifecycle import (
     DEPARTURE_KINDS,
     EXEMPTION_GROUNDS,
     OUT_REASONS,
@@ -29,20 +29,20 @@ from rules.lifecycle import (
     check_transfer_dates,
     compute_vote_base,
 )
-from rules.lifecycle_removal import COUNTED, GROUNDS, Assessment, assess_all
-from rules.messages import N_, Msg
-from storage import audit
-from storage import lifecycle as store
-from storage import members as member_store
-from storage import orgs as org_store
-from storage.db import Tx
-from storage.lifecycle import Card, Contact, Departure, Exemption, Numbers, Review, Transfer
-from storage.members import Member, MemberFields
-from storage.orgs import Org
-from usecases.access import require_read_code
-from usecases.context import AppContext
-from usecases.errors import InvalidInput, NotFound
-from usecases.roster import (
+from chibo.rules.lifecycle_removal import COUNTED, GROUNDS, Assessment, assess_all
+from chibo.rules.messages import N_, Msg
+from chibo.storage import audit
+from chibo.storage import lifecycle as store
+from chibo.storage import members as member_store
+from chibo.storage import orgs as org_store
+from chibo.storage.db import Tx
+from chibo.storage.lifecycle import Card, Contact, Departure, Exemption, Numbers, Review, Transfer
+from chibo.storage.members import Member, MemberFields
+from chibo.storage.orgs import Org
+from chibo.usecases.access import require_read_code
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import InvalidInput, NotFound
+from chibo.usecases.roster import (
     STATUS_LABELS,
     Actor,
     RosterInvalid,

@@ -13,25 +13,25 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any, cast
 
-from rules import meetings as rules
-from rules.catalogue import Catalogue
-from rules.dates import add_months, month_end
-from rules.messages import N_, Msg
-from rules.text import clean_line
-from rules.text import clean_text as clean_free_text
-from storage import audit
-from storage import lifecycle as lifecycle_store
-from storage import meetings as store
-from storage import members as member_store
-from storage import orgs as org_store
-from storage.db import Tx
-from storage.meetings import ATTENDANCE as ATTENDANCE
-from storage.meetings import KINDS, Attendee, Meeting, MeetingFields, Task, TaskFields
-from storage.members import Member
-from storage.orgs import Org
-from usecases import access
-from usecases.context import AppContext
-from usecases.errors import InvalidInput, NotFound
+from chibo.rules import meetings as rules
+from chibo.rules.catalogue import Catalogue
+from chibo.rules.dates import add_months, month_end
+from chibo.rules.messages import N_, Msg
+from chibo.rules.text import clean_line
+from chibo.rules.text import clean_text as clean_free_text
+from chibo.storage import audit
+from chibo.storage import lifecycle as lifecycle_store
+from chibo.storage import meetings as store
+from chibo.storage import members as member_store
+from chibo.storage import orgs as org_store
+from chibo.storage.db import Tx
+from chibo.storage.meetings import ATTENDANCE as ATTENDANCE
+from chibo.storage.meetings import KINDS, Attendee, Meeting, MeetingFields, Task, TaskFields
+from chibo.storage.members import Member
+from chibo.storage.orgs import Org
+from chibo.usecases import access
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import InvalidInput, NotFound
 
 Actor = int | str
 #: Members who are called in the roll (exempt ones are listed apart).

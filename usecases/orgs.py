@@ -6,13 +6,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rules.messages import N_, Msg
-from rules.text import clean_line
-from storage import audit
-from storage import orgs as org_store
-from storage.orgs import ORG_KINDS, Org
-from usecases.context import AppContext
-from usecases.errors import InvalidInput, NotFound
+from chibo.rules.messages import N_, Msg
+from chibo.rules.text import clean_line
+from chibo.storage import audit
+from chibo.storage import orgs as org_store
+from chibo.storage.orgs import ORG_KINDS, Org
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import InvalidInput, NotFound
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from rules.catalogue import REGULATION_NAME
-from rules.messages import N_, Msg
-from rules.probation import (
+from chibo.rules.catalogue import REGULATION_NAME
+from chibo.rules.messages import N_, Msg
+from chibo.rules.probation import (
     ConversionVote,
     ConversionVoteStatus,
     Stage,
@@ -26,16 +26,16 @@ from rules.probation import (
     official_date,
     probation_end,
 )
-from rules.text import clean_line
-from rules.votes import check_vote_base
-from storage import audit
-from storage import members as store
-from storage.members import Conversion, Member
-from usecases.context import AppContext
-from usecases.errors import InvalidInput
-from usecases.roster import STATUS_LABELS as STATUS_LABELS
-from usecases.roster import Actor, VoteRoll, member_for, name_key, require_cell, sort_key
-from usecases.roster import vote_roll as roster_vote_roll
+from chibo.rules.text import clean_line
+from chibo.rules.votes import check_vote_base
+from chibo.storage import audit
+from chibo.storage import members as store
+from chibo.storage.members import Conversion, Member
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import InvalidInput
+from chibo.usecases.roster import STATUS_LABELS as STATUS_LABELS
+from chibo.usecases.roster import Actor, VoteRoll, member_for, name_key, require_cell, sort_key
+from chibo.usecases.roster import vote_roll as roster_vote_roll
 
 MAX_DECISION_NO = 40
 MAX_REASON = 500

@@ -18,9 +18,9 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rules.dates import period_bounds
-from rules.messages import N_, Msg
-from rules.reconciliation import (
+from chibo.rules.dates import period_bounds
+from chibo.rules.messages import N_, Msg
+from chibo.rules.reconciliation import (
     Discrepancy,
     Period,
     RosterEntry,
@@ -28,19 +28,19 @@ from rules.reconciliation import (
     previous_period,
     reconcile,
 )
-from rules.text import clean_line, echo, fold
-from storage import audit, reports
-from storage import orgs as org_store
-from storage import reconciliation as store
-from storage.orgs import Org
-from storage.reconciliation import Change, Confirmation, RosterMember
-from storage.reconciliation import NewDiscrepancy as NewDiscrepancy
-from storage.reports import ACTIVE, CellRow
-from usecases import roster_io
-from usecases.context import AppContext
-from usecases.errors import InvalidInput
-from usecases.roster import require_cell
-from usecases.status import Actor, active_period, officer_root
+from chibo.rules.text import clean_line, echo, fold
+from chibo.storage import audit, reports
+from chibo.storage import orgs as org_store
+from chibo.storage import reconciliation as store
+from chibo.storage.orgs import Org
+from chibo.storage.reconciliation import Change, Confirmation, RosterMember
+from chibo.storage.reconciliation import NewDiscrepancy as NewDiscrepancy
+from chibo.storage.reports import ACTIVE, CellRow
+from chibo.usecases import roster_io
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import InvalidInput
+from chibo.usecases.roster import require_cell
+from chibo.usecases.status import Actor, active_period, officer_root
 
 CHANGE_KINDS = (
     "admitted",

@@ -24,19 +24,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 
-from rules.messages import N_, Msg
-from rules.reminders import Reminder, due_reminders
-from storage import audit, reminder_state
-from storage import orgs as org_store
-from storage import reminders as store
-from storage import users as user_store
-from storage.db import Tx
-from storage.orgs import Org
-from storage.reminders import NewDelivery
-from storage.users import WRITE_ROLES, User
-from usecases.access import scope_of
-from usecases.context import AppContext
-from usecases.errors import AccessDenied, NotFound
+from chibo.rules.messages import N_, Msg
+from chibo.rules.reminders import Reminder, due_reminders
+from chibo.storage import audit, reminder_state
+from chibo.storage import orgs as org_store
+from chibo.storage import reminders as store
+from chibo.storage import users as user_store
+from chibo.storage.db import Tx
+from chibo.storage.orgs import Org
+from chibo.storage.reminders import NewDelivery
+from chibo.storage.users import WRITE_ROLES, User
+from chibo.usecases.access import scope_of
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import AccessDenied, NotFound
 
 log = logging.getLogger(__name__)
 

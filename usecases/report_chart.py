@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from usecases.report_xlsx import month_label
-from usecases.status import Report
+from chibo.usecases.report_xlsx import month_label
+from chibo.usecases.status import Report
 
 Translate = Callable[..., str]
 MAX_ROWS = 40

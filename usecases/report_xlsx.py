@@ -14,15 +14,15 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
-from rules.candidate_steps import BY_CODE
-from storage.db import from_db_instant
-from usecases.badges import BadgeList
-from usecases.dues import DuesSummary
-from usecases.evaluation import EvaluationView
-from usecases.reconciliation import KIND_LABELS, STATUS_LABELS
-from usecases.roster import FIELD_LABELS
-from usecases.sheet_safety import xlsx_cell
-from usecases.status import Report
+from chibo.rules.candidate_steps import BY_CODE
+from chibo.storage.db import from_db_instant
+from chibo.usecases.badges import BadgeList
+from chibo.usecases.dues import DuesSummary
+from chibo.usecases.evaluation import EvaluationView
+from chibo.usecases.reconciliation import KIND_LABELS, STATUS_LABELS
+from chibo.usecases.roster import FIELD_LABELS
+from chibo.usecases.sheet_safety import xlsx_cell
+from chibo.usecases.status import Report
 
 Translate = Callable[..., str]
 
@@ -393,7 +393,7 @@ def build_badges(view: BadgeList, _: Translate) -> bytes:
 
 def evaluation_sheet(wb: Any, view: EvaluationView, _: Translate) -> None:
     """The year-end evaluation per organisation below the root, then the whole (E1-E4)."""
-    from rules.evaluation import LEVELS
+    from chibo.rules.evaluation import LEVELS
 
     ws = _sheet(
         wb,

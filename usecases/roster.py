@@ -14,28 +14,35 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from rules.candidate_steps import official_since
-from rules.catalogue import REGULATION_NAME, Catalogue
-from rules.dates import age_in_full_months
-from rules.lifecycle import RollMember, compute_vote_base
-from rules.messages import N_, Msg
-from rules.probation import official_date as official_date_of
-from rules.probation import probation_end
-from rules.text import check_person_name, clean_line, fold, mask_cccd, name_matches, normalize_cccd
-from storage import audit
-from storage import lifecycle as lifecycle_store
-from storage import members as store
-from storage import orgs as org_store
-from storage.db import Tx
-from storage.members import DATE_FIELDS as DATE_FIELDS
-from storage.members import FIELD_NAMES
-from storage.members import STATUSES as STATUSES
-from storage.members import Member as Member
-from storage.members import MemberFields as MemberFields
-from usecases import roster_io
-from usecases.access import DENIED, require_write
-from usecases.context import AppContext
-from usecases.errors import AccessDenied, InvalidInput, NotFound
+from chibo.rules.candidate_steps import official_since
+from chibo.rules.catalogue import REGULATION_NAME, Catalogue
+from chibo.rules.dates import age_in_full_months
+from chibo.rules.lifecycle import RollMember, compute_vote_base
+from chibo.rules.messages import N_, Msg
+from chibo.rules.probation import official_date as official_date_of
+from chibo.rules.probation import probation_end
+from chibo.rules.text import (
+    check_person_name,
+    clean_line,
+    fold,
+    mask_cccd,
+    name_matches,
+    normalize_cccd,
+)
+from chibo.storage import audit
+from chibo.storage import lifecycle as lifecycle_store
+from chibo.storage import members as store
+from chibo.storage import orgs as org_store
+from chibo.storage.db import Tx
+from chibo.storage.members import DATE_FIELDS as DATE_FIELDS
+from chibo.storage.members import FIELD_NAMES
+from chibo.storage.members import STATUSES as STATUSES
+from chibo.storage.members import Member as Member
+from chibo.storage.members import MemberFields as MemberFields
+from chibo.usecases import roster_io
+from chibo.usecases.access import DENIED, require_write
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
 
 PAGE_SIZE = 10
 Actor = str | int

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from rules.dates import parse_date
-from rules.messages import N_, Msg
-from rules.text import clean_line, echo, fold, normalize_cccd
-from storage.members import DATE_FIELDS, MemberFields
-from usecases.errors import InvalidInput
-from usecases.file_limits import (
+from chibo.rules.dates import parse_date
+from chibo.rules.messages import N_, Msg
+from chibo.rules.text import clean_line, echo, fold, normalize_cccd
+from chibo.storage.members import DATE_FIELDS, MemberFields
+from chibo.usecases.errors import InvalidInput
+from chibo.usecases.file_limits import (
     LONG_CELL,
     MAX_CELL_CHARS,
     MAX_COLUMNS,
@@ -34,7 +34,7 @@ from usecases.file_limits import (
     check_csv_row,
     check_xlsx,
 )
-from usecases.sheet_safety import csv_field, set_text, unquote
+from chibo.usecases.sheet_safety import csv_field, set_text, unquote
 
 #: Template columns in order: field → Vietnamese header.
 TEMPLATE: tuple[tuple[str, str], ...] = (

@@ -17,24 +17,24 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
-from rules.candidate_steps import PIPELINE, next_step, yearly_target
-from rules.dates import add_months, month_end, period_bounds, quarter_bounds, quarter_of
-from rules.messages import N_, Msg
-from rules.probation import probation_end
-from rules.reconciliation import Period, period_containing, previous_period
-from rules.reminders import Reminder, due_reminders
-from rules.text import echo
-from storage import audit, reminder_state
-from storage import candidates as candidate_store
-from storage import orgs as org_store
-from storage import reports as store
-from storage import users as user_store
-from storage.db import Tx
-from storage.orgs import Org
-from storage.reports import CellRow, DiscrepancyRow, OrgRow, ProbationRow, ReconciliationRow
-from usecases.access import DENIED
-from usecases.context import AppContext
-from usecases.errors import AccessDenied, InvalidInput, NotFound
+from chibo.rules.candidate_steps import PIPELINE, next_step, yearly_target
+from chibo.rules.dates import add_months, month_end, period_bounds, quarter_bounds, quarter_of
+from chibo.rules.messages import N_, Msg
+from chibo.rules.probation import probation_end
+from chibo.rules.reconciliation import Period, period_containing, previous_period
+from chibo.rules.reminders import Reminder, due_reminders
+from chibo.rules.text import echo
+from chibo.storage import audit, reminder_state
+from chibo.storage import candidates as candidate_store
+from chibo.storage import orgs as org_store
+from chibo.storage import reports as store
+from chibo.storage import users as user_store
+from chibo.storage.db import Tx
+from chibo.storage.orgs import Org
+from chibo.storage.reports import CellRow, DiscrepancyRow, OrgRow, ProbationRow, ReconciliationRow
+from chibo.usecases.access import DENIED
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
 
 Actor = str | int
 #: Reminder severities that count as overdue: a deadline has passed.

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rules.messages import N_, Msg
-from rules.text import clean_line
-from storage import audit
-from storage import users as user_store
-from storage.users import WRITE_ROLES, RoleGrant, User
-from usecases.context import AppContext
-from usecases.errors import InvalidInput, NotFound
+from chibo.rules.messages import N_, Msg
+from chibo.rules.text import clean_line
+from chibo.storage import audit
+from chibo.storage import users as user_store
+from chibo.storage.users import WRITE_ROLES, RoleGrant, User
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import InvalidInput, NotFound
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application, running
-from botapi_emulator import BotApiEmulator, UserDriver
-from handlers.common import CallbackData
-from handlers.registry import registry_of
-from handlers.routing import resolve
-from usecases import invites as invites_uc
-from usecases.context import AppContext
+from chibo.bot.app import build_application, running
+from chibo.botapi_emulator import BotApiEmulator, UserDriver
+from chibo.handlers.common import CallbackData
+from chibo.handlers.registry import registry_of
+from chibo.handlers.routing import resolve
+from chibo.usecases import invites as invites_uc
+from chibo.usecases.context import AppContext
 
 from ..usecases.helpers import demo_tree
 

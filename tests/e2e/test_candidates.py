@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from botapi_emulator import BotApiEmulator, ChatMessage, UserDriver
-from storage import audit
-from storage import candidates as store
-from storage import members as member_store
-from storage.candidates import Details
-from storage.members import MemberFields
-from usecases import candidate_steps as steps_uc
-from usecases import candidates as uc
-from usecases import orgs as orgs_uc
-from usecases import reminders as reminders_uc
-from usecases import roster
+from chibo.botapi_emulator import BotApiEmulator, ChatMessage, UserDriver
+from chibo.storage import audit
+from chibo.storage import candidates as store
+from chibo.storage import members as member_store
+from chibo.storage.candidates import Details
+from chibo.storage.members import MemberFields
+from chibo.usecases import candidate_steps as steps_uc
+from chibo.usecases import candidates as uc
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import reminders as reminders_uc
+from chibo.usecases import roster
 
 from .conftest import World
 

@@ -12,9 +12,9 @@ import pytest
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot import logsafety
-from bot.app import build_application, default_features, running, serve
-from botapi_emulator import BotApiEmulator
+from chibo.bot import logsafety
+from chibo.bot.app import build_application, default_features, running, serve
+from chibo.botapi_emulator import BotApiEmulator
 
 from .. import faults
 from .conftest import World
@@ -167,10 +167,10 @@ async def test_a_rejected_token_is_one_line_without_the_token(emu: BotApiEmulato
 async def test_reminders_run_without_telegram_is_one_line_per_attempt(
     emu: BotApiEmulator, ctx, capsys, monkeypatch, where
 ):
-    from bot import cli_reminders
-    from bot.cli import CliError, build_parser
-    from bot.config import TelegramConfig
-    from usecases.i18n import translator
+    from chibo.bot import cli_reminders
+    from chibo.bot.cli import CliError, build_parser
+    from chibo.bot.config import TelegramConfig
+    from chibo.usecases.i18n import translator
 
     monkeypatch.setattr(cli_reminders, "CONNECT_WAITS", (0.0, 0.0))
     url = "http://127.0.0.1:9/bot" if where == "no network" else emu.base_url

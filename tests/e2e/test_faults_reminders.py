@@ -9,10 +9,10 @@ import pytest
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
-from botapi_emulator import BotApiEmulator
-from handlers.reminders import TelegramNotifier
-from storage import reminders as delivery_store
-from usecases import reminders as uc
+from chibo.botapi_emulator import BotApiEmulator
+from chibo.handlers.reminders import TelegramNotifier
+from chibo.storage import reminders as delivery_store
+from chibo.usecases import reminders as uc
 
 from .. import faults
 from ..usecases.test_reminders_support import END, add_member, add_officials, at_local

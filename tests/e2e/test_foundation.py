@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from botapi_emulator import BotApiEmulator
-from usecases import invites as invites_uc
-from usecases import users as users_uc
+from chibo.botapi_emulator import BotApiEmulator
+from chibo.usecases import invites as invites_uc
+from chibo.usecases import users as users_uc
 
 from .conftest import World
 

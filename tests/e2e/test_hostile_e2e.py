@@ -9,10 +9,10 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from botapi_emulator import BotApiEmulator
-from storage.meetings import MeetingFields
-from usecases import meetings as meetings_uc
-from usecases import roster_io
+from chibo.botapi_emulator import BotApiEmulator
+from chibo.storage.meetings import MeetingFields
+from chibo.usecases import meetings as meetings_uc
+from chibo.usecases import roster_io
 
 from ..usecases.test_hostile_input import header_row, inline, plant, xlsx
 from ..usecases.test_meeting_support import org_id

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from botapi_emulator import BotApiEmulator, UserDriver
-from botapi_emulator.state import ChatMessage
-from handlers.reminders import TelegramNotifier
-from storage import audit
-from storage.meetings import MeetingFields, TaskFields
-from usecases import meetings as uc
-from usecases import reminders as reminders_uc
+from chibo.botapi_emulator import BotApiEmulator, UserDriver
+from chibo.botapi_emulator.state import ChatMessage
+from chibo.handlers.reminders import TelegramNotifier
+from chibo.storage import audit
+from chibo.storage.meetings import MeetingFields, TaskFields
+from chibo.usecases import meetings as uc
+from chibo.usecases import reminders as reminders_uc
 
 from ..usecases.test_meeting_support import CELL_NAMES, add_members, admitted, org_id
 from .conftest import World

@@ -3,8 +3,8 @@ without the user having to write."""
 
 from __future__ import annotations
 
-from botapi_emulator import BotApiEmulator
-from storage import users as user_store
+from chibo.botapi_emulator import BotApiEmulator
+from chibo.storage import users as user_store
 
 from ..usecases.test_reminders_support import END, add_member, add_officials
 from .conftest import World

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from botapi_emulator import BotApiEmulator
-from storage import members as store
-from storage.members import MemberFields
-from usecases import orgs as orgs_uc
-from usecases import roster
+from chibo.botapi_emulator import BotApiEmulator
+from chibo.storage import members as store
+from chibo.storage.members import MemberFields
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import roster
 
 from .conftest import World
 

@@ -9,9 +9,9 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from botapi_emulator import BotApiEmulator
-from storage import reconciliation as store
-from storage.reconciliation import RosterMember
+from chibo.botapi_emulator import BotApiEmulator
+from chibo.storage import reconciliation as store
+from chibo.storage.reconciliation import RosterMember
 
 from ..usecases.test_reconciliation import OFFICIAL_X
 from ..usecases.test_status import build_world, org_id

@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.ext import Application, CallbackContext, Job
 
-from bot import scheduler
-from bot.cli import build_parser
-from bot.config import TelegramConfig
-from botapi_emulator import BotApiEmulator, ChatMessage
-from handlers.reminders import TelegramNotifier
-from storage import users as user_store
-from usecases import reminders as uc
-from usecases.i18n import translator
+from chibo.bot import scheduler
+from chibo.bot.cli import build_parser
+from chibo.bot.config import TelegramConfig
+from chibo.botapi_emulator import BotApiEmulator, ChatMessage
+from chibo.handlers.reminders import TelegramNotifier
+from chibo.storage import users as user_store
+from chibo.usecases import reminders as uc
+from chibo.usecases.i18n import translator
 
 from ..usecases.test_reminders_support import END, add_member, add_officials, at_local
 from .conftest import World

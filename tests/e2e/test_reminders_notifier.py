@@ -9,12 +9,12 @@ import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from handlers.reminders import TelegramNotifier, probation_actions
-from rules.reminders import ProbationCase, ReminderState, due_reminders
-from rules.workdays import WorkCalendar
-from storage.orgs import Org
-from storage.users import User
-from usecases.reminders import (
+from chibo.handlers.reminders import TelegramNotifier, probation_actions
+from chibo.rules.reminders import ProbationCase, ReminderState, due_reminders
+from chibo.rules.workdays import WorkCalendar
+from chibo.storage.orgs import Org
+from chibo.storage.users import User
+from chibo.usecases.reminders import (
     Blocked,
     Delivered,
     Outgoing,

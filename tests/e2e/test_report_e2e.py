@@ -11,7 +11,7 @@ from fractions import Fraction
 import pytest
 from openpyxl import load_workbook
 
-from botapi_emulator import BotApiEmulator
+from chibo.botapi_emulator import BotApiEmulator
 
 from ..usecases.test_status import CANDIDATES, MEETINGS, PEOPLE, build_world, expected_counts
 from .conftest import World

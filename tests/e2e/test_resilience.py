@@ -7,9 +7,9 @@ from types import SimpleNamespace
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.app import build_application, default_features, running
-from botapi_emulator import BotApiEmulator
-from usecases import drafts as drafts_uc
+from chibo.bot.app import build_application, default_features, running
+from chibo.botapi_emulator import BotApiEmulator
+from chibo.usecases import drafts as drafts_uc
 
 from .conftest import World
 

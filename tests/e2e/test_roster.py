@@ -7,9 +7,9 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from botapi_emulator import BotApiEmulator
-from storage import members as store
-from usecases import orgs as orgs_uc
+from chibo.botapi_emulator import BotApiEmulator
+from chibo.storage import members as store
+from chibo.usecases import orgs as orgs_uc
 
 from .conftest import World
 

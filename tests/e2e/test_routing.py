@@ -11,12 +11,12 @@ from types import SimpleNamespace
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application, default_features, running
-from botapi_emulator import BotApiEmulator, UserDriver
-from handlers.common import ChiboContext, Req
-from handlers.registry import Registry, registry_of
-from handlers.routing import INT, Route
-from storage import orgs as org_store
+from chibo.bot.app import build_application, default_features, running
+from chibo.botapi_emulator import BotApiEmulator, UserDriver
+from chibo.handlers.common import ChiboContext, Req
+from chibo.handlers.registry import Registry, registry_of
+from chibo.handlers.routing import INT, Route
+from chibo.storage import orgs as org_store
 
 from .. import faults
 from ..usecases.test_reminders_support import add_member
@@ -183,7 +183,7 @@ async def test_declared_arguments_arrive_converted_and_bad_ones_never_arrive(
 def test_argument_types():
     from datetime import date
 
-    from handlers.routing import DAY, TOKEN, choice, int_in, opt
+    from chibo.handlers.routing import DAY, TOKEN, choice, int_in, opt
 
     route = Route(_echo, INT, DAY, choice("a", "b"), opt(int_in(0, 1)))
     assert route.values(("7", "20260228", "a")) == [7, date(2026, 2, 28), "a", None]
@@ -298,7 +298,7 @@ async def test_a_failure_after_a_press_reaches_the_user_once(
 
 
 async def test_start_up_work_runs_in_the_post_init_hook(emu: BotApiEmulator, world: World, bot):
-    from bot.app import on_shutdown, on_startup
+    from chibo.bot.app import on_shutdown, on_startup
 
     assert bot.post_init is on_startup and bot.post_shutdown is on_shutdown
     # running() ran it: the command list is published and the daily sweep scheduled

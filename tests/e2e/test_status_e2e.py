@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from botapi_emulator import BotApiEmulator
-from storage import audit
+from chibo.botapi_emulator import BotApiEmulator
+from chibo.storage import audit
 
 from ..usecases.test_status import build_world, org_id
 from .conftest import World
@@ -136,7 +136,7 @@ async def test_officer_menu_entries(officers: World):
 
 
 async def test_status_pages_through_many_organisations(officers: World):
-    from usecases import orgs as orgs_uc
+    from chibo.usecases import orgs as orgs_uc
 
     for i in range(10):
         await orgs_uc.add_org(

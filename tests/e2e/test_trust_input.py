@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from botapi_emulator import BotApiEmulator
-from usecases import drafts as drafts_uc
+from chibo.botapi_emulator import BotApiEmulator
+from chibo.usecases import drafts as drafts_uc
 
 from ..usecases.test_meeting_support import CELL_NAMES, add_members
 from .conftest import World

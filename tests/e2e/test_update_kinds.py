@@ -7,9 +7,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from botapi_emulator import BotApiEmulator, UserDriver
-from botapi_emulator.state import ChatMessage
-from usecases import drafts as drafts_uc
+from chibo.botapi_emulator import BotApiEmulator, UserDriver
+from chibo.botapi_emulator.state import ChatMessage
+from chibo.usecases import drafts as drafts_uc
 
 from ..emulator.test_emulator import PNG
 from .conftest import World

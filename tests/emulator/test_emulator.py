@@ -58,8 +58,8 @@ from telegram.ext import (
     filters,
 )
 
-from botapi_emulator import BotApiEmulator, ChatMessage
-from botapi_emulator.ptb import application_builder, running_application
+from chibo.botapi_emulator import BotApiEmulator, ChatMessage
+from chibo.botapi_emulator.ptb import application_builder, running_application
 
 ALICE = 1001
 BOB = 1002

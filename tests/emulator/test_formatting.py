@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from botapi_emulator import ApiError, parse_formatted
-from botapi_emulator.formatting import command_entities, utf16_len
+from chibo.botapi_emulator import ApiError, parse_formatted
+from chibo.botapi_emulator.formatting import command_entities, utf16_len
 
 
 def test_utf16_len_counts_surrogate_pairs() -> None:

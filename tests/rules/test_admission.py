@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from rules.admission import (
+from chibo.rules.admission import (
     CandidateCase,
     Introducer,
     Paper,
@@ -22,8 +22,8 @@ from rules.admission import (
     paper_status,
     refusals,
 )
-from rules.catalogue import DEFAULT_CATALOGUE
-from rules.dates import add_months
+from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.dates import add_months
 
 
 def _fmt(finding) -> str:
@@ -404,7 +404,7 @@ def test_route_needs_a_date():
 
 def test_citations_follow_the_date_of_the_event():
     """Issue 9 §3: no "HD 06-HD/TW" (9/6/2025) for a 2024 meeting; the 2026 one cites it."""
-    from rules.admission import check_awareness_certificate
+    from chibo.rules.admission import check_awareness_certificate
 
     def text(finding) -> str:
         return finding.message.key.format(**finding.message.params)
@@ -433,7 +433,7 @@ def test_the_background_comment_rule_cites_the_guidance_of_its_date():
 
 def test_the_step_order_refusal_cites_the_guidance_of_the_files_time():
     """Issue 9 §3: a file whose steps were taken in 2024 is refused with HD 01's name."""
-    from rules.candidate_steps import check_can_record
+    from chibo.rules.candidate_steps import check_can_record
 
     old = replace(
         FULL,

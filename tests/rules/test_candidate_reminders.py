@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from rules.catalogue import DEFAULT_CATALOGUE
-from rules.reminders import (
+from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.reminders import (
     OFFICERS,
     SECRETARIAT,
     CandidateCase,
@@ -25,7 +25,7 @@ from rules.reminders import (
     candidate_reminders,
     due_reminders,
 )
-from rules.workdays import WorkCalendar
+from chibo.rules.workdays import WorkCalendar
 
 CAL = WorkCalendar()
 BASE = CandidateCase(

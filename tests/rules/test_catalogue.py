@@ -5,7 +5,7 @@ from itertools import pairwise
 
 import pytest
 
-from rules.catalogue import (
+from chibo.rules.catalogue import (
     DEFAULT_CATALOGUE,
     REGULATION_NAME,
     Catalogue,

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from rules.dates import (
+from chibo.rules.dates import (
     add_months,
     age_in_full_months,
     full_months_between,

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from rules.badges import BadgeCellCase, BadgeMember, badge_reminders, check_award, due_for_award
-from rules.catalogue import DEFAULT_CATALOGUE
-from rules.dues import (
+from chibo.rules.badges import (
+    BadgeCellCase,
+    BadgeMember,
+    badge_reminders,
+    check_award,
+    due_for_award,
+)
+from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.dues import (
     DuesProfile,
     LedgerMonth,
     Relief,
@@ -16,10 +22,10 @@ from rules.dues import (
     unpaid_months,
     unpaid_occurrences,
 )
-from rules.dues_reminders import DuesCellCase, DuesMemberCase
-from rules.party_age import Gap, milestone_date, party_age
-from rules.reminders import ReminderState, due_reminders
-from rules.workdays import WorkCalendar
+from chibo.rules.dues_reminders import DuesCellCase, DuesMemberCase
+from chibo.rules.party_age import Gap, milestone_date, party_age
+from chibo.rules.reminders import ReminderState, due_reminders
+from chibo.rules.workdays import WorkCalendar
 
 
 def m(y: int, mo: int) -> date:

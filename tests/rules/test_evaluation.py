@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import pytest
 
-from rules import evaluation as ev
-from rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules import evaluation as ev
+from chibo.rules.catalogue import DEFAULT_CATALOGUE
 
 ON = date(2026, 12, 10)
 

@@ -4,8 +4,8 @@ tests/storage/test_evaluation_store.py.)"""
 
 from datetime import date
 
-from rules.catalogue import DEFAULT_CATALOGUE
-from rules.reminders import (
+from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.reminders import (
     OFFICERS,
     SECRETARIAT,
     EvaluationCellCase,
@@ -13,7 +13,7 @@ from rules.reminders import (
     ReminderState,
     due_reminders,
 )
-from rules.workdays import WorkCalendar
+from chibo.rules.workdays import WorkCalendar
 
 CAL = WorkCalendar()
 CELL = EvaluationCellCase(

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from rules.lifecycle import (
+from chibo.rules.lifecycle import (
     Period,
     RollMember,
     check_temporary,
@@ -17,7 +17,7 @@ from rules.lifecycle import (
     outside_periods,
     transfer_deadlines,
 )
-from rules.lifecycle_reminders import (
+from chibo.rules.lifecycle_reminders import (
     ArrivalsCase,
     CardCase,
     DepartureCase,
@@ -28,9 +28,9 @@ from rules.lifecycle_reminders import (
     TransferCase,
     lifecycle_reminders,
 )
-from rules.lifecycle_removal import Evidence, assess, assess_all
-from rules.reminders import ReminderState, due_reminders
-from rules.workdays import WorkCalendar
+from chibo.rules.lifecycle_removal import Evidence, assess, assess_all
+from chibo.rules.reminders import ReminderState, due_reminders
+from chibo.rules.workdays import WorkCalendar
 
 CAL = WorkCalendar()
 

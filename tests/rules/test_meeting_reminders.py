@@ -10,12 +10,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from rules.admission import CandidateCase
-from rules.catalogue import DEFAULT_CATALOGUE
-from rules.meetings import AttendanceRecord
-from rules.probation_reminders import ProbationCase
-from rules.reconciliation import ReconciliationCase
-from rules.reminders import (
+from chibo.rules.admission import CandidateCase
+from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.meetings import AttendanceRecord
+from chibo.rules.probation_reminders import ProbationCase
+from chibo.rules.reconciliation import ReconciliationCase
+from chibo.rules.reminders import (
     OFFICERS,
     SECRETARIAT,
     AbsenceCase,
@@ -25,7 +25,7 @@ from rules.reminders import (
     TaskCase,
     due_reminders,
 )
-from rules.workdays import WorkCalendar
+from chibo.rules.workdays import WorkCalendar
 
 CAL = WorkCalendar()
 # Regular meetings every month of 2025 and Jan-Feb 2026; thematic meetings in every quarter of

@@ -5,8 +5,8 @@ from fractions import Fraction
 
 import pytest
 
-from rules.catalogue import DEFAULT_CATALOGUE
-from rules.meetings import (
+from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.meetings import (
     AttendanceRecord,
     BaseMember,
     Meeting,

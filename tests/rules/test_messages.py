@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from rules.messages import N_, Msg, RuleViolation
+from chibo.rules.messages import N_, Msg, RuleViolation
 
 
 def test_marker_returns_its_argument_unchanged():

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from rules.catalogue import DEFAULT_CATALOGUE
-from rules.probation import (
+from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.probation import (
     ConversionVote,
     check_cell_resolution_date,
     check_helper,
@@ -11,7 +11,7 @@ from rules.probation import (
     official_date,
     probation_end,
 )
-from rules.votes import check_vote_base, reaches_ratio, required_votes
+from chibo.rules.votes import check_vote_base, reaches_ratio, required_votes
 
 
 @pytest.mark.parametrize(
@@ -61,8 +61,8 @@ def test_check_cell_resolution_date(resolution, refused):
 def test_the_end_day_reading_is_configurable():
     """P5: a committee that reads "after the end" as "from the day the 12 months end" may set
     `probation.conversion.resolution_on_end_day = true`."""
-    from rules.catalogue import DEFAULT_CATALOGUE
-    from rules.probation import first_resolution_date
+    from chibo.rules.catalogue import DEFAULT_CATALOGUE
+    from chibo.rules.probation import first_resolution_date
 
     end = probation_end(date(2024, 2, 29))
     assert first_resolution_date(end) == date(2025, 3, 1)

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from rules.catalogue import DEFAULT_CATALOGUE
-from rules.reconciliation import (
+from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.reconciliation import (
     Period,
     ReconciliationCase,
     RosterEntry,
@@ -16,8 +16,8 @@ from rules.reconciliation import (
     reconcile,
     reconciliation_reminders,
 )
-from rules.reminders import OFFICERS, SECRETARIAT, Reminder, ReminderState, due_reminders
-from rules.workdays import WorkCalendar
+from chibo.rules.reminders import OFFICERS, SECRETARIAT, Reminder, ReminderState, due_reminders
+from chibo.rules.workdays import WorkCalendar
 
 CAL = WorkCalendar()
 ON = date(2026, 7, 1)

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from rules.catalogue import DEFAULT_CATALOGUE
-from rules.reminders import (
+from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.reminders import (
     OFFICERS,
     SECRETARIAT,
     ProbationCase,
@@ -24,7 +24,7 @@ from rules.reminders import (
     due_reminders,
     probation_reminders,
 )
-from rules.workdays import WorkCalendar
+from chibo.rules.workdays import WorkCalendar
 
 CAL = WorkCalendar()
 CEREMONY = date(2024, 9, 10)

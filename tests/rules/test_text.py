@@ -1,7 +1,7 @@
 import pytest
 
-from rules import text
-from rules.text import fold, mask_cccd, name_matches, normalize_cccd, similar_names
+from chibo.rules import text
+from chibo.rules.text import fold, mask_cccd, name_matches, normalize_cccd, similar_names
 
 
 @pytest.mark.parametrize(

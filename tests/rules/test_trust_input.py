@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from rules.dates import UNREADABLE_DATE, read_date
-from rules.messages import Msg
-from rules.text import check_person_name, lacks_diacritics
+from chibo.rules.dates import UNREADABLE_DATE, read_date
+from chibo.rules.messages import Msg
+from chibo.rules.text import check_person_name, lacks_diacritics
 
 TODAY = date(2026, 11, 29)
 
@@ -59,7 +59,7 @@ def test_a_name_without_diacritics_is_noticed():
 
 
 def test_an_age_notice_before_the_cell_meets_does_not_pretend_a_meeting_was_held():
-    from rules.admission import check_age
+    from chibo.rules.admission import check_age
 
     finding = check_age(date(2008, 12, 15), TODAY, projected=True)
     assert finding is not None and finding.severity == "refuse"

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from rules.workdays import CONFIGURED_HOLIDAY_NAME, WorkCalendar
+from chibo.rules.workdays import CONFIGURED_HOLIDAY_NAME, WorkCalendar
 
 CAL = WorkCalendar()
 

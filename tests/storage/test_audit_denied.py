@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from storage import audit
-from usecases.access import require_read, require_write
-from usecases.errors import AccessDenied
+from chibo.storage import audit
+from chibo.usecases.access import require_read, require_write
+from chibo.usecases.errors import AccessDenied
 
 from .. import faults
 

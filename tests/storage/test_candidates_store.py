@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 
-from storage import candidates as store
-from storage import members as member_store
-from storage import orgs as org_store
-from storage.candidates import Details, IntroducerRow
-from storage.db import Database
-from storage.members import MemberFields
+from chibo.storage import candidates as store
+from chibo.storage import members as member_store
+from chibo.storage import orgs as org_store
+from chibo.storage.candidates import Details, IntroducerRow
+from chibo.storage.db import Database
+from chibo.storage.members import MemberFields
 from tests.conftest import DEFAULT_NOW
 
 

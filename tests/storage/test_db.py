@@ -2,8 +2,8 @@ import sqlite3
 
 import pytest
 
-from storage import audit, orgs
-from storage.db import Database, SchemaTooNewError, migrations
+from chibo.storage import audit, orgs
+from chibo.storage.db import Database, SchemaTooNewError, migrations
 
 
 async def test_fresh_database_has_every_migration(db):

@@ -1,4 +1,4 @@
-"""storage.evaluation: campaigns (the nearest above a cell applies), member and cell years,
+"""chibo.storage.evaluation: campaigns (the nearest above a cell applies), member and cell years,
 remedy plans, and what the reminder rules look at."""
 
 from __future__ import annotations
@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from rules.lifecycle_removal import Evidence
-from storage import evaluation as store
-from storage import members as member_store
-from storage.evaluation import CampaignFields, CellYear, MemberYear, kht_evidence
-from storage.lifecycle import evidence_sources
+from chibo.rules.lifecycle_removal import Evidence
+from chibo.storage import evaluation as store
+from chibo.storage import members as member_store
+from chibo.storage.evaluation import CampaignFields, CellYear, MemberYear, kht_evidence
+from chibo.storage.lifecycle import evidence_sources
 from tests.usecases.helpers import demo_tree
 from tests.usecases.test_meeting_support import add_members, org_id
 

@@ -1,16 +1,16 @@
-"""storage.lifecycle: records round-trip; periods; evidence sources can be plugged in."""
+"""chibo.storage.lifecycle: records round-trip; periods; evidence sources can be plugged in."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from rules.lifecycle import Period
-from rules.lifecycle_removal import Evidence
-from storage import lifecycle as store
-from storage import members as member_store
-from storage import orgs as org_store
-from storage.lifecycle import Card, Transfer
-from storage.members import MemberFields
+from chibo.rules.lifecycle import Period
+from chibo.rules.lifecycle_removal import Evidence
+from chibo.storage import lifecycle as store
+from chibo.storage import members as member_store
+from chibo.storage import orgs as org_store
+from chibo.storage.lifecycle import Card, Transfer
+from chibo.storage.members import MemberFields
 
 AT = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""storage.meetings: records, attendance, tasks, the one-regular-a-month index, the loaders."""
+"""chibo.storage.meetings: records, attendance, tasks, one regular meeting a month, the loaders."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from rules.meetings import AttendanceRecord
-from storage import meetings as store
-from storage import reminder_state
-from storage.meetings import MeetingFields, TaskFields
+from chibo.rules.meetings import AttendanceRecord
+from chibo.storage import meetings as store
+from chibo.storage import reminder_state
+from chibo.storage.meetings import MeetingFields, TaskFields
 
 from ..usecases.helpers import demo_tree
 from ..usecases.test_meeting_support import add_members, org_id

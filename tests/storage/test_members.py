@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from storage import members as store
-from storage import orgs as org_store
-from storage.db import Database
-from storage.members import Conversion, MemberFields
+from chibo.storage import members as store
+from chibo.storage import orgs as org_store
+from chibo.storage.db import Database
+from chibo.storage.members import Conversion, MemberFields
 from tests.conftest import DEFAULT_NOW
 
 

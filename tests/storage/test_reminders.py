@@ -8,14 +8,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from storage import orgs as org_store
-from storage import reminder_state
-from storage import reminders as store
-from storage.db import Database
-from storage.reminders import NewDelivery
-from usecases import reminders as uc
-from usecases.context import AppContext
-from usecases.reminders import Delivered
+from chibo.storage import orgs as org_store
+from chibo.storage import reminder_state
+from chibo.storage import reminders as store
+from chibo.storage.db import Database
+from chibo.storage.reminders import NewDelivery
+from chibo.usecases import reminders as uc
+from chibo.usecases.context import AppContext
+from chibo.usecases.reminders import Delivered
 
 from ..usecases.helpers import bind, demo_tree
 from ..usecases.test_reminders_support import (

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from storage import users as user_store
-from usecases import invites as invites_uc
-from usecases import orgs as orgs_uc
-from usecases.context import AppContext
+from chibo.storage import users as user_store
+from chibo.usecases import invites as invites_uc
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases.context import AppContext
 
 
 async def demo_tree(ctx: AppContext) -> None:

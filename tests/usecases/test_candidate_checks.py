@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
-from storage.candidates import IntroducerRow
-from storage.members import MemberFields
-from usecases import candidate_steps as steps_uc
-from usecases import candidates as uc
-from usecases import roster
-from usecases.candidates import CandidateRefused
-from usecases.errors import InvalidInput
+from chibo.storage.candidates import IntroducerRow
+from chibo.storage.members import MemberFields
+from chibo.usecases import candidate_steps as steps_uc
+from chibo.usecases import candidates as uc
+from chibo.usecases import roster
+from chibo.usecases.candidates import CandidateRefused
+from chibo.usecases.errors import InvalidInput
 
 from .test_candidates import PIPELINE, advance, introducers, new_candidate, roster_c1
 
@@ -419,7 +419,7 @@ async def test_exempt_members_count_for_the_three_official_members(ctx):
 async def test_a_member_on_temporary_transfer_that_day_is_out_of_the_proposed_base(ctx):
     """A9: official members on temporary transfer elsewhere on the resolution date are not in
     the vote base (they stay official members of the cell, so M5 counts them)."""
-    from usecases import lifecycle
+    from chibo.usecases import lifecycle
 
     ids = await roster_c1(ctx)
     await lifecycle.temporary_transfer(

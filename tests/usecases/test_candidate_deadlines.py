@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from bot.cli import build_parser
-from usecases import candidate_steps as steps_uc
-from usecases import candidates as uc
-from usecases import reminders as reminders_uc
-from usecases.i18n import translator
+from chibo.bot.cli import build_parser
+from chibo.usecases import candidate_steps as steps_uc
+from chibo.usecases import candidates as uc
+from chibo.usecases import reminders as reminders_uc
+from chibo.usecases.i18n import translator
 
 from .helpers import bind
 from .test_candidates import advance, new_candidate, roster_c1

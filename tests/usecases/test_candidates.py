@@ -10,19 +10,19 @@ from datetime import date
 
 import pytest
 
-from rules.dates import add_months
-from storage import audit
-from storage import candidates as store
-from storage import members as member_store
-from storage.candidates import Details, IntroducerRow
-from storage.members import MemberFields
-from usecases import candidate_steps as steps_uc
-from usecases import candidates as uc
-from usecases import orgs as orgs_uc
-from usecases import roster
-from usecases.candidates import CandidateRefused
-from usecases.context import AppContext
-from usecases.errors import AccessDenied, InvalidInput
+from chibo.rules.dates import add_months
+from chibo.storage import audit
+from chibo.storage import candidates as store
+from chibo.storage import members as member_store
+from chibo.storage.candidates import Details, IntroducerRow
+from chibo.storage.members import MemberFields
+from chibo.usecases import candidate_steps as steps_uc
+from chibo.usecases import candidates as uc
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import roster
+from chibo.usecases.candidates import CandidateRefused
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import AccessDenied, InvalidInput
 
 from .helpers import bind, demo_tree
 

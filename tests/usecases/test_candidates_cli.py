@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.cli import build_parser
-from usecases import candidates as uc
-from usecases.i18n import translator
+from chibo.bot.cli import build_parser
+from chibo.usecases import candidates as uc
+from chibo.usecases.i18n import translator
 
 from .test_candidates import advance, new_candidate, roster_c1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from usecases import drafts as uc
+from chibo.usecases import drafts as uc
 
 from .helpers import bind, demo_tree
 

@@ -9,16 +9,16 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from bot.cli import build_parser
-from rules.dues import DuesProfile, Window
-from storage import audit
-from storage import dues as dues_store
-from storage import members as member_store
-from usecases import badges as badges_uc
-from usecases import dues as uc
-from usecases.dues import MonthInvalid, PaymentEntry
-from usecases.errors import AccessDenied, InvalidInput
-from usecases.i18n import translator
+from chibo.bot.cli import build_parser
+from chibo.rules.dues import DuesProfile, Window
+from chibo.storage import audit
+from chibo.storage import dues as dues_store
+from chibo.storage import members as member_store
+from chibo.usecases import badges as badges_uc
+from chibo.usecases import dues as uc
+from chibo.usecases.dues import MonthInvalid, PaymentEntry
+from chibo.usecases.errors import AccessDenied, InvalidInput
+from chibo.usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 from .test_meeting_support import add_members, org_id
@@ -142,7 +142,7 @@ async def test_officer_numbers_per_cell_and_the_sheet(ctx, world):
     assert c1_line.cell_share == 60_000 and not view.share_verified  # 30%, not verified
     assert (c2_line.recorded, c2_line.members, c2_line.amount_due) == (False, 1, 0)
     assert view.total.amount_paid == 200_000
-    from usecases import report_xlsx
+    from chibo.usecases import report_xlsx
 
     wb = load_workbook(io.BytesIO(report_xlsx.build_dues(view, translator("vi"))))
     ws = wb.worksheets[0]
@@ -273,7 +273,7 @@ async def test_storage_member_cases_and_badges_cli(ctx, world, capsys, tmp_path)
     code, out, _ = await cli(ctx, capsys, "dues", "--org", "X", "--month", "2026-10")
     assert code == 0 and "C1" in out and "200.000" in out
     # the reminder engine sees the three unpaid months: a removal-review prompt
-    from usecases import reminders as reminders_uc
+    from chibo.usecases import reminders as reminders_uc
 
     plan = await reminders_uc.plan(ctx, date(2026, 11, 5))
     kinds = {(p.reminder.kind, p.reminder.subject_id) for p in plan.items}

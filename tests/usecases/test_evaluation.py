@@ -8,15 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from storage import audit
-from storage import evaluation as eval_store
-from storage import members as member_store
-from storage.evaluation import CampaignFields
-from storage.meetings import MeetingFields
-from usecases import evaluation as uc
-from usecases import meetings as meetings_uc
-from usecases import reminders as reminders_uc
-from usecases.errors import AccessDenied, InvalidInput
+from chibo.storage import audit
+from chibo.storage import evaluation as eval_store
+from chibo.storage import members as member_store
+from chibo.storage.evaluation import CampaignFields
+from chibo.storage.meetings import MeetingFields
+from chibo.usecases import evaluation as uc
+from chibo.usecases import meetings as meetings_uc
+from chibo.usecases import reminders as reminders_uc
+from chibo.usecases.errors import AccessDenied, InvalidInput
 
 from ..conftest import DEFAULT_NOW
 from .helpers import bind, demo_tree

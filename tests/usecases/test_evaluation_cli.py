@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from bot.cli import build_parser, main
-from usecases import evaluation as uc
-from usecases import evaluation_files
-from usecases.i18n import translator
+from chibo.bot.cli import build_parser, main
+from chibo.usecases import evaluation as uc
+from chibo.usecases import evaluation_files
+from chibo.usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 from .test_meeting_support import add_members

@@ -14,13 +14,13 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from storage import members as store
-from storage import orgs as org_store
-from usecases import orgs as orgs_uc
-from usecases import report_chart, report_xlsx, roster, roster_io
-from usecases import status as status_uc
-from usecases.errors import InvalidInput
-from usecases.i18n import translator
+from chibo.storage import members as store
+from chibo.storage import orgs as org_store
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import report_chart, report_xlsx, roster, roster_io
+from chibo.usecases import status as status_uc
+from chibo.usecases.errors import InvalidInput
+from chibo.usecases.i18n import translator
 
 from .helpers import demo_tree
 from .test_status import build_world
@@ -320,7 +320,7 @@ def test_reading_a_big_cell_bomb_stays_small_in_memory():
 
 
 def test_too_many_cells_are_refused(monkeypatch):
-    from usecases import file_limits
+    from chibo.usecases import file_limits
 
     monkeypatch.setattr(file_limits, "MAX_CELLS", 100)
     rows = (
@@ -367,7 +367,7 @@ def test_a_file_with_no_member_rows_is_not_all_correct():
 
 
 async def test_a_telegram_name_is_cleaned_when_stored(ctx):
-    from usecases import users as users_uc
+    from chibo.usecases import users as users_uc
 
     profile = await users_uc.seen(
         ctx, tg_id=77, full_name="\u202eAn\x1b Lê\u200b", username=None, tg_language="vi"

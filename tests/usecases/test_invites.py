@@ -2,11 +2,11 @@ from datetime import timedelta
 
 import pytest
 
-from storage import audit
-from usecases import invites as invites_uc
-from usecases import users as users_uc
-from usecases.errors import InvalidInput, NotFound
-from usecases.invites import Outcome
+from chibo.storage import audit
+from chibo.usecases import invites as invites_uc
+from chibo.usecases import users as users_uc
+from chibo.usecases.errors import InvalidInput, NotFound
+from chibo.usecases.invites import Outcome
 
 from .helpers import demo_tree
 

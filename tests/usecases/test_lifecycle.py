@@ -8,16 +8,16 @@ from datetime import date
 
 import pytest
 
-from bot.cli import build_parser
-from storage import audit, reminder_state
-from storage import lifecycle as lifecycle_store
-from storage import meetings as meeting_store
-from storage import members as member_store
-from storage.meetings import MeetingFields
-from storage.members import MemberFields
-from usecases import lifecycle as uc
-from usecases.errors import AccessDenied, InvalidInput
-from usecases.i18n import translator
+from chibo.bot.cli import build_parser
+from chibo.storage import audit, reminder_state
+from chibo.storage import lifecycle as lifecycle_store
+from chibo.storage import meetings as meeting_store
+from chibo.storage import members as member_store
+from chibo.storage.meetings import MeetingFields
+from chibo.storage.members import MemberFields
+from chibo.usecases import lifecycle as uc
+from chibo.usecases.errors import AccessDenied, InvalidInput
+from chibo.usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 from .test_meeting_support import add_members, org_id

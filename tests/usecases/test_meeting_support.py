@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from rules.text import fold
-from storage import members as member_store
-from storage import orgs as org_store
-from storage.members import MemberFields
-from usecases.context import AppContext
+from chibo.rules.text import fold
+from chibo.storage import members as member_store
+from chibo.storage import orgs as org_store
+from chibo.storage.members import MemberFields
+from chibo.usecases.context import AppContext
 
 
 async def add_members(

@@ -8,11 +8,11 @@ from fractions import Fraction
 
 import pytest
 
-from storage import audit
-from storage import members as member_store
-from storage.meetings import MeetingFields, TaskFields
-from usecases import meetings as uc
-from usecases.errors import AccessDenied, InvalidInput, NotFound
+from chibo.storage import audit
+from chibo.storage import members as member_store
+from chibo.storage.meetings import MeetingFields, TaskFields
+from chibo.usecases import meetings as uc
+from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
 
 from .helpers import bind, demo_tree
 from .test_meeting_support import add_members, admitted, org_id
@@ -441,7 +441,7 @@ async def test_the_roll_of_a_day_lists_temporary_exemptions_apart_and_leaves_out
 ):
     """Issue 9 §2 with the lifecycle records: a member temporarily exempt that day is listed
     apart (never absent); one on temporary transfer elsewhere is not called at home."""
-    from usecases import lifecycle
+    from chibo.usecases import lifecycle
 
     a, b, _c, _d = cell["members"]
     await lifecycle.exempt(

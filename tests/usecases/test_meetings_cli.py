@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 
-from bot.cli import build_parser
-from storage import audit
-from storage.meetings import MeetingFields, TaskFields
-from usecases import meetings as uc
-from usecases.errors import InvalidInput
-from usecases.i18n import translator
+from chibo.bot.cli import build_parser
+from chibo.storage import audit
+from chibo.storage.meetings import MeetingFields, TaskFields
+from chibo.usecases import meetings as uc
+from chibo.usecases.errors import InvalidInput
+from chibo.usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 from .test_meeting_support import add_members, org_id

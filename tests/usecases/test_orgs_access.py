@@ -1,9 +1,9 @@
 import pytest
 
-from storage import audit
-from usecases import access
-from usecases import orgs as orgs_uc
-from usecases.errors import AccessDenied, InvalidInput, NotFound
+from chibo.storage import audit
+from chibo.usecases import access
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
 
 from .helpers import bind, demo_tree
 

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from storage import audit
-from storage import members as store
-from storage.members import MemberFields
-from usecases import orgs as orgs_uc
-from usecases import probation, roster
-from usecases.errors import AccessDenied, InvalidInput
+from chibo.storage import audit
+from chibo.storage import members as store
+from chibo.storage.members import MemberFields
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import probation, roster
+from chibo.usecases.errors import AccessDenied, InvalidInput
 
 from .helpers import bind, demo_tree
 
@@ -228,8 +228,8 @@ async def test_stage_in_the_rules_own_words(ctx, cell):
 
 async def test_not_eligible_ends_the_conversion_reminders(ctx, cell):
     """Issue 9 §3: after "not eligible" only the removal follow-up (xóa tên) remains."""
-    from rules.reminders import due_reminders
-    from storage import reminder_state
+    from chibo.rules.reminders import due_reminders
+    from chibo.storage import reminder_state
 
     m = await add(ctx, cell, person("Đinh Văn Muộn", date(2025, 10, 1)))
 
@@ -262,8 +262,8 @@ async def _voting_cell(ctx, cell, officials: int = 4) -> int:
 
 
 async def _kinds(ctx, cell, member_id) -> set[str]:
-    from rules.reminders import due_reminders
-    from storage import reminder_state
+    from chibo.rules.reminders import due_reminders
+    from chibo.storage import reminder_state
 
     async with ctx.db.read() as tx:
         state = await reminder_state.load(tx, [cell])
@@ -356,7 +356,7 @@ async def test_a_cell_of_two_official_members_cannot_vote(ctx, cell):
 async def test_probation_overdue_and_status_agree(ctx, cell):
     """Issue 9 §3: nine days after the end the member is due for the review — in /probation, in
     the reminders, and not in /overdue nor the /status count; after the deadline, in all."""
-    from usecases import status as status_uc
+    from chibo.usecases import status as status_uc
 
     due = await add(ctx, cell, person("Lê Thị Sớm", date(2025, 11, 14)))
     late = await add(ctx, cell, person("Đinh Văn Muộn", date(2025, 10, 1)))
@@ -373,8 +373,8 @@ async def test_probation_overdue_and_status_agree(ctx, cell):
 async def test_the_end_day_is_accepted_where_configured(ctx, cell, tmp_path):
     """P5 reading (issue 9 §3): `[rules] "probation.conversion.resolution_on_end_day" = true`
     accepts a cell resolution dated on the last day of probation."""
-    from bot.config import load_config
-    from usecases.context import AppContext
+    from chibo.bot.config import load_config
+    from chibo.usecases.context import AppContext
 
     toml = tmp_path / "c.toml"
     toml.write_text('[rules]\n"probation.conversion.resolution_on_end_day" = true\n')

@@ -8,15 +8,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.cli import build_parser
-from rules.reminders import due_reminders
-from storage import audit, reminder_state
-from storage import reconciliation as store
-from storage.reconciliation import RosterMember
-from usecases import reconciliation as uc
-from usecases import reminders as reminders_uc
-from usecases.errors import AccessDenied, InvalidInput
-from usecases.i18n import translator
+from chibo.bot.cli import build_parser
+from chibo.rules.reminders import due_reminders
+from chibo.storage import audit, reminder_state
+from chibo.storage import reconciliation as store
+from chibo.storage.reconciliation import RosterMember
+from chibo.usecases import reconciliation as uc
+from chibo.usecases import reminders as reminders_uc
+from chibo.usecases.errors import AccessDenied, InvalidInput
+from chibo.usecases.i18n import translator
 
 from .test_status import NOW, build_world, org_id
 

@@ -6,14 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from storage import audit
-from storage import orgs as org_store
-from storage import reminders as delivery_store
-from storage import users as user_store
-from usecases import reminders as uc
-from usecases import users as users_uc
-from usecases.errors import AccessDenied, NotFound
-from usecases.i18n import translator
+from chibo.storage import audit
+from chibo.storage import orgs as org_store
+from chibo.storage import reminders as delivery_store
+from chibo.storage import users as user_store
+from chibo.usecases import reminders as uc
+from chibo.usecases import users as users_uc
+from chibo.usecases.errors import AccessDenied, NotFound
+from chibo.usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 from .test_reminders_support import (

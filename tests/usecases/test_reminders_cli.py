@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from bot.cli import CliError, build_parser, main
-from usecases import reminders as uc
-from usecases.errors import NotFound
-from usecases.i18n import translator
+from chibo.bot.cli import CliError, build_parser, main
+from chibo.usecases import reminders as uc
+from chibo.usecases.errors import NotFound
+from chibo.usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 from .test_reminders_support import FakeNotifier, add_member, add_officials, at_local

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from storage import orgs as org_store
-from storage.db import Database
-from usecases.context import AppContext
-from usecases.reminders import Blocked, Delivered, DeliveryResult, Outgoing, RetryLater
+from chibo.storage import orgs as org_store
+from chibo.storage.db import Database
+from chibo.usecases.context import AppContext
+from chibo.usecases.reminders import Blocked, Delivered, DeliveryResult, Outgoing, RetryLater
 
 CEREMONY = date(2024, 9, 10)
 END = date(2025, 9, 10)

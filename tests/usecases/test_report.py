@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from bot.cli import build_parser
-from usecases import orgs as orgs_uc
-from usecases import report_chart, report_xlsx
-from usecases import status as uc
-from usecases.errors import InvalidInput
-from usecases.i18n import translator
+from chibo.bot.cli import build_parser
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import report_chart, report_xlsx
+from chibo.usecases import status as uc
+from chibo.usecases.errors import InvalidInput
+from chibo.usecases.i18n import translator
 
 from .test_status import build_world
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import main
+from chibo.bot.cli import main
 
 from .test_roster_import import GOOD
 

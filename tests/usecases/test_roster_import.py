@@ -8,11 +8,11 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from storage import audit
-from storage import members as store
-from usecases import orgs as orgs_uc
-from usecases import roster, roster_io
-from usecases.errors import InvalidInput
+from chibo.storage import audit
+from chibo.storage import members as store
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import roster, roster_io
+from chibo.usecases.errors import InvalidInput
 
 from .helpers import demo_tree
 

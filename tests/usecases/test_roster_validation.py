@@ -7,14 +7,14 @@ from datetime import date
 
 import pytest
 
-from rules.catalogue import DEFAULT_CATALOGUE
-from storage import audit
-from storage import members as store
-from storage.members import MemberFields
-from usecases import orgs as orgs_uc
-from usecases import roster
-from usecases.errors import AccessDenied
-from usecases.roster import RosterInvalid, SamePerson, check_fields
+from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.storage import audit
+from chibo.storage import members as store
+from chibo.storage.members import MemberFields
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import roster
+from chibo.usecases.errors import AccessDenied
+from chibo.usecases.roster import RosterInvalid, SamePerson, check_fields
 
 from .helpers import bind, demo_tree
 

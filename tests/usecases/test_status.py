@@ -13,20 +13,20 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.cli import build_parser
-from storage import audit
-from storage import orgs as org_store
-from storage.candidates import Details
-from storage.meetings import MeetingFields
-from storage.members import MemberFields
-from usecases import candidates as candidates_uc
-from usecases import meetings as meetings_uc
-from usecases import roster as roster_uc
-from usecases import status as uc
-from usecases.access import DENIED
-from usecases.context import AppContext
-from usecases.errors import AccessDenied
-from usecases.i18n import translator
+from chibo.bot.cli import build_parser
+from chibo.storage import audit
+from chibo.storage import orgs as org_store
+from chibo.storage.candidates import Details
+from chibo.storage.meetings import MeetingFields
+from chibo.storage.members import MemberFields
+from chibo.usecases import candidates as candidates_uc
+from chibo.usecases import meetings as meetings_uc
+from chibo.usecases import roster as roster_uc
+from chibo.usecases import status as uc
+from chibo.usecases.access import DENIED
+from chibo.usecases.context import AppContext
+from chibo.usecases.errors import AccessDenied
+from chibo.usecases.i18n import translator
 
 from .helpers import bind, demo_tree
 
