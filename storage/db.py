@@ -183,6 +183,9 @@ class Database:
                 await db.upgrade()
             else:
                 await db.check_version()
+            from chibo.storage import changes  # the change log reads the migrated schema
+
+            await changes.install(conn)
         except BaseException:
             await conn.close()
             raise

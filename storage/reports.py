@@ -319,3 +319,8 @@ async def cell_to_child(tx: Tx, root_id: int) -> dict[int, int]:
     """Every cell of the subtree → the child of the root it sits under."""
     rows = await tx.all(f"{CELLS} SELECT id, child FROM cells", _params(root_id))
     return {r[0]: r[1] for r in rows}
+
+
+async def top_ids(tx: Tx) -> list[int]:
+    """The organisations with nothing above them (the roots of every subtree)."""
+    return [r[0] for r in await tx.all("SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id")]

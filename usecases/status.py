@@ -17,28 +17,28 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
-from chibo.rules.candidate_steps import PIPELINE, next_step, yearly_target
-from chibo.rules.dates import add_months, month_end, period_bounds, quarter_bounds, quarter_of
+from chibo.rules.candidate_steps import PIPELINE, yearly_target
+from chibo.rules.dates import add_months, month_end, period_bounds, quarter_of
 from chibo.rules.messages import N_, Msg
 from chibo.rules.probation import probation_end
-from chibo.rules.reconciliation import Period, period_containing, previous_period
-from chibo.rules.reminders import Reminder, due_reminders
+from chibo.rules.reconciliation import Period
+from chibo.rules.reminders import Reminder
 from chibo.rules.text import echo
-from chibo.storage import audit, reminder_state
-from chibo.storage import candidates as candidate_store
+from chibo.storage import audit
 from chibo.storage import orgs as org_store
 from chibo.storage import reports as store
 from chibo.storage import users as user_store
 from chibo.storage.db import Tx
 from chibo.storage.orgs import Org
 from chibo.storage.reports import CellRow, DiscrepancyRow, OrgRow, ProbationRow, ReconciliationRow
+from chibo.usecases import daily_plan, offload
 from chibo.usecases.access import DENIED
 from chibo.usecases.context import AppContext
+from chibo.usecases.daily_plan import OVERDUE_SEVERITIES as OVERDUE_SEVERITIES
+from chibo.usecases.daily_plan import active_period as active_period
 from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
 
 Actor = str | int
-#: Reminder severities that count as overdue: a deadline has passed.
-OVERDUE_SEVERITIES = ("overdue", "escalation")
 RECONCILIATION_STATUSES = ("not_confirmed", "confirmed", "discrepancies", "resolved")
 
 OFFICERS_ONLY = Msg(
@@ -112,15 +112,6 @@ async def officer_root(
 
 
 # -- periods -----------------------------------------------------------------------------------
-
-
-def active_period(ctx: AppContext, today: date) -> Period:
-    """The reconciliation period cells work on: the current one from its asking day
-    (`reconciliation.ask_from_day` of its last month), the previous one before that."""
-    current = period_containing(today, ctx.catalogue)
-    day = ctx.catalogue.get_int("reconciliation.ask_from_day", current.end)
-    ask_on = current.end.replace(day=min(max(day, 1), current.end.day))
-    return current if today >= ask_on else previous_period(current, ctx.catalogue)
 
 
 def report_bounds(text: str | None, today: date) -> tuple[date, date]:
@@ -202,31 +193,6 @@ class StatusView:
     parent_id: int | None  # the organisation above, when the user may look at it too
 
 
-async def _candidates(
-    tx: Tx, root_id: int, cell_ids: list[int], on: date
-) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
-    """Per cell: candidates being considered (active, listed by `on`) by their next step, and
-    in all; counted as `usecases.candidates.admissions_overview` counts them."""
-    grassroots = await store.under_grassroots(tx, root_id)
-    stages: dict[int, dict[str, int]] = {}
-    totals: dict[int, int] = {}
-    for c in await candidate_store.of_orgs(tx, cell_ids, ["active"]):
-        if c.tracked_since > on:
-            continue
-        totals[c.org_id] = totals.get(c.org_id, 0) + 1
-        step = next_step(c.case(grassroots.get(c.org_id, False)))
-        if step is not None:
-            per = stages.setdefault(c.org_id, {})
-            per[step.code] = per.get(step.code, 0) + 1
-    return stages, totals
-
-
-async def _overdue(ctx: AppContext, tx: Tx, cell_ids: list[int], on: date) -> list[Reminder]:
-    state = await reminder_state.load(tx, cell_ids)
-    due = due_reminders(state, on, ctx.calendar, ctx.catalogue)
-    return [r for r in due if r.severity in OVERDUE_SEVERITIES]
-
-
 def _sum(root: OrgRow, lines: list[Line]) -> Line:
     lasts = [x.oldest_last_regular for x in lines if x.oldest_last_regular is not None]
     recon: dict[str, int] = {}
@@ -255,50 +221,56 @@ async def status(
     org_id: int | None = None,
     on: date | None = None,
 ) -> StatusView:
-    """One line per organisation directly below the root (or the cell itself)."""
+    """One line per organisation directly below the root (or the cell itself), added up from
+    the day's per-cell figures (`usecases.daily_plan`)."""
     root = await officer_root(ctx, actor, code=code, org_id=org_id)
     day = on or ctx.today()
     q = (day.year, quarter_of(day))
     period = active_period(ctx, day)
+    plan, sub = await _figures(ctx, root.id, day)
     async with ctx.db.read() as tx:
-        rows = await store.children(tx, root.id)
-        members = await store.member_counts(tx, root.id, day)
-        meetings = await store.meeting_summary(tx, root.id, day, quarter_bounds(*q)[0])
-        recon = await store.reconciliation_counts(tx, root.id, period.end)
-        cell_map = await store.cell_to_child(tx, root.id)
-        _stages, per_cell = await _candidates(tx, root.id, list(cell_map), day)
-        overdue = await _overdue(ctx, tx, list(cell_map), day)
         parent_id = await _visible_parent(ctx, tx, actor, root)
-    candidates: dict[int, int] = {}
-    for cell, n in per_cell.items():
-        candidates[cell_map[cell]] = candidates.get(cell_map[cell], 0) + n
-    per_child: dict[int, int] = {}
-    for r in overdue:
-        child = cell_map.get(r.org_id)
-        if child is not None:
-            per_child[child] = per_child.get(child, 0) + 1
-    lines = []
-    for row in rows:
-        m, g = members.get(row.id, {}), meetings.get(row.id)
-        lines.append(
-            Line(
-                row,
-                m.get("official", 0),
-                m.get("probationary", 0),
-                m.get("exempt", 0),
-                candidates.get(row.id, 0),
-                g.cells_with_regular if g else 0,
-                g.oldest_last_regular if g else None,
-                g.cells_with_thematic if g else 0,
-                recon.get(row.id, {}),
-                per_child.get(row.id, 0),
-            )
-        )
+    per_child: dict[int, list[daily_plan.CellFigures]] = {}
+    for cell, child in sub.cell_to_child.items():
+        per_child.setdefault(child, []).append(plan.cells[cell])
+    lines = [_line(row, per_child.get(row.id, [])) for row in sub.children]
     root_row = OrgRow(
         root.id, root.code, root.name, root.kind, root.parent_id, sum(x.org.cells for x in lines)
     )
     total = lines[0] if root.is_cell and lines else _sum(root_row, lines)
     return StatusView(root, day, q, period, lines, total, parent_id)
+
+
+async def _figures(
+    ctx: AppContext, root_id: int, day: date
+) -> tuple[daily_plan.Plan, daily_plan.Tree]:
+    """The day's plan and the subtree (built again when the subtree has a cell the plan has
+    not seen: organisations changed in between)."""
+    plan = await daily_plan.plan(ctx, day)
+    sub = await daily_plan.tree(ctx, plan, root_id)
+    if not sub.cell_to_child.keys() <= plan.cells.keys():
+        plan = await daily_plan.plan(ctx, day, rebuild=True)
+        sub = await daily_plan.tree(ctx, plan, root_id)
+    return plan, sub
+
+
+def _line(row: OrgRow, cells: list[daily_plan.CellFigures]) -> Line:
+    lasts = [c.last_regular for c in cells if c.last_regular is not None]
+    recon: dict[str, int] = {}
+    for c in cells:
+        recon[c.reconciliation] = recon.get(c.reconciliation, 0) + 1
+    return Line(
+        row,
+        sum(c.official for c in cells),
+        sum(c.probationary for c in cells),
+        sum(c.exempt for c in cells),
+        sum(c.candidates for c in cells),
+        len(lasts),
+        min(lasts, default=None),
+        sum(1 for c in cells if c.thematic),
+        recon,
+        sum(len(c.overdue) for c in cells),
+    )
 
 
 async def _visible_parent(ctx: AppContext, tx: Tx, actor: Actor, root: Org) -> int | None:
@@ -337,14 +309,9 @@ async def overdue(
     """Every overdue item in the subtree, grouped by cell, oldest first."""
     root = await officer_root(ctx, actor, code=code)
     day = on or ctx.today()
-    async with ctx.db.read() as tx:
-        cells = {c.id: c for c in await store.cells(tx, root.id)}
-        items = await _overdue(ctx, tx, list(cells), day)
-    by_cell: dict[int, list[Reminder]] = {}
-    for r in sorted(items, key=lambda r: (r.due_date, r.key)):
-        if r.org_id in cells:
-            by_cell.setdefault(r.org_id, []).append(r)
-    groups = [OverdueGroup(cells[cid], rs) for cid, rs in by_cell.items()]
+    plan, sub = await _figures(ctx, root.id, day)
+    groups = [OverdueGroup(c, list(plan.cells[c.id].overdue)) for c in sub.cells]
+    groups = [g for g in groups if g.items]
     groups.sort(key=lambda g: (g.items[0].due_date, g.cell.code))
     return OverdueView(root, day, groups)
 
@@ -432,8 +399,15 @@ def _months(start: date, end: date) -> list[date]:
 async def report(
     ctx: AppContext, actor: Actor, *, code: str | None = None, period: str | None = None
 ) -> Report:
-    """The numbers of the XLSX workbook and the chart for `period` (YYYY or YYYY-MM)."""
+    """The numbers of the XLSX workbook and the chart for `period` (YYYY or YYYY-MM),
+    read on a worker thread's own connection (`usecases.offload`): a province takes a second
+    and the bot goes on answering others meanwhile."""
     root = await officer_root(ctx, actor, code=code)
+    report_bounds(period, ctx.today())  # a bad period is refused before any work
+    return await offload.run(ctx, lambda worker: _report(worker, root, period))
+
+
+async def _report(ctx: AppContext, root: Org, period: str | None) -> Report:
     today = ctx.today()
     start, end = report_bounds(period, today)
     as_of = min(end, today)
@@ -449,7 +423,9 @@ async def report(
         meetings = await store.monthly_meetings(tx, root.id, start, as_of)
         members = await store.member_counts(tx, root.id, as_of, by="cell")
         admitted = await store.admissions(tx, root.id, start, as_of, by="cell")
-        cand, cand_total = await _candidates(tx, root.id, [c.id for c in cells], as_of)
+        cand, cand_total = await daily_plan.candidates_by_cell(
+            tx, root.id, [c.id for c in cells], as_of
+        )
         recon = {
             r.cell_id: r for r in await store.reconciliation_rows(tx, root.id, recon_period.end)
         }
