@@ -26,6 +26,7 @@ from chibo.bot import (
 )
 from chibo.handlers import basics, groups
 from chibo.handlers import candidates as candidate_handlers
+from chibo.handlers import lifecycle as lifecycle_handlers
 from chibo.handlers import meetings as meeting_handlers
 from chibo.handlers import officer as officer_handlers
 from chibo.handlers import probation as probation_handlers
@@ -41,6 +42,7 @@ HANDLER_MODULES: list[ModuleType] = [
     meeting_handlers,
     roster_handlers,
     probation_handlers,
+    lifecycle_handlers,
     candidate_handlers,
     reconciliation_handlers,
     officer_handlers,

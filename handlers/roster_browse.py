@@ -165,6 +165,7 @@ async def show_card(
     rows: Rows = [[(_("✏️ Edit"), cb(F, "edit", m.id)), (_("🔄 Change status"), cb(F, "st", m.id))]]
     if m.status == "probationary":
         rows.append([(_("Probation record"), cb("prob", "view", m.id))])
+    rows.append([(_("🔀 Moves, exemption, removal review"), cb("life", "m", m.id))])
     rows.append([list_button(_)])
     text = card_text(_, card)
     if note:

@@ -36,10 +36,12 @@ from chibo.storage import lifecycle as store
 from chibo.storage import members as member_store
 from chibo.storage import orgs as org_store
 from chibo.storage.db import Tx
-from chibo.storage.lifecycle import Card, Contact, Departure, Exemption, Numbers, Review, Transfer
+from chibo.storage.lifecycle import Card, Contact, Departure, Exemption, Numbers
+from chibo.storage.lifecycle import Review as Review
+from chibo.storage.lifecycle import Transfer as Transfer
 from chibo.storage.members import Member, MemberFields
 from chibo.storage.orgs import Org
-from chibo.usecases.access import require_read_code
+from chibo.usecases.access import require_read_code, scope_of
 from chibo.usecases.context import AppContext
 from chibo.usecases.errors import InvalidInput, NotFound
 from chibo.usecases.roster import (
@@ -1270,4 +1272,87 @@ async def numbers(
             for k, v in asdict(per_org[sub]).items():
                 total[k] = total.get(k, 0) + v
         out.append(OrgNumbers(orgs[i].code, orgs[i].name, orgs[i].kind, Numbers(**total)))
+    return out
+
+
+# -- for the chat screens -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetMember:
+    member_id: int
+    org_id: int
+
+
+async def target_member(ctx: AppContext, *, actor: Actor, kind: str, id: int) -> TargetMember:
+    """The member a transfer, exemption or review is about, if ``actor`` writes their cell
+    (a transfer: the sending side, or the receiving one for an arrival)."""
+    if kind == "transfer":
+        t = await _transfer(ctx, id)
+        await _write_side(ctx, actor, t, sending=t.from_org_id is not None)
+        org = t.from_org_id if t.from_org_id is not None else t.to_org_id
+        assert org is not None
+        return TargetMember(t.member_id or 0, org)
+    if kind == "exemption":
+        _e, member = await _exemption(ctx, actor, id)
+    elif kind == "review":
+        _v, member = await _review(ctx, actor, id)
+    else:
+        raise NotFound(Msg(_NO_TRANSFER))
+    return TargetMember(member.id, member.org_id)
+
+
+async def transfer_for(ctx: AppContext, *, actor: Actor, transfer_id: int) -> tuple[Transfer, bool]:
+    """A transfer, for the sending cell's secretary (True) or the receiving one's (False)."""
+    t = await _transfer(ctx, transfer_id)
+    if t.from_org_id is not None and isinstance(actor, int):
+        async with ctx.db.read() as tx:
+            scope = await scope_of(tx, actor)
+        if t.from_org_id in scope.write_cells:
+            return t, True
+    await _write_side(ctx, actor, t, sending=t.from_org_id is None)
+    return t, t.from_org_id is not None and not isinstance(actor, int)
+
+
+async def cell_by_code(ctx: AppContext, code: str) -> Org | None:
+    """A cell of the tree by its code (any case), or None."""
+    code = code.strip()
+    if not 0 < len(code) <= 40:
+        return None
+    async with ctx.db.read() as tx:
+        org = await org_store.by_code(tx, code)
+        if org is None:
+            org = next(
+                (o for o in await org_store.all_orgs(tx) if o.code.lower() == code.lower()), None
+            )
+    return org if org is not None and org.is_cell else None
+
+
+@dataclass(frozen=True)
+class CellView:
+    incoming: list[Transfer]  # open official transfers to this cell
+    outgoing: list[Transfer]  # open transfers from this cell
+    residents: list[Contact]
+
+
+async def cell_view(ctx: AppContext, *, actor: Actor, org_id: int) -> CellView:
+    await require_cell(ctx, actor, org_id)
+    async with ctx.db.read() as tx:
+        found = await store.transfers_of(tx, [org_id], "open")
+        residents = await store.contacts_of(tx, [org_id])
+    incoming = [t for t in found if t.kind == "official" and t.to_org_id == org_id]
+    outgoing = [t for t in found if t.from_org_id == org_id]
+    return CellView(incoming, outgoing, residents)
+
+
+async def open_reviews(ctx: AppContext, *, actor: Actor, org_code: str) -> list[tuple[str, Review]]:
+    """The subtree's open removal reviews with the member's name (officers: read only)."""
+    root = await _readable(ctx, actor, org_code)
+    async with ctx.db.read() as tx:
+        ids = await org_store.subtree_ids(tx, root.id)
+        found = [v for v in await store.reviews_of(tx, ids) if v.open]
+        out = []
+        for v in found:
+            member = await member_store.get(tx, v.member_id)
+            out.append((member.full_name if member else "?", v))
     return out

@@ -1,0 +1,192 @@
+"""Members who move, pause or leave, in the chat (issue 14): a transfer out and its one-tap
+reception, an exemption and the return, a removal review, and refusals on forged buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from chibo.botapi_emulator import BotApiEmulator
+from chibo.storage import audit
+from chibo.storage import lifecycle as life_store
+from chibo.storage import members as store
+from chibo.storage.members import MemberFields
+from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import roster
+
+from .conftest import World
+
+# The clock of the e2e fixtures: Monday 23/11/2026.
+
+
+async def add(world: World, name: str, *, code: str = "C1", status: str = "official") -> int:
+    org = await orgs_uc.get_org(world.ctx, code)
+    f = MemberFields(
+        full_name=name,
+        birth_date=date(1980, 3, 4),
+        decision_date=date(2010, 1, 5),
+        ceremony_date=date(2010, 1, 5),
+        official_date=date(2011, 1, 5) if status == "official" else None,
+        status=status,
+    )
+    return (await roster.add_member(world.ctx, actor="cli", org_id=org.id, f=f)).id
+
+
+async def member(world: World, member_id: int) -> store.Member:
+    async with world.ctx.db.read() as tx:
+        found = await store.get(tx, member_id)
+    assert found is not None
+    return found
+
+
+async def open_moves(user, member_id: int):
+    """The member's card, then its moves-and-records screen."""
+    await user.send("/members")
+    listing = await user.next_reply()
+    await user.press_data(listing, f"roster:view:{member_id}")
+    card = await user.next_edit()
+    await user.press(card, "Moves, exemption, removal review")
+    return await user.next_edit()
+
+
+async def test_transfer_out_and_one_tap_reception(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1", language_code="en")
+    mai = await world.secretary(1002, "C2", language_code="en")
+    mid = await add(world, "Trần Văn Chuyển")
+
+    screen = await open_moves(lan, mid)
+    assert "Moves and records: Trần Văn Chuyển" in screen.text
+    await lan.press(screen, "Transfer out")
+    ask = await lan.next_edit()
+    assert "Why does the member transfer?" in ask.text
+    await lan.press(ask, "new job")
+    ask = await lan.next_edit()
+    await lan.send("2/11/2026")  # the trigger date, typed
+    ask = await lan.next_reply()
+    assert "introduction letter" in ask.text
+    await lan.send("31/12/2026")  # in the future: refused, asked again
+    ask = await lan.next_reply()
+    assert "future" in ask.text or "today" in ask.text, ask.text
+    await lan.send("10/11/2026")
+    ask = await lan.next_reply()
+    assert "Receiving organisation" in ask.text
+    await lan.send("c2")  # the code of a cell of the tree, any case
+    confirm = await lan.next_reply()
+    assert "Receiving organisation: " in confirm.text and "(C2)" in confirm.text
+    assert "Began on: 02/11/2026" in confirm.text
+    await lan.press(confirm, "Confirm")
+    done = await lan.next_edit()
+    assert done.text.startswith("Transfer recorded")
+    assert "in progress" in done.text
+    assert (await member(world, mid)).status == "official"  # still on the roll
+
+    # the receiving secretary sees the arrival and receives it in one tap
+    await mai.send("/menu")
+    menu = await mai.next_reply()
+    await mai.press(menu, "Moves and arrivals")
+    cell = await mai.next_edit()
+    assert "Expected arrivals: 1" in cell.text
+    assert "Trần Văn Chuyển from" in cell.text
+    await mai.press(cell, "Receive Trần Văn Chuyển")
+    received = await mai.next_edit()
+    assert "is received into the cell from 23/11/2026" in received.text
+    moved = await member(world, mid)
+    c2 = await orgs_uc.get_org(world.ctx, "C2")
+    assert moved.org_id == c2.id and moved.status == "official"
+    async with world.ctx.db.read() as tx:
+        entries = await audit.entries(tx, entity="transfer")
+    assert {e.action for e in entries} >= {"create", "complete"}
+
+
+async def test_exemption_and_return(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1", language_code="en")
+    mid = await add(world, "Lê Thị Nghỉ")
+    screen = await open_moves(lan, mid)
+    await lan.press(screen, "⏸ Exemption")
+    ask = await lan.next_edit()
+    await lan.press(ask, "old age or poor health")
+    ask = await lan.next_edit()
+    await lan.send("1/11/2026")
+    confirm = await lan.next_reply()
+    assert "Ground: old age or poor health" in confirm.text
+    assert "Resolution: 01/11/2026" in confirm.text
+    await lan.press(confirm, "Confirm")
+    done = await lan.next_edit()
+    assert done.text.startswith("Exemption recorded.")
+    assert (await member(world, mid)).status == "exempt"
+
+    await lan.press(done, "Return from the exemption")
+    ask = await lan.next_edit()
+    await lan.send("20/11/2026")
+    ask = await lan.next_reply()
+    await lan.press(ask, "Today")
+    confirm = await lan.next_edit()
+    await lan.press(confirm, "Confirm")
+    back = await lan.next_edit()
+    assert back.text.startswith("Return recorded.")
+    assert "returned 23/11/2026" in back.text
+    assert (await member(world, mid)).status == "official"
+
+
+async def test_removal_review_proposal_and_decision(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1", language_code="en")
+    mid = await add(world, "Phạm Văn Xét")
+    screen = await open_moves(lan, mid)
+    await lan.press(screen, "Open a removal review")
+    ask = await lan.next_edit()
+    await lan.press(ask, "political standard")  # the cell's own finding
+    ask = await lan.next_edit()
+    await lan.press(ask, "Today")
+    confirm = await lan.next_edit()
+    await lan.press(confirm, "Confirm")
+    opened = await lan.next_edit()
+    assert "Removal review #" in opened.text
+    assert "nothing is removed until the committee decides" in opened.text
+    assert (await member(world, mid)).status == "official"
+
+    await lan.press(opened, "The cell's proposal")
+    ask = await lan.next_edit()
+    await lan.press(ask, "remove from the list")
+    ask = await lan.next_edit()
+    await lan.press(ask, "Today")
+    await lan.press(await lan.next_edit(), "Confirm")
+    proposed = await lan.next_edit()
+    assert "the cell's proposal (23/11/2026): remove from the list" in proposed.text
+
+    # an officer sees the open review with the cell's proposal
+    hoa = await world.officer(2001, "X", language_code="en")
+    await hoa.send("/menu")
+    menu = await hoa.next_reply()
+    await hoa.press(menu, "Transfers, exemptions, reviews")
+    numbers = await hoa.next_edit()
+    assert "removal reviews open 1" in numbers.text
+    assert "Phạm Văn Xét" in numbers.text and "remove from the list" in numbers.text
+
+    await lan.press(proposed, "The committee's decision")
+    ask = await lan.next_edit()
+    await lan.press(ask, "removed from the list")
+    ask = await lan.next_edit()
+    await lan.press(ask, "Today")
+    ask = await lan.next_edit()
+    await lan.send("12-QĐ/ĐU")
+    await lan.press(await lan.next_reply(), "Confirm")
+    decided = await lan.next_edit()
+    assert "removed from the list (12-QĐ/ĐU)" in decided.text
+    assert (await member(world, mid)).status == "removed"
+
+
+async def test_another_cells_member_is_refused_on_forged_buttons(emu: BotApiEmulator, world: World):
+    await world.secretary(1001, "C1", language_code="en")
+    mid = await add(world, "Đỗ Văn Khác")
+    mallory = await world.secretary(1003, "C2", language_code="en")
+    await mallory.send("/menu")
+    own = await mallory.next_reply()
+    for data in (f"life:m:{mid}", f"life:n:out:{mid}", f"life:n:rev:{mid}", f"life:n:ex:{mid}"):
+        await mallory.press_data(own, data)
+        answer = await mallory.last_callback_answer()
+        assert "not" in answer.text.lower(), answer.text
+    await mallory.expect_no_reply()
+    async with world.ctx.db.read() as tx:
+        transfers = await life_store.transfers_of(tx, None)
+        reviews = await life_store.reviews_of_member(tx, mid)
+    assert transfers == [] and reviews == []
+    assert (await member(world, mid)).status == "official"
