@@ -17,6 +17,7 @@ from chibo.handlers.routing import DAY, INT, Route, opt
 from chibo.rules.messages import N_
 from chibo.rules.reminders import Reminder
 from chibo.rules.text import mask_cccd
+from chibo.usecases import lifecycle as lifecycle_uc
 from chibo.usecases import reconciliation as uc
 from chibo.usecases.i18n import Translator
 from chibo.usecases.reconciliation import CHANGE_LABELS, STATUS_LABELS, NewDiscrepancy
@@ -67,7 +68,22 @@ def value_text(_: Translator, field: str | None, value: str | None) -> str:
     return value
 
 
-def discrepancy_line(_: Translator, d: NewDiscrepancy) -> str:
+def discrepancy_line(
+    _: Translator, d: NewDiscrepancy, pending: lifecycle_uc.Transfer | None = None
+) -> str:
+    line = _discrepancy_line(_, d)
+    if pending is None:
+        return line
+    if pending.kind == "temporary":
+        note = _("a temporary transfer is in progress")
+    elif pending.to_org_id == d.org_id:
+        note = _("a transfer into this cell is pending (not received yet)")
+    else:
+        note = _("a transfer out is pending (not completed yet)")
+    return f"{line} — {note}"
+
+
+def _discrepancy_line(_: Translator, d: NewDiscrepancy) -> str:
     icon = KIND_ICONS.get(d.kind, "•")
     if d.kind == "missing_in_cell":
         return _(
@@ -152,7 +168,9 @@ def view_text(_: Translator, v: uc.CellView, tz: object = None) -> str:
                 n=len(v.discrepancies),
             )
         )
-        lines.extend(discrepancy_line(_, d) for d in v.discrepancies[:MAX_SHOWN])
+        lines.extend(
+            discrepancy_line(_, d, v.pending.get(d.id)) for d in v.discrepancies[:MAX_SHOWN]
+        )
         if len(v.discrepancies) > MAX_SHOWN:
             lines.append(_("… and {n} more.", n=len(v.discrepancies) - MAX_SHOWN))
         lines.append(

@@ -10,7 +10,7 @@ cell (``usecases.roster.member_for`` / ``require_cell``); the CLI (actor "cli") 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, is_dataclass, replace
 from datetime import date
 from typing import Any
@@ -31,6 +31,7 @@ from chibo.rules.lifecycle import (
 )
 from chibo.rules.lifecycle_removal import COUNTED, GROUNDS, Assessment, assess_all
 from chibo.rules.messages import N_, Msg
+from chibo.rules.text import fold
 from chibo.storage import audit
 from chibo.storage import lifecycle as store
 from chibo.storage import members as member_store
@@ -1355,4 +1356,31 @@ async def open_reviews(ctx: AppContext, *, actor: Actor, org_code: str) -> list[
         for v in found:
             member = await member_store.get(tx, v.member_id)
             out.append((member.full_name if member else "?", v))
+    return out
+
+
+async def pending_transfers(
+    ctx: AppContext, items: Sequence[tuple[int, int | None, str]]
+) -> list[Transfer | None]:
+    """For each (cell id, member id or None, full name) of a reconciliation discrepancy, the
+    open transfer that explains it, if any: the member's own transfer, or a transfer to or from
+    that cell of a person with that name (an arrival not received yet)."""
+    if not items:
+        return []
+    async with ctx.db.read() as tx:
+        found = await store.transfers_of(tx, sorted({i[0] for i in items}), "open")
+    out: list[Transfer | None] = []
+    for org_id, member_id, name in items:
+        key = fold(name)
+        out.append(
+            next(
+                (
+                    t
+                    for t in found
+                    if (member_id is not None and t.member_id == member_id)
+                    or (org_id in (t.from_org_id, t.to_org_id) and fold(t.full_name) == key)
+                ),
+                None,
+            )
+        )
     return out

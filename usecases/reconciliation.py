@@ -15,7 +15,7 @@ later list without them), else *confirmed*.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from chibo.rules.dates import period_bounds
@@ -36,7 +36,7 @@ from chibo.storage.orgs import Org
 from chibo.storage.reconciliation import Change, Confirmation, RosterMember
 from chibo.storage.reconciliation import NewDiscrepancy as NewDiscrepancy
 from chibo.storage.reports import ACTIVE, CellRow
-from chibo.usecases import roster_io
+from chibo.usecases import lifecycle, roster_io
 from chibo.usecases.context import AppContext
 from chibo.usecases.errors import InvalidInput
 from chibo.usecases.roster import require_cell
@@ -164,6 +164,8 @@ class CellView:
     changes: list[tuple[str, Change]]
     discrepancies: list[store.Discrepancy]  # open ones, from the latest official list
     other_period: Period | None  # the earlier open period, while it is unconfirmed
+    # discrepancy id -> the open transfer that explains it (issue 14)
+    pending: dict[int, lifecycle.Transfer] = field(default_factory=dict)
 
 
 def _order(m: RosterMember) -> tuple[str, str]:
@@ -203,6 +205,11 @@ async def cell_view(
         assert m.status is not None
         counts[m.status] = counts.get(m.status, 0) + 1
     changes = [(k, c) for c in history if (k := change_kind(c)) is not None]
+    missing = [d for d in discrepancies if d.kind in ("missing_in_cell", "missing_in_official")]
+    explained = await lifecycle.pending_transfers(
+        ctx, [(d.org_id, d.member_id, d.full_name) for d in missing]
+    )
+    pending = {d.id: t for d, t in zip(missing, explained, strict=True) if t is not None}
     return CellView(
         org,
         period,
@@ -215,6 +222,7 @@ async def cell_view(
         changes,
         discrepancies,
         other,
+        pending,
     )
 
 
