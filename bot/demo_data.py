@@ -91,3 +91,46 @@ async def seed_meetings(ctx: AppContext) -> None:
                 )
             ),
         )
+
+
+async def seed_lifecycle(ctx: AppContext) -> None:
+    """Issue 14 for the committee: a transfer to the neighbouring cell awaiting reception, a
+    temporary exemption, and a removal review with the cell's proposal awaiting the decision."""
+    from chibo.usecases import lifecycle as lifecycle_uc
+
+    cell = await get_org(ctx, "CB1")
+    today = ctx.today()
+    members = {}
+    for name in ("Hoàng Văn Em", "Trần Thị Hoa", "Lê Văn Cường"):
+        found = (await roster_uc.roster_page(ctx, cell.id, query=name)).items
+        members[name] = next(m.id for m in found if m.full_name == name)
+    await lifecycle_uc.transfer_out(
+        ctx,
+        actor="cli",
+        member_id=members["Hoàng Văn Em"],
+        reason="residence",
+        trigger_date=today - timedelta(days=20),
+        letter_date=today - timedelta(days=10),
+        to_org_code="CB2",
+    )
+    await lifecycle_uc.exempt(
+        ctx,
+        actor="cli",
+        member_id=members["Trần Thị Hoa"],
+        kind="temporary",
+        ground="treatment",
+        resolution_date=today - timedelta(days=40),
+        start_date=today - timedelta(days=40),
+        end_date=today + timedelta(days=120),
+        approval_date=today - timedelta(days=35),
+    )
+    review = await lifecycle_uc.open_review(
+        ctx,
+        actor="cli",
+        member_id=members["Lê Văn Cường"],
+        ground="political",
+        on=today - timedelta(days=6),
+    )
+    await lifecycle_uc.record_proposal(
+        ctx, actor="cli", review_id=review.id, on=today - timedelta(days=2), proposal="remove"
+    )
