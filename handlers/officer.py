@@ -26,6 +26,7 @@ from chibo.handlers.routing import DAY, INT, Route, opt
 from chibo.rules.messages import N_
 from chibo.rules.reminders import Reminder
 from chibo.usecases import drafts as drafts_uc
+from chibo.usecases import lifecycle as lifecycle_uc
 from chibo.usecases import reconciliation as recon_uc
 from chibo.usecases import report_chart, report_xlsx
 from chibo.usecases import status as uc
@@ -181,6 +182,7 @@ def status_rows(_: Translator, v: uc.StatusView, page: int, pages: int) -> Rows:
     rows.append([(_("⚠️ Overdue"), cb(F, "o", v.root.id)), (_("📊 Report"), cb(F, "r", v.root.id))])
     if not v.root.is_cell:
         rows.append([(_("📥 Reconcile with the official list"), cb(F, "up", v.root.id))])
+    rows.append([(_("🔀 Transfers, exemptions, reviews"), cb("life", "o", v.root.id))])
     if v.parent_id is not None:
         rows.append([(_("« Up one level"), cb(F, "s", v.parent_id))])
     return rows
@@ -293,7 +295,8 @@ async def send_report(
         await req.notify(_("Preparing the report…"))
     await req.context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
     # CPU-bound (seconds for a province): built off the event loop
-    workbook = await asyncio.to_thread(report_xlsx.build, data, _)
+    moves = await lifecycle_uc.numbers(req.ctx, actor=req.user_id, org_code=data.root.code)
+    workbook = await asyncio.to_thread(report_xlsx.build, data, _, None, moves)
     chart = await asyncio.to_thread(report_chart.heat_map, data, _)
     stem = uc.file_stem(data)
     await req.context.bot.send_document(

@@ -15,10 +15,12 @@ from fractions import Fraction
 from typing import Any
 
 from chibo.rules.candidate_steps import BY_CODE
+from chibo.rules.messages import N_
 from chibo.storage.db import from_db_instant
 from chibo.usecases.badges import BadgeList
 from chibo.usecases.dues import DuesSummary
 from chibo.usecases.evaluation import EvaluationView
+from chibo.usecases.lifecycle import OrgNumbers
 from chibo.usecases.reconciliation import KIND_LABELS, STATUS_LABELS
 from chibo.usecases.roster import FIELD_LABELS
 from chibo.usecases.sheet_safety import xlsx_cell
@@ -81,7 +83,12 @@ def _cell(ws: Any, value: object) -> object:
     return value
 
 
-def build(report: Report, _: Translate, evaluation: EvaluationView | None = None) -> bytes:
+def build(
+    report: Report,
+    _: Translate,
+    evaluation: EvaluationView | None = None,
+    lifecycle: Sequence[OrgNumbers] | None = None,
+) -> bytes:
     """The workbook as XLSX bytes (with the year-end evaluation sheet when given)."""
     from openpyxl import Workbook
 
@@ -176,6 +183,8 @@ def build(report: Report, _: Translate, evaluation: EvaluationView | None = None
     _targets(wb, report, _)
     if evaluation is not None:
         evaluation_sheet(wb, evaluation, _)
+    if lifecycle is not None:
+        lifecycle_sheet(wb, lifecycle, _)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -444,3 +453,32 @@ def evaluation_sheet(wb: Any, view: EvaluationView, _: Translate) -> None:
 
 def _share(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
+
+
+LIFECYCLE_COLUMNS = (
+    ("transfers_out_open", N_("Transfers out in progress")),
+    ("transfers_out_done", N_("Transfers out completed this year")),
+    ("transfers_in_expected", N_("Transfers in expected")),
+    ("transfers_in_done", N_("Transfers in received this year")),
+    ("temporary_away", N_("Temporarily away")),
+    ("temporary_here", N_("Temporarily here")),
+    ("exempt", N_("Exempt")),
+    ("temporarily_exempt", N_("Temporarily exempt")),
+    ("reviews_open", N_("Removal reviews open")),
+    ("reviews_decided", N_("Removal reviews decided this year")),
+)
+
+
+def lifecycle_sheet(wb: Any, rows: Sequence[OrgNumbers], _: Translate) -> None:
+    """Members who move, pause or leave (issue 14): one row per organisation of the subtree,
+    a committee's row adding up its cells."""
+    _sheet(
+        wb,
+        _("Transfers and reviews"),
+        [_("Code"), _("Organisation"), *(_(label) for _key, label in LIFECYCLE_COLUMNS)],
+        [
+            [r.code, r.name, *(getattr(r.numbers, key) for key, _label in LIFECYCLE_COLUMNS)]
+            for r in rows
+        ],
+        [10, 28],
+    )

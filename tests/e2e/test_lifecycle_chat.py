@@ -190,3 +190,64 @@ async def test_another_cells_member_is_refused_on_forged_buttons(emu: BotApiEmul
         reviews = await life_store.reviews_of_member(tx, mid)
     assert transfers == [] and reviews == []
     assert (await member(world, mid)).status == "official"
+
+
+async def test_reminder_buttons_open_the_transfer(emu: BotApiEmulator, world: World, bot):
+    from chibo.handlers.reminders import TelegramNotifier
+    from chibo.usecases import lifecycle as life_uc
+    from chibo.usecases import reminders as reminders_uc
+
+    from ..usecases.test_reminders_support import at_local
+
+    lan = await world.secretary(1001, "C1", language_code="en")
+    mid = await add(world, "Ngô Văn Chậm")
+    t = await life_uc.transfer_out(
+        world.ctx,
+        actor="cli",
+        member_id=mid,
+        reason="job",
+        trigger_date=date(2026, 8, 3),
+        to_external="Chi bộ Công ty ABC",
+    )
+    world.ctx.clock.set(at_local(date(2026, 11, 23)))
+    await reminders_uc.sweep(
+        world.ctx, TelegramNotifier.for_app(bot, world.ctx.config.default_locale)
+    )
+    msg = await lan.next_reply()
+    assert "Ngô Văn Chậm" in msg.text
+    assert msg.button("Open the transfer").callback_data == f"life:t:{t.id}"
+    await lan.press(msg, "Open the transfer")
+    screen = await lan.next_edit()
+    assert "Moves and records: Ngô Văn Chậm" in screen.text
+    assert "Letter issued" in str([b.text for row in screen.buttons for b in row])
+
+
+async def test_officer_drill_down_and_report_sheet(emu: BotApiEmulator, world: World):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from chibo.usecases import lifecycle as life_uc
+
+    mid = await add(world, "Vũ Văn Đi")
+    await life_uc.transfer_out(
+        world.ctx,
+        actor="cli",
+        member_id=mid,
+        reason="job",
+        trigger_date=date(2026, 11, 2),
+        to_org_code="C2",
+    )
+    hoa = await world.officer(2001, "X", language_code="en")
+    await hoa.send("/status")
+    status = await hoa.next_reply()
+    await hoa.press(status, "Transfers, exemptions, reviews")
+    drill = await hoa.next_edit()
+    assert "out (in progress) 1" in drill.text and "in (expected) 1" in drill.text
+    await hoa.send("/report")
+    document = await hoa.next_document()
+    wb = load_workbook(BytesIO(document.data))
+    rows = list(wb["Transfers and reviews"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Code", "Organisation", "Transfers out in progress")
+    by_code = {r[0]: r for r in rows[1:]}
+    assert by_code["C1"][2] == 1 and by_code["C2"][4] == 1 and by_code["X"][2] == 1

@@ -68,6 +68,7 @@ async def test_report_workbook_cell_by_cell(officers: World):
         "Đối khớp danh sách",
         "Chênh lệch đối khớp",
         "Chỉ tiêu",
+        "Chuyển sinh hoạt, xóa tên",
     ]
 
     # meetings by cell and month
