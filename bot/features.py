@@ -26,6 +26,7 @@ from chibo.bot import (
 )
 from chibo.handlers import basics, groups
 from chibo.handlers import candidates as candidate_handlers
+from chibo.handlers import evaluation as evaluation_handlers
 from chibo.handlers import meetings as meeting_handlers
 from chibo.handlers import officer as officer_handlers
 from chibo.handlers import probation as probation_handlers
@@ -44,6 +45,7 @@ HANDLER_MODULES: list[ModuleType] = [
     candidate_handlers,
     reconciliation_handlers,
     officer_handlers,
+    evaluation_handlers,
 ]
 
 #: CLI modules, each with `add_commands(subparsers)`.
