@@ -75,4 +75,5 @@ SHUTDOWN_HOOKS: list[Callable[[Any], Awaitable[None]]] = []
 DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = [
     demo_data.seed_roster,
     demo_data.seed_meetings,
+    demo_data.seed_evaluation,
 ]

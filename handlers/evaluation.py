@@ -862,7 +862,8 @@ def overview_text(_: Translator, v: uc.EvaluationView) -> str:
     ]
     for i, x in enumerate(v.lines, start=1):
         lines += ["", f"{i}. {x.name} ({x.code})", _numbers(_, x)]
-    lines.extend(["", *_warnings(_, v.warnings)] if v.warnings else [])
+    warnings = list(dict.fromkeys(_warnings(_, v.warnings)))
+    lines.extend(["", *warnings] if warnings else [])
     return "\n".join(lines)
 
 

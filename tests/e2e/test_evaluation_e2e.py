@@ -10,10 +10,12 @@ from openpyxl import load_workbook
 
 from chibo.botapi_emulator import BotApiEmulator, UserDriver
 from chibo.botapi_emulator.state import ChatMessage
+from chibo.handlers.reminders import TelegramNotifier
 from chibo.storage.evaluation import CampaignFields
 from chibo.storage.members import MemberFields
 from chibo.usecases import evaluation as uc
 from chibo.usecases import orgs as orgs_uc
+from chibo.usecases import reminders as reminders_uc
 from chibo.usecases import roster
 
 from .conftest import World
@@ -246,3 +248,33 @@ async def test_other_subtree_and_forged_buttons_are_refused(emu: BotApiEmulator,
     assert (await lan.last_callback_answer()).show_alert
     view = await uc.cell_review(world.ctx, "cli", c1, YEAR)
     assert all(x.review is None for x in view.lines) and view.cell.level is None
+
+
+async def test_reminders_open_the_review_and_close_a_remedy(emu: BotApiEmulator, world: World, bot):
+    lan = await world.secretary(1001, "C1")
+    await five_members(world)
+    c1 = (await orgs_uc.get_org(world.ctx, "C1")).id
+    remedy = await uc.add_remedy(
+        world.ctx,
+        "cli",
+        org_id=c1,
+        year=YEAR,
+        shortcoming="Sinh hoạt chưa đều",
+        remedy="Nhắc nhở hằng tháng",
+        due_date=date(2026, 11, 20),
+    )
+    await reminders_uc.sweep(world.ctx, TelegramNotifier.for_app(bot, "vi"))
+    await emu.wait_idle()
+    sent = lan.pending_replies()
+    datas = {b.callback_data: m for m in sent for row in m.buttons for b in row}
+    assert f"ev:c:{c1}:{YEAR}" in datas, [m.text for m in sent]
+    assert f"ev:rd:{remedy.id}" in datas
+
+    await lan.press(datas[f"ev:c:{c1}:{YEAR}"], callback_data=f"ev:c:{c1}:{YEAR}")
+    opened = await lan.next_edit()
+    assert "Kiểm điểm, đánh giá, xếp loại năm 2026" in opened.text
+    await lan.press(datas[f"ev:rd:{remedy.id}"], callback_data=f"ev:rd:{remedy.id}")
+    done = await lan.next_edit()
+    assert "Đã đánh dấu hoàn thành" in done.text
+    view = await uc.cell_review(world.ctx, 1001, c1, YEAR)
+    assert view.remedies[0].done_on == date(2026, 11, 23)
