@@ -134,3 +134,44 @@ async def seed_lifecycle(ctx: AppContext) -> None:
     await lifecycle_uc.record_proposal(
         ctx, actor="cli", review_id=review.id, on=today - timedelta(days=2), proposal="remove"
     )
+
+
+async def seed_evaluation(ctx: AppContext) -> None:
+    """This year's year-end review opened by the commune (cells review by 20 December), and
+    the demo cell's first three members reviewed: papers in, a level proposed and voted, the
+    committee's level for one of them."""
+    from chibo.storage.evaluation import CampaignFields
+    from chibo.usecases import evaluation as evaluation_uc
+
+    today = ctx.today()
+    year = today.year
+    await evaluation_uc.open_campaign(
+        ctx,
+        "cli",
+        code="XA",
+        year=year,
+        fields=CampaignFields(
+            review_by=date(year, 12, 20),
+            report_by=date(year + 1, 1, 10),
+            instruction=f"Hướng dẫn 05-HD/ĐU ngày 01/11/{year}",
+        ),
+    )
+    cell = await get_org(ctx, "CB1")
+    view = await evaluation_uc.cell_review(ctx, "cli", cell.id, year)
+    for line, level in zip(view.lines, ("HTT", "HTT", "HTT"), strict=False):
+        await evaluation_uc.record_member(
+            ctx,
+            "cli",
+            member_id=line.member.id,
+            year=year,
+            changes={
+                "self_assessment_on": today,
+                "plan_received_on": today,
+                "proposed_level": level,
+                "vote_agree": view.vote_base,
+            },
+        )
+    if view.lines:
+        await evaluation_uc.decide_member(
+            ctx, "cli", member_id=view.lines[0].member.id, year=year, level="HTT", decided_on=today
+        )

@@ -26,6 +26,7 @@ from chibo.bot import (
 )
 from chibo.handlers import basics, groups
 from chibo.handlers import candidates as candidate_handlers
+from chibo.handlers import evaluation as evaluation_handlers
 from chibo.handlers import lifecycle as lifecycle_handlers
 from chibo.handlers import meetings as meeting_handlers
 from chibo.handlers import officer as officer_handlers
@@ -46,6 +47,7 @@ HANDLER_MODULES: list[ModuleType] = [
     candidate_handlers,
     reconciliation_handlers,
     officer_handlers,
+    evaluation_handlers,
 ]
 
 #: CLI modules, each with `add_commands(subparsers)`.
@@ -76,4 +78,5 @@ DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = [
     demo_data.seed_roster,
     demo_data.seed_meetings,
     demo_data.seed_lifecycle,
+    demo_data.seed_evaluation,
 ]

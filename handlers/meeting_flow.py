@@ -199,8 +199,11 @@ async def _on_task_member(req: Req, draft: Draft, data: CallbackData) -> None:
 
 
 async def _on_task_due(req: Req, draft: Draft, data: CallbackData) -> None:
+    if draft.step != "task_due":  # before the meeting date is known: an old button
+        await expired(req)
+        return
     choice = dict(due_choices(meeting_date(draft))).get(data.args[0] if data.args else "")
-    if choice is None or draft.step != "task_due":
+    if choice is None:
         await expired(req)
         return
     await _add_task(req, draft, choice)

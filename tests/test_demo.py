@@ -129,3 +129,22 @@ def test_messages_for_the_other_user_wait_for_the_switch(tmp_path):
     # an edit replaces the message's buttons: the old label is gone
     term.show(bot_says(OFFICER_ID, 7, "Đã xem", "y"))
     assert "b1" not in term.buttons and term.buttons["b2"].data == "y"
+
+
+async def test_year_end_review_for_both_roles(tmp_path):
+    async def typist(out: io.StringIO) -> AsyncIterator[str]:
+        yield "/review"
+        yield "/menu"
+        yield label(out.getvalue(), "Ngô Thị Lan")  # a member still to review
+        yield label(out.getvalue(), "Nhận cả hai hôm nay")
+        yield "/as officer"
+        yield "/evaluation"
+        yield "/menu"
+        yield label(out.getvalue(), "Biểu đồ")
+        yield "/quit"
+
+    text = await play(tmp_path, typist)
+    assert "Kiểm điểm, đánh giá, xếp loại năm" in text and "đã có mức: 3" in text
+    assert "✍️ Bản tự kiểm điểm: đã nhận" in text
+    assert "Đánh giá, xếp loại năm" in text and "HTT trở lên" in text
+    assert any(p.suffix == ".png" for p in (tmp_path / "files").iterdir())

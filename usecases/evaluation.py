@@ -824,6 +824,7 @@ class EvaluationView:
     lines: list[OrgLine]
     total: OrgLine
     ratio: Fraction  # the targets' share
+    children: list[TreeOrg] = field(default_factory=list)  # the orgs of `lines`, in order
 
     @property
     def warnings(self) -> list[Msg]:
@@ -926,7 +927,7 @@ async def overview(
     if root.is_cell:
         total = lines[0] if lines else total
     ratio = ctx.catalogue.get_fraction("evaluation.target_ratio", on)
-    return EvaluationView(root, the_year, campaign, lines, total, ratio)
+    return EvaluationView(root, the_year, campaign, lines, total, ratio, children)
 
 
 async def _tree_org(tx: Tx, org: Org) -> TreeOrg:
@@ -947,3 +948,70 @@ async def cell_year_list(ctx: AppContext, actor: Actor, *, code: str, year: int)
     """The cell's year list for the export (a reader of the cell, or the CLI)."""
     org = await org_by_code(ctx, code)
     return await cell_review(ctx, actor, org.id, year)
+
+
+# -- the chat's screens ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What a user may do on a cell's review: keep its book (secretary, deputy), or decide
+    as an officer of a committee above it."""
+
+    writes: bool
+    officer_above: bool
+
+
+async def roles_on(ctx: AppContext, actor: int, org_id: int) -> Roles:
+    """The user's roles on the cell `org_id` (no refusal: the screens choose their buttons;
+    every write still checks its own access)."""
+    async with ctx.db.read() as tx:
+        writes = org_id in (await access.scope_of(tx, actor)).write_cells
+        officer_of = {g.org_id for g in await user_store.roles_of(tx, actor) if g.role == "officer"}
+        above = set(await org_store.ancestor_ids(tx, org_id)) - {org_id}
+    return Roles(writes, bool(officer_of & above))
+
+
+@dataclass(frozen=True)
+class MemberReview:
+    view: CellReview
+    line: MemberLine
+
+    @property
+    def next_id(self) -> int | None:
+        """The next member still without a proposed level after this one (wrapping), else
+        the next on the list."""
+        ids = [x.member.id for x in [*self.view.lines, *self.view.exempt]]
+        pending = {x.member.id for x in self.view.pending}
+        if not ids:
+            return None
+        start = ids.index(self.line.member.id) if self.line.member.id in ids else -1
+        order = ids[start + 1 :] + ids[: start + 1]
+        later = [i for i in order if i in pending and i != self.line.member.id]
+        if later:
+            return later[0]
+        following = ids[start + 1 :]
+        return following[0] if following else None
+
+
+async def member_review(ctx: AppContext, actor: Actor, member_id: int, year: int) -> MemberReview:
+    """One member's year with the cell's review around it (a reader of the member's cell)."""
+    async with ctx.db.read() as tx:
+        member = await _member_in_cell(ctx, tx, member_id)
+    view = await cell_review(ctx, actor, member.org_id, year)
+    line = next((x for x in [*view.lines, *view.exempt] if x.member.id == member_id), None)
+    if line is None:
+        raise InvalidInput(
+            Msg(_NOT_ON_ROLL, {"name": member.full_name, "date": view.review_day, "year": year})
+        )
+    return MemberReview(view, line)
+
+
+async def remedy_for_write(ctx: AppContext, actor: Actor, remedy_id: int) -> Remedy:
+    """A remedy plan the actor may mark done (its cell's secretary or deputy)."""
+    async with ctx.db.read() as tx:
+        found = await store.remedy(tx, remedy_id)
+    if found is None:
+        raise NotFound(Msg(_GONE_REMEDY))
+    await _cell_for_write(ctx, actor, found.org_id)
+    return found
