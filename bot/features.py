@@ -18,6 +18,7 @@ from chibo.bot import (
     cli_lifecycle,
     cli_meetings,
     cli_officer,
+    cli_paperwork,
     cli_reminders,
     cli_roster,
     cli_rules,
@@ -28,6 +29,7 @@ from chibo.handlers import basics, groups
 from chibo.handlers import candidates as candidate_handlers
 from chibo.handlers import meetings as meeting_handlers
 from chibo.handlers import officer as officer_handlers
+from chibo.handlers import paperwork as paperwork_handlers
 from chibo.handlers import probation as probation_handlers
 from chibo.handlers import reconciliation as reconciliation_handlers
 from chibo.handlers import reminders as reminder_handlers
@@ -44,12 +46,14 @@ HANDLER_MODULES: list[ModuleType] = [
     candidate_handlers,
     reconciliation_handlers,
     officer_handlers,
+    paperwork_handlers,
 ]
 
 #: CLI modules, each with `add_commands(subparsers)`.
 CLI_MODULES: list[ModuleType] = [
     cli_reminders,
     cli_meetings,
+    cli_paperwork,
     cli_roster,
     cli_officer,
     cli_candidates,
