@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from chibo.rules.dates import add_months
-from chibo.storage.meetings import MeetingFields
+from chibo.storage.meetings import MeetingFields, TaskFields
 from chibo.storage.members import MemberFields
+from chibo.storage.minutes import MinutesFields
 from chibo.usecases import meetings as meetings_uc
 from chibo.usecases import probation as probation_uc
 from chibo.usecases import roster as roster_uc
@@ -88,7 +89,8 @@ async def seed_meetings(ctx: AppContext) -> None:
                     kind="regular",
                     rating="Tốt",
                     contents="Kiểm điểm công tác tháng, triển khai nhiệm vụ tháng tới.",
-                )
+                ),
+                *(await _demo_minutes(ctx, cell.id, held) if back == 1 else ()),
             ),
         )
 
@@ -175,3 +177,32 @@ async def seed_evaluation(ctx: AppContext) -> None:
         await evaluation_uc.decide_member(
             ctx, "cli", member_id=view.lines[0].member.id, year=year, level="HTT", decided_on=today
         )
+
+
+async def _demo_minutes(
+    ctx: AppContext, org_id: int, held: date
+) -> tuple[dict[int, str], list[TaskFields], MinutesFields]:
+    """Last month's meeting with its attendance and minutes details (the minutes DOCX)."""
+    roll = await meetings_uc.roll_call(ctx, org_id, held)
+    called = roll.called
+    att = {m.id: "present" for m in called} | {m.id: "exempt" for m in roll.exempt}
+    reasons = {}
+    if len(called) > 2:
+        att[called[-1].id] = "excused"
+        reasons[called[-1].id] = "Đi công tác, có báo cáo"
+    chair = called[0].full_name if called else None
+    recorder = called[1].full_name if len(called) > 1 else None
+    minutes = MinutesFields(
+        place="Nhà văn hóa thôn",
+        opened_at="19:30",
+        closed_at="21:15",
+        chair=chair,
+        recorder=recorder,
+        agenda="Đánh giá kết quả thực hiện nhiệm vụ tháng qua\nPhương hướng, nhiệm vụ tháng tới",
+        opinions="Các đồng chí thống nhất với dự thảo nghị quyết.",
+        vote_for=sum(v == "present" for v in att.values()),
+        vote_against=0,
+        vote_abstain=0,
+        reasons=reasons,
+    )
+    return att, [], minutes

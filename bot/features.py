@@ -18,6 +18,7 @@ from chibo.bot import (
     cli_lifecycle,
     cli_meetings,
     cli_officer,
+    cli_paperwork,
     cli_reminders,
     cli_roster,
     cli_rules,
@@ -30,6 +31,7 @@ from chibo.handlers import evaluation as evaluation_handlers
 from chibo.handlers import lifecycle as lifecycle_handlers
 from chibo.handlers import meetings as meeting_handlers
 from chibo.handlers import officer as officer_handlers
+from chibo.handlers import paperwork as paperwork_handlers
 from chibo.handlers import probation as probation_handlers
 from chibo.handlers import reconciliation as reconciliation_handlers
 from chibo.handlers import reminders as reminder_handlers
@@ -48,12 +50,14 @@ HANDLER_MODULES: list[ModuleType] = [
     reconciliation_handlers,
     officer_handlers,
     evaluation_handlers,
+    paperwork_handlers,
 ]
 
 #: CLI modules, each with `add_commands(subparsers)`.
 CLI_MODULES: list[ModuleType] = [
     cli_reminders,
     cli_meetings,
+    cli_paperwork,
     cli_roster,
     cli_officer,
     cli_candidates,

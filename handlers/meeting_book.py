@@ -22,6 +22,7 @@ from chibo.handlers.meeting_common import (
     short,
     totals_line,
 )
+from chibo.handlers.paperwork import minutes_button
 from chibo.rules.catalogue import REGULATION_NAME
 from chibo.usecases import meetings as uc
 from chibo.usecases.i18n import Translator
@@ -131,6 +132,7 @@ async def show_detail(req: Req, meeting_id: int, prefix: str = "") -> None:
             for x in d.tasks
             if x.done_on is None
         ]
+    rows.append([minutes_button(_, meeting_id)])
     rows.append([(_("« Meeting book"), cb(F, "list", d.meeting.org_id, 0))])
     await req.show(text, rows)
 

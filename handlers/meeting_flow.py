@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
+from chibo.handlers import meeting_minutes_steps as minutes_steps
 from chibo.handlers.common import (
     CallbackData,
     Req,
@@ -312,6 +313,7 @@ FLOW_ROUTES: dict[str, Route] = {
     "ed": _flow(_on_edit_step, choice(*STEPS[:-1])),
     "save": _flow(_on_save),
     "cancel": _flow(_on_cancel),
+    **minutes_steps.ROUTES,
 }
 
 
@@ -323,6 +325,9 @@ async def on_text(req: Req, draft: Draft) -> None:
         return
     await uc.cell_for_write(req.ctx, req.user_id, draft.org_id)
     _, text, step = req._, req.text.strip(), draft.step
+    if step in minutes_steps.STEPS:
+        await minutes_steps.on_text(req, draft)
+        return
     if step in ("date", "task_due"):
         day = read_date(text, req.ctx.today(), past=step == "date")
         if not isinstance(day, date):

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
+from chibo.handlers import meeting_minutes_steps as minutes_steps
 from chibo.handlers.common import Req, cb
 from chibo.handlers.meeting_common import (
     STATUS_ICONS,
@@ -256,6 +257,7 @@ async def _render_more(req: Req, draft: Draft) -> None:
     ]
     if tasks:
         rows.append([(_("Remove the last task"), cb(F, "x", "untask"))])
+    rows.append([(_("📝 Minutes details"), cb(F, "mx", "menu"))])
     rows.append([(_("Continue ➡"), cb(F, "go", "more"))])
     rows.append([(_("Cancel"), cb(F, "cancel"))])
     await req.show(text, rows)
@@ -368,6 +370,7 @@ async def _render_summary(req: Req, draft: Draft) -> None:
     if d.get("contents"):
         lines.append(_("Main contents / resolution: {v}", v=short(d["contents"], 500)))
     lines += _task_lines(_, d.get("tasks") or [], names)
+    lines += minutes_steps.summary_lines(_, d)
     lines.append(_("The cell's rating: {rating}", rating=d.get("rating") or "—"))
     rows: Rows = [
         [(_("💾 Save"), cb(F, "save"))],
@@ -396,4 +399,5 @@ RENDERERS: dict[str, Callable[[Req, Draft], Awaitable[None]]] = {
     "task_due": _render_task_due,
     "rating": _render_rating,
     "summary": _render_summary,
+    **minutes_steps.RENDERERS,
 }

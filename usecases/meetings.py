@@ -23,11 +23,13 @@ from chibo.storage import audit
 from chibo.storage import lifecycle as lifecycle_store
 from chibo.storage import meetings as store
 from chibo.storage import members as member_store
+from chibo.storage import minutes as minutes_store
 from chibo.storage import orgs as org_store
 from chibo.storage.db import Tx
 from chibo.storage.meetings import ATTENDANCE as ATTENDANCE
 from chibo.storage.meetings import KINDS, Attendee, Meeting, MeetingFields, Task, TaskFields
 from chibo.storage.members import Member
+from chibo.storage.minutes import MinutesFields
 from chibo.storage.orgs import Org
 from chibo.usecases import access
 from chibo.usecases.context import AppContext
@@ -63,6 +65,7 @@ class MeetingInput:
     fields: MeetingFields
     attendance: Mapping[int, str] | None = None
     tasks: Sequence[TaskFields] = ()
+    minutes: MinutesFields | None = None  # None: keep what is stored (usecases.minutes)
 
 
 @dataclass(frozen=True)
@@ -407,9 +410,14 @@ async def check(
 
 
 def _snapshot(
-    f: MeetingFields, attendance: Mapping[int, str] | None, tasks: Sequence[TaskFields | Task]
+    f: MeetingFields,
+    attendance: Mapping[int, str] | None,
+    tasks: Sequence[TaskFields | Task],
+    minutes: MinutesFields | None = None,
 ) -> dict[str, Any]:
+    extra = {"minutes": minutes.as_dict()} if minutes is not None and not minutes.empty else {}
     return {
+        **extra,
         **f.as_dict(),
         "attendance": {str(k): v for k, v in sorted((attendance or {}).items())},
         "tasks": [
@@ -428,6 +436,7 @@ async def record(ctx: AppContext, *, actor: Actor, org_id: int, inp: MeetingInpu
         meeting_id = await store.insert(tx, org_id=org_id, f=inp.fields, actor=actor, at=ctx.now())
         await store.set_attendance(tx, meeting_id, inp.attendance or {})
         await store.set_tasks(tx, meeting_id, inp.tasks)
+        await _save_minutes(tx, meeting_id, inp)
         await audit.record(
             tx,
             at=ctx.now(),
@@ -435,11 +444,23 @@ async def record(ctx: AppContext, *, actor: Actor, org_id: int, inp: MeetingInpu
             entity="meeting",
             entity_id=meeting_id,
             action="create",
-            after={"org_id": org_id, **_snapshot(inp.fields, inp.attendance, inp.tasks)},
+            after={
+                "org_id": org_id,
+                **_snapshot(inp.fields, inp.attendance, inp.tasks, inp.minutes),
+            },
         )
         meeting = await store.get(tx, meeting_id)
     assert meeting is not None
     return meeting
+
+
+async def _save_minutes(tx: Tx, meeting_id: int, inp: MeetingInput) -> None:
+    """The minutes' details; reasons kept only for members marked absent."""
+    if inp.minutes is None:
+        return
+    absent = {k for k, v in (inp.attendance or {}).items() if v in ("excused", "unexcused")}
+    reasons = {k: v for k, v in inp.minutes.reasons.items() if k in absent and v}
+    await minutes_store.save(tx, meeting_id, replace(inp.minutes, reasons=reasons))
 
 
 async def _stored_input(tx: Tx, meeting: Meeting) -> MeetingInput:
@@ -449,6 +470,7 @@ async def _stored_input(tx: Tx, meeting: Meeting) -> MeetingInput:
         meeting.fields,
         {a.member_id: a.status for a in attendees} or None,
         [TaskFields(task.member_id, task.task, task.due_date, task.id) for task in tasks],
+        await minutes_store.get(tx, meeting.id),
     )
 
 
@@ -474,6 +496,7 @@ async def edit(ctx: AppContext, *, actor: Actor, meeting_id: int, inp: MeetingIn
             meeting_id,
             [task if task.id in own else replace(task, id=None) for task in inp.tasks],
         )
+        await _save_minutes(tx, meeting_id, inp)
         await audit.record(
             tx,
             at=ctx.now(),
@@ -481,8 +504,8 @@ async def edit(ctx: AppContext, *, actor: Actor, meeting_id: int, inp: MeetingIn
             entity="meeting",
             entity_id=meeting_id,
             action="update",
-            before=_snapshot(before.fields, before.attendance, before.tasks),
-            after=_snapshot(inp.fields, inp.attendance, inp.tasks),
+            before=_snapshot(before.fields, before.attendance, before.tasks, before.minutes),
+            after=_snapshot(inp.fields, inp.attendance, inp.tasks, inp.minutes),
         )
         updated = await store.get(tx, meeting_id)
     assert updated is not None
@@ -504,7 +527,7 @@ async def delete(ctx: AppContext, *, actor: Actor, meeting_id: int) -> Meeting:
             action="delete",
             before={
                 "org_id": meeting.org_id,
-                **_snapshot(before.fields, before.attendance, before.tasks),
+                **_snapshot(before.fields, before.attendance, before.tasks, before.minutes),
             },
         )
     return meeting
@@ -646,6 +669,7 @@ def to_draft(inp: MeetingInput) -> dict[str, Any]:
             }
             for task in inp.tasks
         ],
+        **({"min": inp.minutes.as_dict()} if inp.minutes is not None else {}),
     }
 
 
@@ -670,6 +694,11 @@ def from_draft(data: Mapping[str, Any]) -> MeetingInput:
             )
             for task in data.get("tasks") or []
         ]
+        minutes = None
+        if "min" in data:
+            raw = dict(data["min"] or {})
+            reasons = {int(k): str(v) for k, v in (raw.pop("reasons", None) or {}).items()}
+            minutes = MinutesFields(**raw, reasons=reasons)
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInput(Msg(N_("This entry is damaged; please start again."))) from exc
-    return MeetingInput(fields, attendance, tasks)
+    return MeetingInput(fields, attendance, tasks, minutes)
