@@ -12,6 +12,7 @@ from typing import Any
 from chibo.bot import (
     backups,
     cli_backup,
+    cli_books,
     cli_candidates,
     cli_dues,
     cli_evaluation,
@@ -30,6 +31,7 @@ from chibo.handlers import candidates as candidate_handlers
 from chibo.handlers import evaluation as evaluation_handlers
 from chibo.handlers import lifecycle as lifecycle_handlers
 from chibo.handlers import meetings as meeting_handlers
+from chibo.handlers import notices as notice_handlers
 from chibo.handlers import officer as officer_handlers
 from chibo.handlers import paperwork as paperwork_handlers
 from chibo.handlers import probation as probation_handlers
@@ -51,6 +53,7 @@ HANDLER_MODULES: list[ModuleType] = [
     officer_handlers,
     evaluation_handlers,
     paperwork_handlers,
+    notice_handlers,
 ]
 
 #: CLI modules, each with `add_commands(subparsers)`.
@@ -59,6 +62,7 @@ CLI_MODULES: list[ModuleType] = [
     cli_meetings,
     cli_paperwork,
     cli_roster,
+    cli_books,
     cli_officer,
     cli_candidates,
     cli_rules,

@@ -22,7 +22,8 @@ from chibo.handlers.meeting_common import (
     short,
     totals_line,
 )
-from chibo.handlers.paperwork import minutes_button
+from chibo.handlers.notices import notice_button
+from chibo.handlers.paperwork import book_buttons, minutes_button
 from chibo.rules.catalogue import REGULATION_NAME
 from chibo.usecases import meetings as uc
 from chibo.usecases.i18n import Translator
@@ -63,7 +64,8 @@ async def show_list(req: Req, org_id: int, page: int = 0) -> None:
             (_("Members' attendance"), cb(F, "mems", org_id, 0)),
         ]
     )
-    rows.append([(_("Log a cell meeting"), cb(F, "new", org_id))])
+    rows.append(book_buttons(_, org_id, year))
+    rows.append([(_("Log a cell meeting"), cb(F, "new", org_id)), notice_button(_, org_id)])
     rows.append([(_("« Menu"), cb("menu", "main"))])
     await req.show(text, rows)
 

@@ -18,6 +18,7 @@ from chibo.usecases import agenda as agenda_uc
 from chibo.usecases import drafts as drafts_uc
 from chibo.usecases import meetings as meetings_uc
 from chibo.usecases import minutes as minutes_uc
+from chibo.usecases import notices as notices_uc
 from chibo.usecases.drafts import Draft
 from chibo.usecases.errors import InvalidInput
 from chibo.usecases.i18n import Translator
@@ -210,8 +211,13 @@ async def _on_agenda(req: Req, draft: Draft) -> None:
         await expired(req)
         return
     day = date.fromisoformat(draft.data["date"]) if draft.data.get("date") else None
-    agenda = await agenda_uc.propose(req.ctx, req.user_id, draft.org_id or 0, day)
-    _min(draft)["agenda"] = "\n".join(req._.msg(item) for item in agenda.items)
+    org_id = draft.org_id or 0
+    noticed = await notices_uc.agenda_for(req.ctx, req.user_id, org_id, day or req.ctx.today())
+    if noticed:  # the agenda announced in the notice of this meeting
+        _min(draft)["agenda"] = "\n".join(noticed)
+    else:
+        agenda = await agenda_uc.propose(req.ctx, req.user_id, org_id, day)
+        _min(draft)["agenda"] = "\n".join(req._.msg(item) for item in agenda.items)
     await goto(req, draft, "m_agenda")
 
 

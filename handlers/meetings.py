@@ -23,6 +23,7 @@ from chibo.handlers.meeting_book import (
 from chibo.handlers.meeting_common import KIND, F
 from chibo.handlers.meeting_flow import FLOW_ROUTES, on_text, start_edit, start_new
 from chibo.handlers.meeting_steps import render
+from chibo.handlers.notices import notice_button
 from chibo.handlers.registry import CommandSpec, MenuEntry, registry_of
 from chibo.handlers.routing import INT, Route, opt
 from chibo.rules.messages import N_
@@ -109,7 +110,12 @@ def reminder_buttons(_: Translator, reminder: Reminder) -> list[tuple[str, str]]
         return [(_("✔ Mark the task done"), cb(F, "done", reminder.subject_id))]
     if reminder.kind == "meeting.absences":
         return [(_("Attendance record"), cb(F, "ma", reminder.subject_id))]
-    if reminder.kind in ("meeting.missing", "meeting.thematic"):
+    if reminder.kind == "meeting.missing":  # the month's reminder: announce, then log
+        return [
+            notice_button(_, reminder.org_id),
+            (_("Log a cell meeting"), cb(F, "new", reminder.org_id)),
+        ]
+    if reminder.kind == "meeting.thematic":
         return [(_("Log a cell meeting"), cb(F, "new", reminder.org_id))]
     return []
 

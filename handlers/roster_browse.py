@@ -8,6 +8,7 @@ searches and a sent file is imported (`roster_files`).
 from __future__ import annotations
 
 from chibo.handlers.common import Req, cb, handler, working_cell
+from chibo.handlers.paperwork import roll_buttons
 from chibo.handlers.roster_common import (
     BROWSE,
     CARD_LABELS,
@@ -101,6 +102,8 @@ async def show_list(
     if former_n and not former:
         extra.insert(0, (_("Former members ({n})", n=former_n), cb(F, "old", 0)))
     rows.append(extra)
+    if not query and not former:
+        rows.append(roll_buttons(_, org_id))
     rows.append([(_("« Menu"), cb("menu", "main"))])
     await show_or_reply(req, "\n".join(lines), rows, reply=reply)
 
