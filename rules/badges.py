@@ -24,7 +24,7 @@ from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
 from chibo.rules.dates import add_months
 from chibo.rules.messages import N_, Msg
 from chibo.rules.party_age import Gap, milestone_date
-from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, latest_step
+from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, ReminderFamily, latest_step
 from chibo.rules.workdays import WorkCalendar
 
 ACTIVE = ("probationary", "official", "exempt")
@@ -198,3 +198,6 @@ def badge_reminders(
         if chosen is not None:
             found.append(chosen)
     return found
+
+
+BADGE_FAMILY = ReminderFamily("badges", badge_reminders)

@@ -32,7 +32,14 @@ from chibo.rules.admission import CandidateCase, certificate_expires_on, last_st
 from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
 from chibo.rules.dates import add_months
 from chibo.rules.messages import N_, Msg
-from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.reminder_model import (
+    OFFICERS,
+    SECRETARIAT,
+    Reminder,
+    ReminderFamily,
+    Severity,
+    latest_step,
+)
 from chibo.rules.workdays import WorkCalendar
 
 _DAY = timedelta(days=1)
@@ -253,3 +260,6 @@ def _stalled(case: CandidateCase, catalogue: Catalogue) -> list[Reminder]:
             {"last": last, "months": months},
         )
     ]
+
+
+CANDIDATE_FAMILY = ReminderFamily("candidates", candidate_reminders)

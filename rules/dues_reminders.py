@@ -29,7 +29,7 @@ from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
 from chibo.rules.dates import add_months, month_end
 from chibo.rules.dues import GROUND_LABELS, Relief, month_key, unpaid_occurrences
 from chibo.rules.messages import N_, Msg
-from chibo.rules.reminder_model import SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.reminder_model import SECRETARIAT, Reminder, ReminderFamily, Severity, latest_step
 from chibo.rules.workdays import WorkCalendar
 
 _MONTH = N_(
@@ -215,3 +215,8 @@ def _relief_endings(case: DuesMemberCase, today: date, catalogue: Catalogue) -> 
             )
         )
     return found
+
+
+DUES_MONTH_FAMILY = ReminderFamily("dues.month", dues_month_reminders)
+
+DUES_MEMBER_FAMILY = ReminderFamily("dues.member", dues_member_reminders)

@@ -30,7 +30,14 @@ from datetime import date, timedelta
 
 from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
 from chibo.rules.messages import N_, Msg
-from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.reminder_model import (
+    OFFICERS,
+    SECRETARIAT,
+    Reminder,
+    ReminderFamily,
+    Severity,
+    latest_step,
+)
 from chibo.rules.workdays import WorkCalendar
 
 _DAY = timedelta(days=1)
@@ -237,3 +244,8 @@ def remedy_reminders(
         for case in cases
         if not case.done and case.due_date <= today
     ]
+
+
+CAMPAIGN_FAMILY = ReminderFamily("evaluation.campaign", campaign_reminders)
+
+REMEDY_FAMILY = ReminderFamily("evaluation.remedy", remedy_reminders)

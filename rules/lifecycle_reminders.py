@@ -39,7 +39,14 @@ from chibo.rules.dates import add_months, quarter_of
 from chibo.rules.lifecycle import arrival_late_since, dossier_deadline, transfer_deadlines
 from chibo.rules.lifecycle_removal import Evidence, assess_all
 from chibo.rules.messages import N_, Msg
-from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.reminder_model import (
+    OFFICERS,
+    SECRETARIAT,
+    Reminder,
+    ReminderFamily,
+    Severity,
+    latest_step,
+)
 from chibo.rules.workdays import WorkCalendar
 
 _DAY = timedelta(days=1)
@@ -616,3 +623,6 @@ def lifecycle_reminders(
         *card_reminders(cases.cards, today, catalogue),
         *removal_reminders(cases.removals, today, catalogue),
     ]
+
+
+LIFECYCLE_FAMILY = ReminderFamily("lifecycle", lifecycle_reminders)

@@ -38,7 +38,14 @@ from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
 from chibo.rules.dates import add_months, month_end, quarter_bounds, quarter_of
 from chibo.rules.meetings import AttendanceRecord, absence_occurrences, month_label
 from chibo.rules.messages import N_, Msg
-from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.reminder_model import (
+    OFFICERS,
+    SECRETARIAT,
+    Reminder,
+    ReminderFamily,
+    Severity,
+    latest_step,
+)
 from chibo.rules.workdays import WorkCalendar
 
 _DAY = timedelta(days=1)
@@ -367,3 +374,10 @@ def task_reminders(
             )
         )
     return found
+
+
+MEETING_FAMILY = ReminderFamily("meetings", meeting_reminders)
+
+ABSENCE_FAMILY = ReminderFamily("absences", absence_reminders)
+
+TASK_FAMILY = ReminderFamily("tasks", task_reminders)

@@ -36,7 +36,14 @@ from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
 from chibo.rules.dates import add_months
 from chibo.rules.messages import N_, Msg
 from chibo.rules.probation import cell_deadline, first_resolution_date, probation_end
-from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, Severity, latest_step
+from chibo.rules.reminder_model import (
+    OFFICERS,
+    SECRETARIAT,
+    Reminder,
+    ReminderFamily,
+    Severity,
+    latest_step,
+)
 from chibo.rules.workdays import WorkCalendar
 
 PROBATIONARY = "probationary"
@@ -324,3 +331,6 @@ class _CaseRules:
             params=params,
             message=Msg(message, params),
         )
+
+
+PROBATION_FAMILY = ReminderFamily("probation", probation_reminders)

@@ -34,7 +34,7 @@ from typing import Literal
 
 from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
 from chibo.rules.messages import N_, Msg
-from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, latest_step
+from chibo.rules.reminder_model import OFFICERS, SECRETARIAT, Reminder, ReminderFamily, latest_step
 from chibo.rules.text import fold, normalize_cccd, similar_names
 from chibo.rules.workdays import WorkCalendar
 
@@ -370,3 +370,6 @@ def _unique_keys(
             duplicated.add(key)
         seen[key] = i
     return {k: i for k, i in seen.items() if k not in duplicated}
+
+
+RECONCILIATION_FAMILY = ReminderFamily("reconciliation", reconciliation_reminders)

@@ -1,5 +1,6 @@
 """The reminder the engine emits, and the catch-up rule shared by every reminder family.
 
+A *family* (:class:`ReminderFamily`) is one kind of reminder: its cases and its pure planner.
 A *chain* is one family of steps about one subject (e.g. prepare -45d / -15d / end / +7d#k
 for one member's conversion). After any downtime a sweep sends only the chain's latest step
 whose date has come, never one reminder per missed day; :attr:`Reminder.key` lets the sender
@@ -8,13 +9,15 @@ skip a step it already sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
+from chibo.rules.catalogue import Catalogue
 from chibo.rules.messages import Msg
+from chibo.rules.workdays import WorkCalendar
 
 Severity = Literal["info", "due", "overdue", "escalation"]
 
@@ -48,3 +51,22 @@ class Reminder:
 def latest_step(steps: Iterable[Reminder], today: date) -> Reminder | None:
     """The chain's step with the latest due date on or before ``today`` (None if none yet)."""
     return max((s for s in steps if s.due_date <= today), key=lambda s: s.due_date, default=None)
+
+
+C = TypeVar("C")
+
+#: A family's planner: ``(cases, today, calendar, catalogue) -> reminders due``, pure.
+Planner = Callable[[C, date, WorkCalendar, Catalogue], Iterable[Reminder]]
+
+
+@dataclass(frozen=True, eq=False)
+class ReminderFamily(Generic[C]):
+    """One kind of reminder, declared once in its rules module: ``name`` (for logs and tests)
+    and ``plan``, which turns the family's cases (loaded by `storage.reminder_state`, whose
+    ``FAMILIES`` list pairs each family with its loader) into the reminders due today."""
+
+    name: str
+    plan: Planner[C]
+
+    def __repr__(self) -> str:
+        return f"ReminderFamily({self.name!r})"

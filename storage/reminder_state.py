@@ -1,16 +1,27 @@
 """Load the snapshot the reminder rules look at (`rules.reminders.ReminderState`).
 
-One loader per reminder family; a new family adds a field to `ReminderState` and a loader
-here. Every loader can be limited to a set of organisations (an org subtree).
+`FAMILIES` is the registered list of reminder families: each pairs a family declared in its
+rules module (`ReminderFamily(name, plan)`) with the loader of its cases, ``async (tx,
+org_ids) -> cases``. Every loader can be limited to a set of organisations (an org subtree).
+A new family is one rules module, one loader and one entry here (docs/architecture.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
 
+from chibo.rules.badges import BADGE_FAMILY
+from chibo.rules.candidate_reminders import CANDIDATE_FAMILY
+from chibo.rules.dues_reminders import DUES_MEMBER_FAMILY, DUES_MONTH_FAMILY
+from chibo.rules.evaluation_reminders import CAMPAIGN_FAMILY, REMEDY_FAMILY
 from chibo.rules.lifecycle import outside_periods
-from chibo.rules.meeting_reminders import AbsenceCase
+from chibo.rules.lifecycle_reminders import LIFECYCLE_FAMILY
+from chibo.rules.meeting_reminders import ABSENCE_FAMILY, MEETING_FAMILY, TASK_FAMILY, AbsenceCase
+from chibo.rules.probation_reminders import PROBATION_FAMILY
+from chibo.rules.reconciliation import RECONCILIATION_FAMILY
+from chibo.rules.reminder_model import ReminderFamily
 from chibo.rules.reminders import PROBATIONARY, ProbationCase, ReminderState
 from chibo.storage import badges as badge_store
 from chibo.storage import candidates as candidate_store
@@ -64,20 +75,12 @@ async def probation_cases(tx: Tx, org_ids: Collection[int] | None = None) -> lis
 
 async def load(tx: Tx, org_ids: Collection[int] | None = None) -> ReminderState:
     """Everything the rules need, for every organisation or only `org_ids`."""
-    return ReminderState(
-        probation_cases=tuple(await probation_cases(tx, org_ids)),
-        cell_meeting_cases=tuple(await meeting_store.cell_meeting_cases(tx, org_ids)),
-        absence_cases=tuple(await _counted_absences(tx, org_ids)),
-        task_cases=tuple(await meeting_store.task_cases(tx, org_ids)),
-        candidate_cases=tuple(await candidate_store.reminder_cases(tx, org_ids)),
-        reconciliation_cases=tuple(await reconciliation_store.cases(tx, org_ids)),
-        lifecycle_cases=await lifecycle_store.cases(tx, org_ids),
-        dues_cell_cases=tuple(await dues_store.cell_cases(tx, org_ids)),
-        dues_member_cases=tuple(await dues_store.member_cases(tx, org_ids)),
-        badge_cases=tuple(await badge_store.cell_cases(tx, org_ids)),
-        evaluation_cases=tuple(await evaluation_store.campaign_cases(tx, org_ids)),
-        remedy_cases=tuple(await evaluation_store.remedy_cases(tx, org_ids)),
-    )
+    return ReminderState({f.family: _frozen(await f.load(tx, org_ids)) for f in FAMILIES})
+
+
+def _frozen(cases: object) -> object:
+    """A loader's list as a tuple: the snapshot is immutable."""
+    return tuple(cases) if isinstance(cases, list) else cases
 
 
 async def _counted_absences(tx: Tx, org_ids: Collection[int] | None) -> list[AbsenceCase]:
@@ -93,3 +96,31 @@ async def _counted_absences(tx: Tx, org_ids: Collection[int] | None) -> list[Abs
             case = replace(case, records=tuple(r for r in case.records if r.held_on in kept))
         out.append(case)
     return out
+
+
+C = TypeVar("C")
+
+
+@dataclass(frozen=True)
+class Registered(Generic[C]):
+    """A reminder family with the loader of its cases."""
+
+    family: ReminderFamily[C]
+    load: Callable[[Tx, Collection[int] | None], Awaitable[C]]
+
+
+#: Every reminder family, in the order the sweep plans them.
+FAMILIES: tuple[Registered[Any], ...] = (
+    Registered(PROBATION_FAMILY, probation_cases),
+    Registered(MEETING_FAMILY, meeting_store.cell_meeting_cases),
+    Registered(ABSENCE_FAMILY, _counted_absences),
+    Registered(TASK_FAMILY, meeting_store.task_cases),
+    Registered(CANDIDATE_FAMILY, candidate_store.reminder_cases),
+    Registered(RECONCILIATION_FAMILY, reconciliation_store.cases),
+    Registered(LIFECYCLE_FAMILY, lifecycle_store.cases),
+    Registered(DUES_MONTH_FAMILY, dues_store.cell_cases),
+    Registered(DUES_MEMBER_FAMILY, dues_store.member_cases),
+    Registered(BADGE_FAMILY, badge_store.cell_cases),
+    Registered(CAMPAIGN_FAMILY, evaluation_store.campaign_cases),
+    Registered(REMEDY_FAMILY, evaluation_store.remedy_cases),
+)

@@ -10,6 +10,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from chibo.handlers.reminders import TelegramNotifier, probation_actions
+from chibo.rules.probation_reminders import PROBATION_FAMILY
 from chibo.rules.reminders import ProbationCase, ReminderState, due_reminders
 from chibo.rules.workdays import WorkCalendar
 from chibo.storage.orgs import Org
@@ -42,7 +43,7 @@ class StubBot:
 
 def outgoing(language: str | None = None, tg_language: str | None = "vi") -> Outgoing:
     case = ProbationCase(5, 4, "Nguyễn Văn An", CEREMONY, course_done_date=date(2025, 1, 1))
-    (reminder,) = due_reminders(ReminderState((case,)), END, WorkCalendar())
+    (reminder,) = due_reminders(ReminderState({PROBATION_FAMILY: (case,)}), END, WorkCalendar())
     org = Org(4, "C1", "Chi bộ thôn 1", "cell", 2)
     user = User(1001, "Lan", None, language, tg_language, None, None)
     return Outgoing(9, user, reminder, org, reminder_message(reminder, org))

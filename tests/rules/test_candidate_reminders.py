@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from chibo.rules.candidate_reminders import CANDIDATE_FAMILY
 from chibo.rules.catalogue import DEFAULT_CATALOGUE
 from chibo.rules.reminders import (
     OFFICERS,
@@ -43,7 +44,7 @@ RESOLVED = replace(BASE, cell_resolution_date=date(2026, 2, 5))
 
 
 def sweep(today: date, *cases: CandidateCase, calendar: WorkCalendar = CAL) -> list[Reminder]:
-    return due_reminders(ReminderState(candidate_cases=cases or (RESOLVED,)), today, calendar)
+    return due_reminders(ReminderState({CANDIDATE_FAMILY: cases or (RESOLVED,)}), today, calendar)
 
 
 def steps(reminders: list[Reminder], kind_prefix: str = "candidate.") -> set[tuple[str, str, date]]:

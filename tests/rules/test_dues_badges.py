@@ -22,7 +22,12 @@ from chibo.rules.dues import (
     unpaid_months,
     unpaid_occurrences,
 )
-from chibo.rules.dues_reminders import DuesCellCase, DuesMemberCase
+from chibo.rules.dues_reminders import (
+    DUES_MEMBER_FAMILY,
+    DUES_MONTH_FAMILY,
+    DuesCellCase,
+    DuesMemberCase,
+)
 from chibo.rules.party_age import Gap, milestone_date, party_age
 from chibo.rules.reminders import ReminderState, due_reminders
 from chibo.rules.workdays import WorkCalendar
@@ -111,16 +116,18 @@ def test_three_unpaid_months_across_the_new_year_in_both_windows():
 def test_dues_reminders_month_missing_warning_review_and_relief_ending():
     cal = WorkCalendar()
     state = ReminderState(
-        dues_cell_cases=[DuesCellCase(1, "Chi bộ 1", (m(2026, 9),))],
-        dues_member_cases=[
-            DuesMemberCase(
-                7,
-                1,
-                "Nguyễn Văn A",
-                (m(2025, 11), m(2025, 12), m(2026, 1)),
-                (Relief("reduction", m(2026, 1), m(2026, 2), percent=30),),
-            )
-        ],
+        {
+            DUES_MONTH_FAMILY: [DuesCellCase(1, "Chi bộ 1", (m(2026, 9),))],
+            DUES_MEMBER_FAMILY: [
+                DuesMemberCase(
+                    7,
+                    1,
+                    "Nguyễn Văn A",
+                    (m(2025, 11), m(2025, 12), m(2026, 1)),
+                    (Relief("reduction", m(2026, 1), m(2026, 2), percent=30),),
+                )
+            ],
+        }
     )
     found = {r.kind: r for r in due_reminders(state, date(2026, 2, 10), cal)}
     assert found["dues.unpaid.review"].step == "2026-01"

@@ -5,6 +5,7 @@ tests/storage/test_evaluation_store.py.)"""
 from datetime import date
 
 from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.evaluation_reminders import CAMPAIGN_FAMILY, REMEDY_FAMILY
 from chibo.rules.reminders import (
     OFFICERS,
     SECRETARIAT,
@@ -30,7 +31,8 @@ CELL = EvaluationCellCase(
 
 
 def due(today: date, **cases) -> list:
-    return due_reminders(ReminderState(**cases), today, CAL)
+    families = {"evaluation_cases": CAMPAIGN_FAMILY, "remedy_cases": REMEDY_FAMILY}
+    return due_reminders(ReminderState({families[k]: v for k, v in cases.items()}), today, CAL)
 
 
 def kinds(found: list) -> list[tuple[str, str]]:
@@ -55,7 +57,9 @@ def test_november_reminder_to_the_secretaries():
 
 def test_remind_from_is_configurable_and_per_campaign():
     cat = DEFAULT_CATALOGUE.with_overrides({"evaluation.remind_from": [11, 15]})
-    assert due_reminders(ReminderState(evaluation_cases=[CELL]), date(2026, 11, 10), CAL, cat) == []
+    assert (
+        due_reminders(ReminderState({CAMPAIGN_FAMILY: [CELL]}), date(2026, 11, 10), CAL, cat) == []
+    )
     own = EvaluationCellCase(**{**CELL.__dict__, "remind_from": date(2026, 10, 20)})
     assert ("evaluation.start", "2026:open") in kinds(
         due(date(2026, 10, 20), evaluation_cases=[own])

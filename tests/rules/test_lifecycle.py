@@ -18,6 +18,7 @@ from chibo.rules.lifecycle import (
     transfer_deadlines,
 )
 from chibo.rules.lifecycle_reminders import (
+    LIFECYCLE_FAMILY,
     ArrivalsCase,
     CardCase,
     DepartureCase,
@@ -224,5 +225,5 @@ def test_departure_card_and_removal_reminders():
 
 def test_the_engine_runs_the_lifecycle_family():
     t = TransferCase(7, "official", "An", 1, None, trigger_date=date(2026, 1, 30))
-    state = ReminderState(lifecycle_cases=LifecycleCases(transfers=[t]))
+    state = ReminderState({LIFECYCLE_FAMILY: LifecycleCases(transfers=[t])})
     assert [r.kind for r in due_reminders(state, date(2026, 5, 7), CAL)] == ["transfer.procedure"]

@@ -11,10 +11,12 @@ from datetime import date, timedelta
 import pytest
 
 from chibo.rules.admission import CandidateCase
+from chibo.rules.candidate_reminders import CANDIDATE_FAMILY
 from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.meeting_reminders import ABSENCE_FAMILY, MEETING_FAMILY, TASK_FAMILY
 from chibo.rules.meetings import AttendanceRecord
-from chibo.rules.probation_reminders import ProbationCase
-from chibo.rules.reconciliation import ReconciliationCase
+from chibo.rules.probation_reminders import PROBATION_FAMILY, ProbationCase
+from chibo.rules.reconciliation import RECONCILIATION_FAMILY, ReconciliationCase
 from chibo.rules.reminders import (
     OFFICERS,
     SECRETARIAT,
@@ -40,7 +42,7 @@ CELL = CellMeetingCase(
 
 
 def sweep(today: date, *cases: CellMeetingCase, catalogue=DEFAULT_CATALOGUE) -> list[Reminder]:
-    state = ReminderState(cell_meeting_cases=cases or (CELL,))
+    state = ReminderState({MEETING_FAMILY: cases or (CELL,)})
     return due_reminders(state, today, CAL, catalogue)
 
 
@@ -242,7 +244,7 @@ def absence_case(*unexcused: date, excused: tuple[date, ...] = ()) -> AbsenceCas
 
 
 def absences(today: date, case: AbsenceCase) -> list[Reminder]:
-    return due_reminders(ReminderState(absence_cases=(case,)), today, CAL)
+    return due_reminders(ReminderState({ABSENCE_FAMILY: (case,)}), today, CAL)
 
 
 def test_third_month_of_unexcused_absence_alerts_the_secretary_once():
@@ -284,7 +286,9 @@ def test_a_new_occurrence_needs_three_fresh_months():
 def test_the_threshold_follows_the_catalogue():
     case = absence_case(date(2026, 1, 10), date(2026, 2, 12))
     catalogue = DEFAULT_CATALOGUE.with_overrides({"attendance.unexcused.removal_threshold": 2})
-    found = due_reminders(ReminderState(absence_cases=(case,)), date(2026, 2, 12), CAL, catalogue)
+    found = due_reminders(
+        ReminderState({ABSENCE_FAMILY: (case,)}), date(2026, 2, 12), CAL, catalogue
+    )
     assert [r.step for r in found] == ["2026-02-12"]
 
 
@@ -306,7 +310,7 @@ TASK = TaskCase(
     ],
 )
 def test_task_reminders(task, today, reminded):
-    found = due_reminders(ReminderState(task_cases=(task,)), today, CAL)
+    found = due_reminders(ReminderState({TASK_FAMILY: (task,)}), today, CAL)
     assert bool(found) is reminded
     if found:
         [r] = found
@@ -317,9 +321,11 @@ def test_task_reminders(task, today, reminded):
 
 def test_every_message_formats():
     state = ReminderState(
-        cell_meeting_cases=(replace(CELL, official_count=1),),
-        absence_cases=(absence_case(date(2026, 1, 10), date(2026, 2, 12), date(2026, 3, 5)),),
-        task_cases=(TASK,),
+        {
+            MEETING_FAMILY: (replace(CELL, official_count=1),),
+            ABSENCE_FAMILY: (absence_case(date(2026, 1, 10), date(2026, 2, 12), date(2026, 3, 5)),),
+            TASK_FAMILY: (TASK,),
+        }
     )
     found = due_reminders(state, date(2026, 4, 5), CAL)
     assert {r.kind for r in found} == {
@@ -338,14 +344,20 @@ def test_every_message_formats():
 
 def test_due_reminders_runs_every_family_in_date_order():
     state = ReminderState(
-        probation_cases=(ProbationCase(42, 7, "Nguyễn Văn An", date(2025, 4, 1)),),
-        cell_meeting_cases=(CELL,),
-        absence_cases=(absence_case(date(2026, 1, 10), date(2026, 2, 12), date(2026, 3, 5)),),
-        task_cases=(TASK,),
-        candidate_cases=(
-            CandidateCase(50, 7, "Đỗ Thị Hạnh", date(1995, 8, 1), tracked_since=date(2025, 9, 1)),
-        ),
-        reconciliation_cases=(ReconciliationCase(7, "Chi bộ thôn Đông", since=date(2026, 1, 1)),),
+        {
+            PROBATION_FAMILY: (ProbationCase(42, 7, "Nguyễn Văn An", date(2025, 4, 1)),),
+            MEETING_FAMILY: (CELL,),
+            ABSENCE_FAMILY: (absence_case(date(2026, 1, 10), date(2026, 2, 12), date(2026, 3, 5)),),
+            TASK_FAMILY: (TASK,),
+            CANDIDATE_FAMILY: (
+                CandidateCase(
+                    50, 7, "Đỗ Thị Hạnh", date(1995, 8, 1), tracked_since=date(2025, 9, 1)
+                ),
+            ),
+            RECONCILIATION_FAMILY: (
+                ReconciliationCase(7, "Chi bộ thôn Đông", since=date(2026, 1, 1)),
+            ),
+        }
     )
     found = due_reminders(state, date(2026, 4, 1), CAL)
     assert {r.kind.split(".")[0] for r in found} == {

@@ -7,6 +7,7 @@ import pytest
 
 from chibo.rules.catalogue import DEFAULT_CATALOGUE
 from chibo.rules.reconciliation import (
+    RECONCILIATION_FAMILY,
     Period,
     ReconciliationCase,
     RosterEntry,
@@ -68,7 +69,7 @@ CASE = ReconciliationCase(org_id=7, org_name="Chi bộ thôn Đông", reconciled
 def sweep(
     today: date, case: ReconciliationCase = CASE, catalogue=DEFAULT_CATALOGUE
 ) -> list[Reminder]:
-    return due_reminders(ReminderState(reconciliation_cases=(case,)), today, CAL, catalogue)
+    return due_reminders(ReminderState({RECONCILIATION_FAMILY: (case,)}), today, CAL, catalogue)
 
 
 def steps(reminders: list[Reminder]) -> set[tuple[str, str, date]]:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import pytest
 
 from chibo.rules.catalogue import DEFAULT_CATALOGUE
+from chibo.rules.probation_reminders import PROBATION_FAMILY
 from chibo.rules.reminders import (
     OFFICERS,
     SECRETARIAT,
@@ -39,7 +40,7 @@ CASE = ProbationCase(
 
 
 def sweep(today: date, *cases: ProbationCase, calendar: WorkCalendar = CAL) -> list[Reminder]:
-    return due_reminders(ReminderState(probation_cases=cases or (CASE,)), today, calendar)
+    return due_reminders(ReminderState({PROBATION_FAMILY: cases or (CASE,)}), today, calendar)
 
 
 def steps(reminders: list[Reminder]) -> set[tuple[str, str, date]]:
@@ -256,7 +257,7 @@ def test_catalogue_overrides_change_the_offsets():
             "probation.conversion.overdue_repeat_days": 3,
         }
     )
-    state = ReminderState(probation_cases=(CASE,))
+    state = ReminderState({PROBATION_FAMILY: (CASE,)})
     # 60 days before 10/9/2025 is 12/7/2025
     [early] = due_reminders(state, date(2025, 7, 12), CAL, catalogue)
     assert (early.step, early.due_date) == ("-60d", date(2025, 7, 12))

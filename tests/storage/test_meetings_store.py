@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from chibo.rules.meeting_reminders import ABSENCE_FAMILY, MEETING_FAMILY, TASK_FAMILY
 from chibo.rules.meetings import AttendanceRecord
 from chibo.storage import meetings as store
 from chibo.storage import reminder_state
@@ -104,26 +105,26 @@ async def test_reminder_loaders(ctx, c1):
         state = await reminder_state.load(tx)
         only_c2 = await reminder_state.load(tx, [c2])
 
-    cases = {case.org_id: case for case in state.cell_meeting_cases}
+    cases = {case.org_id: case for case in state[MEETING_FAMILY]}
     assert cases[c1].regular_dates == (date(2026, 1, 8),)
     assert cases[c1].thematic_dates == (date(2026, 3, 8),)
     # M5 counts the exempt member: an official member (issue 9 §2)
     assert cases[c1].official_count == 4 and cases[c2].official_count == 0
     assert cases[await org_id(ctx, "D1")].official_count is None  # no roster yet
     assert cases[c1].since == date(2026, 11, 23)
-    absences = {case.member_id: case for case in state.absence_cases}
+    absences = {case.member_id: case for case in state[ABSENCE_FAMILY]}
     assert set(absences) == {a, p}
     assert absences[a].records == (
         AttendanceRecord(date(2026, 1, 8), "unexcused"),
         AttendanceRecord(date(2026, 3, 8), "unexcused"),
     )
-    [task] = state.task_cases
+    [task] = state[TASK_FAMILY]
     assert (task.org_id, task.member_name, task.text, task.due_date) == (
         c1,
         "Cường",
         "Báo cáo",
         date(2026, 3, 31),
     )
-    assert [case.org_id for case in only_c2.cell_meeting_cases] == [c2]
-    assert only_c2.absence_cases == () and only_c2.task_cases == ()
+    assert [case.org_id for case in only_c2[MEETING_FAMILY]] == [c2]
+    assert only_c2[ABSENCE_FAMILY] == () and only_c2[TASK_FAMILY] == ()
     assert x not in absences

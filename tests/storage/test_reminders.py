@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from chibo.rules.probation_reminders import PROBATION_FAMILY
 from chibo.storage import orgs as org_store
 from chibo.storage import reminder_state
 from chibo.storage import reminders as store
@@ -228,13 +229,13 @@ async def test_reminder_state_reads_probation_cases(world):
         only_d1 = await reminder_state.load(tx, [d1.id])
         under_x = await reminder_state.load(tx, await org_store.subtree_ids(tx, x.id))
         none = await reminder_state.load(tx, [])
-    ids = {c.member_id for c in every.probation_cases}
+    ids = {c.member_id for c in every[PROBATION_FAMILY]}
     assert official not in ids and no_ceremony not in ids and resolved in ids
-    (case,) = only_d1.probation_cases
+    (case,) = only_d1[PROBATION_FAMILY]
     assert case.cell_resolution_date == date(2025, 9, 20)
     assert case.committee_decision_date == date(2025, 10, 1)
     assert case.course_done_date is None and case.ceremony_date == date(2024, 9, 10)
-    assert len(under_x.probation_cases) == 2 * MEMBERS and none.probation_cases == ()
+    assert len(under_x[PROBATION_FAMILY]) == 2 * MEMBERS and none[PROBATION_FAMILY] == ()
 
 
 async def test_delivered_results_keep_their_message_id(world):
@@ -243,3 +244,47 @@ async def test_delivered_results_keep_their_message_id(world):
     async with world.db.read() as tx:
         rows = await store.all_deliveries(tx)
     assert {r.message_id for r in rows} == {42}
+
+
+def test_every_reminder_family_is_registered_once_with_its_loader():
+    """A family declared in a rules module and forgotten in `FAMILIES` would never be swept."""
+    import importlib
+    import pkgutil
+
+    import chibo.rules
+    from chibo.rules.reminder_model import ReminderFamily
+
+    declared = {
+        value
+        for info in pkgutil.iter_modules(chibo.rules.__path__)
+        for value in vars(importlib.import_module(f"chibo.rules.{info.name}")).values()
+        if isinstance(value, ReminderFamily)
+    }
+    registered = [f.family for f in reminder_state.FAMILIES]
+    assert len(registered) == len(set(registered)) == len({f.name for f in registered})
+    assert set(registered) == declared
+
+
+async def test_a_new_family_is_one_planner_one_loader_and_one_entry(world, monkeypatch):
+    """The snapshot and the sweep cover whatever `FAMILIES` lists (docs/architecture.md)."""
+    from chibo.rules.messages import Msg
+    from chibo.rules.reminder_model import SECRETARIAT, Reminder, ReminderFamily
+    from chibo.rules.reminders import due_reminders
+
+    async def load(tx, org_ids):
+        return [org_id for org_id in (org_ids or [1, 2]) if org_id == 2]
+
+    def plan(cases, today, calendar, catalogue):
+        return [
+            Reminder("echo", o, "cell", o, "", today, "0", "info", SECRETARIAT, {}, Msg("echo"))
+            for o in cases
+        ]
+
+    echo = ReminderFamily("echo", plan)
+    entry = reminder_state.Registered(echo, load)
+    monkeypatch.setattr(reminder_state, "FAMILIES", (*reminder_state.FAMILIES, entry))
+    async with world.db.read() as tx:
+        state = await reminder_state.load(tx, [1, 2, 3])
+    assert state[echo] == (2,)
+    due = due_reminders(state, date(2026, 1, 5), world.calendar, world.catalogue)
+    assert [(r.kind, r.org_id) for r in due if r.kind == "echo"] == [("echo", 2)]

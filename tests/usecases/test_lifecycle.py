@@ -9,6 +9,8 @@ from datetime import date
 import pytest
 
 from chibo.bot.cli import build_parser
+from chibo.rules.lifecycle_reminders import LIFECYCLE_FAMILY
+from chibo.rules.meeting_reminders import ABSENCE_FAMILY
 from chibo.storage import audit, reminder_state
 from chibo.storage import lifecycle as lifecycle_store
 from chibo.storage import meetings as meeting_store
@@ -58,7 +60,7 @@ async def test_transfer_out_of_the_tree_leaves_the_roll_on_completion(ctx, world
     async with ctx.db.read() as tx:
         assert (await member_store.get(tx, an)).status == "official"  # still on the roll
         state = await reminder_state.load(tx)
-    kinds = [c.transfer_id for c in state.lifecycle_cases.transfers]
+    kinds = [c.transfer_id for c in state[LIFECYCLE_FAMILY].transfers]
     assert kinds == [t.id]
     t = await uc.record_letter(ctx, actor=1001, transfer_id=t.id, letter_date=date(2026, 10, 1))
     done = await uc.complete_transfer(ctx, actor=1001, transfer_id=t.id, on=date(2026, 10, 5))
@@ -224,7 +226,7 @@ async def test_exemption_with_return(ctx, world):
     assert base.exempt_absent == (binh,) and base.base == 3
     async with ctx.db.read() as tx:
         state = await reminder_state.load(tx)
-    assert [c.exemption_id for c in state.lifecycle_cases.exemptions] == [e.id]
+    assert [c.exemption_id for c in state[LIFECYCLE_FAMILY].exemptions] == [e.id]
     with pytest.raises(InvalidInput):  # already exempted
         await uc.exempt(
             ctx,
@@ -306,7 +308,7 @@ async def test_removal_review_reaches_3_by_absences_and_is_decided_by_humans(ctx
     async with ctx.db.read() as tx:
         state = await reminder_state.load(tx)
         assert (await member_store.get(tx, cuong)).status == "official"  # nothing automatic
-    assert not state.lifecycle_cases.removals  # an open review silences the prompts
+    assert not state[LIFECYCLE_FAMILY].removals  # an open review silences the prompts
     with pytest.raises(InvalidInput):  # the committee decides on the cell's proposal
         await uc.record_review_decision(
             ctx, actor=1001, review_id=v.id, on=date(2026, 11, 22), decision="removed"
@@ -327,7 +329,7 @@ async def test_removal_review_reaches_3_by_absences_and_is_decided_by_humans(ctx
         member = await member_store.get(tx, cuong)
         state = await reminder_state.load(tx)
     assert (member.status, member.status_date) == ("removed", date(2026, 11, 23))
-    assert [(c.step, c.member_id) for c in state.lifecycle_cases.cards] == [("collect", cuong)]
+    assert [(c.step, c.member_id) for c in state[LIFECYCLE_FAMILY].cards] == [("collect", cuong)]
     assert [e.action for e in await entries(ctx, "removal_review")] == [
         "decision",
         "proposal",
@@ -352,7 +354,7 @@ async def test_absences_while_temporarily_exempt_leave_the_counter(ctx, world):
     assert await uc.removal_assessment(ctx, actor=1001, member_id=dung) == []
     async with ctx.db.read() as tx:
         state = await reminder_state.load(tx)
-    assert [c.records for c in state.absence_cases if c.member_id == dung] == [()]
+    assert [c.records for c in state[ABSENCE_FAMILY] if c.member_id == dung] == [()]
 
 
 async def test_not_eligible_probationary_goes_through_the_review(ctx, world):
@@ -376,7 +378,7 @@ async def test_departure_and_dossier_notice(ctx, world):
     async with ctx.db.read() as tx:
         assert (await member_store.get(tx, an)).status == "deceased"
         state = await reminder_state.load(tx)
-    assert [c.member_id for c in state.lifecycle_cases.departures] == [an]
+    assert [c.member_id for c in state[LIFECYCLE_FAMILY].departures] == [an]
     assert (await uc.vote_base_on(ctx, actor=1001, org_id=c1, on=date(2026, 11, 3))).base == 3
     with pytest.raises(InvalidInput):
         await uc.record_dossier_notice(ctx, actor=1001, member_id=an, on=date(2026, 11, 1))
@@ -411,7 +413,7 @@ async def test_residence_contact_list_and_exception(ctx, world):
     ]
     async with ctx.db.read() as tx:
         state = await reminder_state.load(tx)
-    assert [r.contact_id for r in state.lifecycle_cases.residence] == [c.id]  # exception: none
+    assert [r.contact_id for r in state[LIFECYCLE_FAMILY].residence] == [c.id]  # exception: none
     await uc.record_residence_meeting(ctx, actor=1001, contact_id=c.id, on=date(2026, 9, 1))
     c = await uc.record_residence_comments(
         ctx, actor=1001, contact_id=c.id, year=2026, on=date(2026, 11, 5)

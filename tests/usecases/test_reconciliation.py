@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from chibo.bot.cli import build_parser
+from chibo.rules.reconciliation import RECONCILIATION_FAMILY
 from chibo.rules.reminders import due_reminders
 from chibo.storage import audit, reminder_state
 from chibo.storage import reconciliation as store
@@ -304,7 +305,7 @@ async def test_reminders_come_from_the_confirmations(world, clock):
     c1 = await org_id(world, "C1")
     async with world.db.read() as tx:
         state = await reminder_state.load(tx)
-    assert [c.org_id for c in state.reconciliation_cases] == [
+    assert [c.org_id for c in state[RECONCILIATION_FAMILY]] == [
         await org_id(world, code) for code in ("C1", "C2", "D1")
     ]
     due = due_reminders(state, date(2026, 12, 20), world.calendar, world.catalogue)
