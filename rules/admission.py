@@ -721,38 +721,3 @@ def check_step_order(case: CandidateCase, today: date) -> tuple[Finding, ...]:
             Finding("refuse", "order", Msg(N_("Record the number of the admission decision.")))
         )
     return tuple(found)
-
-
-# --- everything at once -------------------------------------------------------------------------
-
-
-def check_candidate(
-    case: CandidateCase,
-    today: date,
-    introducers: Sequence[Introducer] = (),
-    papers: Sequence[Paper] = (),
-    vote: tuple[int, int] | None = None,
-    catalogue: Catalogue = DEFAULT_CATALOGUE,
-) -> tuple[Finding, ...]:
-    """All checks that apply to the file as recorded (``vote`` = (agree, base) at the cell).
-
-    A1 and A3 are checked on the cell-resolution date once it is recorded; A4 papers on that
-    date, or on ``today`` before it.
-    """
-    found = list(check_step_order(case, today))
-    resolution = case.cell_resolution_date
-    if resolution is not None:
-        for finding in (
-            check_age(case.birth_date, resolution, case.over_age_exception, catalogue),
-            check_awareness_certificate(case.course_cert_date, resolution, catalogue),
-        ):
-            if finding is not None:
-                found.append(finding)
-        if vote is not None:
-            finding = check_admission_vote(vote[0], vote[1], resolution, catalogue)
-            if finding is not None:
-                found.append(finding)
-    if case.introduction_date is not None:
-        found.extend(check_introducers(case, introducers, catalogue))
-    found.extend(check_papers(papers, resolution or today, catalogue))
-    return tuple(found)

@@ -158,11 +158,6 @@ def quarter_bounds(year: int, q: int) -> tuple[date, date]:
     return first, month_end(date(year, 3 * q, 1))
 
 
-def half_year_period(d: date) -> str:
-    """The half-year key of ``d``: "2026-H1" (Jan-Jun) or "2026-H2" (Jul-Dec)."""
-    return f"{d.year}-H{1 if d.month <= 6 else 2}"
-
-
 def period_bounds(period: str) -> tuple[date, date]:
     """First and last day of a period key: "2026", "2026-H2", "2026-Q3" or "2026-11"."""
     m = _PERIOD.fullmatch(period.strip().upper())

@@ -19,13 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 from typing import Literal
 
 from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
 from chibo.rules.dates import add_months, month_end, quarter_bounds
 from chibo.rules.messages import N_, Msg
-from chibo.rules.votes import check_vote_base
 
 MeetingKind = Literal["regular", "thematic", "extraordinary"]
 MEETING_KINDS: tuple[MeetingKind, ...] = ("regular", "thematic", "extraordinary")
@@ -74,10 +72,6 @@ class QuarterView:
     status: PeriodStatus  # of the thematic meeting
     thematic_dates: tuple[date, ...]
 
-    @property
-    def thematic_held(self) -> bool:
-        return bool(self.thematic_dates)
-
 
 @dataclass(frozen=True)
 class YearView:
@@ -121,14 +115,6 @@ def year_view(meetings: Iterable[Meeting], year: int, today: date) -> YearView:
 
 
 # --- attendance -----------------------------------------------------------------------------
-
-
-def attendance_rate(records: Iterable[AttendanceRecord]) -> Fraction | None:
-    """Share of the records marked present (excused absences are absences); None if empty."""
-    statuses = [r.status for r in records]
-    if not statuses:
-        return None
-    return Fraction(statuses.count("present"), len(statuses))
 
 
 def unexcused_absences(
@@ -201,13 +187,6 @@ def absence_occurrences(
 
 
 # --- the cell and its votes -------------------------------------------------------------------
-
-
-def check_cell_size(
-    official_count: int, on: date, catalogue: Catalogue = DEFAULT_CATALOGUE
-) -> Msg | None:
-    """M5: fewer than 3 official members: the cell cannot validly vote (votes.check_vote_base)."""
-    return check_vote_base(official_count, on, catalogue)
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,3 @@ class Msg:
     def __post_init__(self) -> None:
         # A read-only copy, so a Msg cannot change after a rule returned it.
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
-
-
-class RuleViolation(Exception):
-    """Raised where a rule refuses an action; carries the message to show."""
-
-    def __init__(self, msg: Msg) -> None:
-        super().__init__(msg.key)
-        self.msg = msg

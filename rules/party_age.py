@@ -49,10 +49,6 @@ class PartyAge:
     months: int
     gap_days: int
 
-    @property
-    def total_months(self) -> int:
-        return self.years * 12 + self.months
-
 
 def _sorted(gaps: Iterable[Gap]) -> list[Gap]:
     return sorted(gaps, key=lambda g: g.left_on)

@@ -215,13 +215,6 @@ def _member_year(r: Row) -> MemberYear:
     )
 
 
-async def member_year(tx: Tx, member_id: int, year: int) -> MemberYear | None:
-    row = await tx.one(
-        "SELECT * FROM evaluation_members WHERE member_id = ? AND year = ?", (member_id, year)
-    )
-    return _member_year(row) if row else None
-
-
 async def member_years(tx: Tx, member_ids: Collection[int], year: int) -> dict[int, MemberYear]:
     ids = sorted(set(member_ids))
     out: dict[int, MemberYear] = {}

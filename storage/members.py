@@ -324,15 +324,6 @@ async def conversion(tx: Tx, member_id: int) -> Conversion | None:
     )
 
 
-async def conversions_of(tx: Tx, member_ids: Iterable[int]) -> dict[int, Conversion]:
-    out: dict[int, Conversion] = {}
-    for mid in member_ids:
-        conv = await conversion(tx, mid)
-        if conv is not None:
-            out[mid] = conv
-    return out
-
-
 async def put_conversion(tx: Tx, c: Conversion, at: datetime) -> None:
     await tx.execute(
         "INSERT INTO conversions (member_id, cell_resolution_date, vote_rounds,"

@@ -71,7 +71,3 @@ async def ancestor_ids(tx: Tx, org_id: int) -> list[int]:
         (org_id,),
     )
     return [r[0] for r in rows]
-
-
-async def has_children(tx: Tx, org_id: int) -> bool:
-    return await tx.scalar("SELECT 1 FROM orgs WHERE parent_id = ? LIMIT 1", (org_id,)) is not None

@@ -318,11 +318,6 @@ async def discrepancies(
     return [_discrepancy(r) for r in rows]
 
 
-async def of_list(tx: Tx, list_id: int) -> list[Discrepancy]:
-    rows = await tx.all(f"{_DISCREPANCY} WHERE d.list_id = ? ORDER BY d.org_id, d.id", (list_id,))
-    return [_discrepancy(r) for r in rows]
-
-
 async def cell_status(tx: Tx, org_id: int, period_end: date) -> str:
     """not_confirmed / confirmed / discrepancies / resolved (`storage.reports.STATUS_CASE`)."""
     rows = await reconciliation_rows(tx, org_id, period_end)

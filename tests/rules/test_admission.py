@@ -13,14 +13,12 @@ from chibo.rules.admission import (
     check_admission_vote,
     check_age,
     check_awareness_certificate,
-    check_candidate,
     check_introducers,
     check_papers,
     check_step_order,
     introduction_route,
     last_step_date,
     paper_status,
-    refusals,
 )
 from chibo.rules.catalogue import DEFAULT_CATALOGUE
 from chibo.rules.dates import add_months
@@ -353,33 +351,6 @@ def test_no_grassroots_step_for_a_cell_not_under_one():
 def test_an_unfinished_file_is_fine():
     early = CandidateCase(3, 7, "Vũ Thị Mai", date(2000, 1, 1), course_cert_date=date(2026, 1, 5))
     assert check_step_order(early, TODAY) == ()
-
-
-# --- all checks together ---
-
-
-def test_check_candidate_runs_the_cell_resolution_checks_on_its_date():
-    case = replace(
-        FULL,
-        birth_date=date(2007, 7, 16),  # 17 years 11 months on 15/7/2025
-        course_cert_date=date(2020, 7, 14),  # 60 months ended 14/7/2025
-        ceremony_date=None,
-        decision_date=None,
-        decision_no=None,
-        decision_received_date=None,
-        grassroots_resolution_date=None,
-    )
-    findings = check_candidate(
-        case,
-        TODAY,
-        introducers=[ANH, BINH],  # together with Anh since 1/6/2025: 1 month by 1/7/2025
-        papers=[Paper("application", date(2025, 1, 10))],  # expired 10/7/2025
-        vote=(5, 9),
-    )
-    assert sorted(f.rule for f in refusals(findings)) == ["A1", "A3", "A7", "A7", "A9"]
-    assert [f.rule for f in findings if f.severity == "warn"] == ["A4"]
-    for f in findings:
-        _fmt(f)
 
 
 @pytest.mark.parametrize(

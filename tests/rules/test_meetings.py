@@ -1,7 +1,6 @@
 """Meetings: year view, attendance, the §6.5 absence count, vote base and record validation."""
 
 from datetime import date
-from fractions import Fraction
 
 import pytest
 
@@ -12,8 +11,6 @@ from chibo.rules.meetings import (
     Meeting,
     absence_occurrences,
     absence_status,
-    attendance_rate,
-    check_cell_size,
     check_meeting,
     month_label,
     months_with_absence,
@@ -70,18 +67,6 @@ def test_period_status(today, held, expected):
 
 
 # --- attendance ---
-
-
-def test_attendance_rate_counts_excused_as_absent():
-    records = [
-        AttendanceRecord(date(2026, 3, 5), "present"),
-        AttendanceRecord(date(2026, 3, 5), "present"),
-        AttendanceRecord(date(2026, 3, 5), "present"),
-        AttendanceRecord(date(2026, 3, 5), "excused"),
-        AttendanceRecord(date(2026, 3, 5), "unexcused"),
-    ]
-    assert attendance_rate(records) == Fraction(3, 5)
-    assert attendance_rate([]) is None
 
 
 def _unexcused(*days: date) -> list[AttendanceRecord]:
@@ -175,13 +160,6 @@ def test_absence_occurrence_needs_the_three_months_within_the_window():
 
 
 # --- cell size and vote base ---
-
-
-@pytest.mark.parametrize(("count", "warned"), [(2, True), (3, False)])
-def test_check_cell_size(count, warned):
-    msg = check_cell_size(count, date(2026, 3, 1))
-    assert (msg is not None) is warned
-    assert msg is None or "Art. 24" in msg.key
 
 
 def test_vote_base_excludes_away_guests_probationary_and_absent_exempt():

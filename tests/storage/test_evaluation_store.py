@@ -76,7 +76,7 @@ async def test_member_and_cell_years_round_trip(ctx):
             at=ctx.now(),
         )
     async with ctx.db.read() as tx:
-        assert await store.member_year(tx, an, YEAR) == year
+        assert (await store.member_years(tx, [an], YEAR)).get(an) == year
         assert (await store.cell_year(tx, c1, YEAR)).level == "HTT"
         assert await store.final_levels(tx, [binh]) == {binh: {2025: "KHT", YEAR: "KHT"}}
         kht = await store.kht_evidence(tx, [an, binh], date(2026, 11, 23))

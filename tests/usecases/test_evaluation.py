@@ -174,7 +174,7 @@ async def test_a_level_that_contradicts_its_score_is_refused_and_nothing_written
         )
     assert "QĐ 366-QĐ/TW, Art. 11" in err.value.msg.key
     async with ctx.db.read() as tx:
-        assert await eval_store.member_year(tx, an, YEAR) is None
+        assert (await eval_store.member_years(tx, [an], YEAR)).get(an) is None
     with pytest.raises(InvalidInput):  # more votes than official members
         await uc.record_member(
             ctx, 1001, member_id=an, year=YEAR, changes={"proposed_level": "HT", "vote_agree": 6}
