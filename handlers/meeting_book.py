@@ -17,12 +17,11 @@ from chibo.handlers.meeting_common import (
     F,
     Rows,
     kind_label,
-    page_of,
-    pager_rows,
     short,
     totals_line,
 )
 from chibo.handlers.notices import notice_button
+from chibo.handlers.paging import page_of, pager_rows, pages_for
 from chibo.handlers.paperwork import book_buttons, minutes_button
 from chibo.rules.catalogue import REGULATION_NAME
 from chibo.usecases import meetings as uc
@@ -50,13 +49,7 @@ async def show_list(req: Req, org_id: int, page: int = 0) -> None:
         if line.counts is not None:
             label += f" · {line.counts.present}/{line.counts.expected}"
         rows.append([(label, cb(F, "v", m.id))])
-    nav = []
-    if page > 0:
-        nav.append((_("« Newer"), cb(F, "list", org_id, page - 1)))
-    if (page + 1) * PAGE < total:
-        nav.append((_("Older »"), cb(F, "list", org_id, page + 1)))
-    if nav:
-        rows.append(nav)
+    rows += pager_rows(_, page, pages_for(total, PAGE), lambda n: cb(F, "list", org_id, n))
     year = req.ctx.today().year
     rows.append(
         [
@@ -184,9 +177,9 @@ async def show_member_picker(req: Req, org_id: int, page: int) -> None:
     await uc.cell_for_read(req.ctx, req.user_id, org_id)
     roll = await uc.roll_call(req.ctx, org_id)
     members = [*roll.called, *roll.exempt]
-    shown, page, pages = page_of(members, page)
-    rows: Rows = [[(m.full_name, cb(F, "ma", m.id))] for m in shown]
-    rows += pager_rows(_, page, pages, lambda n: cb(F, "mems", org_id, n))
+    shown = page_of(members, page, PAGE)
+    rows: Rows = [[(m.full_name, cb(F, "ma", m.id))] for m in shown.items]
+    rows += pager_rows(_, shown.page, shown.pages, lambda n: cb(F, "mems", org_id, n))
     rows.append([(_("« Meeting book"), cb(F, "list", org_id, 0))])
     text = (
         _("Whose attendance over the last 12 months?")

@@ -14,16 +14,16 @@ from typing import Any
 from chibo.handlers import meeting_minutes_steps as minutes_steps
 from chibo.handlers.common import Req, cb
 from chibo.handlers.meeting_common import (
+    PAGE,
     STATUS_ICONS,
     STATUS_LABELS,
     F,
     Rows,
     kind_label,
-    page_of,
-    pager_rows,
     short,
     totals_line,
 )
+from chibo.handlers.paging import page_label, page_of, pager_rows
 from chibo.rules.dates import month_end
 from chibo.rules.text import fold
 from chibo.usecases import drafts as drafts_uc
@@ -202,7 +202,7 @@ async def _render_att(req: Req, draft: Draft) -> None:
             key=lambda k: (fold(names.get(k, "")), int(k)),
         )
         exempt = [names.get(k, f"#{k}") for k, v in att.items() if v == "exempt"]
-        shown, page, pages = page_of(called, int(draft.data.get("page", 0)))
+        shown = page_of(called, int(draft.data.get("page", 0)), PAGE)
         text += (
             _(
                 "Tap a name to change it: ✅ present → 🟡 absent with reason → ❌ absent"
@@ -216,11 +216,10 @@ async def _render_att(req: Req, draft: Draft) -> None:
                 "Exempt from activities (not counted as absent): {names}",
                 names=", ".join(sorted(exempt, key=fold)),
             )
-        if pages > 1:
-            text += "\n" + _("Page {page}/{pages}", page=page + 1, pages=pages)
-        for k in shown:
+        text += "".join("\n" + label for label in page_label(_, shown.page, shown.pages))
+        for k in shown.items:
             rows.append([(f"{STATUS_ICONS[att[k]]} {names.get(k, '#' + k)}", cb(F, "tog", k))])
-        rows += pager_rows(_, page, pages, lambda n: cb(F, "pg", n))
+        rows += pager_rows(_, shown.page, shown.pages, lambda n: cb(F, "pg", n))
         rows.append([(_("Everyone present"), cb(F, "allp"))])
     rows.append([(_("Continue ➡"), cb(F, "go", "att"))])
     rows.append([(_("Cancel"), cb(F, "cancel"))])
@@ -286,12 +285,12 @@ async def _render_task_member(req: Req, draft: Draft) -> None:
     _ = req._
     roll = await uc.roll_call(req.ctx, draft.org_id or 0, meeting_date(draft))
     members = roll.called
-    shown, page, pages = page_of(members, int(draft.data.get("tp", 0)))
+    shown = page_of(members, int(draft.data.get("tp", 0)), PAGE)
     text = _("Who is the task for?")
     if not members:
         text = _("The cell has no members on its roll yet, so tasks cannot be assigned.")
-    rows: Rows = [[(m.full_name, cb(F, "tm", m.id))] for m in shown]
-    rows += pager_rows(_, page, pages, lambda n: cb(F, "tp", n))
+    rows: Rows = [[(m.full_name, cb(F, "tm", m.id))] for m in shown.items]
+    rows += pager_rows(_, shown.page, shown.pages, lambda n: cb(F, "tp", n))
     rows.append([(_("« Back"), cb(F, "go", "sub"))])
     await req.show(text, rows)
 

@@ -20,6 +20,7 @@ from telegram.ext import CommandHandler
 
 from chibo.handlers.common import App, Req, cb, handler, pack_lines
 from chibo.handlers.flows import start_draft
+from chibo.handlers.paging import Page, page_label, page_of, pager_rows
 from chibo.handlers.reconciliation import discrepancy_line, status_label
 from chibo.handlers.registry import CommandSpec, MenuEntry, registry_of
 from chibo.handlers.routing import DAY, INT, Route, opt
@@ -107,7 +108,7 @@ def numbers_line(_: Translator, line: uc.Line) -> str:
     )
 
 
-def status_text(_: Translator, v: uc.StatusView, page: int, pages: int) -> str:
+def status_text(_: Translator, v: uc.StatusView, shown: Page[uc.Line]) -> str:
     lines = [
         _("📊 {org} ({code}) — {date}", org=v.root.name, code=v.root.code, date=v.on),
         _(
@@ -122,11 +123,10 @@ def status_text(_: Translator, v: uc.StatusView, page: int, pages: int) -> str:
         _("Total ({n} cells):", n=v.total.org.cells),
         numbers_line(_, v.total),
     ]
-    start = page * PAGE
-    for i, line in enumerate(v.lines[start : start + PAGE], start=start + 1):
+    for i, line in enumerate(shown.items, start=shown.start + 1):
         lines += ["", f"{i}. {line.org.name}", numbers_line(_, line)]
-    if pages > 1:
-        lines += ["", _("Page {page}/{pages}", page=page + 1, pages=pages)]
+    for label in page_label(_, shown.page, shown.pages):
+        lines += ["", label]
     return "\n".join(lines)
 
 
@@ -163,22 +163,15 @@ def cell_text(_: Translator, v: uc.StatusView, items: list[Reminder]) -> str:
     return "\n".join(lines)
 
 
-def status_rows(_: Translator, v: uc.StatusView, page: int, pages: int) -> Rows:
+def status_rows(_: Translator, v: uc.StatusView, shown: Page[uc.Line]) -> Rows:
     rows: Rows = []
     if not v.root.is_cell:
-        shown = v.lines[page * PAGE : (page + 1) * PAGE]
         buttons = [
             (f"{i}. {x.org.name}"[:40], cb(F, "s", x.org.id))
-            for i, x in enumerate(shown, start=page * PAGE + 1)
+            for i, x in enumerate(shown.items, start=shown.start + 1)
         ]
         rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        nav = []
-        if page > 0:
-            nav.append((_("‹ Previous"), cb(F, "s", v.root.id, page - 1)))
-        if page + 1 < pages:
-            nav.append((_("Next ›"), cb(F, "s", v.root.id, page + 1)))
-        if nav:
-            rows.append(nav)
+        rows += pager_rows(_, shown.page, shown.pages, lambda n: cb(F, "s", v.root.id, n))
     rows.append([(_("⚠️ Overdue"), cb(F, "o", v.root.id)), (_("📊 Report"), cb(F, "r", v.root.id))])
     if not v.root.is_cell:
         rows.append([(_("📥 Reconcile with the official list"), cb(F, "up", v.root.id))])
@@ -193,14 +186,13 @@ async def show_status(
 ) -> None:
     _ = req._
     view = await uc.status(req.ctx, req.user_id, code=code, org_id=org_id)
-    pages = max(1, -(-len(view.lines) // PAGE))
-    page = min(max(page, 0), pages - 1)
+    shown = page_of(view.lines, page, PAGE)
     if view.root.is_cell:
         items = (await uc.overdue(req.ctx, req.user_id, code=view.root.code)).groups
         text = cell_text(_, view, items[0].items if items else [])
     else:
-        text = status_text(_, view, page, pages)
-    await req.show(text, status_rows(_, view, page, pages))
+        text = status_text(_, view, shown)
+    await req.show(text, status_rows(_, view, shown))
 
 
 @handler()

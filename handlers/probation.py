@@ -20,6 +20,7 @@ from telegram.ext import CommandHandler
 
 from chibo.handlers.common import EXPIRED, App, Req, cb, expired, handler, open_draft, working_cell
 from chibo.handlers.flows import start_draft
+from chibo.handlers.paging import page_of, pager_rows
 from chibo.handlers.registry import CommandSpec, MenuEntry, registry_of
 from chibo.handlers.roster_common import CANCELLED, Rows, compact_date
 from chibo.handlers.routing import INT, TOKEN, Route, choice, opt
@@ -214,20 +215,12 @@ async def show_helpers(req: Req, member_id: int, page: int = 0) -> None:
     c = await uc.case(req.ctx, actor=req.user_id, member_id=member_id)
     candidates = await uc.candidates_for_helper(req.ctx, actor=req.user_id, member_id=member_id)
     chosen = {h.id for h in c.helpers}
-    pages = max(1, -(-len(candidates) // HELPERS_PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = candidates[page * HELPERS_PAGE : (page + 1) * HELPERS_PAGE]
+    shown = page_of(candidates, page, HELPERS_PAGE)
     rows: Rows = [
         [(("✅ " if m.id in chosen else "▫️ ") + m.full_name, cb(F, "ht", member_id, m.id, page))]
-        for m in shown
+        for m in shown.items
     ]
-    nav = []
-    if page > 0:
-        nav.append((_("◀ Previous"), cb(F, "hlp", member_id, page - 1)))
-    if page + 1 < pages:
-        nav.append((_("Next ▶"), cb(F, "hlp", member_id, page + 1)))
-    if nav:
-        rows.append(nav)
+    rows += pager_rows(_, shown.page, shown.pages, lambda n: cb(F, "hlp", member_id, n))
     rows.append([(_("« Back"), cb(F, "view", member_id))])
     text = _(
         "Official members helping {name} (the cell assigns at least one, Party Charter,"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from chibo.handlers.common import App, Req, cb, current_cell_id
+from chibo.handlers.paging import page_label, page_of, pager_rows
 from chibo.handlers.registry import MenuEntry, registry_of
 from chibo.handlers.routing import DAY, INT, Route, opt
 from chibo.rules.messages import N_
@@ -225,18 +226,12 @@ async def show(req: Req, org_id: int, period_end: date | None = None) -> None:
 async def show_list(req: Req, org_id: int, period_end: date, page: int) -> None:
     _ = req._
     view = await uc.cell_view(req.ctx, req.user_id, org_id, period_end)
-    pages = max(1, -(-len(view.members) // PAGE))
-    page = min(max(page, 0), pages - 1)
+    shown = page_of(view.members, page, PAGE)
     lines = [
-        _(
-            "Members of {org} as of {as_of} — page {page}/{pages}",
-            org=view.org.name,
-            as_of=view.as_of,
-            page=page + 1,
-            pages=pages,
-        )
+        _("Members of {org} as of {as_of}", org=view.org.name, as_of=view.as_of),
+        *page_label(_, shown.page, shown.pages),
     ]
-    for i, m in enumerate(view.members[page * PAGE : (page + 1) * PAGE], start=page * PAGE + 1):
+    for i, m in enumerate(shown.items, start=shown.start + 1):
         status = _(MEMBER_STATUS_LABELS[m.status]) if m.status in MEMBER_STATUS_LABELS else ""
         lines.append(
             _(
@@ -248,12 +243,7 @@ async def show_list(req: Req, org_id: int, period_end: date, page: int) -> None:
             )
         )
     end = _key(view.period.end)
-    nav = []
-    if page > 0:
-        nav.append((_("‹ Previous"), cb(F, "list", org_id, end, page - 1)))
-    if page + 1 < pages:
-        nav.append((_("Next ›"), cb(F, "list", org_id, end, page + 1)))
-    rows = [nav] if nav else []
+    rows = pager_rows(_, shown.page, shown.pages, lambda n: cb(F, "list", org_id, end, n))
     rows.append([(_("« Back"), cb(F, "open", org_id, end))])
     await req.show("\n".join(lines), rows)
 

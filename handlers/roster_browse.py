@@ -8,6 +8,7 @@ searches and a sent file is imported (`roster_files`).
 from __future__ import annotations
 
 from chibo.handlers.common import Req, cb, handler, working_cell
+from chibo.handlers.paging import page_label, pager_rows
 from chibo.handlers.paperwork import roll_buttons
 from chibo.handlers.roster_common import (
     BROWSE,
@@ -72,8 +73,7 @@ async def show_list(
                 exempt=counts.get("exempt", 0),
             )
         )
-    if result.pages > 1:
-        lines.append(_("Page {page} of {pages}.", page=result.page + 1, pages=result.pages))
+    lines += page_label(_, result.page, result.pages)
     if not result.items and not query and not former:
         lines.append(
             _(
@@ -84,13 +84,7 @@ async def show_list(
     lines.append(_("Type a name to search."))
     rows: Rows = [[_member_button(_, m)] for m in result.items]
     action = "old" if former else "list"
-    nav = []
-    if result.page > 0:
-        nav.append((_("◀ Previous"), cb(F, action, result.page - 1)))
-    if result.page + 1 < result.pages:
-        nav.append((_("Next ▶"), cb(F, action, result.page + 1)))
-    if nav:
-        rows.append(nav)
+    rows += pager_rows(_, result.page, result.pages, lambda n: cb(F, action, n))
     if query or former:
         rows.append([(_("All current members"), cb(F, "menu"))])
     rows.append([(_("➕ Add a member"), cb(F, "add"))])

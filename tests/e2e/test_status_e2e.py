@@ -148,7 +148,7 @@ async def test_status_pages_through_many_organisations(officers: World):
     assert "Trang 1/2" in first.text and "8. Chi bộ số 5" in first.text  # by code
     assert "2. Chi bộ thôn 2" in first.text
     assert "9. " not in first.text
-    await xa.press(first, "Trang sau ›")
+    await xa.press(first, "Trang sau ▶")
     second = await xa.next_edit()
     assert "Trang 2/2" in second.text and "12. Chi bộ số 9" in second.text
     assert "Tổng cộng (12 chi bộ):" in second.text
