@@ -20,9 +20,10 @@ from chibo.rules.messages import N_, Msg
 from chibo.usecases.config import BackupConfig as BackupConfig
 from chibo.usecases.config import Config as Config
 from chibo.usecases.config import TelegramConfig as TelegramConfig
+from chibo.usecases.i18n import LOCALES
 from chibo.usecases.resources import resource_path
 
-SUPPORTED_LOCALES = ("vi", "en")
+SUPPORTED_LOCALES = LOCALES
 
 
 class ConfigError(Exception):

@@ -16,7 +16,7 @@ from chibo.rules.messages import N_
 from chibo.usecases import drafts as drafts_uc
 from chibo.usecases import invites as invites_uc
 from chibo.usecases import users as users_uc
-from chibo.usecases.i18n import Translator, translator
+from chibo.usecases.i18n import LANGUAGE_NAMES, LOCALES, Translator, translator
 from chibo.usecases.invites import Outcome
 from chibo.usecases.users import Profile
 
@@ -161,7 +161,7 @@ async def menu_command(req: Req) -> None:
 async def lang_command(req: Req) -> None:
     """`/lang en` and `/lang vi` switch at once; bare `/lang` (or another code) asks."""
     wanted = " ".join(req.context.args or []).strip().lower()
-    if wanted in ("vi", "en"):
+    if wanted in LOCALES:
         await _set_language(req, wanted)
         return
     await _ask_language(req)
@@ -170,7 +170,7 @@ async def lang_command(req: Req) -> None:
 async def _ask_language(req: Req) -> None:
     await req.show(
         req._("Choose your language:"),
-        [[("Tiếng Việt", cb("lang", "set", "vi")), ("English", cb("lang", "set", "en"))]],
+        [[(LANGUAGE_NAMES[lang], cb("lang", "set", lang)) for lang in LOCALES]],
     )
 
 
@@ -264,7 +264,7 @@ def register(app: App) -> None:
         "lang",
         {
             "ask": Route(_ask_language, bound=False),
-            "set": Route(_set_language, choice("vi", "en"), bound=False),
+            "set": Route(_set_language, choice(*LOCALES), bound=False),
         },
     )
     reg.add_routes("me", {"show": Route(_show_whoami)})

@@ -26,7 +26,9 @@ from babel.support import Translations
 from chibo.rules.messages import Msg
 from chibo.usecases.resources import resource_path
 
-LOCALES = ("vi", "en")
+LOCALES = ("vi", "en")  # the one list of the bot's languages
+#: Each language in its own words, for the language buttons.
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 DEFAULT_LOCALE = "vi"
 DATE_PATTERN = "dd/MM/yyyy"
 #: Message params holding catalogue text (a rule's source citation, the name of the

@@ -11,6 +11,7 @@ from chibo.storage import users as user_store
 from chibo.storage.users import WRITE_ROLES, RoleGrant, User
 from chibo.usecases.context import AppContext
 from chibo.usecases.errors import InvalidInput, NotFound
+from chibo.usecases.i18n import LOCALES
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,10 @@ async def profile(ctx: AppContext, tg_id: int) -> Profile | None:
 
 
 async def set_language(ctx: AppContext, tg_id: int, language: str) -> None:
-    if language not in ("vi", "en"):
-        raise InvalidInput(Msg(N_("Language must be vi or en.")))
+    if language not in LOCALES:
+        raise InvalidInput(
+            Msg(N_("Language must be one of: {choices}."), {"choices": ", ".join(LOCALES)})
+        )
     async with ctx.db.transaction() as tx:
         await user_store.set_language(tx, tg_id, language)
 
