@@ -24,7 +24,7 @@ Conventions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -68,6 +68,16 @@ class Finding:
     severity: FindingSeverity
     rule: str  # "A1", "A3", ..., "order"
     message: Msg
+
+
+def refuse(rule: str, key: str, params: Mapping[str, object] | None = None) -> Finding:
+    """A finding that refuses the record: `rule` ("A1", …, "order") and its message."""
+    return Finding("refuse", rule, Msg(key, params or {}))
+
+
+def warn(rule: str, key: str, params: Mapping[str, object] | None = None) -> Finding:
+    """A finding recorded with a warning (the secretary may go on)."""
+    return Finding("warn", rule, Msg(key, params or {}))
 
 
 def refusals(findings: Iterable[Finding]) -> tuple[Finding, ...]:
@@ -155,7 +165,7 @@ def _age_today(birth: date, today: date, exception: bool, catalogue: Catalogue) 
             " the cell can consider the admission from {from_date}, when the candidate is"
             " {min_years} full years old ({source})."
         )
-        return Finding("refuse", "A1", Msg(key, params))
+        return refuse("A1", key, params)
     if months > maximum:
         key = N_(
             "Born on {birth}, the candidate is {years} years {months} months old today ({on}),"
@@ -192,46 +202,37 @@ def check_age(
         "source": catalogue.source("admission.min_age_months", on),
     }
     if months < minimum:
-        return Finding(
-            "refuse",
+        return refuse(
             "A1",
-            Msg(
-                N_(
-                    "On the day the cell considers the admission ({on}) the candidate must be at "
-                    "least {min_years} full years old, counted in months ({source}). Born on "
-                    "{birth}, the candidate is then {years} years {months} months old."
-                ),
-                params,
+            N_(
+                "On the day the cell considers the admission ({on}) the candidate must be at "
+                "least {min_years} full years old, counted in months ({source}). Born on "
+                "{birth}, the candidate is then {years} years {months} months old."
             ),
+            params,
         )
     if months > maximum:
         if exception:
-            return Finding(
-                "warn",
+            return warn(
                 "A1",
-                Msg(
-                    N_(
-                        "The candidate is {years} years {months} months old on {on}, over "
-                        "{max_years} ({source}): admission is an exception that needs the "
-                        "decision of the provincial-level committee (directly under the Central "
-                        "Committee)."
-                    ),
-                    params,
-                ),
-            )
-        return Finding(
-            "refuse",
-            "A1",
-            Msg(
                 N_(
-                    "On the day the cell considers the admission ({on}) the candidate must be at "
-                    "most {max_years} full years old, counted in months ({source}); born on "
-                    "{birth}, the candidate is {years} years {months} months old. An older "
-                    "candidate needs the provincial-level committee's decision: record it as an "
-                    "exception."
+                    "The candidate is {years} years {months} months old on {on}, over "
+                    "{max_years} ({source}): admission is an exception that needs the "
+                    "decision of the provincial-level committee (directly under the Central "
+                    "Committee)."
                 ),
                 params,
+            )
+        return refuse(
+            "A1",
+            N_(
+                "On the day the cell considers the admission ({on}) the candidate must be at "
+                "most {max_years} full years old, counted in months ({source}); born on "
+                "{birth}, the candidate is {years} years {months} months old. An older "
+                "candidate needs the provincial-level committee's decision: record it as an "
+                "exception."
             ),
+            params,
         )
     return None
 
@@ -252,16 +253,13 @@ def check_awareness_certificate(
     rule = "admission.awareness_cert.valid_months"
     valid = catalogue.get_int(rule, on)
     if issued_on is None:
-        return Finding(
-            "refuse",
+        return refuse(
             "A3",
-            Msg(
-                N_(
-                    "The cell cannot consider the admission before the candidate has the "
-                    "party-awareness course certificate ({source})."
-                ),
-                {"source": catalogue.source(rule, on)},
+            N_(
+                "The cell cannot consider the admission before the candidate has the "
+                "party-awareness course certificate ({source})."
             ),
+            {"source": catalogue.source(rule, on)},
         )
     expires = add_months(issued_on, valid)
     params = {
@@ -272,32 +270,26 @@ def check_awareness_certificate(
         "source": catalogue.source(rule, on),
     }
     if on > expires:
-        return Finding(
-            "refuse",
+        return refuse(
             "A3",
-            Msg(
-                N_(
-                    "The party-awareness course certificate issued on {issued} was valid for "
-                    "{months} months, until {expires} ({source}); on {on} "
-                    "it has expired. The candidate must retake the course before the cell "
-                    "considers the admission."
-                ),
-                params,
+            N_(
+                "The party-awareness course certificate issued on {issued} was valid for "
+                "{months} months, until {expires} ({source}); on {on} "
+                "it has expired. The candidate must retake the course before the cell "
+                "considers the admission."
             ),
+            params,
         )
-    warn = catalogue.get_int("admission.awareness_cert.warn_months", on)
-    if full_months_between(issued_on, on) >= warn:
-        return Finding(
-            "warn",
+    warn_from = catalogue.get_int("admission.awareness_cert.warn_months", on)
+    if full_months_between(issued_on, on) >= warn_from:
+        return warn(
             "A3",
-            Msg(
-                N_(
-                    "The party-awareness course certificate issued on {issued} is valid until "
-                    "{expires} ({months} months, {source}). The cell must "
-                    "consider the admission by then, or the candidate retakes the course."
-                ),
-                params,
+            N_(
+                "The party-awareness course certificate issued on {issued} is valid until "
+                "{expires} ({months} months, {source}). The cell must "
+                "consider the admission by then, or the candidate retakes the course."
             ),
+            params,
         )
     return None
 
@@ -384,32 +376,26 @@ def check_papers(
         }
         if status.state == "expired":
             found.append(
-                Finding(
-                    "warn",
+                warn(
                     "A4",
-                    Msg(
-                        N_(
-                            "{paper} dated {dated} was valid until {expires} ({months} months "
-                            "under the admission guidance, as commonly applied): renew it before "
-                            "the cell meeting."
-                        ),
-                        params,
+                    N_(
+                        "{paper} dated {dated} was valid until {expires} ({months} months "
+                        "under the admission guidance, as commonly applied): renew it before "
+                        "the cell meeting."
                     ),
+                    params,
                 )
             )
         elif status.state == "expiring":
             found.append(
-                Finding(
-                    "warn",
+                warn(
                     "A4",
-                    Msg(
-                        N_(
-                            "{paper} dated {dated} is valid until {expires} ({months} months "
-                            "under the admission guidance, as commonly applied); renew it if the "
-                            "cell meets later."
-                        ),
-                        params,
+                    N_(
+                        "{paper} dated {dated} is valid until {expires} ({months} months "
+                        "under the admission guidance, as commonly applied); renew it if the "
+                        "cell meets later."
                     ),
+                    params,
                 )
             )
     return tuple(found)
@@ -480,13 +466,10 @@ def check_introducers(
     for person in introducers:
         if person.member_id in seen:
             found.append(
-                Finding(
-                    "refuse",
+                refuse(
                     "A7",
-                    Msg(
-                        N_("{introducer} is listed twice as an introducer."),
-                        {"introducer": person.full_name},
-                    ),
+                    N_("{introducer} is listed twice as an introducer."),
+                    {"introducer": person.full_name},
                 )
             )
             continue
@@ -495,16 +478,13 @@ def check_introducers(
         if person.official_since is None or person.official_since > on:
             ok = False
             found.append(
-                Finding(
-                    "refuse",
+                refuse(
                     "A7",
-                    Msg(
-                        N_(
-                            "{introducer} was not an official party member on the introduction "
-                            "date ({on}); an introducer must be one (Party Charter, Art. 4)."
-                        ),
-                        {"introducer": person.full_name, "on": on},
+                    N_(
+                        "{introducer} was not an official party member on the introduction "
+                        "date ({on}); an introducer must be one (Party Charter, Art. 4)."
                     ),
+                    {"introducer": person.full_name, "on": on},
                 )
             )
         together = 0
@@ -514,41 +494,35 @@ def check_introducers(
         if together < min_months:
             ok = False
             found.append(
-                Finding(
-                    "refuse",
+                refuse(
                     "A7",
-                    Msg(
-                        N_(
-                            "{introducer} has worked, studied or lived with the candidate in the "
-                            "same unit for {months} months before the introduction; at least "
-                            "{min_months} months are needed (Party Charter, Art. 4; {regulation} "
-                            "§3.2.1)."
-                        ),
-                        {
-                            "introducer": person.full_name,
-                            "months": together,
-                            "min_months": min_months,
-                            "regulation": regulation,
-                        },
+                    N_(
+                        "{introducer} has worked, studied or lived with the candidate in the "
+                        "same unit for {months} months before the introduction; at least "
+                        "{min_months} months are needed (Party Charter, Art. 4; {regulation} "
+                        "§3.2.1)."
                     ),
+                    {
+                        "introducer": person.full_name,
+                        "months": together,
+                        "min_months": min_months,
+                        "regulation": regulation,
+                    },
                 )
             )
         qualified += ok
     route = introduction_route(case, catalogue)
     if route == "youth_union" and case.youth_union_resolution_date is None:
         found.append(
-            Finding(
-                "refuse",
+            refuse(
                 "A8",
-                Msg(
-                    N_(
-                        "A Youth Union member of youth age (up to {max_age}) is introduced by the "
-                        "resolution of the grassroots Youth Union executive committee and one "
-                        "official party member (Party Charter, Art. 4): record the Youth Union "
-                        "resolution."
-                    ),
-                    {"max_age": catalogue.get_int("admission.youth.max_age_years", on)},
+                N_(
+                    "A Youth Union member of youth age (up to {max_age}) is introduced by the "
+                    "resolution of the grassroots Youth Union executive committee and one "
+                    "official party member (Party Charter, Art. 4): record the Youth Union "
+                    "resolution."
                 ),
+                {"max_age": catalogue.get_int("admission.youth.max_age_years", on)},
             )
         )
     required = 1 if route != "two_members" else catalogue.get_int("admission.introducer.count", on)
@@ -594,37 +568,30 @@ def check_admission_vote(
     if too_small is not None:
         return Finding("refuse", "M5", too_small)
     if not 0 <= agree <= base:
-        return Finding(
-            "refuse",
+        return refuse(
             "A9",
-            Msg(
-                N_(
-                    "{agree} agreeing votes cannot be right: the vote base has {base} official "
-                    "members."
-                ),
-                {"agree": agree, "base": base},
+            N_(
+                "{agree} agreeing votes cannot be right: the vote base has {base} official members."
             ),
+            {"agree": agree, "base": base},
         )
     needed = required_votes(base, on, catalogue)
     if agree >= needed:
         return None
-    return Finding(
-        "refuse",
+    return refuse(
         "A9",
-        Msg(
-            N_(
-                "A cell resolution proposing admission needs at least {ratio} of the {base} "
-                "official members in the vote base, that is {required}, to agree; {agree} agreed "
-                "({source})."
-            ),
-            {
-                "source": catalogue.source("vote.min_ratio", on),
-                "ratio": str(catalogue.get_fraction("vote.min_ratio", on)),
-                "base": base,
-                "required": needed,
-                "agree": agree,
-            },
+        N_(
+            "A cell resolution proposing admission needs at least {ratio} of the {base} "
+            "official members in the vote base, that is {required}, to agree; {agree} agreed "
+            "({source})."
         ),
+        {
+            "source": catalogue.source("vote.min_ratio", on),
+            "ratio": str(catalogue.get_fraction("vote.min_ratio", on)),
+            "base": base,
+            "required": needed,
+            "agree": agree,
+        },
     )
 
 
@@ -642,14 +609,11 @@ def check_step_order(case: CandidateCase, today: date) -> tuple[Finding, ...]:
         if step == "grassroots_resolution" and not case.under_grassroots:
             if d is not None:
                 found.append(
-                    Finding(
-                        "refuse",
+                    refuse(
                         "order",
-                        Msg(
-                            N_(
-                                "This cell is not under a grassroots party committee: there is "
-                                "no grassroots resolution to record."
-                            )
+                        N_(
+                            "This cell is not under a grassroots party committee: there is "
+                            "no grassroots resolution to record."
                         ),
                     )
                 )
@@ -660,39 +624,29 @@ def check_step_order(case: CandidateCase, today: date) -> tuple[Finding, ...]:
         params: dict[str, object] = {"step": _label(step), "date": d}
         if d > today:
             found.append(
-                Finding(
-                    "refuse",
-                    "order",
-                    Msg(N_("The date of {step} ({date}) is in the future."), params),
-                )
+                refuse("order", N_("The date of {step} ({date}) is in the future."), params)
             )
         if missing is not None:
             found.append(
-                Finding(
-                    "refuse",
+                refuse(
                     "order",
-                    Msg(
-                        N_(
-                            "Cannot record {step} before {previous}: the admission steps follow "
-                            "one another (Party Charter, Art. 4)."
-                        ),
-                        {**params, "previous": _label(missing)},
+                    N_(
+                        "Cannot record {step} before {previous}: the admission steps follow "
+                        "one another (Party Charter, Art. 4)."
                     ),
+                    {**params, "previous": _label(missing)},
                 )
             )
             break
         if previous is not None and d < previous[1]:
             found.append(
-                Finding(
-                    "refuse",
+                refuse(
                     "order",
-                    Msg(
-                        N_(
-                            "The date of {step} ({date}) is before that of {previous} "
-                            "({previous_date}): the admission steps follow one another."
-                        ),
-                        {**params, "previous": _label(previous[0]), "previous_date": previous[1]},
+                    N_(
+                        "The date of {step} ({date}) is before that of {previous} "
+                        "({previous_date}): the admission steps follow one another."
                     ),
+                    {**params, "previous": _label(previous[0]), "previous_date": previous[1]},
                 )
             )
         previous = (step, d)
@@ -700,24 +654,15 @@ def check_step_order(case: CandidateCase, today: date) -> tuple[Finding, ...]:
         case.verification_date is None or case.background_comment_date < case.verification_date
     ):
         found.append(
-            Finding(
-                "refuse",
+            refuse(
                 "A5",
-                Msg(
-                    N_(
-                        "The cell comments on the background statement only after the "
-                        "verification is concluded (Guidance {guidance} §3.4)."
-                    ),
-                    {
-                        "guidance": DEFAULT_CATALOGUE.get(
-                            GUIDANCE_NAME, case.background_comment_date
-                        )
-                    },
+                N_(
+                    "The cell comments on the background statement only after the "
+                    "verification is concluded (Guidance {guidance} §3.4)."
                 ),
+                {"guidance": DEFAULT_CATALOGUE.get(GUIDANCE_NAME, case.background_comment_date)},
             )
         )
     if case.decision_date is not None and not (case.decision_no or "").strip():
-        found.append(
-            Finding("refuse", "order", Msg(N_("Record the number of the admission decision.")))
-        )
+        found.append(refuse("order", N_("Record the number of the admission decision.")))
     return tuple(found)
