@@ -29,7 +29,14 @@ from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
 from chibo.rules.dates import add_months, month_end
 from chibo.rules.dues import GROUND_LABELS, Relief, month_key, unpaid_occurrences
 from chibo.rules.messages import N_, Msg
-from chibo.rules.reminder_model import SECRETARIAT, Reminder, ReminderFamily, Severity, latest_step
+from chibo.rules.reminder_model import (
+    SECRETARIAT,
+    Reminder,
+    ReminderFamily,
+    Severity,
+    latest_step,
+    make_reminder,
+)
 from chibo.rules.workdays import WorkCalendar
 
 _MONTH = N_(
@@ -85,18 +92,8 @@ def _reminder(
     message: str,
     params: dict[str, object],
 ) -> Reminder:
-    return Reminder(
-        kind=kind,
-        org_id=org_id,
-        subject_type=subject[0],
-        subject_id=subject[1],
-        subject_name=subject[2],
-        due_date=due_date,
-        step=step,
-        severity=severity,
-        recipients=SECRETARIAT,
-        params=params,
-        message=Msg(message, params),
+    return make_reminder(
+        kind, org_id, subject, due_date, step, severity, SECRETARIAT, message, params
     )
 
 

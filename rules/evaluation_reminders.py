@@ -29,14 +29,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from chibo.rules.catalogue import DEFAULT_CATALOGUE, Catalogue
-from chibo.rules.messages import N_, Msg
+from chibo.rules.messages import N_
 from chibo.rules.reminder_model import (
     OFFICERS,
     SECRETARIAT,
     Reminder,
     ReminderFamily,
-    Severity,
     latest_step,
+    make_reminder,
 )
 from chibo.rules.workdays import WorkCalendar
 
@@ -98,33 +98,6 @@ class RemedyCase:
     done: bool = False
 
 
-def _reminder(
-    kind: str,
-    org_id: int,
-    subject: tuple[str, int, str],
-    due_date: date,
-    step: str,
-    severity: Severity,
-    recipients: tuple[str, ...],
-    message: str,
-    params: dict[str, object],
-) -> Reminder:
-    subject_type, subject_id, subject_name = subject
-    return Reminder(
-        kind=kind,
-        org_id=org_id,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        subject_name=subject_name,
-        due_date=due_date,
-        step=step,
-        severity=severity,
-        recipients=recipients,
-        params=params,
-        message=Msg(message, params),
-    )
-
-
 def remind_from(case: EvaluationCellCase, catalogue: Catalogue = DEFAULT_CATALOGUE) -> date:
     if case.remind_from is not None:
         return case.remind_from
@@ -158,7 +131,7 @@ def campaign_reminders(
         }
         if not case.done:
             chain = [
-                _reminder(
+                make_reminder(
                     "evaluation.start",
                     case.org_id,
                     subject,
@@ -169,7 +142,7 @@ def campaign_reminders(
                     _START,
                     params,
                 ),
-                _reminder(
+                make_reminder(
                     "evaluation.start",
                     case.org_id,
                     subject,
@@ -187,7 +160,7 @@ def campaign_reminders(
             escalate_on = case.review_by + late * _DAY
             if escalate_on <= today:
                 found.append(
-                    _reminder(
+                    make_reminder(
                         "evaluation.escalation",
                         case.org_id,
                         subject,
@@ -202,7 +175,7 @@ def campaign_reminders(
         if start <= today:
             for member_id, name in case.residence_pending:
                 found.append(
-                    _reminder(
+                    make_reminder(
                         "evaluation.residence",
                         case.org_id,
                         ("member", member_id, name),
@@ -225,7 +198,7 @@ def remedy_reminders(
 ) -> list[Reminder]:
     """A remedy plan not done on its due date (like a meeting task)."""
     return [
-        _reminder(
+        make_reminder(
             "evaluation.remedy",
             case.org_id,
             ("remedy", case.remedy_id, case.subject),

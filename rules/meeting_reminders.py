@@ -37,14 +37,14 @@ from datetime import date, timedelta
 from chibo.rules.catalogue import DEFAULT_CATALOGUE, REGULATION_NAME, Catalogue
 from chibo.rules.dates import add_months, month_end, quarter_bounds, quarter_of
 from chibo.rules.meetings import AttendanceRecord, absence_occurrences, month_label
-from chibo.rules.messages import N_, Msg
+from chibo.rules.messages import N_
 from chibo.rules.reminder_model import (
     OFFICERS,
     SECRETARIAT,
     Reminder,
     ReminderFamily,
-    Severity,
     latest_step,
+    make_reminder,
 )
 from chibo.rules.workdays import WorkCalendar
 
@@ -120,33 +120,6 @@ class TaskCase:
     done: bool = False
 
 
-def _reminder(
-    kind: str,
-    org_id: int,
-    subject: tuple[str, int, str],
-    due_date: date,
-    step: str,
-    severity: Severity,
-    recipients: tuple[str, ...],
-    message: str,
-    params: dict[str, object],
-) -> Reminder:
-    subject_type, subject_id, subject_name = subject
-    return Reminder(
-        kind=kind,
-        org_id=org_id,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        subject_name=subject_name,
-        due_date=due_date,
-        step=step,
-        severity=severity,
-        recipients=recipients,
-        params=params,
-        message=Msg(message, params),
-    )
-
-
 def _month_starts(today: date) -> list[date]:
     current = date(today.year, today.month, 1)
     return [add_months(current, -1), current]
@@ -201,7 +174,7 @@ def _monthly_chains(
         }
         step = f"{first.year}-{first.month:02d}"
         remind.append(
-            _reminder(
+            make_reminder(
                 "meeting.missing",
                 case.org_id,
                 subject,
@@ -214,7 +187,7 @@ def _monthly_chains(
             )
         )
         escalate.append(
-            _reminder(
+            make_reminder(
                 "meeting.missing.escalation",
                 case.org_id,
                 subject,
@@ -246,7 +219,7 @@ def _thematic_chains(
         params: dict[str, object] = {"org": case.org_name, "quarter": q, "year": year, "end": last}
         step = f"{year}-Q{q}"
         remind.append(
-            _reminder(
+            make_reminder(
                 "meeting.thematic",
                 case.org_id,
                 subject,
@@ -259,7 +232,7 @@ def _thematic_chains(
             )
         )
         escalate.append(
-            _reminder(
+            make_reminder(
                 "meeting.thematic.escalation",
                 case.org_id,
                 subject,
@@ -286,7 +259,7 @@ def _min_members(case: CellMeetingCase, today: date, catalogue: Catalogue) -> Re
         "count": case.official_count,
         "minimum": minimum,
     }
-    return _reminder(
+    return make_reminder(
         "cell.min_members",
         case.org_id,
         ("cell", case.org_id, case.org_name),
@@ -326,7 +299,7 @@ def absence_reminders(
                 "regulation": catalogue.get(REGULATION_NAME, occurrence.trigger),
             }
             chain.append(
-                _reminder(
+                make_reminder(
                     "meeting.absences",
                     case.org_id,
                     ("member", case.member_id, case.full_name),
@@ -361,7 +334,7 @@ def task_reminders(
             "task": task.text,
         }
         found.append(
-            _reminder(
+            make_reminder(
                 "meeting.task",
                 task.org_id,
                 ("task", task.task_id, task.member_name),

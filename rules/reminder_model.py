@@ -48,6 +48,34 @@ class Reminder:
         return f"{self.kind}:{self.subject_type}:{self.subject_id}:{self.step}"
 
 
+def make_reminder(
+    kind: str,
+    org_id: int,
+    subject: tuple[str, int, str],
+    due_date: date,
+    step: str,
+    severity: Severity,
+    recipients: tuple[str, ...],
+    message: str,
+    params: Mapping[str, object],
+) -> Reminder:
+    """A reminder about ``subject`` = (type, id, name) whose message is ``message`` % params."""
+    subject_type, subject_id, subject_name = subject
+    return Reminder(
+        kind=kind,
+        org_id=org_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_name=subject_name,
+        due_date=due_date,
+        step=step,
+        severity=severity,
+        recipients=recipients,
+        params=params,
+        message=Msg(message, params),
+    )
+
+
 def latest_step(steps: Iterable[Reminder], today: date) -> Reminder | None:
     """The chain's step with the latest due date on or before ``today`` (None if none yet)."""
     return max((s for s in steps if s.due_date <= today), key=lambda s: s.due_date, default=None)
