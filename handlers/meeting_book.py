@@ -17,13 +17,13 @@ from chibo.handlers.meeting_common import (
     F,
     Rows,
     kind_label,
-    short,
     totals_line,
 )
 from chibo.handlers.notices import notice_button
 from chibo.handlers.paging import page_of, pager_rows, pages_for
 from chibo.handlers.paperwork import book_buttons, minutes_button
 from chibo.rules.catalogue import REGULATION_NAME
+from chibo.rules.text import shorten
 from chibo.usecases import meetings as uc
 from chibo.usecases.i18n import Translator
 
@@ -123,7 +123,12 @@ async def show_detail(req: Req, meeting_id: int, prefix: str = "") -> None:
             [(_("✏️ Edit"), cb(F, "edit", meeting_id)), (_("🗑 Delete"), cb(F, "del", meeting_id))]
         )
         rows += [
-            [(_("✔ Done: {task}", task=short(f"{x.member_name} – {x.task}")), cb(F, "dd", x.id))]
+            [
+                (
+                    _("✔ Done: {task}", task=shorten(f"{x.member_name} – {x.task}", 28)),
+                    cb(F, "dd", x.id),
+                )
+            ]
             for x in d.tasks
             if x.done_on is None
         ]
@@ -270,7 +275,7 @@ async def delete(req: Req, meeting_id: int) -> None:
 async def task_done(req: Req, task_id: int, *, from_detail: bool) -> None:
     _ = req._
     task = await uc.set_task_done(req.ctx, actor=req.user_id, task_id=task_id)
-    await req.notify(_("Marked done: {task}", task=short(task.task, 60)))
+    await req.notify(_("Marked done: {task}", task=shorten(task.task, 60)))
     if from_detail:
         await show_detail(req, task.meeting_id)
         return

@@ -1,4 +1,4 @@
-"""What the meeting screens share: callback prefix, attendance icons, text fitting.
+"""What the meeting screens share: callback prefix, attendance icons, labels.
 
 Used by `meeting_steps` / `meeting_flow` (the guided logging flow), `meeting_book` (reading)
 and `meetings` (the feature's entry point: routing and registration).
@@ -23,10 +23,6 @@ STATUS_LABELS = {
     "unexcused": N_("Absent without reason"),
     "exempt": N_("Exempt from activities"),
 }
-
-
-def short(text: str, n: int = 28) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def kind_label(_: Translator, kind: str) -> str:

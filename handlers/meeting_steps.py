@@ -20,12 +20,11 @@ from chibo.handlers.meeting_common import (
     F,
     Rows,
     kind_label,
-    short,
     totals_line,
 )
 from chibo.handlers.paging import page_label, page_of, pager_rows
 from chibo.rules.dates import month_end
-from chibo.rules.text import fold
+from chibo.rules.text import fold, shorten
 from chibo.usecases import drafts as drafts_uc
 from chibo.usecases import meetings as uc
 from chibo.usecases.drafts import Draft
@@ -244,7 +243,7 @@ async def _render_more(req: Req, draft: Draft) -> None:
     _, d = req._, draft.data
     text = _header(_, draft, 4, _("More (optional)")) + "\n\n"
     text += _("Upper-level committee member who attended: {v}", v=d.get("upper") or "—") + "\n"
-    text += _("Main contents / resolution: {v}", v=short(d.get("contents") or "—", 200))
+    text += _("Main contents / resolution: {v}", v=shorten(d.get("contents") or "—", 200))
     tasks = d.get("tasks") or []
     if tasks:
         names = await _names(req, draft)
@@ -275,7 +274,7 @@ async def _render_text_step(req: Req, draft: Draft) -> None:
     text = prompts[step]
     rows: Rows = []
     if current:
-        text += "\n" + _("Now: {v}", v=short(current, 300))
+        text += "\n" + _("Now: {v}", v=shorten(current, 300))
         rows.append([(_("Clear it"), cb(F, "clr", step))])
     rows.append([(_("« Back"), cb(F, "go", "sub"))])
     await req.show(text, rows)
@@ -367,7 +366,7 @@ async def _render_summary(req: Req, draft: Draft) -> None:
     if d.get("upper"):
         lines.append(_("Upper-level committee member who attended: {v}", v=d["upper"]))
     if d.get("contents"):
-        lines.append(_("Main contents / resolution: {v}", v=short(d["contents"], 500)))
+        lines.append(_("Main contents / resolution: {v}", v=shorten(d["contents"], 500)))
     lines += _task_lines(_, d.get("tasks") or [], names)
     lines += minutes_steps.summary_lines(_, d)
     lines.append(_("The cell's rating: {rating}", rating=d.get("rating") or "—"))

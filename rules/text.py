@@ -135,10 +135,14 @@ def clean_text(s: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
+def shorten(s: str, limit: int) -> str:
+    """``s`` cut to at most ``limit`` characters, ending with "…" when cut."""
+    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+
 def echo(s: str, limit: int = ECHO_MAX) -> str:
     """A user's input to repeat back in a reply: cleaned, and shortened with "…"."""
-    s = clean_line(s)
-    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+    return shorten(clean_line(s), limit)
 
 
 def utf16_len(s: str) -> int:

@@ -133,3 +133,11 @@ def test_split_message_splits_at_lines_and_never_loses_text():
     parts = text.split_message(emoji, 1001)
     assert all(text.utf16_len(p) <= 1001 for p in parts) and "".join(parts) == emoji
     assert text.split_message("ngắn", 10) == ["ngắn"]
+
+
+def test_shorten_is_the_one_truncation():
+    from chibo.rules.text import echo, shorten
+
+    assert shorten("Nộp báo cáo", 20) == "Nộp báo cáo"
+    assert shorten("Nộp báo cáo quý", 9) == "Nộp báo…"
+    assert echo("  Nộp   báo cáo quý ", 9) == "Nộp báo…"
