@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any
 
 from chibo.handlers.common import Req, cb, expired, open_draft
-from chibo.handlers.meeting_common import KIND, F, Rows, short
+from chibo.handlers.meeting_common import KIND, F, Rows
 from chibo.handlers.routing import INT, Route, choice
+from chibo.rules.text import shorten
 from chibo.usecases import agenda as agenda_uc
 from chibo.usecases import drafts as drafts_uc
 from chibo.usecases import meetings as meetings_uc
@@ -74,7 +75,7 @@ def summary_lines(_: Translator, data: dict[str, Any]) -> list[str]:
     mn = data.get("min") or {}
     labels = _labels(_)
     lines = [
-        f"{labels[name]}: {short(value, 120)}"
+        f"{labels[name]}: {shorten(value, 120)}"
         for name in TEXT_FIELDS
         if (value := _value(mn, name))
     ]
@@ -101,7 +102,7 @@ async def _render_menu(req: Req, draft: Draft) -> None:
         _("Minutes details (optional): what the printed minutes need beyond the log."),
         "",
     ]
-    lines += [f"{labels[name]}: {short(_value(mn, name) or '—', 80)}" for name in TEXT_FIELDS]
+    lines += [f"{labels[name]}: {shorten(_value(mn, name) or '—', 80)}" for name in TEXT_FIELDS]
     rows: Rows = []
     names = list(TEXT_FIELDS)
     for i in range(0, len(names), 2):
@@ -130,7 +131,7 @@ async def _render_text(req: Req, draft: Draft) -> None:
     rows: Rows = []
     current = _value(_min(draft), name)
     if current:
-        text += "\n" + _("Now: {v}", v=short(current, 300))
+        text += "\n" + _("Now: {v}", v=shorten(current, 300))
         rows.append([(_("Clear it"), cb(F, "mclr"))])
     rows.append([(_("« Back"), cb(F, "mx", "menu"))])
     await req.show(text, rows)
@@ -144,7 +145,7 @@ async def _render_reasons(req: Req, draft: Draft) -> None:
     for k in sorted(_absent(draft), key=lambda k: names.get(int(k), "")):
         label = names.get(int(k), "#" + k)
         if reasons.get(k):
-            label += f" — {short(reasons[k], 24)}"
+            label += f" — {shorten(reasons[k], 24)}"
         rows.append([(label, cb(F, "mr", k))])
     rows.append([(_("« Back"), cb(F, "mx", "menu"))])
     await req.show(_("Whose absence reason do you want to write?"), rows)
