@@ -1,0 +1,257 @@
+"""Party dues and badges in the chat (issue 15): the month in a few taps, a typed amount, the
+import from a file, the member's card, the officers' numbers, the badge list and file, and
+scope (forged presses for another cell refused)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+
+from chibo.botapi_emulator import BotApiEmulator
+from chibo.rules.dues import DuesProfile
+from chibo.storage import badges as badge_store
+from chibo.storage import dues as dues_store
+from chibo.storage.members import MemberFields
+from chibo.usecases import dues as dues_uc
+from chibo.usecases import roster
+
+from ..usecases.test_meeting_support import CELL_NAMES, add_members, org_id
+from .conftest import World
+
+# The clock of the e2e fixtures: Monday 23/11/2026; last month is 10/2026.
+OCT = date(2026, 10, 1)
+
+
+async def cell_of_ten(world: World, code: str = "C1") -> list[int]:
+    ids = await add_members(world.ctx, code, CELL_NAMES[:10])
+    for mid in ids:
+        await dues_uc.set_profile(
+            world.ctx, actor="cli", member_id=mid, profile=DuesProfile(cell_amount=20_000)
+        )
+    return ids
+
+
+async def ledger(world: World, code: str, month: date = OCT) -> dict[int, dues_store.LedgerRow]:
+    cell = await org_id(world.ctx, code)
+    async with world.ctx.db.read() as tx:
+        return {r.member_id: r for r in await dues_store.month_rows(tx, [cell], month)}
+
+
+async def test_a_month_in_five_taps(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    ids = await cell_of_ten(world)
+    taps = 0
+
+    await lan.send("/menu")
+    menu = await lan.next_reply()
+    await lan.press(menu, "Đảng phí")
+    taps += 1
+    sheet = await lan.next_edit()
+    assert sheet.text.startswith("Đảng phí của Chi bộ thôn 1 tháng 10/2026"), sheet.text
+    assert "Số tiền ghi là đã nộp: 200.000 đ." in sheet.text
+    await lan.press(sheet, callback_data=f"dues:m:{ids[3]}")
+    taps += 1
+    options = await lan.next_edit()
+    await lan.press(options, "✖️ Chưa nộp")
+    taps += 1
+    sheet = await lan.next_edit()
+    assert f"{CELL_NAMES[3]}: 20.000 đ — chưa nộp" in sheet.text
+    await lan.press(sheet, "Những người còn lại đã nộp đủ")
+    taps += 1
+    confirm = await lan.next_edit()
+    assert f"• {CELL_NAMES[3]}: 20.000 đ — chưa nộp" in confirm.text
+    await lan.press(confirm, "Xác nhận")
+    taps += 1
+    done = await lan.next_edit()
+    assert "đã nộp 9, chưa nộp 1" in done.text and "180.000 đ" in done.text, done.text
+    assert taps <= 6  # the issue's target: a cell of 10 with 1 exception in at most 6 taps
+
+    rows = await ledger(world, "C1")
+    assert sorted(r.status for r in rows.values()) == ["paid"] * 9 + ["unpaid"]
+    assert rows[ids[3]].status == "unpaid" and rows[ids[0]].paid == 20_000
+
+
+async def test_typed_amount_reason_and_channel(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    ids = await cell_of_ten(world)
+    await lan.send("/dues 2026-09")
+    sheet = await lan.next_reply()
+    assert "tháng 09/2026" in sheet.text
+    await lan.press(sheet, callback_data=f"dues:m:{ids[0]}")
+    await lan.press(await lan.next_edit(), "Nộp số tiền khác")
+    ask = await lan.next_edit()
+    assert "Nhập số tiền" in ask.text, ask.text
+    await lan.send("mười nghìn")
+    again = await lan.next_reply()
+    assert "50000" in again.text  # says what is expected; nothing changed
+    await lan.send("15.000")
+    sheet = await lan.next_reply()
+    assert f"{CELL_NAMES[0]}: 20.000 đ — đã nộp 15.000 đ" in sheet.text
+    await lan.press(sheet, callback_data=f"dues:m:{ids[1]}")
+    await lan.press(await lan.next_edit(), "Chưa nộp, có lý do")
+    await lan.next_edit()
+    await lan.send("Đi công tác xa")
+    sheet = await lan.next_reply()
+    await lan.press(sheet, callback_data=f"dues:m:{ids[2]}")
+    await lan.press(await lan.next_edit(), "Cổng Dịch vụ công")
+    sheet = await lan.next_edit()
+    await lan.press(sheet, callback_data="dues:all")
+    await lan.press(await lan.next_edit(), "Xác nhận")
+    await lan.next_edit()
+    rows = await ledger(world, "C1", date(2026, 9, 1))
+    assert (rows[ids[0]].paid, rows[ids[0]].status) == (15_000, "paid")
+    assert (rows[ids[1]].status, rows[ids[1]].note) == ("excused", "Đi công tác xa")
+    assert rows[ids[2]].channel == "portal" and rows[ids[3]].channel == "cash"
+
+
+def _csv(lines: list[str]) -> bytes:
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+async def test_import_a_month_from_a_file(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    ids = await cell_of_ten(world)
+    await lan.send("/dues")
+    sheet = await lan.next_reply()
+    await lan.press(sheet, "Từ tệp")
+    ask = await lan.next_edit()
+    assert "Số tiền đã nộp" in ask.text
+    head = "Họ và tên,Số tiền đã nộp,Hình thức nộp,Lý do"
+    bad = [head, *(f"{n},20000,tiền mặt," for n in CELL_NAMES[:8]), "Ai Đó,20000,,"]
+    await lan.upload("dues.csv", _csv(bad))
+    problems = await lan.next_reply()
+    assert "Không ghi gì" in problems.text or "Chưa ghi" in problems.text, problems.text
+    assert "Ai Đó" in problems.text and CELL_NAMES[9] in problems.text
+    assert await ledger(world, "C1") == {}  # all or nothing
+    good = [
+        head,
+        *(f"{n},20000,cổng dịch vụ công," for n in CELL_NAMES[:9]),
+        f"{CELL_NAMES[9]},0,,Ốm nằm viện",
+    ]
+    await lan.upload("dues.csv", _csv(good))
+    check = await lan.next_reply()
+    assert "10" in check.text
+    assert await ledger(world, "C1") == {}  # checked, not yet saved
+    await lan.press(check, "Ghi sổ")
+    done = await lan.next_edit()
+    assert "đã nộp 9" in done.text, done.text
+    rows = await ledger(world, "C1")
+    assert rows[ids[9]].status == "excused" and rows[ids[0]].channel == "portal"
+
+
+async def test_member_card_party_age_payment_and_reduction(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    ids = await cell_of_ten(world)
+    await lan.send("/members")
+    listing = await lan.next_reply()
+    await lan.press(listing, callback_data=f"roster:view:{ids[0]}")
+    card = await lan.next_edit()
+    # admitted 01/01/2010: 16 years 10 months on 23/11/2026; the 30-year badge on 01/01/2040
+    assert "Tuổi đảng: 16 năm 10 tháng; huy hiệu 30 năm vào 01/01/2040" in card.text, card.text
+    await lan.press(card, "Đảng phí")
+    dues = await lan.next_edit()
+    assert "Tháng này: 20.000 đ" in dues.text, dues.text
+    await lan.press(dues, "Ghi nộp một tháng")
+    months = await lan.next_edit()
+    await lan.press(months, "10/2026")
+    await lan.press(await lan.next_edit(), "✖️ Chưa nộp")
+    after = await lan.next_edit()
+    assert "Chưa nộp, không có lý do chính đáng: 10/2026" in after.text, after.text
+    await lan.press(after, "Giảm")
+    await lan.press(await lan.next_edit(), "50%")
+    await lan.press(await lan.next_edit(), "6")
+    await lan.next_edit()
+    await lan.send("Quyết định số 12-QĐ/ĐU ngày 05/11/2026")
+    confirm = await lan.next_reply()
+    await lan.press(confirm, "Xác nhận")
+    card = await lan.next_edit()
+    assert "Tháng này: 10.000 đ" in card.text and "Giảm 50%: 11/2026 – 04/2027" in card.text
+
+
+async def test_officer_numbers_and_badges(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    officer = await world.officer(2001, "X")
+    ids = await cell_of_ten(world)
+    c1 = await org_id(world.ctx, "C1")
+    await dues_uc.record_month(world.ctx, "cli", c1, OCT, {ids[0]: dues_uc.PaymentEntry(paid=0)})
+    await officer.send("/dues X 2026-10")
+    summary = await officer.next_reply()
+    assert "C1 Chi bộ thôn 1: đã nộp 9/10, chưa nộp 1" in summary.text, summary.text
+    assert "C2 Chi bộ thôn 2: chưa ghi sổ" in summary.text
+    await officer.press(summary, callback_data=f"dues:oc:{c1}:20261001")
+    cell = await officer.next_edit()
+    assert f"{CELL_NAMES[0]}: chưa nộp, 0 đ" in cell.text, cell.text
+
+    await officer.send("/report X 2026-10")
+    report = await officer.next_document()
+    await officer.next_photo()
+    rows = list(
+        load_workbook(io.BytesIO(report.data or b""))["Đảng phí"].iter_rows(values_only=True)
+    )
+    c1_row = next(r for r in rows if r[0] == "C1")
+    assert c1_row[2:8] == ("10/2026", "có", 10, 0, 9, 1), c1_row
+
+    veteran = await roster.add_member(
+        world.ctx,
+        actor="cli",
+        org_id=c1,
+        f=MemberFields(
+            full_name="Cao Văn Lão",
+            birth_date=date(1970, 5, 5),
+            decision_date=date(1997, 1, 20),
+            status="official",
+            status_date=date(1998, 1, 20),
+        ),
+    )
+
+    await officer.send("/badges X")
+    listing = await officer.next_reply()
+    assert "03/02/2027" in listing.text and "Cao Văn Lão: 30 năm vào 20/01/2027" in listing.text
+    assert not [b for row in listing.buttons for b in row if "bdg:aw:" in (b.callback_data or "")]
+    doc = await officer.next_document()
+    ws = load_workbook(io.BytesIO(doc.data or b"")).worksheets[0]
+    assert ws.cell(2, 3).value == "Cao Văn Lão" and ws.cell(2, 6).value == 30
+
+    await lan.send("/badges")
+    mine = await lan.next_reply()
+    await lan.next_document()
+    await lan.press(mine, "Cao Văn Lão")
+    ask = await lan.next_edit()
+    await lan.press(ask, "Xác nhận")
+    done = await lan.next_edit()
+    assert "Cao Văn Lão" in done.text and "30 năm" in done.text
+    async with world.ctx.db.read() as tx:
+        awards = await badge_store.awards_of_many(tx, [veteran.id])
+    assert [a.milestone for a in awards[veteran.id]] == [30]
+
+
+async def test_forged_presses_for_another_cell_are_refused(emu: BotApiEmulator, world: World):
+    ids = await cell_of_ten(world)
+    await add_members(world.ctx, "C2", ["Người Chi Bộ Hai"])
+    mallory = await world.secretary(1101, "C2")
+    outsider = await world.officer(3001, "Y")
+    c1 = await org_id(world.ctx, "C1")
+    await mallory.send("/dues")
+    own = await mallory.next_reply()
+    for data in (
+        f"dues:card:{ids[0]}",
+        f"dues:pp:{ids[0]}:20261001:unpaid",
+        f"dues:rn:{ids[0]}:50:6",
+        f"dues:m:{ids[0]}",
+        f"bdg:awok:{ids[0]}:30:20270203",
+        f"bdg:l:{c1}:20270203",
+        f"dues:oc:{c1}:20261001",
+    ):
+        await mallory.press_data(own, data)
+        answer = await mallory.last_callback_answer()
+        assert answer.show_alert and answer.text, (data, answer)
+    await outsider.send("/dues X 2026-10")
+    refused = await outsider.next_reply()
+    assert "không có quyền" in refused.text, refused.text
+    await outsider.send("/badges C1")
+    assert "không có quyền" in (await outsider.next_reply()).text
+    assert await ledger(world, "C1") == {}
+    async with world.ctx.db.read() as tx:
+        assert (await badge_store.awards_of_many(tx, ids)) == {}
