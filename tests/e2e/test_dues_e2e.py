@@ -255,3 +255,90 @@ async def test_forged_presses_for_another_cell_are_refused(emu: BotApiEmulator, 
     assert await ledger(world, "C1") == {}
     async with world.ctx.db.read() as tx:
         assert (await badge_store.awards_of_many(tx, ids)) == {}
+
+
+async def test_cli_import_checks_then_records(world: World, capsys, tmp_path):
+    from chibo.bot.cli import build_parser
+    from chibo.usecases.errors import InvalidInput
+    from chibo.usecases.i18n import translator
+
+    ids = await cell_of_ten(world)
+
+    async def cli(*argv: str) -> tuple[int, str, str]:
+        args = build_parser().parse_args(list(argv))
+        code = await args.func(args, world.ctx.config, translator("vi"))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(_csv(["Họ và tên,Số tiền đã nộp", *(f"{n},20000" for n in CELL_NAMES[:9])]))
+    try:
+        await cli("dues", "import", str(bad), "--org", "C1", "--month", "2026-10")
+    except InvalidInput:
+        pass
+    else:
+        raise AssertionError("a file missing a member must be refused")
+    assert CELL_NAMES[9] in capsys.readouterr().err
+    good = tmp_path / "good.csv"
+    good.write_bytes(_csv(["Họ và tên,Số tiền đã nộp", *(f"{n},20000" for n in CELL_NAMES[:10])]))
+    code, out, _ = await cli(
+        "dues", "import", str(good), "--org", "C1", "--month", "2026-10", "--dry-run"
+    )
+    assert code == 0 and "--dry-run" in out and await ledger(world, "C1") == {}
+    code, out, _ = await cli("dues", "import", str(good), "--org", "C1", "--month", "2026-10")
+    assert code == 0 and "10" in out
+    assert len(await ledger(world, "C1")) == len(ids)
+    # the summary form still works
+    code, out, _ = await cli("dues", "--org", "X", "--month", "2026-10", "--json")
+    assert code == 0 and '"org": "C1"' in out
+
+
+async def test_reminder_buttons_open_the_right_screen(emu: BotApiEmulator, world: World, bot):
+    from chibo.handlers.registry import registry_of
+    from chibo.rules.messages import Msg
+    from chibo.rules.reminder_model import Reminder
+    from chibo.usecases.i18n import translator
+
+    lan = await world.secretary(1001, "C1")
+    ids = await cell_of_ten(world)
+    c1 = await org_id(world.ctx, "C1")
+    actions = registry_of(bot).reminder_actions
+    _ = translator("vi")
+
+    def reminder(kind: str, subject: tuple[str, int], step: str) -> Reminder:
+        return Reminder(
+            kind,
+            c1,
+            subject[0],
+            subject[1],
+            "x",
+            date(2026, 11, 5),
+            step,
+            "warning",
+            (),
+            {},
+            Msg("x"),
+        )
+
+    ((label, data),) = actions["dues"](_, reminder("dues.month", ("cell", c1), "2026-10"))
+    assert (label, data) == ("Ghi sổ tháng", "dues:sheet:20261001")
+    ((_label, card),) = actions["dues"](_, reminder("dues.unpaid.warning", ("member", ids[0]), "x"))
+    assert card == f"dues:card:{ids[0]}"
+    ((_label, badges),) = actions["badge"](
+        _, reminder("badge.proposal", ("cell", c1), "2027-02-03")
+    )
+    assert badges == f"bdg:l:{c1}:20270203"
+
+    await lan.send("/menu")
+    menu = await lan.next_reply()
+    await lan.press_data(menu, data)
+    sheet = await lan.next_edit()
+    assert "tháng 10/2026" in sheet.text
+    await lan.press_data(sheet, card)
+    assert "Đảng phí — " in (await lan.next_edit()).text
+    await lan.send("/menu")
+    menu = await lan.next_reply()
+    await lan.press_data(menu, badges)
+    listing = await lan.next_edit()
+    assert "03/02/2027" in listing.text
+    await lan.next_document()
