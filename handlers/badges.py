@@ -28,6 +28,7 @@ from chibo.rules.dates import read_date
 from chibo.rules.messages import N_, Msg
 from chibo.usecases import access, report_xlsx
 from chibo.usecases import badges as uc
+from chibo.usecases import dues as dues_uc
 from chibo.usecases import status as status_uc
 from chibo.usecases.errors import InvalidInput
 from chibo.usecases.i18n import Translator
@@ -143,6 +144,7 @@ async def _menu(req: Req) -> None:
 
 async def ask_award(req: Req, member_id: int, years: int, award: date) -> None:
     """`bdg:aw:<member>:<years>:<award>`: confirm recording the award."""
+    await dues_uc.member_for_write(req.ctx, req.user_id, member_id)
     age = await uc.party_age_of(req.ctx, req.user_id, member_id)
     _ = req._
     await req.show(

@@ -15,7 +15,8 @@ Callback contract (`dues:<action>[:arg…]`; months travel as the first day, yyy
   dues:card:<member> · dues:pay:<member> · dues:pm:<member>:<month> ·
   dues:pp:<member>:<month>:<what> · dues:red:<member> · dues:rp:<member>:<percent> ·
   dues:rn:<member>:<months> · dues:exm:<member> · dues:eg:<member>:<ground> ·
-  dues:en:<member>:<months> · dues:rok · dues:o:<org>:<month> · dues:oc:<org>:<month>
+  dues:en:<member>:<months> · dues:rok · dues:om · dues:o:<org>:<month> ·
+  dues:oc:<org>:<month>
 Every press re-checks scope through the use cases (write access to the cell, read access for
 officers); the draft's cell is re-checked by `open_draft`.
 """
@@ -214,10 +215,27 @@ async def show_sheet(req: Req, month: date | None = None, *, reply: bool = False
         return
     month = first_of(month or _last_month(req))
     uc.check_month(req.ctx, month)
+    sheet = await uc.month_sheet(req.ctx, req.user_id, org_id, month)
+    x = {str(ln.member.id): e for ln in sheet.lines if (e := _recorded_exception(ln))}
     draft = await start_draft(
-        req, MONTH, "sheet", org_id=org_id, data={"m": month.isoformat(), "x": {}, "ch": "cash"}
+        req, MONTH, "sheet", org_id=org_id, data={"m": month.isoformat(), "x": x, "ch": "cash"}
     )
     await _sheet_screen(req, draft, reply=reply)
+
+
+def _recorded_exception(line: uc.SheetLine) -> dict[str, Any] | None:
+    """A month already recorded opens with what was recorded, so confirming keeps it."""
+    r = line.recorded
+    if r is None or r.status == "exempt":
+        return None
+    e: dict[str, Any] = {"c": r.channel} if r.channel == "portal" else {}
+    if r.status == "unpaid":
+        e["s"] = "unpaid"
+    elif r.status == "excused":
+        e.update({"s": "why", "r": r.note or ""})
+    elif r.paid != line.due.amount:
+        e.update({"s": "amt", "a": r.paid})
+    return e or None
 
 
 async def _month_draft(req: Req) -> Draft | None:
@@ -978,8 +996,8 @@ async def officer_cell(req: Req, org_id: int, month: date) -> None:
 async def dues_command(req: Req) -> None:
     """/dues: the cell's month for a secretary; /dues [CODE] [YYYY-MM] for officers."""
     args = req.context.args or []
-    month_arg = next((a for a in args if parse_month_key(a) is not None), None)
-    code = next((a for a in args if a is not month_arg), None)
+    month_arg = next((a for a in args if a[:1].isdigit()), None)
+    code = next((a for a in args if not a[:1].isdigit()), None)
     month = uc.parse_month(req.ctx, month_arg) if month_arg else None
     if code is None and (req.profile.cells or not req.profile.officer_orgs):
         await show_sheet(req, month, reply=True)

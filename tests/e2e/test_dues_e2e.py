@@ -76,6 +76,10 @@ async def test_a_month_in_five_taps(emu: BotApiEmulator, world: World):
 async def test_typed_amount_reason_and_channel(emu: BotApiEmulator, world: World):
     lan = await world.secretary(1001, "C1")
     ids = await cell_of_ten(world)
+    await lan.send("/dues 2026-13")
+    assert "YYYY-MM" in (await lan.next_reply()).text
+    await lan.send("/dues 2027-01")
+    assert "Tháng 2027-01 chưa bắt đầu" in (await lan.next_reply()).text
     await lan.send("/dues 2026-09")
     sheet = await lan.next_reply()
     assert "tháng 09/2026" in sheet.text
@@ -342,3 +346,99 @@ async def test_reminder_buttons_open_the_right_screen(emu: BotApiEmulator, world
     listing = await lan.next_edit()
     assert "03/02/2027" in listing.text
     await lan.next_document()
+
+
+async def test_a_recorded_month_reopens_with_its_exceptions(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    ids = await cell_of_ten(world)
+    c1 = await org_id(world.ctx, "C1")
+    await dues_uc.record_month(
+        world.ctx,
+        "cli",
+        c1,
+        OCT,
+        {
+            ids[0]: dues_uc.PaymentEntry(paid=0),
+            ids[1]: dues_uc.PaymentEntry(paid=0, reason="Ốm"),
+            ids[2]: dues_uc.PaymentEntry(paid=5_000, channel="portal"),
+        },
+    )
+    await lan.send("/dues 2026-10")
+    sheet = await lan.next_reply()
+    assert "Tháng này đã ghi sổ" in sheet.text
+    assert f"{CELL_NAMES[0]}: 20.000 đ — chưa nộp" in sheet.text
+    await lan.press(sheet, callback_data="dues:all")
+    await lan.press(await lan.next_edit(), "Xác nhận")
+    await lan.next_edit()
+    rows = await ledger(world, "C1")
+    assert rows[ids[0]].status == "unpaid"
+    assert (rows[ids[1]].status, rows[ids[1]].note) == ("excused", "Ốm")
+    assert (rows[ids[2]].paid, rows[ids[2]].channel) == (5_000, "portal")
+
+
+async def test_badges_to_return_after_removal(emu: BotApiEmulator, world: World):
+    from chibo.usecases import badges as badges_uc
+
+    lan = await world.secretary(1001, "C1")
+    officer = await world.officer(2001, "X")
+    c1 = await org_id(world.ctx, "C1")
+    old = await roster.add_member(
+        world.ctx,
+        actor="cli",
+        org_id=c1,
+        f=MemberFields(
+            full_name="Lã Văn Bị",
+            birth_date=date(1960, 5, 5),
+            decision_date=date(1990, 1, 10),
+            status="official",
+            status_date=date(1991, 1, 10),
+        ),
+    )
+    award = await badges_uc.record_award(
+        world.ctx, actor="cli", member_id=old.id, milestone=30, award_date=date(2020, 2, 3)
+    )
+    await roster.change_status(
+        world.ctx, actor="cli", member_id=old.id, status="removed", status_date=date(2026, 11, 1)
+    )
+    await officer.send("/badges X")
+    listing = await officer.next_reply()
+    await officer.next_document()
+    await officer.press(listing, "Huy hiệu phải thu hồi")
+    returns = await officer.next_edit()
+    assert "Lã Văn Bị, Huy hiệu 30 năm trao ngày 03/02/2020" in returns.text, returns.text
+    assert not returns.buttons  # officers read; the cell records the return
+    await officer.press_data(returns, f"bdg:rt:{award.id}")
+    assert (await officer.last_callback_answer()).show_alert
+
+    await lan.send("/badges")
+    mine = await lan.next_reply()
+    await lan.next_document()
+    await lan.press(mine, "Huy hiệu phải thu hồi")
+    returns = await lan.next_edit()
+    await lan.press(returns, "Đã thu hồi: Lã Văn Bị")
+    done = await lan.next_edit()
+    assert "23/11/2026" in done.text
+    assert await badges_uc.badges_to_return(world.ctx, "cli", "C1") == []
+
+
+async def test_exemption_from_the_card(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    ids = await cell_of_ten(world)
+    await lan.send("/dues")
+    sheet = await lan.next_reply()
+    await lan.press_data(sheet, f"dues:card:{ids[4]}")
+    card = await lan.next_edit()
+    await lan.press(card, "Miễn đảng phí")
+    grounds = await lan.next_edit()
+    await lan.press(grounds, callback_data=f"dues:eg:{ids[4]}:social_pension")
+    await lan.press(await lan.next_edit(), "Đến khi có quyết định khác")
+    await lan.next_edit()
+    kept = await lan.next_reply()  # the month sheet opened by /dues stays open
+    assert "bảng đảng phí tháng" in kept.text
+    await lan.send("x" * 400)  # too long: says so, nothing recorded
+    assert "quá dài" in (await lan.next_reply()).text
+    await lan.send("Đơn đề nghị ngày 02/11/2026, QĐ 3-QĐ/ĐU")
+    confirm = await lan.next_reply()
+    await lan.press(confirm, "Xác nhận")
+    card = await lan.next_edit()
+    assert "Tháng này: miễn" in card.text and "11/2026 – đến khi có quyết định khác" in card.text
