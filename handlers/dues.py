@@ -952,7 +952,7 @@ async def show_summary(
 async def report_dues(req: Req, report: Any) -> list[uc.DuesSummary]:
     """The party dues of each month of a /report (officers' workbook sheet)."""
     months = [m for m in (parse_month_key(k) for k in report.months) if m is not None]
-    return [await uc.summary(req.ctx, req.user_id, report.root.code, m) for m in months]
+    return await uc.report_summaries(req.ctx, req.user_id, report.root.code, months)
 
 
 async def officer_view(req: Req, org_id: int, month: date) -> None:

@@ -42,7 +42,7 @@ from chibo.storage.db import Tx
 from chibo.storage.dues import LedgerRow
 from chibo.storage.members import ACTIVE_STATUSES, Member
 from chibo.storage.orgs import Org
-from chibo.usecases import access, roster_io
+from chibo.usecases import access, offload, roster_io
 from chibo.usecases.context import AppContext
 from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
 
@@ -799,11 +799,20 @@ class DuesSummary:
     share_verified: bool
     unverified_rates: bool = False
     notes: list[str] = field(default_factory=list)
+    #: The amounts due of cells that have not recorded the month are computed (False: left
+    #: out, as in the officers' report, which covers many months of a whole province).
+    estimated: bool = True
 
 
 async def summary(ctx: AppContext, actor: Actor, code: str, month: date) -> DuesSummary:
-    """Paid / due / unpaid per cell under ``code`` (or the cell itself) for ``month``."""
+    """Paid / due / unpaid per cell under ``code`` (or the cell itself) for ``month``. Scope is
+    checked on the bot's connection; the numbers (a province's members) are read and computed
+    on a worker connection, off the event loop (`usecases.offload`)."""
     root = await org_for_read(ctx, actor, code)
+    return await offload.run(ctx, lambda worker: _summary(worker, root, month))
+
+
+async def _summary(ctx: AppContext, root: Org, month: date) -> DuesSummary:
     month = first_of(month)
     share = ctx.catalogue.get_fraction("dues.cell_share", month)
     entry = ctx.catalogue.entry("dues.cell_share", month)
@@ -833,7 +842,12 @@ async def summary(ctx: AppContext, actor: Actor, code: str, month: date) -> Dues
                     amount_due=sum(d.amount for d in dues.values()),
                 )
             )
-    total = DuesLine(
+    total = _total(root, lines)
+    return DuesSummary(root, month, lines, total, share, entry.source, entry.tag == "V", unverified)
+
+
+def _total(root: Org, lines: list[DuesLine]) -> DuesLine:
+    return DuesLine(
         root,
         all(x.recorded for x in lines) and bool(lines),
         **{
@@ -850,7 +864,60 @@ async def summary(ctx: AppContext, actor: Actor, code: str, month: date) -> Dues
             )
         },
     )
-    return DuesSummary(root, month, lines, total, share, entry.source, entry.tag == "V", unverified)
+
+
+async def report_summaries(
+    ctx: AppContext, actor: Actor, code: str, months: Sequence[date]
+) -> list[DuesSummary]:
+    """The party dues sheet of an officers' report: per month, what each cell under ``code``
+    recorded; a cell that has not recorded a month shows its members only (the amounts due of
+    a province for a year are not estimated). Scope is checked once; the rows are read on a
+    worker connection, off the event loop (`usecases.offload`)."""
+    root = await org_for_read(ctx, actor, code)
+    return await offload.run(ctx, lambda worker: _report_summaries(worker, root, months))
+
+
+async def _report_summaries(
+    ctx: AppContext, root: Org, months: Sequence[date]
+) -> list[DuesSummary]:
+    wanted = [first_of(m) for m in months]
+    async with ctx.db.read() as tx:
+        ids = set(await org_store.subtree_ids(tx, root.id))
+        cells = sorted(
+            (o for o in await org_store.all_orgs(tx) if o.id in ids and o.is_cell),
+            key=lambda o: o.code,
+        )
+        counts: dict[int, int] = {}
+        for cell in cells:
+            by_status = await member_store.count_by_status(tx, cell.id)
+            counts[cell.id] = sum(by_status.get(st, 0) for st in ACTIVE_STATUSES)
+        recorded = {m: await store.month_rows(tx, [c.id for c in cells], m) for m in wanted}
+    out: list[DuesSummary] = []
+    for month in wanted:
+        share = ctx.catalogue.get_fraction("dues.cell_share", month)
+        entry = ctx.catalogue.entry("dues.cell_share", month)
+        by_cell: dict[int, list[LedgerRow]] = {}
+        for r in recorded[month]:
+            by_cell.setdefault(r.org_id, []).append(r)
+        lines = [
+            _line(c, counts[c.id], by_cell[c.id], share)
+            if c.id in by_cell
+            else DuesLine(c, False, members=counts[c.id])
+            for c in cells
+        ]
+        out.append(
+            DuesSummary(
+                root,
+                month,
+                lines,
+                _total(root, lines),
+                share,
+                entry.source,
+                entry.tag == "V",
+                estimated=False,
+            )
+        )
+    return out
 
 
 def _line(cell: Org, members: int, rows: list[LedgerRow], share: Fraction) -> DuesLine:

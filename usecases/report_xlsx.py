@@ -361,13 +361,11 @@ def dues_sheet(wb: Any, views: Sequence[DuesSummary], _: Translate) -> None:
             f"{view.month.month:02d}/{view.month.year}",
             _("yes") if x.recorded else _("no"),
             x.members,
-            x.exempt,
-            x.paid,
-            x.unpaid,
-            x.excused,
-            x.amount_due,
-            x.amount_paid,
-            x.cell_share,
+            *(
+                [x.exempt, x.paid, x.unpaid, x.excused, x.amount_due, x.amount_paid, x.cell_share]
+                if x.recorded or view.estimated or x is view.total
+                else [None] * 7
+            ),
         ]
         for view in views
         for x in [*view.lines, view.total]

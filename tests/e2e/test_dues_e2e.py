@@ -196,6 +196,8 @@ async def test_officer_numbers_and_badges(emu: BotApiEmulator, world: World):
     )
     c1_row = next(r for r in rows if r[0] == "C1")
     assert c1_row[2:8] == ("10/2026", "có", 10, 0, 9, 1), c1_row
+    c2_row = next(r for r in rows if r[0] == "C2")  # not recorded: no amounts made up
+    assert c2_row[2:5] == ("10/2026", "không", 0) and set(c2_row[5:]) == {None}, c2_row
 
     veteran = await roster.add_member(
         world.ctx,
