@@ -212,8 +212,8 @@ async def _demo_minutes(
 
 
 async def seed_dues(ctx: AppContext) -> None:
-    """Party dues of the three previous months (Phạm Thị Dung unpaid twice: a warning), and a
-    member who reaches 30 years of party age by the next badge award date."""
+    """Party dues of the three months before last (Phạm Thị Dung unpaid twice: a warning), and
+    a member who reaches 30 years of party age by the next badge award date."""
     cell = await get_org(ctx, "CB1")
     today = ctx.today()
     award = next_award_date(today, ctx.catalogue)
@@ -241,7 +241,8 @@ async def seed_dues(ctx: AppContext) -> None:
         )
     late = next(m for m in members if m.full_name == "Phạm Thị Dung")
     first = today.replace(day=1)
-    for back in (3, 2, 1):
+    # last month is left to record in the chat (its reminder comes from the 5th)
+    for back in (4, 3, 2):
         month = add_months(first, -back)
-        unpaid = {late.id: dues_uc.PaymentEntry(paid=0)} if back < 3 else {}
+        unpaid = {late.id: dues_uc.PaymentEntry(paid=0)} if back < 4 else {}
         await dues_uc.record_month(ctx, "cli", cell.id, month, unpaid)
