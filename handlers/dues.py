@@ -636,7 +636,7 @@ async def show_card(req: Req, member_id: int, *, reply: bool = False, note: str 
         lines.append(_("No month recorded yet."))
     rows: Rows = [
         [(_("💰 Record a month"), cb(F, "pay", m.id))],
-        [(_("Reduction"), cb(F, "red", m.id)), (_("Exemption"), cb(F, "exm", m.id))],
+        [(_("Dues reduction"), cb(F, "red", m.id)), (_("Dues exemption"), cb(F, "exm", m.id))],
         [(_("« Member card"), cb("roster", "view", m.id))],
     ]
     text = "\n".join(lines)
