@@ -1,20 +1,24 @@
 """Party dues and badges from the terminal (usecases.dues, usecases.badges):
 
     chibo dues --org CODE --month YYYY-MM [--json] [--out FILE.xlsx]
+    chibo dues import FILE --org CODE --month YYYY-MM [--dry-run]
     chibo badges --org CODE --award-date YYYY-MM-DD [--out FILE.xlsx] [--json]
 
 `dues` prints paid / due / unpaid per cell under CODE for the month; `--json` one object per cell
 (`org`, `org_name`, `recorded`, `members`, `exempt`, `paid`, `unpaid`, `excused`, `amount_due`,
-`amount_paid`, `cell_share`). `badges` lists the members who reach a badge milestone by the
-award date and have not received it; `--json` one object per member (`cell`, `member_id`,
-`name`, `birth_date`, `decision_date`, `milestone`, `reached_on`, `early`); `--out` writes the
-proposal list as XLSX.
+`amount_paid`, `cell_share`). `dues import` records the cell's month from a spreadsheet (one
+row per member, the columns of the chat's import), all or nothing: every bad row is printed
+and nothing is written; `--dry-run` only checks. `badges` lists the members who reach a badge
+milestone by the award date and have not received it; `--json` one object per member (`cell`,
+`member_id`, `name`, `birth_date`, `decision_date`, `milestone`, `reached_on`, `early`); `--out`
+writes the proposal list as XLSX.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -47,6 +51,8 @@ async def cmd_dues(args: argparse.Namespace, config: Config, _: Translator) -> i
     month = parse_month_key(args.month)
     if month is None:
         raise CliError(_("--month: expected a month as YYYY-MM, got {value}.", value=args.month))
+    if args.action == "import":
+        return await _import(args, config, _, month)
     async with open_context(config) as ctx:
         view = await dues_uc.summary(ctx, CLI_ACTOR, args.org, month)
     if args.out:
@@ -101,6 +107,54 @@ async def cmd_dues(args: argparse.Namespace, config: Config, _: Translator) -> i
             _(
                 "Some amounts due use a rate that is not verified for {month}.",
                 month=month_key(month),
+            )
+        )
+    return 0
+
+
+async def _import(args: argparse.Namespace, config: Config, _: Translator, month: date) -> int:
+    from chibo.bot.cli import CliError, open_context
+
+    if not args.file:
+        raise CliError(_("dues import needs the FILE."))
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(str(exc)) from exc
+    async with open_context(config) as ctx:
+        org = await dues_uc.org_for_read(ctx, CLI_ACTOR, args.org)
+        try:
+            rec = await dues_uc.import_month(
+                ctx,
+                actor=CLI_ACTOR,
+                org_id=org.id,
+                month=month,
+                data=data,
+                filename=path.name,
+                dry_run=args.dry_run,
+            )
+        except dues_uc.MonthInvalid as exc:
+            print(_("{n} problem(s):", n=len(exc.problems)), file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {_.msg(problem)}", file=sys.stderr)
+            raise
+    key = month_key(month)
+    if args.dry_run:
+        print(
+            _(
+                "The file is correct: {rows} members for {month}. Nothing was written (--dry-run).",
+                rows=len(rec.rows),
+                month=key,
+            )
+        )
+    else:
+        print(
+            _(
+                "Imported the party dues of {org} for {month}: {rows} members.",
+                org=org.name,
+                month=key,
+                rows=len(rec.rows),
             )
         )
     return 0
@@ -177,6 +231,20 @@ async def cmd_badges(args: argparse.Namespace, config: Config, _: Translator) ->
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     dues = sub.add_parser("dues", help=N_("party dues: paid / due / unpaid per cell for a month"))
+    dues.add_argument(
+        "action",
+        nargs="?",
+        choices=["import"],
+        help=N_("`import` to record the month from a spreadsheet"),
+    )
+    dues.add_argument(
+        "file",
+        nargs="?",
+        help=N_("the spreadsheet (.xlsx or .csv) of the month, with `dues import`"),
+    )
+    dues.add_argument(
+        "--dry-run", action="store_true", help=N_("import: check the file only, write nothing")
+    )
     dues.add_argument("--org", required=True, help=N_("code of the organisation"))
     dues.add_argument("--month", required=True, help=N_("the month, YYYY-MM"))
     dues.add_argument("--json", action="store_true", help=N_("one JSON object per line"))

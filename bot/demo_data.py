@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from chibo.rules.badges import next_award_date
 from chibo.rules.dates import add_months
+from chibo.rules.dues import DuesProfile
 from chibo.storage.meetings import MeetingFields, TaskFields
 from chibo.storage.members import MemberFields
 from chibo.storage.minutes import MinutesFields
+from chibo.usecases import dues as dues_uc
 from chibo.usecases import meetings as meetings_uc
 from chibo.usecases import probation as probation_uc
 from chibo.usecases import roster as roster_uc
@@ -206,3 +209,40 @@ async def _demo_minutes(
         reasons=reasons,
     )
     return att, [], minutes
+
+
+async def seed_dues(ctx: AppContext) -> None:
+    """Party dues of the three months before last (Phạm Thị Dung unpaid twice: a warning), and
+    a member who reaches 30 years of party age by the next badge award date."""
+    cell = await get_org(ctx, "CB1")
+    today = ctx.today()
+    award = next_award_date(today, ctx.catalogue)
+    veteran = await roster_uc.add_member(
+        ctx,
+        actor="cli",
+        org_id=cell.id,
+        f=MemberFields(
+            full_name="Đinh Văn Lão",
+            birth_date=date(1968, 7, 27),
+            gender="male",
+            decision_date=add_months(award, -360),
+            ceremony_date=add_months(award, -360),
+            official_date=add_months(award, -348),
+            status="official",
+            status_date=add_months(award, -348),
+        ),
+    )
+    page = await roster_uc.roster_page(ctx, cell.id, page=0, query=None, former=False)
+    members = list(page.items)
+    assert any(m.id == veteran.id for m in members)
+    for m in members:
+        await dues_uc.set_profile(
+            ctx, actor="cli", member_id=m.id, profile=DuesProfile(cell_amount=30_000)
+        )
+    late = next(m for m in members if m.full_name == "Phạm Thị Dung")
+    first = today.replace(day=1)
+    # last month is left to record in the chat (its reminder comes from the 5th)
+    for back in (4, 3, 2):
+        month = add_months(first, -back)
+        unpaid = {late.id: dues_uc.PaymentEntry(paid=0)} if back < 4 else {}
+        await dues_uc.record_month(ctx, "cli", cell.id, month, unpaid)

@@ -26,8 +26,10 @@ from chibo.bot import (
     demo_data,
     scheduler,
 )
+from chibo.handlers import badges as badge_handlers
 from chibo.handlers import basics, groups
 from chibo.handlers import candidates as candidate_handlers
+from chibo.handlers import dues as dues_handlers
 from chibo.handlers import evaluation as evaluation_handlers
 from chibo.handlers import lifecycle as lifecycle_handlers
 from chibo.handlers import meetings as meeting_handlers
@@ -54,6 +56,8 @@ HANDLER_MODULES: list[ModuleType] = [
     evaluation_handlers,
     paperwork_handlers,
     notice_handlers,
+    dues_handlers,
+    badge_handlers,
 ]
 
 #: CLI modules, each with `add_commands(subparsers)`.
@@ -87,4 +91,5 @@ DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = [
     demo_data.seed_meetings,
     demo_data.seed_lifecycle,
     demo_data.seed_evaluation,
+    demo_data.seed_dues,
 ]

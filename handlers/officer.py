@@ -19,6 +19,7 @@ from telegram.constants import ChatAction
 from telegram.ext import CommandHandler
 
 from chibo.handlers.common import App, Req, cb, handler, pack_lines
+from chibo.handlers.dues import report_dues
 from chibo.handlers.flows import start_draft
 from chibo.handlers.paging import Page, page_label, page_of, pager_rows
 from chibo.handlers.reconciliation import discrepancy_line, status_label
@@ -288,7 +289,8 @@ async def send_report(
     await req.context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
     # CPU-bound (seconds for a province): built off the event loop
     moves = await lifecycle_uc.numbers(req.ctx, actor=req.user_id, org_code=data.root.code)
-    workbook = await asyncio.to_thread(report_xlsx.build, data, _, None, moves)
+    dues = await report_dues(req, data)
+    workbook = await asyncio.to_thread(report_xlsx.build, data, _, None, moves, dues=dues)
     chart = await asyncio.to_thread(report_chart.heat_map, data, _)
     stem = uc.file_stem(data)
     await req.context.bot.send_document(

@@ -7,6 +7,7 @@ searches and a sent file is imported (`roster_files`).
 
 from __future__ import annotations
 
+from chibo.handlers import dues as dues_card
 from chibo.handlers.common import Req, cb, handler, working_cell
 from chibo.handlers.paging import page_label, pager_rows
 from chibo.handlers.paperwork import roll_buttons
@@ -163,8 +164,12 @@ async def show_card(
     if m.status == "probationary":
         rows.append([(_("Probation record"), cb("prob", "view", m.id))])
     rows.append([(_("🔀 Moves, exemption, removal review"), cb("life", "m", m.id))])
+    if m.status in ("probationary", "official", "exempt"):
+        rows.append([(_("Party dues"), cb("dues", "card", m.id))])
     rows.append([list_button(_)])
     text = card_text(_, card)
+    if m.decision_date is not None:
+        text += "\n" + "\n".join(await dues_card.card_lines(req, m.id))
     if note:
         text = f"{note}\n\n{text}"
     await show_or_reply(req, text, rows, reply=reply)

@@ -22,6 +22,7 @@ FLOWS = {
     "candidate": ("candidate", "cand_step", "cand_close"),
     "roster.form": ("roster.add", "roster.edit", "roster.status"),
     "prob": ("prob.date", "prob.text"),
+    "dues": ("dues.month", "dues.import"),
 }
 _SLOT = {kind: slot for slot, kinds in FLOWS.items() for kind in kinds}
 #: Drafts that only remember what a screen shows (a search), not unfinished work.

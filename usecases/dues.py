@@ -42,7 +42,7 @@ from chibo.storage.db import Tx
 from chibo.storage.dues import LedgerRow
 from chibo.storage.members import ACTIVE_STATUSES, Member
 from chibo.storage.orgs import Org
-from chibo.usecases import access, roster_io
+from chibo.usecases import access, offload, roster_io
 from chibo.usecases.context import AppContext
 from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
 
@@ -445,6 +445,8 @@ async def _write_month(
     entries: Mapping[int, PaymentEntry],
     default_on: date,
     channel: str,
+    *,
+    dry_run: bool = False,
 ) -> MonthRecord:
     known = {line.member.id for line in sheet.lines}
     problems = [
@@ -463,6 +465,8 @@ async def _write_month(
             rows.append(row)
     if problems:
         raise MonthInvalid(problems)
+    if dry_run:
+        return MonthRecord(sheet.org, sheet.month, rows)
     before = {line.member.id: line.recorded.as_audit() for line in sheet.lines if line.recorded}
     async with ctx.db.transaction() as tx:
         await store.put_rows(tx, rows, actor=actor, at=ctx.now())
@@ -585,11 +589,19 @@ def _find(members: list[Member], cells: dict[str, str], today: date) -> Member |
 
 
 async def import_month(
-    ctx: AppContext, *, actor: Actor, org_id: int, month: date, data: bytes, filename: str
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    org_id: int,
+    month: date,
+    data: bytes,
+    filename: str,
+    dry_run: bool = False,
 ) -> MonthRecord:
     """The month from a CSV/XLSX file (one row per member: name, card or birth date, amount
     paid, date, channel, reason). All or nothing: every bad row is listed; each member on the
-    roll who is not exempt needs a row."""
+    roll who is not exempt needs a row. ``dry_run``: check everything, write nothing (the rows
+    that would be written are returned)."""
     org = await cell_for_write(ctx, actor, org_id)
     month = first_of(month)
     check_month(ctx, month)
@@ -629,7 +641,7 @@ async def import_month(
     if problems:
         raise MonthInvalid(problems)
     default_on = min(today, add_months(month, 1) - _ONE_DAY)
-    return await _write_month(ctx, actor, sheet, entries, default_on, "cash")
+    return await _write_month(ctx, actor, sheet, entries, default_on, "cash", dry_run=dry_run)
 
 
 def _import_row(
@@ -680,6 +692,54 @@ def _import_row(
 
 
 # -- evidence and reading -------------------------------------------------------------------------
+
+
+async def month_sheet_for_read(
+    ctx: AppContext, actor: Actor, org_id: int, month: date
+) -> MonthSheet:
+    """The cell's month as an officer above it (or the cell itself) may read it."""
+    if isinstance(actor, int):
+        org = await access.require_read(ctx, actor, org_id)
+    else:
+        async with ctx.db.read() as tx:
+            found = await org_store.by_id(tx, org_id)
+        if found is None:
+            raise NotFound(Msg(N_("No such cell.")))
+        org = found
+    if not org.is_cell:
+        raise InvalidInput(Msg(_NOT_CELL, {"code": org.code}))
+    async with ctx.db.read() as tx:
+        return await _sheet(tx, ctx, org, first_of(month))
+
+
+@dataclass(frozen=True)
+class MemberDues:
+    """A member's dues as the card shows them: the months recorded (latest first), the
+    exemptions and reductions, the amount due this month and the unpaid months of the year."""
+
+    member: Member
+    rows: list[LedgerRow]
+    reliefs: list[Relief]
+    due: Due
+    unpaid: tuple[date, ...]
+
+
+async def member_dues(
+    ctx: AppContext, actor: Actor, member_id: int, *, months: int = 12
+) -> MemberDues:
+    """The member's dues (write access to the cell: the secretary's view of the card)."""
+    member = await member_for_write(ctx, actor, member_id)
+    this = first_of(ctx.today())
+    since = add_months(this, -(months - 1))
+    async with ctx.db.read() as tx:
+        rows = await store.member_rows(tx, member.id, since, this)
+        reliefs = (await store.reliefs_of(tx, [member.id])).get(member.id, [])
+        due = (await _dues_of(tx, ctx, [member], this))[member.id]
+    window = Window.rolling(this, ctx.catalogue.get_int("dues.unpaid.window_months", this))
+    unpaid = rules.unpaid_months((LedgerMonth(r.month, r.status) for r in rows), window)
+    return MemberDues(
+        member, sorted(rows, key=lambda r: r.month, reverse=True), reliefs, due, unpaid
+    )
 
 
 async def ledger_of(ctx: AppContext, member_id: int) -> list[LedgerMonth]:
@@ -739,11 +799,20 @@ class DuesSummary:
     share_verified: bool
     unverified_rates: bool = False
     notes: list[str] = field(default_factory=list)
+    #: The amounts due of cells that have not recorded the month are computed (False: left
+    #: out, as in the officers' report, which covers many months of a whole province).
+    estimated: bool = True
 
 
 async def summary(ctx: AppContext, actor: Actor, code: str, month: date) -> DuesSummary:
-    """Paid / due / unpaid per cell under ``code`` (or the cell itself) for ``month``."""
+    """Paid / due / unpaid per cell under ``code`` (or the cell itself) for ``month``. Scope is
+    checked on the bot's connection; the numbers (a province's members) are read and computed
+    on a worker connection, off the event loop (`usecases.offload`)."""
     root = await org_for_read(ctx, actor, code)
+    return await offload.run(ctx, lambda worker: _summary(worker, root, month))
+
+
+async def _summary(ctx: AppContext, root: Org, month: date) -> DuesSummary:
     month = first_of(month)
     share = ctx.catalogue.get_fraction("dues.cell_share", month)
     entry = ctx.catalogue.entry("dues.cell_share", month)
@@ -773,7 +842,12 @@ async def summary(ctx: AppContext, actor: Actor, code: str, month: date) -> Dues
                     amount_due=sum(d.amount for d in dues.values()),
                 )
             )
-    total = DuesLine(
+    total = _total(root, lines)
+    return DuesSummary(root, month, lines, total, share, entry.source, entry.tag == "V", unverified)
+
+
+def _total(root: Org, lines: list[DuesLine]) -> DuesLine:
+    return DuesLine(
         root,
         all(x.recorded for x in lines) and bool(lines),
         **{
@@ -790,7 +864,60 @@ async def summary(ctx: AppContext, actor: Actor, code: str, month: date) -> Dues
             )
         },
     )
-    return DuesSummary(root, month, lines, total, share, entry.source, entry.tag == "V", unverified)
+
+
+async def report_summaries(
+    ctx: AppContext, actor: Actor, code: str, months: Sequence[date]
+) -> list[DuesSummary]:
+    """The party dues sheet of an officers' report: per month, what each cell under ``code``
+    recorded; a cell that has not recorded a month shows its members only (the amounts due of
+    a province for a year are not estimated). Scope is checked once; the rows are read on a
+    worker connection, off the event loop (`usecases.offload`)."""
+    root = await org_for_read(ctx, actor, code)
+    return await offload.run(ctx, lambda worker: _report_summaries(worker, root, months))
+
+
+async def _report_summaries(
+    ctx: AppContext, root: Org, months: Sequence[date]
+) -> list[DuesSummary]:
+    wanted = [first_of(m) for m in months]
+    async with ctx.db.read() as tx:
+        ids = set(await org_store.subtree_ids(tx, root.id))
+        cells = sorted(
+            (o for o in await org_store.all_orgs(tx) if o.id in ids and o.is_cell),
+            key=lambda o: o.code,
+        )
+        counts: dict[int, int] = {}
+        for cell in cells:
+            by_status = await member_store.count_by_status(tx, cell.id)
+            counts[cell.id] = sum(by_status.get(st, 0) for st in ACTIVE_STATUSES)
+        recorded = {m: await store.month_rows(tx, [c.id for c in cells], m) for m in wanted}
+    out: list[DuesSummary] = []
+    for month in wanted:
+        share = ctx.catalogue.get_fraction("dues.cell_share", month)
+        entry = ctx.catalogue.entry("dues.cell_share", month)
+        by_cell: dict[int, list[LedgerRow]] = {}
+        for r in recorded[month]:
+            by_cell.setdefault(r.org_id, []).append(r)
+        lines = [
+            _line(c, counts[c.id], by_cell[c.id], share)
+            if c.id in by_cell
+            else DuesLine(c, False, members=counts[c.id])
+            for c in cells
+        ]
+        out.append(
+            DuesSummary(
+                root,
+                month,
+                lines,
+                _total(root, lines),
+                share,
+                entry.source,
+                entry.tag == "V",
+                estimated=False,
+            )
+        )
+    return out
 
 
 def _line(cell: Org, members: int, rows: list[LedgerRow], share: Fraction) -> DuesLine:

@@ -88,8 +88,11 @@ def build(
     _: Translate,
     evaluation: EvaluationView | None = None,
     lifecycle: Sequence[OrgNumbers] | None = None,
+    *,
+    dues: Sequence[DuesSummary] = (),
 ) -> bytes:
-    """The workbook as XLSX bytes (with the year-end evaluation sheet when given)."""
+    """The workbook as XLSX bytes (with the year-end evaluation sheet, the moves and removals,
+    and the party dues of the months when given)."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -185,6 +188,8 @@ def build(
         evaluation_sheet(wb, evaluation, _)
     if lifecycle is not None:
         lifecycle_sheet(wb, lifecycle, _)
+    if dues:
+        dues_sheet(wb, dues, _)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -324,8 +329,16 @@ def build_dues(view: DuesSummary, _: Translate) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
+    dues_sheet(wb, [view], _)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def dues_sheet(wb: Any, views: Sequence[DuesSummary], _: Translate) -> None:
+    """The "Party dues" sheet: per month, paid / due / unpaid per cell and the total."""
     share = _("Cell share (đ)")
-    if not view.share_verified:
+    if not all(v.share_verified for v in views):
         share = _("Cell share (đ, rate not verified)")
     headers = [
         _("Code"),
@@ -341,28 +354,23 @@ def build_dues(view: DuesSummary, _: Translate) -> bytes:
         _("Paid (đ)"),
         share,
     ]
-    month = f"{view.month.month:02d}/{view.month.year}"
     rows = [
         [
             x.org.code,
             x.org.name,
-            month,
+            f"{view.month.month:02d}/{view.month.year}",
             _("yes") if x.recorded else _("no"),
             x.members,
-            x.exempt,
-            x.paid,
-            x.unpaid,
-            x.excused,
-            x.amount_due,
-            x.amount_paid,
-            x.cell_share,
+            *(
+                [x.exempt, x.paid, x.unpaid, x.excused, x.amount_due, x.amount_paid, x.cell_share]
+                if x.recorded or view.estimated or x is view.total
+                else [None] * 7
+            ),
         ]
+        for view in views
         for x in [*view.lines, view.total]
     ]
     _sheet(wb, _("Party dues"), headers, rows)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def build_badges(view: BadgeList, _: Translate) -> bytes:

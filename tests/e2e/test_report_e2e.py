@@ -69,6 +69,7 @@ async def test_report_workbook_cell_by_cell(officers: World):
         "Chênh lệch đối khớp",
         "Chỉ tiêu",
         "Chuyển sinh hoạt, xóa tên",
+        "Đảng phí",
     ]
 
     # meetings by cell and month
