@@ -41,6 +41,7 @@ from chibo.handlers.common import (
     working_cell,
 )
 from chibo.handlers.flows import start_draft
+from chibo.handlers.paging import page_label, page_of, pager_rows
 from chibo.handlers.registry import CommandSpec, MenuEntry, registry_of
 from chibo.handlers.roster_common import CANCELLED, Rows
 from chibo.handlers.routing import DAY, INT, Route, choice, int_in, opt
@@ -170,26 +171,17 @@ async def _sheet_screen(req: Req, draft: Draft, *, reply: bool = False, page: in
         elif e.get("s") == "amt":
             total += int(e["a"])
     lines.append(_("To be recorded as paid: {amount}.", amount=money(_, total)))
-    pages = max(1, -(-len(sheet.lines) // PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = sheet.lines[page * PAGE : (page + 1) * PAGE]
+    shown = page_of(sheet.lines, page, PAGE)
+    lines += page_label(_, shown.page, shown.pages)
     rows: Rows = []
     label = _("✅ All paid in full") if not x else _("✅ The others paid in full")
     rows.append([(label, cb(F, "all"))])
     buttons = []
-    for line in shown:
+    for line in shown.items:
         mark = "✏️ " if str(line.member.id) in x else ""
         buttons.append((f"{mark}{line.member.full_name}"[:40], cb(F, "m", line.member.id)))
     rows.extend(buttons[i : i + 2] for i in range(0, len(buttons), 2))
-    if pages > 1:
-        rows.append(
-            [
-                (
-                    _("Page {page} of {pages} ▶", page=(page + 1) % pages + 1, pages=pages),
-                    cb(F, "back", (page + 1) % pages),
-                )
-            ]
-        )
+    rows += pager_rows(_, shown.page, shown.pages, lambda n: cb(F, "back", n))
     other = "portal" if channel == "cash" else "cash"
     rows.append(
         [(_("Everyone by: {channel}", channel=_(CHANNEL_LABELS[other])), cb(F, "ch", other))]
