@@ -25,6 +25,7 @@ from chibo.bot import (
     cli_rules,
     demo_data,
     scheduler,
+    warmup,
 )
 from chibo.handlers import basics, groups
 from chibo.handlers import candidates as candidate_handlers
@@ -76,10 +77,11 @@ CLI_MODULES: list[ModuleType] = [
 STARTUP_HOOKS: list[Callable[[Any], Awaitable[None]]] = [
     scheduler.schedule_reminders,
     backups.schedule_backups,
+    warmup.warm_plan,
 ]
 
 #: Shutdown hooks, `async fn(app)`, run after the Application has shut down.
-SHUTDOWN_HOOKS: list[Callable[[Any], Awaitable[None]]] = []
+SHUTDOWN_HOOKS: list[Callable[[Any], Awaitable[None]]] = [warmup.stop_warming]
 
 #: Demo data, `async fn(ctx)`, run by `chibo demo` after the demo tree and users exist.
 DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = [
