@@ -147,7 +147,7 @@ async def main(communes: int, cells: int, per_cell: int) -> None:
         row("XLSX for the province", f"{xlsx_s[0]:.2f} s", "< 2 s")
         row("chart for the province", f"{chart_s[0]:.2f} s", "< 1 s")
         row("others' replies while a 5,000-row roster is imported", "not measured", "< 300 ms")
-        row("CPU per everyday update vs a bare PTB echo bot", "not measured", "≤ 1.5×")
+        row("CPU per everyday update vs a bare PTB echo bot", "see bench_update_cpu", "≤ 1.5×")
         row("sweep planning / fan-out rate", "see bench_sweep", "-")
         row("bot process memory at rest / peak", f"{rss_mib():.0f} / {peak_mib():.0f} MiB", "-")
         await db.close()

@@ -25,6 +25,7 @@ from chibo.bot import (
     cli_rules,
     demo_data,
     scheduler,
+    warmup,
 )
 from chibo.handlers import badges as badge_handlers
 from chibo.handlers import basics, groups
@@ -80,10 +81,11 @@ CLI_MODULES: list[ModuleType] = [
 STARTUP_HOOKS: list[Callable[[Any], Awaitable[None]]] = [
     scheduler.schedule_reminders,
     backups.schedule_backups,
+    warmup.warm_plan,
 ]
 
 #: Shutdown hooks, `async fn(app)`, run after the Application has shut down.
-SHUTDOWN_HOOKS: list[Callable[[Any], Awaitable[None]]] = []
+SHUTDOWN_HOOKS: list[Callable[[Any], Awaitable[None]]] = [warmup.stop_warming]
 
 #: Demo data, `async fn(ctx)`, run by `chibo demo` after the demo tree and users exist.
 DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = [

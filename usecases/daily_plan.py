@@ -192,3 +192,15 @@ async def tree(ctx: AppContext, p: Plan, root_id: int) -> Tree:
 def forget(db: Database) -> None:
     """Drop the plan kept for `db` (the next look computes everything again)."""
     _PLANS.pop(db, None)
+
+
+async def warm(ctx: AppContext) -> Plan:
+    """Compute today's plan before anybody asks (at start-up and just after local midnight),
+    so the day's first /status or /overdue is answered from it; a look that arrives meanwhile
+    waits for this computation instead of starting its own."""
+    return await plan(ctx, ctx.today())
+
+
+def current(db: Database) -> Plan | None:
+    """The plan kept for `db`, if any (for the tests and the benchmark)."""
+    return _PLANS.get(db)

@@ -45,7 +45,9 @@ def heat_map(report: Report, _: Translate) -> bytes:
 
     labels, values, legend, shares = _matrix(report, _)
     rows, cols = max(len(labels), 1), max(len(report.months), 1)
-    fig = Figure(figsize=(min(4 + 0.6 * cols, 16), min(1.6 + 0.32 * rows, 20)), dpi=110)
+    width, height = min(4 + 0.6 * cols, 16), min(1.6 + 0.32 * rows, 20)
+    # a large chart is drawn at a lower resolution: 16 × 20 in at 80 dpi is still 1280 × 1600 px
+    fig = Figure(figsize=(width, height), dpi=110 if rows <= MAX_ROWS else 80)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     data = values or [[0.0] * cols]
@@ -77,7 +79,15 @@ def heat_map(report: Report, _: Translate) -> bytes:
         fontsize=10,
     )
     fig.colorbar(image, ax=ax, label=legend, fraction=0.04)
-    fig.tight_layout()
+    # fixed margins instead of tight_layout (which draws the whole figure once more): room for
+    # 40-character labels at 8 pt on the left, the month labels below, the title above
+    label_in = 0.3 + 0.065 * max((len(x) for x in labels), default=0)
+    fig.subplots_adjust(
+        left=min(label_in / width, 0.5),
+        right=0.97,
+        bottom=min(0.75 / height, 0.4),
+        top=1 - min(0.45 / height, 0.2),
+    )
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()

@@ -8,9 +8,7 @@ one header row and one row per item from row 2; dates are real date cells (dd/mm
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -23,12 +21,12 @@ from chibo.usecases.evaluation import EvaluationView
 from chibo.usecases.lifecycle import OrgNumbers
 from chibo.usecases.reconciliation import KIND_LABELS, STATUS_LABELS
 from chibo.usecases.roster import FIELD_LABELS
-from chibo.usecases.sheet_safety import xlsx_cell
 from chibo.usecases.status import Report
+from chibo.usecases.xlsx_stream import DATE_FORMAT, HEADER, Sheet, Workbook
 
 Translate = Callable[..., str]
 
-DATE_FORMAT = "DD/MM/YYYY"
+__all__ = ["DATE_FORMAT", "build", "build_badges", "build_dues", "month_label"]
 
 
 def month_label(key: str) -> str:
@@ -37,50 +35,23 @@ def month_label(key: str) -> str:
 
 
 def _sheet(
-    wb: Any,
+    wb: Workbook,
     title: str,
     headers: Sequence[str],
     rows: Sequence[Sequence[object]],
     widths: Sequence[int] = (),
-) -> Any:
-    """A write-only sheet: a bold header row, then `rows` (dates and shares formatted)."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(re.sub(r"[\\/*?:\[\]]", " ", title)[:31])
+) -> Sheet:
+    """A sheet: a bold header row, then `rows` (dates, shares and text typed by
+    `usecases.xlsx_stream`: text is always text, never a formula)."""
+    ws = wb.create_sheet(title)
     for col, header in enumerate(headers, start=1):
         width = widths[col - 1] if col - 1 < len(widths) else max(10, min(len(header) + 2, 24))
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "D2" if len(headers) > 6 else "A2"
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    head = []
-    for header in headers:
-        cell = WriteOnlyCell(ws, value=header)
-        cell.font, cell.alignment = bold, wrap
-        head.append(cell)
-    ws.append(head)
+        ws.widths[col] = width
+    ws.freeze = "D2" if len(headers) > 6 else "A2"
+    ws.append(headers, style=HEADER)
     for row in rows:
-        ws.append([_cell(ws, v) for v in row])
+        ws.append(row)
     return ws
-
-
-def _cell(ws: Any, value: object) -> object:
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, datetime):
-        value = value.replace(tzinfo=None)
-    if isinstance(value, date):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if isinstance(value, float):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "0.0%"
-        return cell
-    if isinstance(value, str):  # names come from users: never a formula, never a bad byte
-        return xlsx_cell(ws, value)
-    return value
 
 
 def build(
@@ -93,9 +64,7 @@ def build(
 ) -> bytes:
     """The workbook as XLSX bytes (with the year-end evaluation sheet, the moves and removals,
     and the party dues of the months when given)."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     under = {o.id: o.name for o in report.children if o.kind != "cell"}
     head = [_("Cell code"), _("Cell"), _("Under")]
 
@@ -196,7 +165,11 @@ def build(
 
 
 def _reconciliation(
-    wb: Any, report: Report, _: Translate, head: list[str], place: Callable[[Any], list[object]]
+    wb: Workbook,
+    report: Report,
+    _: Translate,
+    head: list[str],
+    place: Callable[[Any], list[object]],
 ) -> None:
     rows = []
     for c in report.cells:
@@ -263,7 +236,7 @@ def _reconciliation(
     )
 
 
-def _targets(wb: Any, report: Report, _: Translate) -> None:
+def _targets(wb: Workbook, report: Report, _: Translate) -> None:
     low, high = report.target_ratio
     ws = _sheet(
         wb,
@@ -326,16 +299,14 @@ def _pct(value: object) -> str:
 
 def build_dues(view: DuesSummary, _: Translate) -> bytes:
     """One sheet: paid / due / unpaid per cell for the month, and the cell's share."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     dues_sheet(wb, [view], _)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def dues_sheet(wb: Any, views: Sequence[DuesSummary], _: Translate) -> None:
+def dues_sheet(wb: Workbook, views: Sequence[DuesSummary], _: Translate) -> None:
     """The "Party dues" sheet: per month, paid / due / unpaid per cell and the total."""
     share = _("Cell share (đ)")
     if not all(v.share_verified for v in views):
@@ -375,9 +346,7 @@ def dues_sheet(wb: Any, views: Sequence[DuesSummary], _: Translate) -> None:
 
 def build_badges(view: BadgeList, _: Translate) -> bytes:
     """The proposal list for an award date: one row per member, grouped by cell."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     headers = [
         _("No."),
         _("Cell"),
@@ -408,7 +377,7 @@ def build_badges(view: BadgeList, _: Translate) -> bytes:
     return out.getvalue()
 
 
-def evaluation_sheet(wb: Any, view: EvaluationView, _: Translate) -> None:
+def evaluation_sheet(wb: Workbook, view: EvaluationView, _: Translate) -> None:
     """The year-end evaluation per organisation below the root, then the whole (E1-E4)."""
     from chibo.rules.evaluation import LEVELS
 
@@ -477,7 +446,7 @@ LIFECYCLE_COLUMNS = (
 )
 
 
-def lifecycle_sheet(wb: Any, rows: Sequence[OrgNumbers], _: Translate) -> None:
+def lifecycle_sheet(wb: Workbook, rows: Sequence[OrgNumbers], _: Translate) -> None:
     """Members who move, pause or leave (issue 14): one row per organisation of the subtree,
     a committee's row adding up its cells."""
     _sheet(

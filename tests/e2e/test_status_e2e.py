@@ -152,3 +152,27 @@ async def test_status_pages_through_many_organisations(officers: World):
     second = await xa.next_edit()
     assert "Trang 2/2" in second.text and "12. Chi bộ số 9" in second.text
     assert "Tổng cộng (12 chi bộ):" in second.text
+
+
+async def test_status_answers_from_the_plan_warmed_at_start_up_and_at_midnight(
+    officers: World, bot, ctx
+):
+    from datetime import time as dtime
+
+    from chibo.bot import warmup
+    from chibo.usecases import daily_plan
+
+    await bot.bot_data[warmup.TASK_KEY]  # started by the start-up hook, without holding it up
+    (job,) = bot.job_queue.get_jobs_by_name(warmup.PLAN_JOB)
+    assert job.next_t.astimezone(ctx.config.timezone).time() == dtime(0, 0, 30)
+    await job.run(bot)  # the nightly run, after build_world changed the organisation tree
+    await bot.bot_data[warmup.TASK_KEY]
+    warmed = daily_plan.current(ctx.db)
+    assert warmed is not None and warmed.day == ctx.today()
+    builds = warmed.builds
+
+    tinh = await officers.officer(3001, "P")
+    await tinh.send("/status")
+    view = await tinh.next_reply()
+    assert "Tổng cộng (3 chi bộ):" in view.text
+    assert daily_plan.current(ctx.db) is warmed and warmed.builds == builds  # nothing rebuilt
