@@ -98,8 +98,18 @@ class BotApiEmulator:
         port: int = 0,
         bot_username: str = "chibo_test_bot",
         bot_name: str = "Chibo Test Bot",
+        *,
+        latency: float = 0.0,
+        flood_limit: int | None = None,
     ) -> None:
         self.world = World(token, bot_username, bot_name)
+        #: Seconds every method except ``getUpdates`` takes to answer (a real Bot API: ~0.1).
+        self.latency = latency
+        #: Messages per second (sendMessage & co.) above which a call gets 429, as Telegram's
+        #: ~30 msg/s per bot; None: no limit. ``flood_hits`` counts the 429s it gave.
+        self.flood_limit = flood_limit
+        self.flood_hits = 0
+        self._recent_sends: list[float] = []
         self.methods = BotApiMethods(self.world)
         self._host = host
         self._port = port
@@ -269,6 +279,22 @@ class BotApiEmulator:
         error = ApiError.injected(error_code, description, retry_after)
         self.world.faults.setdefault(method.lower(), []).append(Fault(error, count))
 
+    def set_latency(self, seconds: float) -> None:
+        """Every later call (but ``getUpdates``) answers after ``seconds``."""
+        self.latency = seconds
+
+    def _flooded(self, method: str) -> bool:
+        """True when this send exceeds ``flood_limit`` messages in the last second."""
+        if self.flood_limit is None or not method.lower().startswith("send"):
+            return False
+        now = time.monotonic()
+        self._recent_sends = [t for t in self._recent_sends if now - t < 1.0]
+        if len(self._recent_sends) >= self.flood_limit:
+            self.flood_hits += 1
+            return True
+        self._recent_sends.append(now)
+        return False
+
     def drop_answer_next(self, method: str, *, mode: str = "reset", count: int = 1) -> None:
         """The next ``count`` calls of ``method`` take effect but their answer is lost.
 
@@ -403,10 +429,14 @@ class BotApiEmulator:
         params = Params(raw, uploads)
         call = ApiCall(method=method, params=params.decoded, time=time.time())
         self.world.calls.append(call)
+        if self.latency > 0 and method != "getUpdates":
+            await asyncio.sleep(self.latency)
         try:
             fault = self._take_fault(method)
             if fault is not None:
                 raise fault
+            if self._flooded(method):
+                raise ApiError.injected(429, None, 1)
             result = await self.methods.call(requested, params)
         except ApiError as error:
             call.error = error

@@ -241,7 +241,7 @@ async def cell_cases(tx: Tx, org_ids: Collection[int] | None = None) -> list[Bad
         f"SELECT id, name FROM orgs WHERE id IN ({','.join('?' * len(cell_ids))})", cell_ids
     )
     names = {r[0]: r[1] for r in rows}
-    return [
-        BadgeCellCase(cid, names.get(cid, ""), tuple(m for m in members if m.org_id == cid))
-        for cid in cell_ids
-    ]
+    by_cell: dict[int, list[BadgeMember]] = {}
+    for m in members:
+        by_cell.setdefault(m.org_id, []).append(m)
+    return [BadgeCellCase(cid, names.get(cid, ""), tuple(by_cell[cid])) for cid in cell_ids]
