@@ -18,9 +18,12 @@ Everywhere else delivery is exactly-once (docs/reminders.md).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
@@ -348,10 +351,30 @@ async def plan(ctx: AppContext, today: date, *, org_code: str | None = None) -> 
     """Every reminder due on `today` that a sweep would still send, with its recipients
     (and, in `unbound`, those due that nobody bound can receive)."""
     stale_before = ctx.now() - STALE_CLAIM
+    with _gc_paused():
+        return await _plan(ctx, today, org_code, stale_before)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a plan builds its (acyclic) objects: at province
+    size the collector's passes over them cost a third of the planning time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+async def _plan(ctx: AppContext, today: date, org_code: str | None, stale_before: datetime) -> Plan:
     async with ctx.db.read() as tx:
         org_ids = await _org_scope(tx, org_code)
         state = await reminder_state.load(tx, org_ids)
+        t1 = time.perf_counter()
         due = due_reminders(state, today, ctx.calendar, ctx.catalogue)
+        log.debug("planning: the rules took %.2f s", time.perf_counter() - t1)
         del state
         orgs = {o.id: o for o in await org_store.all_orgs(tx)}
         existing = await store.by_keys(tx, (r.key for r in due))
