@@ -103,8 +103,8 @@ def due_for_award(
         if member.decision_date is None or member.status not in ACTIVE:
             continue
         best: BadgeDue | None = None
-        top = max(member.received, default=0)
-        last_early = max(member.early_requested, default=0)
+        top = max(member.received) if member.received else 0
+        last_early = max(member.early_requested) if member.early_requested else 0
         for years in milestones:
             if years <= top:
                 continue
