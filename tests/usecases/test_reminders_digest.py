@@ -4,6 +4,7 @@ audiences, planning off the event loop, and an item's full text on demand."""
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from datetime import date, timedelta
@@ -214,3 +215,16 @@ async def test_an_item_opens_for_its_recipient_only(ctx, world):
         )
     with pytest.raises(NotFound):
         await uc.detail(ctx, user_id=SEC, delivery_id=item.delivery_id)
+
+
+def test_every_documented_kind_has_a_digest_title():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "reminders.md").read_text("utf-8")
+    kinds = {
+        k
+        for cell in re.findall(r"^\| (`[a-z_.]+`(?: / `[a-z_.]+`)*) \|", doc, re.M)
+        for k in re.findall(r"`([a-z_]+\.[a-z_.]+)`", cell)
+    }
+    assert len(kinds) > 30
+    assert sorted(kinds - set(uc.KIND_TITLES)) == []
