@@ -98,14 +98,23 @@ async def planning(path: Path) -> reminders_uc.Plan:
     plan = await reminders_uc.plan(ctx, NOW.date())
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = rss_mb()
-    await db.close()
     row("sweep planning, whole province", f"{seconds:.2f} s", f"< {PLAN_SECONDS:g} s",
         seconds < PLAN_SECONDS)  # fmt: skip
-    row("  peak RSS (process)", f"{peak:.0f} MB", f"< {PLAN_MB} MB", peak < PLAN_MB)
-    print(f"    (CPU time {cpu:.2f} s, both threads; RSS before planning {before:.0f} MB)")
+    print(f"    (CPU time {cpu:.2f} s, both threads)")
+    del plan  # the next morning in the same process (a running bot: calendar, imports warm)
+    t0, c0 = time.perf_counter(), time.process_time()
+    plan = await reminders_uc.plan(ctx, NOW.date())
+    again, cpu_again = time.perf_counter() - t0, time.process_time() - c0
+    await db.close()
+    row("  again in the same process", f"{again:.2f} s", f"< {PLAN_SECONDS:g} s",
+        again < PLAN_SECONDS)  # fmt: skip
+    print(f"    (CPU time {cpu_again:.2f} s)")
+    peak = max(peak, rss_mb())
     pairs = sum(len(i.recipients) for i in plan.items)
     people = len({r.user.tg_id for i in plan.items for r in i.recipients})
     messages = len(reminders_uc.group_by_recipient(plan))
+    row("  peak RSS (process)", f"{peak:.0f} MB", f"< {PLAN_MB} MB", peak < PLAN_MB)
+    print(f"    (RSS before planning {before:.0f} MB)")
     print(f"    reminders due {len(plan.items)} (+{len(plan.unbound)} nobody can receive)")
     row("morning fan-out: one message per pair (before)", f"{pairs} msgs", "-", True)
     row("morning fan-out: digest (after)", f"{messages} msgs", f"{people} people", True)
