@@ -98,8 +98,23 @@ class BotApiEmulator:
         port: int = 0,
         bot_username: str = "chibo_test_bot",
         bot_name: str = "Chibo Test Bot",
+        *,
+        latency: float = 0.0,
+        flood_limit: int | None = None,
     ) -> None:
         self.world = World(token, bot_username, bot_name)
+        #: Seconds every method except ``getUpdates`` takes to answer (a real Bot API: ~0.1).
+        self.latency = latency
+        #: Messages a second (sendMessage & co.) above which a call gets 429, like Telegram's
+        #: ~30 msg/s per bot (short bursts tolerated); None: no limit. ``flood_hits`` counts
+        #: the 429s it gave.
+        self.flood_limit = flood_limit
+        self.flood_hits = 0
+        self._bucket = 0.0
+        self._bucket_at: float | None = None
+        #: Calls being answered right now, and the most at once (``getUpdates`` aside).
+        self.in_flight = 0
+        self.peak_in_flight = 0
         self.methods = BotApiMethods(self.world)
         self._host = host
         self._port = port
@@ -269,6 +284,28 @@ class BotApiEmulator:
         error = ApiError.injected(error_code, description, retry_after)
         self.world.faults.setdefault(method.lower(), []).append(Fault(error, count))
 
+    def set_latency(self, seconds: float) -> None:
+        """Every later call (but ``getUpdates``) answers after ``seconds``."""
+        self.latency = seconds
+
+    def _flooded(self, method: str) -> bool:
+        """True when this send finds the flood bucket empty: ``flood_limit`` sends a second,
+        with bursts of up to ``flood_limit`` (a token bucket, refilled continuously)."""
+        if self.flood_limit is None or not method.lower().startswith("send"):
+            return False
+        now = time.monotonic()
+        if self._bucket_at is None:
+            self._bucket, self._bucket_at = float(self.flood_limit), now
+        self._bucket = min(
+            float(self.flood_limit), self._bucket + (now - self._bucket_at) * self.flood_limit
+        )
+        self._bucket_at = now
+        if self._bucket < 1.0:
+            self.flood_hits += 1
+            return True
+        self._bucket -= 1.0
+        return False
+
     def drop_answer_next(self, method: str, *, mode: str = "reset", count: int = 1) -> None:
         """The next ``count`` calls of ``method`` take effect but their answer is lost.
 
@@ -403,6 +440,28 @@ class BotApiEmulator:
         params = Params(raw, uploads)
         call = ApiCall(method=method, params=params.decoded, time=time.time())
         self.world.calls.append(call)
+        if method == "getUpdates":
+            return await self._answer(request, requested, method, params, call)
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        flooded = self._flooded(method)  # counted when the request arrives
+        try:
+            if flooded:
+                if self.latency > 0:
+                    await asyncio.sleep(self.latency)
+                error = ApiError.injected(429, None, 1)
+                call.error = error
+                self.world.signal.notify()
+                return _json_response(error.to_json(), 429)
+            if self.latency > 0:
+                await asyncio.sleep(self.latency)
+            return await self._answer(request, requested, method, params, call)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(
+        self, request: web.Request, requested: str, method: str, params: Params, call: ApiCall
+    ) -> web.Response:
         try:
             fault = self._take_fault(method)
             if fault is not None:

@@ -36,6 +36,7 @@ from chibo.usecases.reminders import (
     Blocked,
     Delivered,
     DeliveryResult,
+    Digest,
     Outgoing,
     RetryLater,
     Uncertain,
@@ -44,6 +45,7 @@ from chibo.usecases.reminders import (
 log = logging.getLogger(__name__)
 
 Buttons = list[tuple[str, str]]
+Rows = list[Buttons]
 
 #: Kinds after which the cell can record its meeting on the conversion (not before the end).
 _RESOLUTION_KINDS = ("probation.due", "probation.overdue")
@@ -56,9 +58,7 @@ def probation_actions(_: Translator, reminder: Reminder) -> Buttons:
     return buttons
 
 
-def reminder_keyboard(
-    _: Translator, item: Outgoing, families: Mapping[str, ReminderActions]
-) -> InlineKeyboardMarkup:
+def reminder_rows(_: Translator, item: Outgoing, families: Mapping[str, ReminderActions]) -> Rows:
     """The family's action buttons (they open the cell's records, so only for the cell's
     secretaries and deputies: officers get none) and the snooze button."""
     family = item.reminder.kind.split(".", 1)[0]
@@ -72,7 +72,35 @@ def reminder_keyboard(
             )
         ]
     )
-    return keyboard([r for r in rows if r])
+    return [r for r in rows if r]
+
+
+def reminder_keyboard(
+    _: Translator, item: Outgoing, families: Mapping[str, ReminderActions]
+) -> InlineKeyboardMarkup:
+    return keyboard(reminder_rows(_, item, families))
+
+
+#: Numbered buttons per row under a digest.
+DIGEST_ROW = 5
+
+
+def digest_text(_: Translator, digest: Digest) -> str:
+    """A line per item, most urgent first; the full texts and sources are a tap away."""
+    one_cell = len({item.org.name for item in digest.items}) == 1
+    lines = [_.msg(reminders_uc.digest_header(digest)), ""]
+    lines += [
+        f"{i}. {_.msg(reminders_uc.digest_line(item, with_cell=not one_cell))}"
+        for i, item in enumerate(digest.items, 1)
+    ]
+    lines += ["", _("Tap a number for the full text with its sources and its buttons.")]
+    return "\n".join(lines)
+
+
+def digest_rows(digest: Digest) -> Rows:
+    buttons = [(str(i), cb("rem", "show", item.delivery_id)) for i, item in
+               enumerate(digest.items, 1)]  # fmt: skip
+    return [buttons[i : i + DIGEST_ROW] for i in range(0, len(buttons), DIGEST_ROW)]
 
 
 def _seconds(exc: RetryAfter) -> float:
@@ -142,10 +170,22 @@ class TelegramNotifier:
         user = item.user
         _ = translator(locale_for(user.language, user.tg_language, self.default_locale))
         text, markup = _.msg(item.message), reminder_keyboard(_, item, self.actions)
+        return await self._send(user.tg_id, text, markup, item.reminder.key)
+
+    async def deliver_digest(self, digest: Digest) -> DeliveryResult:
+        """One message for everything due for the user today (delivered or failed whole)."""
+        user = digest.user
+        _ = translator(locale_for(user.language, user.tg_language, self.default_locale))
+        text, markup = digest_text(_, digest), keyboard(digest_rows(digest))
+        return await self._send(user.tg_id, text, markup, f"digest of {len(digest.items)}")
+
+    async def _send(
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup, what: str
+    ) -> DeliveryResult:
         reason = "no attempt"
         for attempt in range(self.attempts):
             try:
-                sent = await self.bot.send_message(user.tg_id, text, reply_markup=markup)
+                sent = await self.bot.send_message(chat_id, text, reply_markup=markup)
                 return Delivered(sent.message_id)
             except Forbidden as exc:
                 return Blocked(f"blocked: {exc.message}")
@@ -158,14 +198,14 @@ class TelegramNotifier:
             except BadRequest as exc:  # a NetworkError subclass: check it first
                 if "chat not found" in exc.message.lower():
                     return Blocked(f"chat not found: {exc.message}")
-                log.error("reminder %s to %s refused: %s", item.reminder.key, user.tg_id, exc)
+                log.error("reminder %s to %s refused: %s", what, chat_id, exc)
                 return RetryLater(f"bad request: {exc.message}")
             except NetworkError as exc:
                 if not certainly_not_sent(exc):
                     log.warning(
                         "reminder %s to %s: answer lost (%s), not re-sent",
-                        item.reminder.key,
-                        user.tg_id,
+                        what,
+                        chat_id,
                         exc.message,
                     )
                     return Uncertain(f"answer lost: {exc.message}")
@@ -174,8 +214,16 @@ class TelegramNotifier:
                     await self.sleep(self.BACKOFF_SECONDS * 2**attempt)
             except TelegramError as exc:
                 return RetryLater(f"telegram: {exc.message}")
-        log.warning("reminder %s to %s postponed: %s", item.reminder.key, user.tg_id, reason)
+        log.warning("reminder %s to %s postponed: %s", what, chat_id, reason)
         return RetryLater(reason)
+
+
+async def show(req: Req, delivery_id: int) -> None:
+    """A digest's numbered button: the reminder's full text (with its sources) and buttons."""
+    item = await reminders_uc.detail(req.ctx, user_id=req.user_id, delivery_id=delivery_id)
+    await req.reply(
+        req._.msg(item.message), reminder_rows(req._, item, req.registry.reminder_actions)
+    )
 
 
 async def snooze(req: Req, delivery_id: int) -> None:
@@ -202,5 +250,5 @@ async def _drop_snooze_button(req: Req) -> None:
 
 def register(app: App) -> None:
     reg = registry_of(app)
-    reg.add_routes("rem", {"snooze": Route(snooze, INT)})
+    reg.add_routes("rem", {"snooze": Route(snooze, INT), "show": Route(show, INT)})
     reg.add_reminder_actions("probation", probation_actions)

@@ -95,16 +95,22 @@ def due_for_award(
     """Members to propose for ``award_date``: per member the highest milestone reached by then
     (or reachable early on request) above every badge already received."""
     milestones = catalogue.get_ints("badge.milestones", award_date)
+    # Milestone dates grow with the years: once one is after the award date, so are the
+    # later ones (a shortcut only where the catalogue lists them in increasing order).
+    ordered = list(milestones) == sorted(milestones)
     found: list[BadgeDue] = []
     for member in members:
         if member.decision_date is None or member.status not in ACTIVE:
             continue
         best: BadgeDue | None = None
-        top = max(member.received, default=0)
+        top = max(member.received) if member.received else 0
+        last_early = max(member.early_requested) if member.early_requested else 0
         for years in milestones:
             if years <= top:
                 continue
             reached = milestone_date(member.decision_date, member.gaps, years)
+            if ordered and reached > award_date and years > last_early:
+                break  # later milestones come later still, and none was asked early
             if reached <= award_date:
                 best = BadgeDue(member, years, reached, False)
             elif years in member.early_requested:

@@ -62,6 +62,8 @@ class Catalogue:
             _check_versions(rule_id, versions)
         self._versions = by_id
         self._overrides: dict[str, object] = {}
+        #: entry() answers: the catalogue does not change once built.
+        self._entries: dict[tuple[str, date], RuleEntry] = {}
         for rule_id, value in (overrides or {}).items():
             self._overrides[rule_id] = self._coerce(rule_id, value)
 
@@ -76,6 +78,12 @@ class Catalogue:
 
     def entry(self, rule_id: str, on: date) -> RuleEntry:
         """The version in force on ``on``; an overridden value replaces the default's."""
+        cached = self._entries.get((rule_id, on))
+        if cached is None:
+            cached = self._entries[(rule_id, on)] = self._entry(rule_id, on)
+        return cached
+
+    def _entry(self, rule_id: str, on: date) -> RuleEntry:
         for version in self._known(rule_id):
             if version.in_force(on):
                 if rule_id in self._overrides:

@@ -125,6 +125,8 @@ def add_months(d: date, n: int) -> date:
     """``d`` moved by ``n`` months (n may be negative), clamped to the target month's end."""
     index = d.year * 12 + (d.month - 1) + n
     year, month0 = divmod(index, 12)
+    if d.day <= 28:  # every month has the day: no need to look up the month's length
+        return date(year, month0 + 1, d.day)
     last = calendar.monthrange(year, month0 + 1)[1]
     return date(year, month0 + 1, min(d.day, last))
 

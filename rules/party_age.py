@@ -77,6 +77,8 @@ def milestone_date(decision_date: date, gaps: Iterable[Gap], years: int) -> date
     """The day party age reaches ``years`` full years: the anniversary of the decision, moved
     later by each gap that began on or before the (moving) date."""
     target = add_months(decision_date, 12 * years)
+    if not gaps:
+        return target
     for gap in _sorted(gaps):
         if gap.left_on <= target and gap.returned_on > decision_date:
             target += timedelta(days=gap.days)

@@ -61,6 +61,9 @@ class WorkCalendar:
         else:
             self._extra = dict.fromkeys(extra_holidays, CONFIGURED_HOLIDAY_NAME)
         self._removed = frozenset(removed_holidays)
+        #: add_working_days answers (a pure function of the tables): a province sweep asks
+        #: the same few dates thousands of times.
+        self._added: dict[tuple[date, int], date] = {}
         self._extra_workdays = frozenset(extra_workdays)
         clash = self._extra_workdays & set(self._extra)
         if clash:
@@ -105,11 +108,15 @@ class WorkCalendar:
         """The n-th working day after ``start`` (``start`` itself is not counted; n=0 -> start)."""
         if n < 0:
             raise ValueError(f"n must be >= 0, got {n}")
-        d = start
-        while n:
+        cached = self._added.get((start, n))
+        if cached is not None:
+            return cached
+        d, left = start, n
+        while left:
             d += _DAY
             if self.is_working_day(d):
-                n -= 1
+                left -= 1
+        self._added[(start, n)] = d
         return d
 
     def working_days_between(self, start: date, end: date) -> int:

@@ -20,6 +20,24 @@ def _marks(chunk: list[int]) -> str:
     return ",".join("?" * len(chunk))
 
 
+#: Above this many members, one pass over the whole (small) table beats chunks of IN (…).
+_WHOLE_TABLE_FROM = 5_000
+
+
+async def _rows_of_members(tx: Tx, select: str, order: str, member_ids: Iterable[int]) -> list[Row]:
+    """`select` (… FROM table) rows whose member_id is one of `member_ids`, in `order`."""
+    wanted = set(member_ids)
+    if len(wanted) > _WHOLE_TABLE_FROM:
+        rows = await tx.all(f"{select} ORDER BY {order}")
+        return [r for r in rows if r["member_id"] in wanted]
+    found: list[Row] = []
+    for chunk in _chunks(wanted):
+        found += await tx.all(
+            f"{select} WHERE member_id IN ({_marks(chunk)}) ORDER BY {order}", chunk
+        )
+    return found
+
+
 # -- gaps ----------------------------------------------------------------------------------------
 
 
@@ -67,13 +85,8 @@ async def gaps_of(tx: Tx, member_id: int) -> list[StoredGap]:
 
 async def gaps_of_many(tx: Tx, member_ids: Iterable[int]) -> dict[int, tuple[Gap, ...]]:
     out: dict[int, list[Gap]] = {}
-    for chunk in _chunks(member_ids):
-        rows = await tx.all(
-            f"SELECT * FROM party_age_gaps WHERE member_id IN ({_marks(chunk)}) ORDER BY left_on",
-            chunk,
-        )
-        for r in rows:
-            out.setdefault(r["member_id"], []).append(_gap(r).gap)
+    for r in await _rows_of_members(tx, "SELECT * FROM party_age_gaps", "left_on", member_ids):
+        out.setdefault(r["member_id"], []).append(_gap(r).gap)
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -143,13 +156,8 @@ async def set_returned(tx: Tx, award_id: int, returned_on: date) -> None:
 
 async def awards_of_many(tx: Tx, member_ids: Iterable[int]) -> dict[int, list[Award]]:
     out: dict[int, list[Award]] = {}
-    for chunk in _chunks(member_ids):
-        rows = await tx.all(
-            f"SELECT * FROM badge_awards WHERE member_id IN ({_marks(chunk)}) ORDER BY milestone",
-            chunk,
-        )
-        for r in rows:
-            out.setdefault(r["member_id"], []).append(_award(r))
+    for r in await _rows_of_members(tx, "SELECT * FROM badge_awards", "milestone", member_ids):
+        out.setdefault(r["member_id"], []).append(_award(r))
     return out
 
 
@@ -183,14 +191,9 @@ async def add_early_request(
 
 async def early_of_many(tx: Tx, member_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
     out: dict[int, list[int]] = {}
-    for chunk in _chunks(member_ids):
-        rows = await tx.all(
-            "SELECT member_id, milestone FROM badge_early_requests"
-            f" WHERE member_id IN ({_marks(chunk)})",
-            chunk,
-        )
-        for r in rows:
-            out.setdefault(r[0], []).append(r[1])
+    select = "SELECT member_id, milestone FROM badge_early_requests"
+    for r in await _rows_of_members(tx, select, "member_id, milestone", member_ids):
+        out.setdefault(r[0], []).append(r[1])
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
@@ -202,7 +205,10 @@ async def badge_members(
 ) -> list[BadgeMember]:
     """Members of these cells (with these statuses) with their gaps, awards and requests."""
     wanted = sorted(set(statuses))
-    sql = f"SELECT * FROM members WHERE status IN ({','.join('?' * len(wanted))})"
+    sql = (
+        "SELECT id, org_id, full_name, decision_date, status, birth_date FROM members"
+        f" WHERE status IN ({','.join('?' * len(wanted))})"
+    )
     params: list[object] = list(wanted)
     if org_ids is not None:
         ids = sorted(set(org_ids))
@@ -215,17 +221,20 @@ async def badge_members(
     gaps = await gaps_of_many(tx, member_ids)
     awards = await awards_of_many(tx, member_ids)
     early = await early_of_many(tx, member_ids)
-    return [
+    no_awards: list[Award] = []
+    return [  # by position: 100,000 rows at province scale
         BadgeMember(
-            member_id=r["id"],
-            org_id=r["org_id"],
-            full_name=r["full_name"],
-            decision_date=from_db_date(r["decision_date"]),
-            gaps=gaps.get(r["id"], ()),
-            received=tuple(a.milestone for a in awards.get(r["id"], []) if a.returned_on is None),
-            early_requested=early.get(r["id"], ()),
-            status=r["status"],
-            birth_date=from_db_date(r["birth_date"]),
+            member_id=r[0],
+            org_id=r[1],
+            full_name=r[2],
+            decision_date=from_db_date(r[3]),
+            gaps=gaps.get(r[0], ()),
+            received=tuple(
+                a.milestone for a in awards.get(r[0], no_awards) if a.returned_on is None
+            ),
+            early_requested=early.get(r[0], ()),
+            status=r[4],
+            birth_date=from_db_date(r[5]),
         )
         for r in rows
     ]
@@ -241,7 +250,7 @@ async def cell_cases(tx: Tx, org_ids: Collection[int] | None = None) -> list[Bad
         f"SELECT id, name FROM orgs WHERE id IN ({','.join('?' * len(cell_ids))})", cell_ids
     )
     names = {r[0]: r[1] for r in rows}
-    return [
-        BadgeCellCase(cid, names.get(cid, ""), tuple(m for m in members if m.org_id == cid))
-        for cid in cell_ids
-    ]
+    by_cell: dict[int, list[BadgeMember]] = {}
+    for m in members:
+        by_cell.setdefault(m.org_id, []).append(m)
+    return [BadgeCellCase(cid, names.get(cid, ""), tuple(by_cell[cid])) for cid in cell_ids]

@@ -137,3 +137,14 @@ async def holders(
         (*org_ids, *roles),
     )
     return [(_user(r), r["r_role"], r["r_org"]) for r in rows]
+
+
+async def all_holders(tx: Tx, roles: tuple[str, ...]) -> list[tuple[User, str, int]]:
+    """Every user holding one of `roles` anywhere: (user, role, org_id), by user id."""
+    role_marks = ",".join("?" * len(roles))
+    rows = await tx.all(
+        f"SELECT u.*, r.role AS r_role, r.org_id AS r_org FROM roles r"
+        f" JOIN users u ON u.tg_id = r.user_id WHERE r.role IN ({role_marks}) ORDER BY u.tg_id",
+        roles,
+    )
+    return [(_user(r), r["r_role"], r["r_org"]) for r in rows]

@@ -20,8 +20,27 @@ async def test_demo_script_shows_replies_and_labelled_buttons(tmp_path):
     assert "Menu chính — Chi bộ thôn Đông." in text
     assert "[b1]" in text and "Bí thư chi bộ — Chi bộ thôn Đông (CB1)" in text
     assert "/as officer" in text and "/file" in text  # the demo's help says how
-    # the demo roster and today's reminder sweep: a probation reminder with its buttons
-    assert "Ngô Thị Lan" in text and "Xem hồ sơ" in text and "Nhắc lại sau 3 ngày" in text
+    # the demo roster and today's reminder sweep: one digest for the secretary, not a message
+    # per reminder, a numbered button per item
+    assert text.count("🗓 Nhắc việc ngày") == 1 and "Nhắc lại sau 3 ngày" not in text
+    assert "Xét chuyển đảng chính thức — Ngô Thị Lan" in text and "] 1   [" in text
+
+
+def item_button(screen: str, line: str) -> str:
+    """The label of the numbered button of the digest item whose line has `line`."""
+    number = re.findall(rf"^(\d+)\. .*{re.escape(line)}", screen, re.M)[-1]
+    return re.findall(rf"\[(b\d+)\] {number}(?=\s|$)", screen, re.M)[-1]
+
+
+async def test_a_digest_item_opens_its_full_text_sources_and_buttons(tmp_path):
+    async def typist(out: io.StringIO) -> AsyncIterator[str]:
+        yield item_button(out.getvalue(), "Xét chuyển đảng chính thức — Ngô Thị Lan")
+        yield "/quit"
+
+    text = await play(tmp_path, typist)
+    full = text.split("Bấm số để xem")[1]
+    assert "Ngô Thị Lan" in full and "Quy định 294-QĐ/TW" in full  # the text, its sources
+    assert "Xem hồ sơ" in full and "Đã họp xét" in full and "Nhắc lại sau 3 ngày" in full
 
 
 def label(screen: str, button: str, after: int = 0) -> str:
@@ -61,6 +80,7 @@ async def test_numbers_are_answers_and_older_buttons_still_work(tmp_path):
 
 async def test_pop_ups_are_shown(tmp_path):
     async def typist(out: io.StringIO) -> AsyncIterator[str]:
+        yield item_button(out.getvalue(), "Ngô Thị Lan")
         yield label(out.getvalue(), "Nhắc lại sau 3 ngày")
         yield "/quit"
 

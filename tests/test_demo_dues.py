@@ -17,7 +17,8 @@ async def test_demo_has_dues_months_and_a_badge_candidate(tmp_path):
     text = out.getvalue()
     assert "Đảng phí của Chi bộ thôn Đông tháng" in text
     assert "Tất cả đã nộp đủ" in text
-    # Phạm Thị Dung left two months unpaid: the warning reminder with its button
-    assert "Phạm Thị Dung" in text and "Đảng phí của đảng viên" in text
+    # Phạm Thị Dung left two months unpaid: the warning reminder, a line of the morning digest
+    # (its full text and its "Đảng phí của đảng viên" button one tap away, tests/test_demo.py)
+    assert "Chưa đóng đảng phí — Phạm Thị Dung" in text
     assert "Đinh Văn Lão: 30 năm vào" in text
     assert "chưa ghi sổ" in text  # the officer's numbers: last month is still to record

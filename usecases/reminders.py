@@ -17,10 +17,14 @@ Everywhere else delivery is exactly-once (docs/reminders.md).
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
+import time
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 
@@ -30,7 +34,7 @@ from chibo.storage import audit, reminder_state
 from chibo.storage import orgs as org_store
 from chibo.storage import reminders as store
 from chibo.storage import users as user_store
-from chibo.storage.db import Tx
+from chibo.storage.db import Database, Tx
 from chibo.storage.orgs import Org
 from chibo.storage.reminders import NewDelivery
 from chibo.storage.users import WRITE_ROLES, User
@@ -54,6 +58,71 @@ SEVERITY_ICONS = {"info": "🔔", "due": "📌", "overdue": "⚠️", "escalatio
 _TEXT = N_("{icon} {label} — {cell}\n\n{body}")
 _TEXT_AGAIN = N_("{icon} {label} — {cell} (reminded again)\n\n{body}")
 _GONE = Msg(N_("This reminder no longer exists."))
+
+#: Most urgent first in a digest.
+URGENCY = {"escalation": 0, "overdue": 1, "due": 2, "info": 3}
+#: At most this many items in one digest message (Telegram's keyboards and 4096 characters);
+#: a recipient with more gets several digests.
+MAX_DIGEST = 20
+#: Recipients a sweep sends to at the same time; the bot's `AIORateLimiter` paces the sends
+#: to Telegram's 30 messages a second, so a Bot API answering in ~100 ms is kept busy.
+SEND_CONCURRENCY = 8
+
+#: A digest line's name for each kind of reminder (the full text, with its sources, is one
+#: tap away).
+KIND_TITLES = {
+    "probation.prepare": N_("Prepare the conversion dossier"),
+    "probation.due": N_("Conversion to official member"),
+    "probation.overdue": N_("Conversion review overdue"),
+    "probation.escalation": N_("Conversion review not held"),
+    "probation.course": N_("New-member course not recorded"),
+    "probation.committee_decision": N_("Committee decision on the conversion"),
+    "probation.vote_escalation": N_("Conversion vote without a majority"),
+    "probation.removal": N_("Removal from the list to follow up"),
+    "meeting.missing": N_("Monthly cell meeting not recorded"),
+    "meeting.missing.escalation": N_("Monthly cell meeting not recorded"),
+    "meeting.thematic": N_("Thematic meeting not recorded"),
+    "meeting.thematic.escalation": N_("Thematic meeting not recorded"),
+    "meeting.absences": N_("Repeated absences"),
+    "meeting.task": N_("Meeting task due"),
+    "cell.min_members": N_("Too few members in the cell"),
+    "candidate.ceremony": N_("Admission ceremony"),
+    "candidate.ceremony.overdue": N_("Admission ceremony overdue"),
+    "candidate.certificate": N_("Awareness-course certificate expiring"),
+    "candidate.decision": N_("Admission decision awaited"),
+    "candidate.stalled": N_("Candidate file stalled"),
+    "reconciliation.ask": N_("Half-year member list to reconcile"),
+    "reconciliation.escalation": N_("Member list not reconciled"),
+    "transfer.letter": N_("Transfer letter"),
+    "transfer.procedure": N_("Transfer procedure"),
+    "transfer.arrivals": N_("Announced arrivals not received"),
+    "transfer.temporary_end": N_("Temporary transfer ending"),
+    "exemption.end": N_("Exemption ending"),
+    "residence.meeting": N_("Meeting with the residence cell"),
+    "residence.comments": N_("Comments to the workplace"),
+    "leaving.notice": N_("Notice upward after leaving"),
+    "card.request": N_("Request the party card"),
+    "card.handover": N_("Hand over the party card"),
+    "card.collect": N_("Collect the party card"),
+    "removal.warn": N_("Removal evidence: warning"),
+    "removal.review": N_("Removal to consider"),
+    "dues.month": N_("Party dues of the month not recorded"),
+    "dues.unpaid.warning": N_("Unpaid party dues"),
+    "dues.unpaid.review": N_("Unpaid party dues: removal to consider"),
+    "dues.relief.ending": N_("Dues relief ending"),
+    "badge.proposal": N_("Party badge to propose"),
+    "evaluation.start": N_("Year-end evaluation"),
+    "evaluation.escalation": N_("Year-end evaluation late"),
+    "evaluation.residence": N_("Residence comments for the evaluation"),
+    "evaluation.remedy": N_("Remedy plan due"),
+}
+_OTHER_TITLE = N_("Reminder")
+_LINE = N_("{icon} {title} — {name} ({cell}), since {due}")
+_LINE_CELL = N_("{icon} {title} — {cell}, since {due}")
+_LINE_NAME = N_("{icon} {title} — {name}, since {due}")
+_LINE_BARE = N_("{icon} {title}, since {due}")
+_HEADER = N_("🗓 Reminders for {date} ({n}), most urgent first:")
+_HEADER_CELL = N_("🗓 Reminders for {date} — {cell} ({n}), most urgent first:")
 
 
 # -- the channel ---------------------------------------------------------------------------------
@@ -104,10 +173,58 @@ class Outgoing:
     in_cell: bool = True
 
 
+@dataclass(frozen=True)
+class Digest:
+    """Everything due for one user on one day, in one message: a line per item, most urgent
+    first (`items`, at most `MAX_DIGEST`); each item opens its full text, sources and buttons."""
+
+    user: User
+    today: date
+    items: tuple[Outgoing, ...]
+
+
+def digest_line(item: Outgoing, *, with_cell: bool = True) -> Msg:
+    """One line of a digest: severity icon, what, about whom, (where,) since when."""
+    r = item.reminder
+    title = Msg(KIND_TITLES.get(r.kind, _OTHER_TITLE))
+    icon = SEVERITY_ICONS.get(r.severity, "🔔")
+    about_cell = r.subject_type == "cell" or not r.subject_name or r.subject_name == item.org.name
+    params: dict[str, object] = {"icon": icon, "title": title, "due": r.due_date}
+    if about_cell:
+        return Msg(_LINE_CELL if with_cell else _LINE_BARE, {**params, "cell": item.org.name})
+    params["name"] = r.subject_name
+    return Msg(_LINE, {**params, "cell": item.org.name}) if with_cell else Msg(_LINE_NAME, params)
+
+
+def digest_header(digest: Digest) -> Msg:
+    """ "Reminders for <day> (n)", with the cell's name when they are all about one cell."""
+    cells = {item.org.name for item in digest.items}
+    params = {"date": digest.today, "n": len(digest.items)}
+    if len(cells) == 1:
+        return Msg(_HEADER_CELL, {**params, "cell": next(iter(cells))})
+    return Msg(_HEADER, params)
+
+
+def by_urgency(items: Sequence[Outgoing]) -> list[Outgoing]:
+    """Most urgent first: severity, then the oldest due date, then the cell and the key."""
+    return sorted(
+        items,
+        key=lambda i: (
+            URGENCY.get(i.reminder.severity, 9),
+            i.reminder.due_date,
+            i.org.name,
+            i.reminder.key,
+        ),
+    )
+
+
 class Notifier(Protocol):
-    """A channel (Telegram, …) that shows a reminder to a user in their language."""
+    """A channel (Telegram, …) that shows reminders to a user in their language: one alone,
+    or several due the same day as one digest (delivered, or failed, as a whole)."""
 
     async def deliver(self, item: Outgoing) -> DeliveryResult: ...
+
+    async def deliver_digest(self, digest: Digest) -> DeliveryResult: ...
 
 
 # -- planning ------------------------------------------------------------------------------------
@@ -188,40 +305,119 @@ def _reason(existing: store.Delivery | None, today: date, stale_before: datetime
     return "stale" if existing.state == "claimed" else "snoozed"
 
 
+class _Audiences:
+    """Who can receive a reminder, from every role holder loaded once (the same answer as
+    `recipients_of`, without two queries per cell)."""
+
+    def __init__(self, holders: list[tuple[User, str, int]], orgs: dict[int, Org]) -> None:
+        self.orgs = orgs
+        self.by_org: dict[int, list[tuple[User, str]]] = {}
+        for user, role, org_id in holders:
+            if user.blocked_at is None:
+                self.by_org.setdefault(org_id, []).append((user, role))
+        self.cache: dict[tuple[int, tuple[str, ...]], list[User]] = {}
+
+    def above(self, org_id: int) -> list[int]:
+        out: list[int] = []
+        parent = self.orgs[org_id].parent_id if org_id in self.orgs else None
+        while parent is not None and parent not in out:
+            out.append(parent)
+            parent = self.orgs[parent].parent_id if parent in self.orgs else None
+        return out
+
+    def of(self, reminder: Reminder) -> list[User]:
+        audience = (reminder.org_id, tuple(reminder.recipients))
+        found = self.cache.get(audience)
+        if found is None:
+            cell_roles = {r for r in reminder.recipients if r in WRITE_ROLES}
+            upper_roles = {r for r in reminder.recipients if r not in WRITE_ROLES}
+            users: dict[int, User] = {}
+            if cell_roles:
+                for user, role in self.by_org.get(reminder.org_id, ()):
+                    if role in cell_roles:
+                        users[user.tg_id] = user
+            if upper_roles:
+                for org_id in self.above(reminder.org_id):
+                    for user, role in self.by_org.get(org_id, ()):
+                        if role in upper_roles:
+                            users[user.tg_id] = user
+            found = self.cache[audience] = [users[k] for k in sorted(users)]
+            if not found:
+                log.info("reminder %s: nobody bound can receive it", reminder.key)
+        return found
+
+
 async def plan(ctx: AppContext, today: date, *, org_code: str | None = None) -> Plan:
     """Every reminder due on `today` that a sweep would still send, with its recipients
     (and, in `unbound`, those due that nobody bound can receive)."""
     stale_before = ctx.now() - STALE_CLAIM
+    with _gc_paused():
+        return await _plan(ctx, today, org_code, stale_before)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a plan builds its (acyclic) objects: at province
+    size the collector's passes over them cost a third of the planning time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+async def _plan(ctx: AppContext, today: date, org_code: str | None, stale_before: datetime) -> Plan:
     async with ctx.db.read() as tx:
         org_ids = await _org_scope(tx, org_code)
         state = await reminder_state.load(tx, org_ids)
+        t1 = time.perf_counter()
         due = due_reminders(state, today, ctx.calendar, ctx.catalogue)
+        log.debug("planning: the rules took %.2f s", time.perf_counter() - t1)
+        del state
         orgs = {o.id: o for o in await org_store.all_orgs(tx)}
         existing = await store.by_keys(tx, (r.key for r in due))
-        audiences: dict[tuple[int, tuple[str, ...]], list[User]] = {}
-        items: list[Planned] = []
-        unbound: list[Planned] = []
-        held = 0
-        for reminder in due:
-            audience = (reminder.org_id, tuple(reminder.recipients))
-            if audience not in audiences:
-                audiences[audience] = await recipients_of(tx, reminder)
-                if not audiences[audience]:
-                    log.info("reminder %s: nobody bound can receive it", reminder.key)
-            if not audiences[audience]:
-                unbound.append(Planned(reminder, orgs[reminder.org_id], ()))
-                continue
-            pending = []
-            for user in audiences[audience]:
-                row = existing.get((reminder.key, user.tg_id))
-                reason = _reason(row, today, stale_before)
-                if reason is not None:
-                    pending.append(Recipient(user, reason))
-                elif row is not None and row.state == "claimed":
-                    held += 1
-            if pending:
-                items.append(Planned(reminder, orgs[reminder.org_id], tuple(pending)))
+        roles = tuple(sorted({role for r in due for role in r.recipients}))
+        holders = await user_store.all_holders(tx, roles) if roles else []
+    audiences = _Audiences(holders, orgs)
+    items: list[Planned] = []
+    unbound: list[Planned] = []
+    held = 0
+    for reminder in due:
+        users = audiences.of(reminder)
+        if not users:
+            unbound.append(Planned(reminder, orgs[reminder.org_id], ()))
+            continue
+        pending = []
+        for user in users:
+            row = existing.get((reminder.key, user.tg_id))
+            reason = _reason(row, today, stale_before)
+            if reason is not None:
+                pending.append(Recipient(user, reason))
+            elif row is not None and row.state == "claimed":
+                held += 1
+        if pending:
+            items.append(Planned(reminder, orgs[reminder.org_id], tuple(pending)))
     return Plan(today, tuple(items), held, tuple(unbound))
+
+
+async def plan_off_loop(ctx: AppContext, today: date, *, org_code: str | None = None) -> Plan:
+    """`plan` in a worker thread with its own connection to the database file, so the bot
+    keeps answering other users while a province is planned (an in-memory database, which
+    a second connection cannot see, is planned on the loop)."""
+    path = str(ctx.db.path)
+    if path == ":memory:" or not path:
+        return await plan(ctx, today, org_code=org_code)
+
+    async def in_thread() -> Plan:
+        db = await Database.open(path, migrate=False)
+        try:
+            return await plan(replace(ctx, db=db), today, org_code=org_code)
+        finally:
+            await db.close()
+
+    return await asyncio.to_thread(asyncio.run, in_thread())
 
 
 # -- the sweep -----------------------------------------------------------------------------------
@@ -236,6 +432,7 @@ class SweepReport:
     uncertain: list[tuple[str, int]] = field(default_factory=list)  # maybe sent: not re-sent
     skipped: int = 0  # claimed by another sweep first
     held: int = 0  # being sent by another live sweep when this one planned
+    messages: int = 0  # messages (single reminders or digests) the channel was asked to send
 
     @property
     def needs_follow_up(self) -> bool:
@@ -256,21 +453,64 @@ def _new_delivery(reminder: Reminder, user: User) -> NewDelivery:
     )
 
 
-async def sweep(
-    ctx: AppContext, notifier: Notifier, *, today: date | None = None, org_code: str | None = None
-) -> SweepReport:
-    """Send every pending reminder once; safe to run concurrently and to re-run."""
-    day = today or ctx.today()
-    current = await plan(ctx, day, org_code=org_code)
-    report = SweepReport(day, held=current.held)
-    token = uuid.uuid4().hex
+def group_by_recipient(current: Plan) -> dict[int, tuple[User, list[tuple[Planned, Recipient]]]]:
+    """What each recipient is still to get from `current`: one message (or digest) each."""
+    out: dict[int, tuple[User, list[tuple[Planned, Recipient]]]] = {}
     for item in current.items:
         for recipient in item.recipients:
-            await _send_one(ctx, notifier, item, recipient, token, report)
+            uid = recipient.user.tg_id
+            if uid not in out:
+                out[uid] = (recipient.user, [])
+            out[uid][1].append((item, recipient))
+    return out
+
+
+async def sweep(
+    ctx: AppContext,
+    notifier: Notifier,
+    *,
+    today: date | None = None,
+    org_code: str | None = None,
+    concurrency: int = SEND_CONCURRENCY,
+) -> SweepReport:
+    """Send every pending reminder once; safe to run concurrently and to re-run.
+
+    Each recipient gets what is due for them as one message (a digest when there are
+    several), `concurrency` recipients at a time; the planning runs off the event loop."""
+    day = today or ctx.today()
+    current = await plan_off_loop(ctx, day, org_code=org_code)
+    report = SweepReport(day, held=current.held)
+    token = uuid.uuid4().hex
+    gate = asyncio.Semaphore(max(concurrency, 1))
+    failed = False
+
+    async def one(user: User, entries: list[tuple[Planned, Recipient]]) -> None:
+        nonlocal failed
+        async with gate:
+            if failed:  # a sweep that failed starts nothing new (the next sweep does it)
+                return
+            try:
+                await _send_to(ctx, notifier, user, entries, token, report)
+            except BaseException:
+                failed = True
+                raise
+
+    # Not a TaskGroup: cancelling a sibling inside its transaction would leave the shared
+    # connection mid-transaction; the others finish what they started, then the first
+    # failure (a database fault, the process being stopped) is raised.
+    outcomes = await asyncio.gather(
+        *(one(user, entries) for user, entries in group_by_recipient(current).values()),
+        return_exceptions=True,
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
     log.info(
-        "reminder sweep %s: %d sent, %d blocked, %d to retry, %d uncertain, %d skipped",
+        "reminder sweep %s: %d sent in %d messages, %d blocked, %d to retry, %d uncertain,"
+        " %d skipped",
         day,
         len(report.sent),
+        report.messages,
         len(report.blocked),
         len(report.retry_later),
         len(report.uncertain),
@@ -279,54 +519,95 @@ async def sweep(
     return report
 
 
-async def _send_one(
+async def _send_to(
     ctx: AppContext,
     notifier: Notifier,
-    item: Planned,
-    recipient: Recipient,
+    user: User,
+    entries: list[tuple[Planned, Recipient]],
     token: str,
     report: SweepReport,
 ) -> None:
-    reminder, user = item.reminder, recipient.user
+    """Claim every (reminder, user) pair in one transaction, deliver them as one message (a
+    digest of at most `MAX_DIGEST` items, or the reminder alone), record each pair's outcome."""
+    claimed: list[Outgoing] = []
     async with ctx.db.transaction() as tx:
-        delivery_id = await store.claim(
-            tx,
-            _new_delivery(reminder, user),
-            token=token,
-            now=ctx.now(),
-            stale_before=ctx.now() - STALE_CLAIM,
-            today=report.today,
-        )
-        in_cell = any(
-            g.org_id == reminder.org_id and g.role in WRITE_ROLES
-            for g in await user_store.roles_of(tx, user.tg_id)
-        )
-    if delivery_id is None:
-        report.skipped += 1
-        return
-    again = recipient.reason == "snoozed"
-    outgoing = Outgoing(
-        delivery_id, user, reminder, item.org, item.message(again=again), again, in_cell
-    )
-    try:
-        result = await notifier.deliver(outgoing)
-    except Exception as exc:  # a channel bug must not stop the other reminders
-        log.exception("delivering %s to %s failed", reminder.key, user.tg_id)
-        result = RetryLater(f"{type(exc).__name__}: {exc}")
-    pair = (reminder.key, user.tg_id)
+        cells = {
+            g.org_id for g in await user_store.roles_of(tx, user.tg_id) if g.role in WRITE_ROLES
+        }
+        for item, recipient in entries:
+            reminder = item.reminder
+            delivery_id = await store.claim(
+                tx,
+                _new_delivery(reminder, user),
+                token=token,
+                now=ctx.now(),
+                stale_before=ctx.now() - STALE_CLAIM,
+                today=report.today,
+            )
+            if delivery_id is None:
+                report.skipped += 1
+                continue
+            again = recipient.reason == "snoozed"
+            claimed.append(
+                Outgoing(
+                    delivery_id,
+                    user,
+                    reminder,
+                    item.org,
+                    item.message(again=again),
+                    again,
+                    reminder.org_id in cells,
+                )
+            )
+    ordered = by_urgency(claimed)
+    for i in range(0, len(ordered), MAX_DIGEST):
+        chunk = ordered[i : i + MAX_DIGEST]
+        try:
+            if len(chunk) == 1:
+                result = await notifier.deliver(chunk[0])
+            else:
+                result = await notifier.deliver_digest(Digest(user, report.today, tuple(chunk)))
+        except Exception as exc:  # a channel bug must not stop the other reminders
+            log.exception("delivering %d reminder(s) to %s failed", len(chunk), user.tg_id)
+            result = RetryLater(f"{type(exc).__name__}: {exc}")
+        report.messages += 1
+        await _record(ctx, user, chunk, result, token, report)
+        if isinstance(result, Blocked):  # the rest cannot reach them either
+            rest = ordered[i + MAX_DIGEST :]
+            if rest:
+                await _record(ctx, user, rest, RetryLater(result.reason), token, report)
+            return
+
+
+async def _record(
+    ctx: AppContext,
+    user: User,
+    chunk: Sequence[Outgoing],
+    result: DeliveryResult,
+    token: str,
+    report: SweepReport,
+) -> None:
+    """One outcome for every pair of one message (a digest is delivered, or not, whole)."""
     async with ctx.db.transaction() as tx:
-        if isinstance(result, Delivered):
-            await store.mark_sent(
-                tx, delivery_id, token=token, now=ctx.now(), message_id=result.message_id
-            )
-            report.sent.append(pair)
-        elif isinstance(result, Uncertain):
-            await store.mark_uncertain(
-                tx, delivery_id, token=token, now=ctx.now(), error=result.reason
-            )
-            report.uncertain.append(pair)
-        elif isinstance(result, Blocked):
-            await store.mark_failed(tx, delivery_id, token=token, error=result.reason)
+        for out in chunk:
+            pair = (out.reminder.key, user.tg_id)
+            if isinstance(result, Delivered):
+                await store.mark_sent(
+                    tx, out.delivery_id, token=token, now=ctx.now(), message_id=result.message_id
+                )
+                report.sent.append(pair)
+            elif isinstance(result, Uncertain):
+                await store.mark_uncertain(
+                    tx, out.delivery_id, token=token, now=ctx.now(), error=result.reason
+                )
+                report.uncertain.append(pair)
+            elif isinstance(result, Blocked):
+                await store.mark_failed(tx, out.delivery_id, token=token, error=result.reason)
+                report.blocked.append(pair)
+            else:
+                await store.mark_failed(tx, out.delivery_id, token=token, error=result.reason)
+                report.retry_later.append(pair)
+        if isinstance(result, Blocked):
             await user_store.mark_blocked(tx, user.tg_id, ctx.now())
             await audit.record(
                 tx,
@@ -335,12 +616,8 @@ async def _send_one(
                 entity="user",
                 entity_id=user.tg_id,
                 action="blocked",
-                after={"reminder": reminder.key},
+                after={"reminder": chunk[0].reminder.key},
             )
-            report.blocked.append(pair)
-        else:
-            await store.mark_failed(tx, delivery_id, token=token, error=result.reason)
-            report.retry_later.append(pair)
 
 
 # -- snooze --------------------------------------------------------------------------------------
@@ -382,6 +659,51 @@ async def snooze(ctx: AppContext, *, user_id: int, delivery_id: int) -> date:
     if not allowed:
         raise AccessDenied(Msg(N_("This reminder was not sent to you.")))
     return until
+
+
+_NO_LONGER_DUE = Msg(
+    N_("This reminder is no longer due: it was dealt with, or a newer reminder replaced it.")
+)
+
+
+async def detail(ctx: AppContext, *, user_id: int, delivery_id: int) -> Outgoing:
+    """One item of a digest as it would be sent alone: its full text (with its sources) and,
+    for the cell's secretaries and deputies, its actions. Only for its recipient, while they
+    still hold a role it is meant for (a refusal is audited)."""
+    async with ctx.db.read() as tx:
+        delivery = await store.get(tx, delivery_id)
+        if delivery is None:
+            raise NotFound(_GONE)
+        allowed = delivery.user_id == user_id and await _still_recipient(tx, user_id, delivery)
+        if allowed:
+            state = await reminder_state.load(tx, [delivery.org_id])
+            org = await org_store.by_id(tx, delivery.org_id)
+            user = await user_store.get(tx, user_id)
+            grants = await user_store.roles_of(tx, user_id)
+    if not allowed:
+        async with ctx.db.transaction() as tx:
+            await audit.record(
+                tx,
+                at=ctx.now(),
+                actor=user_id,
+                entity="access",
+                entity_id=delivery.org_id,
+                action="denied",
+                after={"wanted": "reminder", "reminder": delivery_id},
+            )
+        raise AccessDenied(Msg(N_("This reminder was not sent to you.")))
+    if org is None or user is None:
+        raise NotFound(_GONE)
+    found = None
+    for day in (ctx.today(), delivery.due_date):  # still due; else as it was on its day
+        due = due_reminders(state, day, ctx.calendar, ctx.catalogue)
+        found = next((r for r in due if r.key == delivery.key), None)
+        if found is not None:
+            break
+    if found is None:
+        raise NotFound(_NO_LONGER_DUE)
+    in_cell = any(g.org_id == found.org_id and g.role in WRITE_ROLES for g in grants)
+    return Outgoing(delivery_id, user, found, org, reminder_message(found, org), False, in_cell)
 
 
 async def _still_recipient(tx: Tx, user_id: int, delivery: store.Delivery) -> bool:

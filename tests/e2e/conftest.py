@@ -19,7 +19,7 @@ import pytest
 from telegram.ext import Application
 
 from chibo.bot.app import build_application, running
-from chibo.botapi_emulator import BotApiEmulator, UserDriver
+from chibo.botapi_emulator import BotApiEmulator, ChatMessage, UserDriver
 from chibo.handlers.common import CallbackData
 from chibo.handlers.registry import registry_of
 from chibo.handlers.routing import resolve
@@ -99,3 +99,17 @@ async def world(emu: BotApiEmulator, ctx: AppContext, bot: Application) -> World
     """Province P → communes X (cells C1, C2) and Y (cell D1); the bot is running."""
     await demo_tree(ctx)
     return World(emu, ctx)
+
+
+async def reminder_items(user: UserDriver, message: ChatMessage) -> list[ChatMessage]:
+    """The reminders a message carries, each as it comes alone (full text and buttons): a
+    digest's numbered buttons opened one by one, or the message itself."""
+    numbered = [b for row in message.buttons for b in row if b.callback_data
+                and b.callback_data.startswith("rem:show:")]  # fmt: skip
+    if not numbered:
+        return [message]
+    items = []
+    for button in numbered:
+        await user.press(message, callback_data=button.callback_data)
+        items.append(await user.next_reply())
+    return items

@@ -18,7 +18,7 @@ from chibo.usecases import orgs as orgs_uc
 from chibo.usecases import reminders as reminders_uc
 from chibo.usecases import roster
 
-from .conftest import World
+from .conftest import World, reminder_items
 
 # The clock of the e2e fixtures: Monday 23/11/2026.
 YEAR = 2026
@@ -265,7 +265,7 @@ async def test_reminders_open_the_review_and_close_a_remedy(emu: BotApiEmulator,
     )
     await reminders_uc.sweep(world.ctx, TelegramNotifier.for_app(bot, "vi"))
     await emu.wait_idle()
-    sent = lan.pending_replies()
+    sent = [item for m in lan.pending_replies() for item in await reminder_items(lan, m)]
     datas = {b.callback_data: m for m in sent for row in m.buttons for b in row}
     assert f"ev:c:{c1}:{YEAR}" in datas, [m.text for m in sent]
     assert f"ev:rd:{remedy.id}" in datas

@@ -15,7 +15,14 @@ from datetime import UTC, date, datetime
 from chibo.storage import orgs as org_store
 from chibo.storage.db import Database
 from chibo.usecases.context import AppContext
-from chibo.usecases.reminders import Blocked, Delivered, DeliveryResult, Outgoing, RetryLater
+from chibo.usecases.reminders import (
+    Blocked,
+    Delivered,
+    DeliveryResult,
+    Digest,
+    Outgoing,
+    RetryLater,
+)
 
 CEREMONY = date(2024, 9, 10)
 END = date(2025, 9, 10)
@@ -102,6 +109,7 @@ class FakeNotifier:
     script: Callable[[Outgoing], DeliveryResult | None] = lambda item: None
     sent: list[Outgoing] = field(default_factory=list)
     attempts: list[Outgoing] = field(default_factory=list)
+    digests: list[Digest] = field(default_factory=list)
 
     async def deliver(self, item: Outgoing) -> DeliveryResult:
         self.attempts.append(item)
@@ -110,6 +118,22 @@ class FakeNotifier:
         if isinstance(result, Delivered):
             self.sent.append(item)
         return result
+
+    async def deliver_digest(self, digest: Digest) -> DeliveryResult:
+        """A digest is delivered (or fails) whole: the first scripted outcome of its items."""
+        self.digests.append(digest)
+        self.attempts.extend(digest.items)
+        await asyncio.sleep(0)
+        scripted = [r for r in map(self.script, digest.items) if r is not None]
+        result = scripted[0] if scripted else Delivered(1000 + len(self.attempts))
+        if isinstance(result, Delivered):
+            self.sent.extend(digest.items)
+        return result
+
+    @property
+    def messages(self) -> int:
+        """Messages the user would have seen (a digest is one)."""
+        return len(self.attempts) - sum(len(d.items) - 1 for d in self.digests)
 
     @property
     def pairs(self) -> list[tuple[str, int]]:
