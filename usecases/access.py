@@ -38,18 +38,26 @@ async def scope_of(tx: Tx, user_id: int) -> Scope:
     return Scope(user_id, write, frozenset(readable))
 
 
-async def _deny(ctx: AppContext, user_id: int, what: str, target: object) -> AccessDenied:
+async def deny(
+    ctx: AppContext,
+    actor: int | str,
+    wanted: str,
+    target: object,
+    msg: Msg = DENIED,
+    **details: object,
+) -> AccessDenied:
+    """Audit a refused access (what was wanted, of what) and return the error to raise."""
     async with ctx.db.transaction() as tx:
         await audit.record(
             tx,
             at=ctx.now(),
-            actor=user_id,
+            actor=actor,
             entity="access",
             entity_id=target,
             action="denied",
-            after={"wanted": what},
+            after={"wanted": wanted, **details},
         )
-    return AccessDenied(DENIED)
+    return AccessDenied(msg)
 
 
 async def require_write(ctx: AppContext, user_id: int, org_id: int) -> Org:
@@ -58,7 +66,7 @@ async def require_write(ctx: AppContext, user_id: int, org_id: int) -> Org:
         scope = await scope_of(tx, user_id)
         org = await org_store.by_id(tx, org_id) if org_id in scope.write_cells else None
     if org is None:
-        raise await _deny(ctx, user_id, "write", org_id)
+        raise await deny(ctx, user_id, "write", org_id)
     return org
 
 
@@ -67,7 +75,7 @@ async def require_read(ctx: AppContext, user_id: int, org_id: int) -> Org:
         scope = await scope_of(tx, user_id)
         org = await org_store.by_id(tx, org_id) if org_id in scope.readable else None
     if org is None:
-        raise await _deny(ctx, user_id, "read", org_id)
+        raise await deny(ctx, user_id, "read", org_id)
     return org
 
 
@@ -76,5 +84,5 @@ async def require_read_code(ctx: AppContext, user_id: int, code: str) -> Org:
         scope = await scope_of(tx, user_id)
         org = await org_store.by_code(tx, code)
     if org is None or org.id not in scope.readable:
-        raise await _deny(ctx, user_id, "read", code)
+        raise await deny(ctx, user_id, "read", code)
     return org

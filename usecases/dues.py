@@ -97,17 +97,7 @@ async def member_for_write(ctx: AppContext, actor: Actor, member_id: int) -> Mem
 
 
 async def access_denied(ctx: AppContext, actor: int, target: object) -> AccessDenied:
-    async with ctx.db.transaction() as tx:
-        await audit.record(
-            tx,
-            at=ctx.now(),
-            actor=actor,
-            entity="access",
-            entity_id=target,
-            action="denied",
-            after={"wanted": "write"},
-        )
-    return AccessDenied(access.DENIED)
+    return await access.deny(ctx, actor, "write", target)
 
 
 def parse_month(ctx: AppContext, text: str) -> date:

@@ -45,7 +45,7 @@ from chibo.storage.members import Member
 from chibo.storage.orgs import Org
 from chibo.usecases import access
 from chibo.usecases.context import AppContext
-from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
+from chibo.usecases.errors import InvalidInput, NotFound
 from chibo.usecases.status import officer_root
 
 Actor = int | str
@@ -149,17 +149,7 @@ def _not_future(ctx: AppContext, day: date | None, what: str) -> None:
 
 
 async def _deny(ctx: AppContext, actor: int, target: object, wanted: str, msg: Msg) -> Exception:
-    async with ctx.db.transaction() as tx:
-        await audit.record(
-            tx,
-            at=ctx.now(),
-            actor=actor,
-            entity="access",
-            entity_id=target,
-            action="denied",
-            after={"wanted": wanted},
-        )
-    return AccessDenied(msg)
+    return await access.deny(ctx, actor, wanted, target, msg)
 
 
 async def _org(tx: Tx, org_id: int) -> Org:

@@ -38,6 +38,7 @@ from chibo.storage.db import Database, Tx
 from chibo.storage.orgs import Org
 from chibo.storage.reminders import NewDelivery
 from chibo.storage.users import WRITE_ROLES, User
+from chibo.usecases import access
 from chibo.usecases.access import scope_of
 from chibo.usecases.context import AppContext
 from chibo.usecases.errors import AccessDenied, NotFound
@@ -657,10 +658,11 @@ async def snooze(ctx: AppContext, *, user_id: int, delivery_id: int) -> date:
                 after={"wanted": "snooze", "reminder": delivery_id},
             )
     if not allowed:
-        raise AccessDenied(Msg(N_("This reminder was not sent to you.")))
+        raise AccessDenied(_NOT_YOURS)
     return until
 
 
+_NOT_YOURS = Msg(N_("This reminder was not sent to you."))
 _NO_LONGER_DUE = Msg(
     N_("This reminder is no longer due: it was dealt with, or a newer reminder replaced it.")
 )
@@ -681,17 +683,9 @@ async def detail(ctx: AppContext, *, user_id: int, delivery_id: int) -> Outgoing
             user = await user_store.get(tx, user_id)
             grants = await user_store.roles_of(tx, user_id)
     if not allowed:
-        async with ctx.db.transaction() as tx:
-            await audit.record(
-                tx,
-                at=ctx.now(),
-                actor=user_id,
-                entity="access",
-                entity_id=delivery.org_id,
-                action="denied",
-                after={"wanted": "reminder", "reminder": delivery_id},
-            )
-        raise AccessDenied(Msg(N_("This reminder was not sent to you.")))
+        raise await access.deny(
+            ctx, user_id, "reminder", delivery.org_id, _NOT_YOURS, reminder=delivery_id
+        )
     if org is None or user is None:
         raise NotFound(_GONE)
     found = None

@@ -24,14 +24,13 @@ from chibo.rules.probation import probation_end
 from chibo.rules.reconciliation import Period
 from chibo.rules.reminders import Reminder
 from chibo.rules.text import echo
-from chibo.storage import audit
 from chibo.storage import orgs as org_store
 from chibo.storage import reports as store
 from chibo.storage import users as user_store
 from chibo.storage.db import Tx
 from chibo.storage.orgs import Org
 from chibo.storage.reports import CellRow, DiscrepancyRow, OrgRow, ProbationRow, ReconciliationRow
-from chibo.usecases import daily_plan, offload
+from chibo.usecases import access, daily_plan, offload
 from chibo.usecases.access import DENIED
 from chibo.usecases.context import AppContext
 from chibo.usecases.daily_plan import OVERDUE_SEVERITIES as OVERDUE_SEVERITIES
@@ -53,17 +52,7 @@ _BAD_PERIOD = N_("“{value}” is not a period: write a year (2026) or a month 
 
 
 async def _deny(ctx: AppContext, actor: Actor, target: object, msg: Msg) -> AccessDenied:
-    async with ctx.db.transaction() as tx:
-        await audit.record(
-            tx,
-            at=ctx.now(),
-            actor=actor,
-            entity="access",
-            entity_id=target,
-            action="denied",
-            after={"wanted": "officer"},
-        )
-    return AccessDenied(msg)
+    return await access.deny(ctx, actor, "officer", target, msg)
 
 
 async def officer_orgs(ctx: AppContext, user_id: int) -> list[Org]:
