@@ -20,6 +20,7 @@ class User:
     tg_language: str | None
     current_org_id: int | None
     blocked_at: datetime | None
+    last_seen_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def _user(row: Row) -> User:
         row["tg_language"],
         row["current_org_id"],
         from_db_instant(row["blocked_at"]),
+        from_db_instant(row["last_seen_at"]),
     )
 
 

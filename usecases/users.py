@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from chibo.rules.messages import N_, Msg
 from chibo.rules.text import clean_line
@@ -47,18 +48,35 @@ class Profile:
         return cells[0] if len(cells) == 1 else None
 
 
+#: A contact with nothing new is written at most this often (every update wrote it before: the
+#: write was most of an everyday update's cost, issue 12).
+SEEN_REFRESH = timedelta(minutes=10)
+
+
 async def seen(
     ctx: AppContext, *, tg_id: int, full_name: str, username: str | None, tg_language: str | None
 ) -> Profile:
-    """Record contact (refreshing name, language, un-blocking) and return the profile."""
+    """Record contact (refreshing name, language, un-blocking) and return the profile. Nothing
+    is written when the user is known, not blocked, unchanged and seen in the last minutes."""
+    name, now = clean_line(full_name), ctx.now()
+    async with ctx.db.read() as tx:
+        user = await user_store.get(tx, tg_id)
+        if (
+            user is not None
+            and user.blocked_at is None
+            and (user.full_name, user.username, user.tg_language) == (name, username, tg_language)
+            and user.last_seen_at is not None
+            and now - user.last_seen_at < SEEN_REFRESH
+        ):
+            return Profile(user, await user_store.roles_of(tx, tg_id))
     async with ctx.db.transaction() as tx:
         await user_store.upsert_seen(
             tx,
             tg_id=tg_id,
-            full_name=clean_line(full_name),
+            full_name=name,
             username=username,
             tg_language=tg_language,
-            at=ctx.now(),
+            at=now,
         )
         user = await user_store.get(tx, tg_id)
         roles = await user_store.roles_of(tx, tg_id)
