@@ -27,6 +27,7 @@ from telegram.ext import (
     ContextTypes,
     TypeHandler,
 )
+from telegram.request import BaseRequest
 
 from chibo.bot import features
 from chibo.bot.logsafety import Outage, describe
@@ -52,8 +53,12 @@ def build_application(
     base_file_url: str = "",
     rate_limit: bool = True,
     modules: Iterable[ModuleType] | None = None,
+    channel: str = "telegram",
+    requests: tuple[BaseRequest, BaseRequest] | None = None,
 ) -> App:
-    """The Application with every feature's handlers (or only `modules`, for tests)."""
+    """The Application with every feature's handlers (or only `modules`, for tests).
+    `channel` names the messenger; `requests` (for the API calls and for `getUpdates`) replace
+    PTB's HTTP requests: the Zalo bridge (`bot.zalo`) presents Zalo as a Bot API this way."""
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -65,6 +70,8 @@ def build_application(
         builder = builder.base_url(base_url)
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
+    if requests is not None:
+        builder = builder.request(requests[0]).get_updates_request(requests[1])
     if rate_limit:
         # 28 a second, a margin under Telegram's 30 so that network jitter does not tip a
         # burst of reminders into 429s (benchmarks/bench_sweep.py)
@@ -72,6 +79,7 @@ def build_application(
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app = builder.build()
     app.bot_data["ctx"] = ctx
+    app.bot_data["channel"] = channel
     app.bot_data["outage"] = Outage(log)
     app.add_handler(TypeHandler(Update, _telegram_is_back), group=-1000)
     registry_of(app)  # this Application's own registry, filled by the features below
@@ -99,8 +107,11 @@ async def on_startup(app: App) -> None:
     """`post_init`, after login: remember the bot's username, publish commands, run the
     features' start-up hooks."""
     ctx: AppContext = app.bot_data["ctx"]
-    await installation.remember_bot_username(ctx, app.bot.username)
-    await publish_commands(app)
+    if app.bot_data.get("channel", "telegram") == "telegram":
+        await installation.remember_bot_username(ctx, app.bot.username)
+        await publish_commands(app)
+    if not app.bot_data.get("primary", True):
+        return  # another channel's Application runs the sweeps and backups
     for hook in features.STARTUP_HOOKS:
         await hook(app)
 

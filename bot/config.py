@@ -20,6 +20,8 @@ from chibo.rules.messages import N_, Msg
 from chibo.usecases.config import BackupConfig as BackupConfig
 from chibo.usecases.config import Config as Config
 from chibo.usecases.config import TelegramConfig as TelegramConfig
+from chibo.usecases.config import WebhookConfig as WebhookConfig
+from chibo.usecases.config import ZaloConfig as ZaloConfig
 from chibo.usecases.i18n import LOCALES
 from chibo.usecases.resources import resource_path
 
@@ -208,6 +210,62 @@ def _parse(data: dict[str, Any], env: dict[str, str], source: str) -> Config:
         quiet_from=quiet_from,
         backup=backup,
         debug_updates=r.get("logging", "debug_updates", bool, False),
+        zalo=_zalo(r, env),
+        telegram_webhook=_telegram_webhook(r),
+    )
+
+
+def _mode(r: _Reader, section: str) -> str:
+    mode = r.get(section, "mode", str, "polling")
+    if mode not in ("polling", "webhook"):
+        raise ConfigError(
+            N_("{key}: expected polling or webhook, got {value}"),
+            key=f"{section}.mode",
+            value=repr(mode),
+        )
+    return str(mode)
+
+
+def _webhook_check(section: str, mode: str, url: str, secret: str) -> None:
+    if mode != "webhook":
+        return
+    if not url.startswith("https://"):
+        raise ConfigError(N_("{key}: expected an https:// URL"), key=f"{section}.webhook_url")
+    if not 8 <= len(secret) <= 256 or not secret.replace("-", "").replace("_", "").isalnum():
+        raise ConfigError(
+            N_("{key}: expected 8 to 256 letters, digits, - or _"),
+            key=f"{section}.webhook_secret",
+        )
+
+
+def _zalo(r: _Reader, env: dict[str, str]) -> ZaloConfig:
+    mode = _mode(r, "zalo")
+    url = r.get("zalo", "webhook_url", str, "")
+    secret = env.get("CHIBO_ZALO_WEBHOOK_SECRET") or r.get("zalo", "webhook_secret", str, "")
+    _webhook_check("zalo", mode, url, secret)
+    return ZaloConfig(
+        token=env.get("CHIBO_ZALO_TOKEN") or r.get("zalo", "token", str, ""),
+        base_url=env.get("CHIBO_ZALO_BASE_URL") or r.get("zalo", "base_url", str, ""),
+        mode=mode,
+        webhook_url=url,
+        webhook_secret=secret,
+        webhook_path=r.get("zalo", "webhook_path", str, "/zalo"),
+        listen=r.get("zalo", "listen", str, "127.0.0.1"),
+        port=r.get("zalo", "port", int, 8444),
+    )
+
+
+def _telegram_webhook(r: _Reader) -> WebhookConfig:
+    mode = _mode(r, "telegram")
+    url = r.get("telegram", "webhook_url", str, "")
+    secret = r.get("telegram", "webhook_secret", str, "")
+    _webhook_check("telegram", mode, url, secret)
+    return WebhookConfig(
+        mode=mode,
+        webhook_url=url,
+        webhook_secret=secret,
+        listen=r.get("telegram", "listen", str, "127.0.0.1"),
+        port=r.get("telegram", "port", int, 8443),
     )
 
 

@@ -28,7 +28,7 @@ from chibo.bot import (
     warmup,
 )
 from chibo.handlers import badges as badge_handlers
-from chibo.handlers import basics, groups
+from chibo.handlers import basics, channels, groups
 from chibo.handlers import candidates as candidate_handlers
 from chibo.handlers import dues as dues_handlers
 from chibo.handlers import evaluation as evaluation_handlers
@@ -59,6 +59,7 @@ HANDLER_MODULES: list[ModuleType] = [
     notice_handlers,
     dues_handlers,
     badge_handlers,
+    channels,
 ]
 
 #: CLI modules, each with `add_commands(subparsers)`.

@@ -20,8 +20,8 @@ from datetime import timedelta
 
 from telegram.ext import ContextTypes
 
+from chibo.bot.channels import notifier_for
 from chibo.handlers.common import App
-from chibo.handlers.reminders import TelegramNotifier
 from chibo.usecases import reminders as reminders_uc
 from chibo.usecases.context import AppContext
 
@@ -70,9 +70,10 @@ async def schedule_reminders(app: App) -> None:
 
 
 async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """One sweep through Telegram; schedules a retry sweep when one would help."""
+    """One sweep through each user's reminder channel; schedules a retry sweep when one
+    would help."""
     ctx: AppContext = context.application.bot_data["ctx"]
-    notifier = TelegramNotifier.for_app(context.application, ctx.config.default_locale)
+    notifier = notifier_for(context.application)
     report = await reminders_uc.sweep(ctx, notifier)
     data = context.job.data if context.job is not None else None
     retries = int(data.get("retries", 0)) if isinstance(data, dict) else 0

@@ -18,6 +18,35 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True)
+class ZaloConfig:
+    """`[zalo]`: the second messenger, on when `token` is set. `base_url` is the API root
+    (the platform's by default; tests and proxies point it elsewhere). `mode` is "polling" or
+    "webhook"; a webhook listens on `listen`:`port` at `webhook_path`, is registered as
+    `webhook_url` and refuses calls without `webhook_secret`."""
+
+    token: str = ""
+    base_url: str = ""
+    mode: str = "polling"
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_path: str = "/zalo"
+    listen: str = "127.0.0.1"
+    port: int = 8444
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """`[telegram] mode = "webhook"`: Telegram posts updates to `webhook_url` (behind a reverse
+    proxy that forwards to `listen`:`port`), each with `webhook_secret` in its header."""
+
+    mode: str = "polling"
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    listen: str = "127.0.0.1"
+    port: int = 8443
+
+
+@dataclass(frozen=True)
 class BackupConfig:
     """`[backup]`: a daily online backup into `dir` at `at` (local), keeping the newest
     `keep` copies; off when `dir` is empty."""
@@ -45,5 +74,7 @@ class Config:
     #: Local time from which a restarted bot does not catch up the day's reminders (None: never).
     quiet_from: time | None = None
     backup: BackupConfig = field(default_factory=BackupConfig)
+    zalo: ZaloConfig = field(default_factory=ZaloConfig)
+    telegram_webhook: WebhookConfig = field(default_factory=WebhookConfig)
     #: Log whole updates (what users typed, names) with errors: for debugging only.
     debug_updates: bool = False

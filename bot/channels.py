@@ -1,0 +1,151 @@
+"""Several messengers in one process: the Zalo Application, webhooks, reminder routing.
+
+- `build_zalo_application` builds the same Application as Telegram's (every feature) over the
+  Zalo bridge (`bot.zalo`); `running_zalo` runs it by long polling or behind a webhook.
+- `connect(apps)` tells each Application about the others: the first one (Telegram when
+  configured) runs the reminder sweeps and backups, the rest only answer users.
+- `notifier_for(app)` is the seam the reminder sweep delivers through: each recipient gets the
+  reminder once, on the channel `usecases.channels.reminders_channel` picks for them, through
+  that channel's `TelegramNotifier` (on Zalo the bridge turns its buttons into numbers). The
+  claims stay per (reminder, recipient): the channel changes nothing in exactly-once.
+- `webhook_app` is the small aiohttp server for Zalo's webhook: it refuses any call without
+  the right `X-Bot-Api-Secret-Token` (403) and feeds the update to the Application.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+
+from chibo.handlers.common import App
+from chibo.handlers.reminders import TelegramNotifier
+from chibo.usecases import channels as channels_uc
+from chibo.usecases.config import ZaloConfig
+from chibo.usecases.context import AppContext
+from chibo.usecases.reminders import DeliveryResult, Notifier, Outgoing, RetryLater
+
+log = logging.getLogger("chibo.channels")
+
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+
+
+def build_zalo_application(
+    ctx: AppContext, zalo: ZaloConfig, *, rate_limit: bool = True, modules: Any = None
+) -> App:
+    from chibo.bot.app import build_application
+    from chibo.bot.zalo import Bridge, ZaloClient, ZaloRequest
+
+    bridge = Bridge(ctx, ZaloClient(zalo.token, zalo.base_url))
+    app = build_application(
+        ctx,
+        token=zalo.token,
+        base_url="zalo://bridge/bot",
+        rate_limit=rate_limit,
+        modules=modules,
+        channel="zalo",
+        requests=(ZaloRequest(bridge), ZaloRequest(bridge)),
+    )
+    app.bot_data["zalo_bridge"] = bridge
+    return app
+
+
+def connect(apps: Mapping[str, App]) -> None:
+    """Every Application knows the others (for reminders); the first is the primary."""
+    for i, app in enumerate(apps.values()):
+        app.bot_data["channels"] = dict(apps)
+        app.bot_data["primary"] = i == 0
+
+
+class ChannelNotifier:
+    """Delivers each reminder on its recipient's chosen channel (exactly one of them)."""
+
+    def __init__(self, ctx: AppContext, notifiers: Mapping[str, Notifier]) -> None:
+        self.ctx = ctx
+        self.notifiers = notifiers
+
+    async def deliver(self, item: Outgoing) -> DeliveryResult:
+        channel = await channels_uc.reminders_channel(self.ctx, item.user.tg_id)
+        notifier = self.notifiers.get(channel)
+        if notifier is None:
+            return RetryLater(f"the {channel} channel is not running")
+        return await notifier.deliver(item)
+
+
+def notifier_for(app: App) -> Notifier:
+    ctx: AppContext = app.bot_data["ctx"]
+    apps: Mapping[str, App] = app.bot_data.get("channels") or {
+        app.bot_data.get("channel", "telegram"): app
+    }
+    locale = ctx.config.default_locale
+    return ChannelNotifier(
+        ctx, {name: TelegramNotifier.for_app(a, locale) for name, a in apps.items()}
+    )
+
+
+def webhook_app(app: App, secret: str, path: str = "/zalo") -> web.Application:
+    """The aiohttp server Zalo calls: checks the secret header, then feeds the update."""
+
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("zalo webhook: a call without the right secret was refused")
+            return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
+        zalo = body.get("result") if isinstance(body, dict) else None
+        bridge = app.bot_data["zalo_bridge"]
+        update = await bridge.to_telegram(zalo)
+        if update is not None:
+            await app.update_queue.put(Update.de_json(update, app.bot))
+        return web.json_response({"ok": True})
+
+    server = web.Application()
+    server.router.add_post(path, receive)
+    return server
+
+
+@asynccontextmanager
+async def running_zalo(
+    app: App, zalo: ZaloConfig, *, poll_timeout: float = 30.0
+) -> AsyncIterator[App]:
+    """Run the Zalo Application by long polling or, with `mode = "webhook"`, behind the
+    webhook server on `zalo.listen`:`zalo.port` (registered with `setWebhook`)."""
+    from chibo.bot.app import running
+
+    if zalo.mode != "webhook":
+        async with running(app, poll_timeout=poll_timeout):
+            yield app
+        return
+    await app.initialize()
+    runner: web.AppRunner | None = None
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        runner = web.AppRunner(webhook_app(app, zalo.webhook_secret, zalo.webhook_path))
+        await runner.setup()
+        site = web.TCPSite(runner, zalo.listen, zalo.port)
+        await site.start()
+        bridge = app.bot_data["zalo_bridge"]
+        await bridge.client.call(
+            "setWebhook", {"url": zalo.webhook_url, "secret_token": zalo.webhook_secret}
+        )
+        try:
+            yield app
+        finally:
+            if app.running:
+                await app.stop()
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

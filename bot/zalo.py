@@ -1,0 +1,482 @@
+"""The Zalo channel: a bridge that presents the Zalo Bot API to an unchanged PTB Application.
+
+Zalo's Bot API is Telegram-shaped but thinner (text only, 2,000 characters, no buttons, no
+edits, no files, one update per `getUpdates`, string ids). Instead of a second set of
+handlers, `ZaloRequest` (a `telegram.request.BaseRequest`) sits under a second `Application`
+built with the same features and translates every Bot API call the handlers make:
+
+- `sendMessage` with an inline keyboard → the text with numbered lines ("1. Hôm nay"); the
+  numbers are the chat's current *screen*; long texts are split at 2,000 characters;
+- `editMessageText` → a new message (Zalo cannot edit);
+- `answerCallbackQuery` with a text → a message; `sendDocument`/`sendPhoto` → a message
+  saying how to get the file (the Telegram channel or the CLI);
+- `getUpdates` → one Zalo update, turned into a Telegram `Update`: a typed number of the
+  current screen becomes the `callback_query` its button would have sent, a number that is
+  not on the current screen gets "that number has expired", "menu"/"hủy"/"help" typed as
+  words are the commands, `/start CODE` is a command as on Telegram.
+
+A Zalo account speaks as a chibo user id (`usecases.channels.zalo_user`): its own negative id,
+or the Telegram user it was linked to. Outgoing `chat_id`s are such user ids, looked up to the
+Zalo chat. Screens are kept in memory per chat: after a restart an old number is "expired".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from telegram.error import NetworkError
+from telegram.request import BaseRequest, RequestData
+
+from chibo.rules.messages import N_
+from chibo.rules.text import split_message
+from chibo.usecases import channels as channels_uc
+from chibo.usecases import users as users_uc
+from chibo.usecases.context import AppContext
+from chibo.usecases.i18n import Translator, locale_for, translator
+
+log = logging.getLogger("chibo.zalo")
+
+DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
+#: Zalo's limit for one message, in characters (split in UTF-16 units: never more).
+ZALO_TEXT_LIMIT = 2000
+_NUMBER = re.compile(r"^\s*(\d{1,3})\s*$")
+#: Words typed alone that act as commands (Zalo has no command menu).
+WORD_COMMANDS = {
+    "menu": "/menu",
+    "help": "/help",
+    "giúp": "/help",
+    "trợ giúp": "/help",
+    "huong dan": "/help",
+    "hướng dẫn": "/help",
+    "cancel": "/cancel",
+    "hủy": "/cancel",
+    "huỷ": "/cancel",
+    "huy": "/cancel",
+    "start": "/start",
+    "bắt đầu": "/start",
+}
+
+CHOOSE = N_("Type the number of your choice.")
+EXPIRED_NUMBER = N_(
+    "Number {n} is not on the latest screen: that screen has expired. Type menu to start again."
+)
+NO_FILES = N_(
+    "Zalo cannot carry files, so “{name}” was not sent. To get it, open the same screen in the"
+    " bot on Telegram, or ask whoever runs the bot to export it with the chibo command line."
+)
+#: Methods that only matter on Telegram: answered "done" without a Zalo call.
+_NOOPS = {
+    "setMyCommands",
+    "deleteMyCommands",
+    "setChatMenuButton",
+    "setMyDescription",
+    "setMyShortDescription",
+    "setMyName",
+    "deleteMessage",
+    "deleteMessages",
+    "setMessageReaction",
+    "close",
+    "logOut",
+}
+
+
+class ZaloError(Exception):
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(f"{code}: {description}")
+        self.code = code
+        self.description = description
+
+
+class ZaloClient:
+    """The few Zalo Bot API methods chibo needs, over httpx: POST with a JSON body, the answer
+    `{"ok": true, "result": …}` or `{"ok": false, "error_code", "description"}`."""
+
+    def __init__(self, token: str, base_url: str = "", *, timeout: float = 15.0) -> None:
+        self.token = token
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.timeout = timeout
+        self._http: httpx.AsyncClient | None = None
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None or self._http.is_closed:
+            self._http = httpx.AsyncClient(timeout=self.timeout)
+        return self._http
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    async def call(self, method: str, params: dict[str, Any], *, read_timeout: float = 0) -> Any:
+        url = f"{self.base_url}/bot{self.token}/{method}"
+        timeout = httpx.Timeout(self.timeout, read=max(read_timeout, self.timeout))
+        response = await self._client().post(url, json=params, timeout=timeout)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and body.get("ok") is True:
+            return body.get("result")
+        if isinstance(body, dict):
+            code = int(body.get("error_code") or response.status_code)
+            raise ZaloError(code, str(body.get("description") or "error"))
+        raise ZaloError(response.status_code, response.text[:200] or "no answer")
+
+
+@dataclass
+class Screen:
+    """The latest message with choices in one chat: its numbers are valid until the next."""
+
+    message: dict[str, Any]
+    choices: list[str]
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Bridge:
+    """What the two `ZaloRequest`s of one Application share: the client and the screens."""
+
+    ctx: AppContext
+    client: ZaloClient
+    screens: dict[int, Screen] = field(default_factory=dict)
+    #: The Zalo chat each user id of an incoming update came from: the answer to that update
+    #: still finds its chat when the identity was re-linked meanwhile (`/link`).
+    seen_chats: dict[int, str] = field(default_factory=dict)
+    bot_user: dict[str, Any] | None = None
+    _message_id: int = 0
+    _update_id: int = 0
+
+    async def chat_of(self, user_id: int) -> str | None:
+        return await channels_uc.zalo_chat(self.ctx, user_id) or self.seen_chats.get(user_id)
+
+    def next_message_id(self) -> int:
+        self._message_id += 1
+        return self._message_id
+
+    def next_update_id(self) -> int:
+        self._update_id += 1
+        return self._update_id
+
+    async def _translator(self, user_id: int) -> Translator:
+        profile = await users_uc.profile(self.ctx, user_id)
+        user = profile.user if profile else None
+        return translator(
+            locale_for(
+                user.language if user else None,
+                user.tg_language if user else None,
+                self.ctx.config.default_locale,
+            )
+        )
+
+    # -- Telegram methods -> Zalo ----------------------------------------------------------
+
+    async def handle(self, method: str, params: dict[str, Any]) -> tuple[int, Any]:
+        """(HTTP status, Telegram-shaped body) for one Bot API call."""
+        try:
+            result = await self._handle(method, params)
+        except ZaloError as exc:
+            status = exc.code if 400 <= exc.code <= 599 else 400
+            prefix = "Bad Request: " if status == 400 else ""
+            description = exc.description
+            if status in (400, 404) and "chat" in description.lower():
+                description = "chat not found"
+            return status, {
+                "ok": False,
+                "error_code": status,
+                "description": prefix + description,
+            }
+        except httpx.HTTPError as exc:
+            raise NetworkError(f"zalo: {exc!r}") from exc
+        return 200, {"ok": True, "result": result}
+
+    async def _handle(self, method: str, p: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return await self.get_me()
+        if method == "getUpdates":
+            return await self.get_updates(float(p.get("timeout") or 0))
+        if method in ("deleteWebhook", "setWebhook", "getWebhookInfo"):
+            return (
+                {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+                if (method == "getWebhookInfo")
+                else True
+            )
+        if method == "sendMessage":
+            return await self.send(int(p["chat_id"]), str(p.get("text", "")), p.get("reply_markup"))
+        if method == "editMessageText":
+            return await self.send(int(p["chat_id"]), str(p.get("text", "")), p.get("reply_markup"))
+        if method == "editMessageReplyMarkup":
+            return True
+        if method == "answerCallbackQuery":
+            return await self.answer(p)
+        if method in ("sendDocument", "sendPhoto"):
+            return await self.no_file(int(p["chat_id"]), p)
+        if method == "sendChatAction":
+            chat = await channels_uc.zalo_chat(self.ctx, int(p["chat_id"]))
+            if chat is not None:
+                await self.client.call("sendChatAction", {"chat_id": chat, "action": "typing"})
+            return True
+        if method in _NOOPS or method.startswith("get"):
+            return True if not method.startswith("get") else []
+        log.warning("Bot API method %s has no Zalo equivalent: ignored", method)
+        return True
+
+    async def get_me(self) -> dict[str, Any]:
+        if self.bot_user is None:
+            me = await self.client.call("getMe", {})
+            name = str(me.get("account_name") or me.get("display_name") or "chibo")
+            self.bot_user = {
+                "id": zlib.crc32(str(me.get("id", name)).encode()) or 1,
+                "is_bot": True,
+                "first_name": name,
+                "username": re.sub(r"[^A-Za-z0-9_]", "_", name)[:32] or "chibo",
+            }
+        return self.bot_user
+
+    async def send(self, user_id: int, text: str, markup: dict[str, Any] | None) -> dict[str, Any]:
+        chat = await self.chat_of(user_id)
+        if chat is None:
+            raise ZaloError(400, "chat not found")
+        rows = (markup or {}).get("inline_keyboard") or []
+        choices: list[str] = []
+        lines: list[str] = []
+        for row in rows:
+            for button in row:
+                if button.get("callback_data"):
+                    choices.append(str(button["callback_data"]))
+                    lines.append(f"{len(choices)}. {button.get('text', '')}")
+                elif button.get("url"):
+                    lines.append(f"• {button.get('text', '')}: {button['url']}")
+        shown = text
+        if lines:
+            _ = await self._translator(user_id)
+            shown = f"{text}\n\n" + "\n".join(lines)
+            if choices:
+                shown += "\n\n" + _(CHOOSE)
+        for part in split_message(shown, ZALO_TEXT_LIMIT):
+            await self.client.call("sendMessage", {"chat_id": chat, "text": part or "…"})
+        message = self._message(user_id, text, markup)
+        if choices:
+            self.screens[user_id] = Screen(message, choices)
+        else:
+            self.screens.pop(user_id, None)  # a plain answer: the next typed text is text
+        return message
+
+    def _message(self, user_id: int, text: str, markup: dict[str, Any] | None) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": self.next_message_id(),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": self.bot_user or {"id": 1, "is_bot": True, "first_name": "chibo"},
+            "text": text,
+        }
+        if markup:
+            message["reply_markup"] = markup
+        return message
+
+    async def answer(self, p: dict[str, Any]) -> bool:
+        """A callback answer's text (a toast on Telegram) becomes a message."""
+        text = str(p.get("text") or "")
+        user_id = _user_of_query(str(p.get("callback_query_id", "")))
+        if text and user_id is not None:
+            chat = await self.chat_of(user_id)
+            if chat is not None:
+                await self.client.call("sendMessage", {"chat_id": chat, "text": text[:2000]})
+        return True
+
+    async def no_file(self, user_id: int, p: dict[str, Any]) -> dict[str, Any]:
+        _ = await self._translator(user_id)
+        name = _file_name(p)
+        text = _(NO_FILES, name=name)
+        if p.get("caption"):
+            text = f"{p['caption']}\n\n{text}"
+        return await self.send(user_id, text, None)
+
+    # -- Zalo updates -> Telegram ----------------------------------------------------------
+
+    async def get_updates(self, timeout: float) -> list[dict[str, Any]]:
+        try:
+            zalo = await self.client.call(
+                "getUpdates", {"timeout": str(int(timeout))}, read_timeout=timeout + 10
+            )
+        except ZaloError as exc:
+            if exc.code == 408:  # nothing arrived within the timeout
+                return []
+            raise
+        update = await self.to_telegram(zalo)
+        return [update] if update is not None else []
+
+    async def to_telegram(self, zalo: Any) -> dict[str, Any] | None:
+        """A Zalo update as a Telegram update (None when it means nothing to the bot)."""
+        if not isinstance(zalo, dict) or not isinstance(zalo.get("message"), dict):
+            return None
+        msg = zalo["message"]
+        sender = msg.get("from") or {}
+        chat = msg.get("chat") or {}
+        external = str(sender.get("id") or chat.get("id") or "")
+        if not external or sender.get("is_bot"):
+            return None
+        chat_type = "group" if str(chat.get("chat_type", "")).upper() == "GROUP" else "private"
+        zalo_chat = str(chat.get("id") or external)
+        user_id = await channels_uc.zalo_user(self.ctx, external, zalo_chat)
+        if chat_type == "private":
+            self.seen_chats[user_id] = zalo_chat
+        name = str(sender.get("display_name") or sender.get("first_name") or "Zalo")
+        user = {"id": user_id, "is_bot": False, "first_name": name}
+        chat_id = user_id if chat_type == "private" else -(zlib.crc32(str(chat["id"]).encode()))
+        date = _seconds(msg.get("date"))
+        base = {
+            "message_id": self.next_message_id(),
+            "date": date,
+            "chat": {"id": chat_id, "type": chat_type},
+            "from": user,
+        }
+        event = str(zalo.get("event_name", "message.text.received"))
+        update_id = self.next_update_id()
+        text = msg.get("text")
+        if event == "message.text.received" and isinstance(text, str):
+            if chat_type == "private":
+                pressed = await self._typed_number(user_id, text, user, update_id)
+                if pressed is not None:
+                    return pressed
+            return {"update_id": update_id, "message": {**base, **_text_fields(text)}}
+        if event == "message.image.received":
+            photo = {"file_id": "zalo-photo", "file_unique_id": "zalo-photo", "width": 1}
+            photo["height"] = 1
+            extra: dict[str, Any] = {"photo": [photo]}
+            if msg.get("caption"):
+                extra["caption"] = str(msg["caption"])
+            return {"update_id": update_id, "message": {**base, **extra}}
+        sticker = {
+            "file_id": "zalo-sticker",
+            "file_unique_id": "zalo-sticker",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        }
+        return {"update_id": update_id, "message": {**base, "sticker": sticker}}
+
+    async def _typed_number(
+        self, user_id: int, text: str, user: dict[str, Any], update_id: int
+    ) -> dict[str, Any] | None:
+        """A number typed on a screen with choices: the press of that button, or "expired"."""
+        match = _NUMBER.match(text)
+        screen = self.screens.get(user_id)
+        if match is None or screen is None:
+            return None
+        n = int(match.group(1))
+        timeout = self.ctx.config.conversation_timeout.total_seconds()
+        if not 1 <= n <= len(screen.choices) or time.monotonic() - screen.at > timeout:
+            _ = await self._translator(user_id)
+            chat = await self.chat_of(user_id)
+            if chat is not None:
+                await self.client.call(
+                    "sendMessage", {"chat_id": chat, "text": _(EXPIRED_NUMBER, n=n)}
+                )
+            self.screens.pop(user_id, None)
+            return {"update_id": update_id}  # carries nothing: PTB confirms it, no handler runs
+        return {
+            "update_id": update_id,
+            "callback_query": {
+                "id": f"zq{user_id}:{update_id}",
+                "from": user,
+                "chat_instance": f"zalo{user_id}",
+                "data": screen.choices[n - 1],
+                "message": screen.message,
+            },
+        }
+
+
+def _text_fields(text: str) -> dict[str, Any]:
+    """The message text, with a command entity as Telegram would send: `/cmd …` or a word."""
+    word = WORD_COMMANDS.get(text.strip().lower())
+    if word is not None:
+        text = word
+    fields: dict[str, Any] = {"text": text}
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0]
+        fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    return fields
+
+
+def _user_of_query(query_id: str) -> int | None:
+    if not query_id.startswith("zq"):
+        return None
+    head = query_id[2:].split(":", 1)[0]
+    try:
+        return int(head)
+    except ValueError:
+        return None
+
+
+def _seconds(value: Any) -> int:
+    try:
+        ms = int(value)
+    except (TypeError, ValueError):
+        return int(time.time())
+    return ms // 1000 if ms > 10**11 else ms
+
+
+def _file_name(p: dict[str, Any]) -> str:
+    for key in ("document", "photo"):
+        name = getattr(p.get(key), "filename", None)
+        if isinstance(name, str) and name:
+            return name
+    return str(p.get("filename") or "file")
+
+
+class ZaloRequest(BaseRequest):
+    """The PTB request object of the Zalo Application: every Bot API call is answered by the
+    bridge (see the module docstring); transport failures become `NetworkError`s caused by the
+    httpx error, as with PTB's own request (so the reminder notifier's "certainly not sent"
+    reading holds on Zalo too)."""
+
+    def __init__(self, bridge: Bridge) -> None:
+        self.bridge = bridge
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.bridge.client.timeout
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        await self.bridge.client.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rstrip("/").rsplit("/", 1)[-1]
+        params = _params(request_data)
+        status, body = await self.bridge.handle(api_method, params)
+        return status, json.dumps(body, ensure_ascii=False).encode()
+
+
+def _params(request_data: RequestData | None) -> dict[str, Any]:
+    if request_data is None:
+        return {}
+    out: dict[str, Any] = {}
+    for param in request_data._parameters:  # the values, files included (their names)
+        if param.value is None and not param.input_files:
+            continue
+        value = param.value
+        if param.input_files:
+            value = param.input_files[0]
+        out[param.name] = value
+    return out

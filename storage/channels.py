@@ -1,0 +1,93 @@
+"""Messenger identities beside Telegram (Zalo), the reminder channel choice, link codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chibo.storage.db import Tx, need_instant, to_db_instant
+
+CHANNELS = ("telegram", "zalo")
+
+
+@dataclass(frozen=True)
+class Identity:
+    channel: str
+    external_id: str
+    user_id: int
+    chat_id: str
+
+
+async def identity(tx: Tx, channel: str, external_id: str) -> Identity | None:
+    row = await tx.one(
+        "SELECT * FROM channel_identities WHERE channel = ? AND external_id = ?",
+        (channel, external_id),
+    )
+    return Identity(channel, external_id, row["user_id"], row["chat_id"]) if row else None
+
+
+async def identity_of_user(tx: Tx, channel: str, user_id: int) -> Identity | None:
+    row = await tx.one(
+        "SELECT * FROM channel_identities WHERE channel = ? AND user_id = ?", (channel, user_id)
+    )
+    return Identity(channel, row["external_id"], user_id, row["chat_id"]) if row else None
+
+
+async def add_identity(
+    tx: Tx, channel: str, external_id: str, chat_id: str, at: datetime
+) -> Identity:
+    """A new identity with a user id of its own: negative, so never a Telegram id."""
+    lowest = await tx.scalar("SELECT MIN(user_id) FROM channel_identities WHERE user_id < 0")
+    lowest_user = await tx.scalar("SELECT MIN(tg_id) FROM users WHERE tg_id < 0")
+    user_id = min(int(lowest or 0), int(lowest_user or 0)) - 1
+    await tx.execute(
+        "INSERT INTO channel_identities (channel, external_id, user_id, chat_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (channel, external_id, user_id, chat_id, to_db_instant(at)),
+    )
+    return Identity(channel, external_id, user_id, chat_id)
+
+
+async def move_identity(tx: Tx, channel: str, external_id: str, user_id: int) -> None:
+    await tx.execute(
+        "UPDATE channel_identities SET user_id = ? WHERE channel = ? AND external_id = ?",
+        (user_id, channel, external_id),
+    )
+
+
+async def drop_identity_of_user(tx: Tx, channel: str, user_id: int) -> None:
+    await tx.execute(
+        "DELETE FROM channel_identities WHERE channel = ? AND user_id = ?", (channel, user_id)
+    )
+
+
+async def reminders_channel(tx: Tx, user_id: int) -> str | None:
+    value = await tx.scalar(
+        "SELECT reminders_channel FROM channel_prefs WHERE user_id = ?", (user_id,)
+    )
+    return str(value) if value else None
+
+
+async def set_reminders_channel(tx: Tx, user_id: int, channel: str) -> None:
+    await tx.execute(
+        "INSERT INTO channel_prefs (user_id, reminders_channel) VALUES (?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET reminders_channel = excluded.reminders_channel",
+        (user_id, channel),
+    )
+
+
+async def add_link(tx: Tx, code_hash: str, user_id: int, expires_at: datetime) -> None:
+    await tx.execute("DELETE FROM channel_links WHERE user_id = ?", (user_id,))
+    await tx.execute(
+        "INSERT OR REPLACE INTO channel_links (code_hash, user_id, expires_at) VALUES (?, ?, ?)",
+        (code_hash, user_id, to_db_instant(expires_at)),
+    )
+
+
+async def take_link(tx: Tx, code_hash: str) -> tuple[int, datetime] | None:
+    """The link code's user and expiry; the code is used up."""
+    row = await tx.one("SELECT * FROM channel_links WHERE code_hash = ?", (code_hash,))
+    if row is None:
+        return None
+    await tx.execute("DELETE FROM channel_links WHERE code_hash = ?", (code_hash,))
+    return int(row["user_id"]), need_instant(row["expires_at"])
