@@ -14,9 +14,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from datetime import timedelta
 from types import ModuleType
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -35,6 +36,7 @@ from chibo.handlers import errors, flows, members, routing
 from chibo.handlers.common import CONTEXT_TYPES, App
 from chibo.handlers.registry import registry_of
 from chibo.usecases import installation
+from chibo.usecases.config import WebhookConfig
 from chibo.usecases.context import AppContext
 from chibo.usecases.i18n import LOCALES, translator
 
@@ -142,9 +144,12 @@ async def publish_commands(app: App) -> None:
 
 
 @asynccontextmanager
-async def running(app: App, *, poll_timeout: float = 10.0) -> AsyncIterator[App]:
-    """Start the application with long polling; stop it cleanly on exit. Runs the
-    Application's `post_init` and `post_shutdown` hooks as `run_polling` would."""
+async def running(
+    app: App, *, poll_timeout: float = 10.0, webhook: WebhookConfig | None = None
+) -> AsyncIterator[App]:
+    """Start the application with long polling (or, given a `webhook` in webhook mode, PTB's
+    webhook server with its secret token); stop it cleanly on exit. Runs the Application's
+    `post_init` and `post_shutdown` hooks as `run_polling`/`run_webhook` would."""
     await app.initialize()
     try:
         if app.post_init is not None:
@@ -152,6 +157,29 @@ async def running(app: App, *, poll_timeout: float = 10.0) -> AsyncIterator[App]
         await app.start()
         assert app.updater is not None
         outage = app.bot_data.get("outage")
+        if webhook is not None and webhook.mode == "webhook":
+            # PTB's own `start_webhook` needs tornado; chibo already ships aiohttp
+            from chibo.bot.channels import serving_webhook
+
+            async with serving_webhook(
+                app,
+                channel="telegram",
+                secret=webhook.webhook_secret,
+                path=urlsplit(webhook.webhook_url).path or "/",
+                listen=webhook.listen,
+                port=webhook.port,
+            ):
+                await app.bot.set_webhook(
+                    webhook.webhook_url,
+                    secret_token=webhook.webhook_secret,
+                    allowed_updates=Update.ALL_TYPES,
+                )
+                try:
+                    yield app
+                finally:
+                    if app.running:
+                        await app.stop()
+            return
         await app.updater.start_polling(
             poll_interval=0.0,
             timeout=timedelta(seconds=poll_timeout),
@@ -182,6 +210,7 @@ async def serve(
     stop: asyncio.Event,
     *,
     pause: Callable[[float], Awaitable[object]] | None = None,
+    run: Callable[[App], AbstractAsyncContextManager[App]] = running,
 ) -> None:
     """Run the bot until `stop` is set. When Telegram cannot be reached at start (no network,
     a rejected token) log one line with the cause and try again with back-off (1 s, 2 s, …
@@ -196,7 +225,7 @@ async def serve(
     while not stop.is_set():
         app = build()
         try:
-            async with running(app):
+            async with run(app):
                 log.info("chibo is running as @%s; Ctrl+C to stop", app.bot.username)
                 await stop.wait()
                 return

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from aiohttp import web
@@ -26,7 +26,7 @@ from telegram import Update
 from chibo.handlers.common import App
 from chibo.handlers.reminders import TelegramNotifier
 from chibo.usecases import channels as channels_uc
-from chibo.usecases.config import ZaloConfig
+from chibo.usecases.config import Config, ZaloConfig
 from chibo.usecases.context import AppContext
 from chibo.usecases.reminders import DeliveryResult, Notifier, Outgoing, RetryLater
 
@@ -88,21 +88,31 @@ def notifier_for(app: App) -> Notifier:
     )
 
 
-def webhook_app(app: App, secret: str, path: str = "/zalo") -> web.Application:
-    """The aiohttp server Zalo calls: checks the secret header, then feeds the update."""
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def webhook_app(
+    app: App, secret: str, path: str = "/zalo", *, channel: str = "zalo"
+) -> web.Application:
+    """The aiohttp server a messenger calls: checks the secret header (Zalo's
+    `X-Bot-Api-Secret-Token`, Telegram's `X-Telegram-Bot-Api-Secret-Token`; anything else is
+    refused with 403), then feeds the update to the Application."""
+    header = SECRET_HEADER if channel == "zalo" else TELEGRAM_SECRET_HEADER
 
     async def receive(request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "")
+        given = request.headers.get(header, "")
         if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
-            log.warning("zalo webhook: a call without the right secret was refused")
+            log.warning("%s webhook: a call without the right secret was refused", channel)
             return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
         try:
             body = await request.json()
         except ValueError:
             return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
-        zalo = body.get("result") if isinstance(body, dict) else None
-        bridge = app.bot_data["zalo_bridge"]
-        update = await bridge.to_telegram(zalo)
+        if channel == "zalo":
+            zalo = body.get("result") if isinstance(body, dict) else None
+            update = await app.bot_data["zalo_bridge"].to_telegram(zalo)
+        else:
+            update = body if isinstance(body, dict) and "update_id" in body else None
         if update is not None:
             await app.update_queue.put(Update.de_json(update, app.bot))
         return web.json_response({"ok": True})
@@ -110,6 +120,56 @@ def webhook_app(app: App, secret: str, path: str = "/zalo") -> web.Application:
     server = web.Application()
     server.router.add_post(path, receive)
     return server
+
+
+@asynccontextmanager
+async def serving_webhook(
+    app: App, *, channel: str, secret: str, path: str, listen: str, port: int
+) -> AsyncIterator[None]:
+    """The webhook server of one Application, for as long as the block runs."""
+    runner = web.AppRunner(webhook_app(app, secret, path, channel=channel))
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, listen, port).start()
+        yield
+    finally:
+        await runner.cleanup()
+
+
+def build_channels(ctx: AppContext, config: Config) -> App:
+    """The configured channels' Applications, connected; the primary one (Telegram when it
+    is configured) is returned, the others are in its `bot_data["channels"]`."""
+    from chibo.bot.app import build_application
+
+    apps: dict[str, App] = {}
+    if config.telegram.token:
+        apps["telegram"] = build_application(
+            ctx,
+            token=config.telegram.token,
+            base_url=config.telegram.base_url,
+            base_file_url=config.telegram.base_file_url,
+        )
+    if config.zalo.token:
+        apps["zalo"] = build_zalo_application(ctx, config.zalo)
+    connect(apps)
+    return next(iter(apps.values()))
+
+
+@asynccontextmanager
+async def running_channels(primary: App) -> AsyncIterator[App]:
+    """Run every connected channel (each by polling or webhook, as configured)."""
+    from chibo.bot.app import running
+
+    ctx: AppContext = primary.bot_data["ctx"]
+    apps: Mapping[str, App] = primary.bot_data.get("channels") or {"telegram": primary}
+    async with AsyncExitStack() as stack:
+        for name, app in apps.items():
+            if name == "zalo":
+                await stack.enter_async_context(running_zalo(app, ctx.config.zalo))
+            else:
+                await stack.enter_async_context(running(app, webhook=ctx.config.telegram_webhook))
+            log.info("channel %s is running", name)
+        yield primary
 
 
 @asynccontextmanager
@@ -125,27 +185,28 @@ async def running_zalo(
             yield app
         return
     await app.initialize()
-    runner: web.AppRunner | None = None
     try:
         if app.post_init is not None:
             await app.post_init(app)
         await app.start()
-        runner = web.AppRunner(webhook_app(app, zalo.webhook_secret, zalo.webhook_path))
-        await runner.setup()
-        site = web.TCPSite(runner, zalo.listen, zalo.port)
-        await site.start()
-        bridge = app.bot_data["zalo_bridge"]
-        await bridge.client.call(
-            "setWebhook", {"url": zalo.webhook_url, "secret_token": zalo.webhook_secret}
-        )
         try:
-            yield app
+            async with serving_webhook(
+                app,
+                channel="zalo",
+                secret=zalo.webhook_secret,
+                path=zalo.webhook_path,
+                listen=zalo.listen,
+                port=zalo.port,
+            ):
+                bridge = app.bot_data["zalo_bridge"]
+                await bridge.client.call(
+                    "setWebhook", {"url": zalo.webhook_url, "secret_token": zalo.webhook_secret}
+                )
+                yield app
         finally:
             if app.running:
                 await app.stop()
     finally:
-        if runner is not None:
-            await runner.cleanup()
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)

@@ -58,7 +58,7 @@ async def open_context(config: Config) -> AsyncIterator[AppContext]:
 
 
 async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    if not config.telegram.token:
+    if not config.telegram.token and not config.zalo.token:
         raise CliError(
             _(
                 "no Telegram bot token: create a bot with @BotFather (send /newbot at"
@@ -73,7 +73,8 @@ async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> in
 
 
 async def _run_bot(config: Config) -> int:
-    from chibo.bot.app import build_application, serve
+    from chibo.bot.app import serve
+    from chibo.bot.channels import build_channels, running_channels
 
     async with open_context(config) as ctx:
         stop = asyncio.Event()
@@ -81,15 +82,8 @@ async def _run_bot(config: Config) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
-        await serve(
-            lambda: build_application(
-                ctx,
-                token=config.telegram.token,
-                base_url=config.telegram.base_url,
-                base_file_url=config.telegram.base_file_url,
-            ),
-            stop,
-        )
+        # every configured channel ([telegram], [zalo]) in this one process
+        await serve(lambda: build_channels(ctx, config), stop, run=running_channels)
     return 0
 
 
@@ -227,6 +221,10 @@ async def cmd_user_remove(args: argparse.Namespace, config: Config, _: Translato
 async def cmd_demo(args: argparse.Namespace, config: Config, _: Translator) -> int:
     from chibo.bot.demo import run_demo
 
+    if args.channel == "zalo":
+        from chibo.bot.demo_zalo import run_zalo_demo
+
+        return await run_zalo_demo(config, script=args.script)
     return await run_demo(
         config, script=args.script, files_dir=Path(args.files) if args.files else None
     )
@@ -242,11 +240,19 @@ def build_parser(_: Translator | None = None) -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help=N_("log more"))
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("run", help=N_("run the bot (long polling)")).set_defaults(func=cmd_run)
+    sub.add_parser("run", help=N_("run the bot on the configured channels")).set_defaults(
+        func=cmd_run
+    )
     demo = sub.add_parser("demo", help=N_("offline demo in the terminal (no token, no network)"))
     demo.add_argument("--script", help=argparse.SUPPRESS)
     demo.add_argument(
         "--files", help=N_("folder for the files the bot sends (default: a new temporary one)")
+    )
+    demo.add_argument(
+        "--channel",
+        choices=("telegram", "zalo"),
+        default="telegram",
+        help=N_("show the chat as this messenger does (zalo: text and numbered choices)"),
     )
     demo.set_defaults(func=cmd_demo)
 

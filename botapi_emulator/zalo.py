@@ -152,6 +152,11 @@ class ZaloEmulator:
             for hook in list(self._idle_hooks):
                 await hook()
 
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait (woken by every call and update) until `predicate()` holds."""
+        async with asyncio.timeout(timeout), self._signal:
+            await self._signal.wait_for(predicate)
+
     def sent_to(self, chat_id: str) -> list[ZaloMessage]:
         return list(self.chats.get(chat_id, _Chat()).messages)
 
@@ -174,6 +179,8 @@ class ZaloEmulator:
         if not isinstance(params, dict):
             return _error(400, "Bad Request: expected an object")
         self.calls.append((method, params))
+        async with self._signal:
+            self._signal.notify_all()
         fault = next((f for f in self._faults if f.method == method), None)
         if fault is not None:
             self._faults.remove(fault)
@@ -234,6 +241,8 @@ class ZaloEmulator:
         if not 8 <= len(secret) <= 256:
             return _error(400, "Bad Request: secret_token must have 8 to 256 characters")
         self.webhook_url, self.webhook_secret = url, secret
+        async with self._signal:
+            self._signal.notify_all()
         return True
 
     async def _m_deleteWebhook(self, p: dict[str, Any]) -> Any:

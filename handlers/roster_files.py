@@ -142,6 +142,19 @@ async def ask_for_file(req: Req) -> None:
     if org_id is None:
         return
     _ = req._
+    cell = req.profile.current_cell
+    if req.context.application.bot_data.get("channel") == "zalo" and cell is not None:
+        # Zalo carries no files: say where the import can be done instead of waiting for one
+        await req.show(
+            _(
+                "Zalo cannot carry files, so the roster cannot be imported here. Import it in"
+                " the bot on Telegram (Party members → Import a file), or ask whoever runs the"
+                " bot to run: chibo roster import FILE --org {code}",
+                code=cell.org_code,
+            ),
+            [[list_button(_)]],
+        )
+        return
     await browse_draft(req, org_id, None)
     headers = ", ".join(h for _, h in roster_io.TEMPLATE)
     await req.show(

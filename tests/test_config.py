@@ -115,3 +115,37 @@ def test_quiet_evening_and_daily_backup_are_off_by_default(tmp_path):
     cfg = load_config(f, env={})
     assert cfg.quiet_from == time(21, 0)
     assert (cfg.backup.dir, cfg.backup.at, cfg.backup.keep) == (Path("bk"), time(2, 30), 3)
+
+
+def test_zalo_section_and_its_environment_overrides(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text(
+        '[zalo]\ntoken = "1:file"\nbase_url = "http://proxy"\nmode = "webhook"\n'
+        'webhook_url = "https://bot.example/zalo"\nwebhook_secret = "s3cret-token-42"\n'
+    )
+    cfg = load_config(env={"CHIBO_CONFIG": str(f)})
+    assert (cfg.zalo.token, cfg.zalo.base_url, cfg.zalo.mode) == (
+        "1:file",
+        "http://proxy",
+        "webhook",
+    )
+    env = {"CHIBO_CONFIG": str(f), "CHIBO_ZALO_TOKEN": "2:env", "CHIBO_ZALO_BASE_URL": "http://x"}
+    cfg = load_config(env=env)
+    assert (cfg.zalo.token, cfg.zalo.base_url) == ("2:env", "http://x")
+    assert load_config(env={}).zalo.token == "" and load_config(env={}).zalo.mode == "polling"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '[zalo]\nmode = "push"\n',
+        '[zalo]\nmode = "webhook"\nwebhook_url = "http://plain"\nwebhook_secret = "s3cret-token"\n',
+        '[zalo]\nmode = "webhook"\nwebhook_url = "https://a.b/z"\nwebhook_secret = "short"\n',
+        '[telegram]\nmode = "webhook"\nwebhook_url = "https://a.b/t"\nwebhook_secret = ""\n',
+    ],
+)
+def test_bad_channel_settings_are_refused(tmp_path, body):
+    f = tmp_path / "c.toml"
+    f.write_text(body)
+    with pytest.raises(ConfigError):
+        load_config(env={"CHIBO_CONFIG": str(f)})

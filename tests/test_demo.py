@@ -168,3 +168,19 @@ async def test_year_end_review_for_both_roles(tmp_path):
     assert "✍️ Bản tự kiểm điểm: đã nhận" in text
     assert "Đánh giá, xếp loại năm" in text and "HTT trở lên" in text
     assert any(p.suffix == ".png" for p in (tmp_path / "files").iterdir())
+
+
+async def test_the_zalo_demo_shows_numbered_choices(tmp_path):
+    from chibo.bot.demo_zalo import run_zalo_demo
+
+    script = tmp_path / "typed.txt"
+    script.write_text("menu\n1\n9\n/quit\n", encoding="utf-8")
+    out = io.StringIO()
+    assert await run_zalo_demo(load_config(env={}), script=str(script), out=out) == 0
+    text = out.getvalue()
+    # today's reminder on Zalo: its buttons are numbered lines
+    assert "Ngô Thị Lan" in text and re.search(r"^\d+\. Nhắc lại sau 3 ngày$", text, re.M)
+    assert "1. Ghi sinh hoạt chi bộ" in text and "Gõ số tương ứng để chọn." in text
+    assert "Bước 1/5" in text  # "1" chose the first line of the menu
+    assert "Số 9 không có trên màn hình mới nhất" in text
+    assert "[b1]" not in text

@@ -15,12 +15,14 @@ from chibo.bot.channels import build_zalo_application, connect, notifier_for, we
 from chibo.botapi_emulator import BotApiEmulator
 from chibo.botapi_emulator.zalo import ZaloEmulator, ZaloUser
 from chibo.usecases import channels as channels_uc
+from chibo.usecases import invites as invites_uc
 from chibo.usecases import meetings as meetings_uc
 from chibo.usecases import reminders as reminders_uc
 from chibo.usecases.config import ZaloConfig
 from chibo.usecases.context import AppContext
 from chibo.usecases.errors import AccessDenied
 
+from ..usecases.helpers import demo_tree
 from ..usecases.test_meeting_support import CELL_NAMES, add_members, org_id
 from ..usecases.test_reminders_support import END, add_member, add_officials, at_local
 from .conftest import World
@@ -170,3 +172,146 @@ async def test_a_forged_webhook_call_is_refused(zemu, ctx, world):
     finally:
         await runner.cleanup()
         await app.shutdown()
+
+
+async def test_run_starts_both_channels_zalo_by_webhook(emu: BotApiEmulator, zemu, ctx):
+    import asyncio
+    import socket
+    from dataclasses import replace
+
+    from chibo.bot.app import serve
+    from chibo.bot.channels import build_channels, running_channels
+    from chibo.usecases.config import TelegramConfig
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = replace(
+        ctx.config,
+        telegram=TelegramConfig(
+            token=emu.token, base_url=emu.base_url, base_file_url=emu.base_file_url
+        ),
+        zalo=ZaloConfig(
+            token=zemu.token,
+            base_url=zemu.base_url,
+            mode="webhook",
+            webhook_url=f"http://127.0.0.1:{port}/zalo",  # the emulator allows local http
+            webhook_secret="s3cret-token-42",
+            port=port,
+        ),
+    )
+    ctx.config = config
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        serve(lambda: build_channels(ctx, config), stop, run=running_channels)
+    )
+    try:
+        await emu.wait_until(lambda: any(c.method == "getUpdates" for c in emu.calls), 10)
+        await zemu.wait_for(lambda: bool(zemu.webhook_url), 10)
+        assert zemu.webhook_secret == "s3cret-token-42"
+        lan = zemu.user("z-lan", "Lan")
+        await demo_tree(ctx)
+        invite = await invites_uc.create_invite(ctx, actor="cli", org_code="C1", role="deputy")
+        await lan.send(f"/start {invite.code}")
+        assert "liên kết" in (await lan.next_reply()).text
+        tg = emu.user(1002, "Minh", language_code="vi")
+        await tg.send("/start")
+        assert (await tg.next_reply()).text
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+
+
+async def test_telegram_by_webhook_checks_the_secret(emu: BotApiEmulator, ctx):
+    import socket
+
+    import aiohttp
+
+    from chibo.bot.app import build_application, running
+    from chibo.usecases.config import WebhookConfig
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    hook = WebhookConfig(
+        mode="webhook",
+        webhook_url="https://bot.example/tg-hook",
+        webhook_secret="tg-secret-token-1",
+        port=port,
+    )
+    app = build_application(ctx, token=emu.token, base_url=emu.base_url)
+    untrack = emu.track_application(app)
+    emu.user(1003, "Hà", language_code="vi")
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 1003, "type": "private"},
+            "from": {"id": 1003, "is_bot": False, "first_name": "Hà", "language_code": "vi"},
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    url = f"http://127.0.0.1:{port}/tg-hook"
+    try:
+        async with running(app, webhook=hook), aiohttp.ClientSession() as http:
+            [registered] = emu.calls_to("setWebhook")
+            assert registered.params["url"] == hook.webhook_url
+            assert registered.params["secret_token"] == hook.webhook_secret
+            async with http.post(url, json=update) as forged:
+                assert forged.status == 403
+            headers = {"X-Telegram-Bot-Api-Secret-Token": hook.webhook_secret}
+            async with http.post(url, json=update, headers=headers) as real:
+                assert real.status == 200
+            await emu.wait_until(
+                lambda: any(c.params.get("chat_id") == 1003 for c in emu.calls_to("sendMessage"))
+            )
+            sent = [c for c in emu.calls_to("sendMessage") if c.params.get("chat_id") == 1003]
+            assert len(sent) == 1  # the forged call did nothing
+    finally:
+        untrack()
+
+
+async def test_files_on_zalo_say_how_to_get_them(zemu, zbot, world: World):
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    await add_members(world.ctx, "C1", ["Nguyễn Văn An"])
+    menu = await lan.ask("menu")
+    roster = await lan.ask(choice_number(menu, "Đảng viên"))
+    answer = await lan.ask(choice_number(roster, "📥"))
+    assert "Telegram" in answer and "chibo roster import" in answer and "--org C1" in answer
+    roster = await lan.ask("menu")
+    roster = await lan.ask(choice_number(roster, "Đảng viên"))
+    exported = await lan.ask(choice_number(roster, "📤"))
+    assert "Zalo không gửi được tệp" in exported and ".xlsx" in exported
+
+
+async def test_zalo_faults_a_5xx_is_retried_a_dropped_answer_is_not_resent(zemu, zbot, world):
+    from chibo.bot.channels import ChannelNotifier
+    from chibo.handlers.reminders import TelegramNotifier
+
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    await add_officials(world.ctx.db, "C1")
+    await add_member(world.ctx.db, "C1", "Nguyễn Văn An")
+    await add_member(world.ctx.db, "C1", "Trần Văn Ba")
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    zalo = TelegramNotifier(zbot.bot, "vi", attempts=1, sleep=no_wait)
+    notifier = ChannelNotifier(world.ctx, {"zalo": zalo})  # a Zalo-only user: Zalo
+    world.ctx.clock.set(at_local(END))
+    zemu.fail_next("sendMessage", 502, count=2)
+    first = await reminders_uc.sweep(world.ctx, notifier)
+    assert len(first.retry_later) == 2 and first.sent == []
+    assert [m for m in lan.pending() if "Nguyễn Văn An" in m.text] == []
+
+    zemu.drop_next("sendMessage")  # the first send's answer is lost: maybe sent, not re-sent
+    zemu.slow_next("sendMessage", 0.2)  # a slow answer is still an answer
+    second = await reminders_uc.sweep(world.ctx, notifier)
+    assert len(second.uncertain) == 1 and len(second.sent) == 1
+    assert (
+        len([m for m in lan.pending() if "Trần Văn Ba" in m.text or "Nguyễn Văn An" in m.text]) == 1
+    )
+    third = await reminders_uc.sweep(world.ctx, notifier)
+    assert third.sent == [] and third.retry_later == [] and lan.pending() == []
