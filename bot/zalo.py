@@ -12,7 +12,8 @@ built with the same features and translates every Bot API call the handlers make
   saying how to get the file (the Telegram channel or the CLI);
 - `getUpdates` → one Zalo update, turned into a Telegram `Update`: a typed number of the
   current screen becomes the `callback_query` its button would have sent, a number that is
-  not on the current screen gets "that number has expired", "menu"/"hủy"/"help" typed as
+  not on the current screen gets "that number has expired" (unless a flow step that takes
+  typed text is open: then it is that step's answer), "menu"/"hủy"/"help" typed as
   words are the commands, `/start CODE` is a command as on Telegram.
 
 A Zalo account speaks as a chibo user id (`usecases.channels.zalo_user`): its own negative id,
@@ -374,15 +375,21 @@ class Bridge:
             return None
         n = int(match.group(1))
         timeout = self.ctx.config.conversation_timeout.total_seconds()
-        if not 1 <= n <= len(screen.choices) or time.monotonic() - screen.at > timeout:
-            _ = await self._translator(user_id)
-            chat = await self.chat_of(user_id)
-            if chat is not None:
-                await self.client.call(
-                    "sendMessage", {"chat_id": chat, "text": _(EXPIRED_NUMBER, n=n)}
-                )
-            self.screens.pop(user_id, None)
-            return {"update_id": update_id}  # carries nothing: PTB confirms it, no handler runs
+        if 1 <= n <= len(screen.choices) and time.monotonic() - screen.at <= timeout:
+            return self._press(user_id, screen, n, user, update_id)
+        if await channels_uc.has_open_draft(self.ctx, user_id):
+            return None  # a step that takes typed text (a number of votes, a year): its answer
+        _ = await self._translator(user_id)
+        chat = await self.chat_of(user_id)
+        if chat is not None:
+            await self.client.call("sendMessage", {"chat_id": chat, "text": _(EXPIRED_NUMBER, n=n)})
+        self.screens.pop(user_id, None)
+        return {"update_id": update_id}  # carries nothing: PTB confirms it, no handler runs
+
+    def _press(
+        self, user_id: int, screen: Screen, n: int, user: dict[str, Any], update_id: int
+    ) -> dict[str, Any]:
+        """The `callback_query` the screen's button `n` would have sent."""
         return {
             "update_id": update_id,
             "callback_query": {

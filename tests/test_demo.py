@@ -174,7 +174,7 @@ async def test_the_zalo_demo_shows_numbered_choices(tmp_path):
     from chibo.bot.demo_zalo import run_zalo_demo
 
     script = tmp_path / "typed.txt"
-    script.write_text("menu\n1\n9\n/quit\n", encoding="utf-8")
+    script.write_text("menu\n1\nhủy\n/whoami\n9\n/quit\n", encoding="utf-8")
     out = io.StringIO()
     assert await run_zalo_demo(load_config(env={}), script=str(script), out=out) == 0
     text = out.getvalue()

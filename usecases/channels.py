@@ -16,6 +16,7 @@ from datetime import timedelta
 from chibo.rules.messages import N_, Msg
 from chibo.storage import audit
 from chibo.storage import channels as store
+from chibo.storage import drafts as draft_store
 from chibo.storage import users as user_store
 from chibo.storage.channels import CHANNELS
 from chibo.usecases.context import AppContext
@@ -133,3 +134,15 @@ async def link_zalo(ctx: AppContext, current_user_id: int, code: str) -> int:
             after={"zalo": identity.external_id},
         )
     return user_id
+
+
+async def has_open_draft(ctx: AppContext, user_id: int) -> bool:
+    """True when the user is in the middle of a flow (a live draft), so typed text is an
+    answer to its step. Read only: an expired draft is left for the flow to report."""
+    async with ctx.db.read() as tx:
+        drafts = await draft_store.all_of(tx, user_id)
+    now = ctx.now()
+    return any(
+        d.updated_at is not None and now - d.updated_at <= ctx.config.conversation_timeout
+        for d in drafts
+    )

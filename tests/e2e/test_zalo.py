@@ -94,13 +94,24 @@ async def test_a_number_of_an_old_screen_has_expired(zemu, zbot, world: World):
     lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
     menu = await lan.ask("/menu")
     last = max(int(n) for n in re.findall(r"^(\d+)\. ", menu, re.MULTILINE))
-    step = await lan.ask(choice_number(menu, "Ghi sinh hoạt chi bộ"))
-    assert "Bước 1/5" in step
-    assert last > len(re.findall(r"^\d+\. ", step, re.MULTILINE))
+    mine = await lan.ask(choice_number(menu, "Thông tin của tôi"))
+    assert last > len(re.findall(r"^\d+\. ", mine, re.MULTILINE))
     answer = await lan.ask(str(last))
-    assert "đã hết hạn" in answer and "menu" in answer
+    assert "Số" in answer and "đã hết hạn" in answer and "menu" in answer
     again = await lan.ask("menu")  # and a new screen works
     assert choice_number(again, "Ghi sinh hoạt chi bộ")
+
+
+async def test_a_step_that_takes_text_gets_a_typed_number_as_text(zemu, zbot, world: World):
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    await add_members(world.ctx, "C1", ["An", "Bình"])
+    step = await lan.ask("/meeting")
+    step = await lan.ask(choice_number(step, "Hôm qua"))
+    step = await lan.ask(choice_number(step, "Chuyên đề"))
+    assert "tên chuyên đề" in step
+    assert len(re.findall(r"^\d+\. ", step, re.MULTILINE)) < 45
+    step = await lan.ask("45")  # not a choice on this screen: the step's typed answer
+    assert "hết hạn" not in step and "Có mặt 2/2" in step
 
 
 async def test_a_user_of_another_cell_is_refused(zemu, zbot, world: World):
