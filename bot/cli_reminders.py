@@ -111,9 +111,8 @@ async def cmd_due(args: argparse.Namespace, config: Config, _: Translator) -> in
 
 
 async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> int:
-    from chibo.bot.app import build_application
+    from chibo.bot.channels import build_channels, notifier_for
     from chibo.bot.cli import CliError, open_context
-    from chibo.handlers.reminders import TelegramNotifier
 
     if not config.telegram.token:
         raise CliError(
@@ -125,25 +124,18 @@ async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> in
         )
     day = _date(args, _)
     async with open_context(config) as ctx:
-        # The Application only as the feature registry (the buttons under each reminder) and
-        # its bot; it is not started: nothing polls.
-        app = build_application(
-            ctx,
-            token=config.telegram.token,
-            base_url=config.telegram.base_url or "",
-            base_file_url=config.telegram.base_file_url or "",
-        )
-        bot = app.bot
-        await _connect(bot, _)
+        # The Applications only as the feature registry (the buttons under each reminder) and
+        # their bots; they are not started: nothing polls. With [zalo] configured too, each
+        # recipient gets the reminder on their chosen channel.
+        app = build_channels(ctx, config)
+        apps = list(app.bot_data.get("channels", {"telegram": app}).values())
+        for each in apps:
+            await _connect(each.bot, _)
         try:
-            report = await reminders_uc.sweep(
-                ctx,
-                TelegramNotifier.for_app(app, config.default_locale),
-                today=day,
-                org_code=args.org,
-            )
+            report = await reminders_uc.sweep(ctx, notifier_for(app), today=day, org_code=args.org)
         finally:
-            await bot.shutdown()
+            for each in apps:
+                await each.bot.shutdown()
     print(
         _(
             "Reminders of {date}: {sent} sent, {blocked} not delivered (bot blocked),"

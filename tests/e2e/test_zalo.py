@@ -18,6 +18,7 @@ from chibo.usecases import channels as channels_uc
 from chibo.usecases import invites as invites_uc
 from chibo.usecases import meetings as meetings_uc
 from chibo.usecases import reminders as reminders_uc
+from chibo.usecases import users as users_uc
 from chibo.usecases.config import ZaloConfig
 from chibo.usecases.context import AppContext
 from chibo.usecases.errors import AccessDenied
@@ -326,3 +327,15 @@ async def test_zalo_faults_a_5xx_is_retried_a_dropped_answer_is_not_resent(zemu,
     )
     third = await reminders_uc.sweep(world.ctx, notifier)
     assert third.sent == [] and third.retry_later == [] and lan.pending() == []
+
+
+async def test_a_zalo_user_is_not_marked_blocked_when_only_telegram_runs(bot, world: World):
+    zalo_id = await channels_uc.zalo_user(world.ctx, "z-lan", "z-lan")
+    await users_uc.seen(world.ctx, tg_id=zalo_id, full_name="Lan", username=None, tg_language=None)
+    code = await world.invite("C1", "secretary")
+    assert (await invites_uc.redeem(world.ctx, user_id=zalo_id, code=code)).org is not None
+    await add_officials(world.ctx.db, "C1")
+    await add_member(world.ctx.db, "C1", "Nguyễn Văn An")
+    world.ctx.clock.set(at_local(END))
+    report = await reminders_uc.sweep(world.ctx, notifier_for(bot))  # no Zalo Application
+    assert [u for _, u in report.retry_later] == [zalo_id] and report.blocked == []
