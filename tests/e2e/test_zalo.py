@@ -339,3 +339,22 @@ async def test_a_zalo_user_is_not_marked_blocked_when_only_telegram_runs(bot, wo
     world.ctx.clock.set(at_local(END))
     report = await reminders_uc.sweep(world.ctx, notifier_for(bot))  # no Zalo Application
     assert [u for _, u in report.retry_later] == [zalo_id] and report.blocked == []
+
+
+async def test_long_screens_split_at_the_limit_and_other_kinds_get_an_answer(zemu, zbot, world):
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    bridge = zbot.bot_data["zalo_bridge"]
+    user_id = await _uid(world, "z-lan")
+    text = "\n".join(f"Dòng {i}: " + "chữ " * 20 for i in range(60))  # ~5,000 characters
+    markup = {"inline_keyboard": [[{"text": "Tiếp", "callback_data": "menu:main"}]]}
+    await bridge.send(user_id, text, markup)
+    parts = lan.pending()
+    assert len(parts) >= 3 and all(len(p.text) <= 2000 for p in parts)
+    assert "\n".join(p.text for p in parts).startswith(text) and "1. Tiếp" in parts[-1].text
+    menu = await lan.ask("1")  # the number under the last part presses that button
+    assert "Menu chính" in menu
+
+    await lan.send("", event="message.sticker.received")
+    await lan.send("", event="message.image.received")
+    answers = await lan.settle()
+    assert len(answers) == 2 and all(a.text for a in answers)
