@@ -28,7 +28,7 @@ from chibo.handlers.reminders import TelegramNotifier
 from chibo.usecases import channels as channels_uc
 from chibo.usecases.config import Config, ZaloConfig
 from chibo.usecases.context import AppContext
-from chibo.usecases.reminders import DeliveryResult, Notifier, Outgoing, RetryLater
+from chibo.usecases.reminders import DeliveryResult, Digest, Notifier, Outgoing, RetryLater
 
 log = logging.getLogger("chibo.channels")
 
@@ -69,12 +69,21 @@ class ChannelNotifier:
         self.ctx = ctx
         self.notifiers = notifiers
 
+    async def _notifier(self, user_id: int) -> Notifier | str:
+        channel = await channels_uc.reminders_channel(self.ctx, user_id)
+        return self.notifiers.get(channel) or f"the {channel} channel is not running"
+
     async def deliver(self, item: Outgoing) -> DeliveryResult:
-        channel = await channels_uc.reminders_channel(self.ctx, item.user.tg_id)
-        notifier = self.notifiers.get(channel)
-        if notifier is None:
-            return RetryLater(f"the {channel} channel is not running")
+        notifier = await self._notifier(item.user.tg_id)
+        if isinstance(notifier, str):
+            return RetryLater(notifier)
         return await notifier.deliver(item)
+
+    async def deliver_digest(self, digest: Digest) -> DeliveryResult:
+        notifier = await self._notifier(digest.user.tg_id)
+        if isinstance(notifier, str):
+            return RetryLater(notifier)
+        return await notifier.deliver_digest(digest)
 
 
 def notifier_for(app: App) -> Notifier:

@@ -254,8 +254,15 @@ class Bridge:
                     lines.append(f"{len(choices)}. {button.get('text', '')}")
                 elif button.get("url"):
                     lines.append(f"• {button.get('text', '')}: {button['url']}")
+        if choices and all(
+            line == f"{i}. {i}" for i, line in enumerate(lines, start=1)
+        ):  # buttons labelled with their own numbers (a digest): the text lists them already
+            lines = []
         shown = text
-        if lines:
+        if choices and not lines:
+            _ = await self._translator(user_id)
+            shown = f"{text}\n\n" + _(CHOOSE)
+        elif lines:
             _ = await self._translator(user_id)
             shown = f"{text}\n\n" + "\n".join(lines)
             if choices:

@@ -71,6 +71,7 @@ async def test_binding_and_a_meeting_logged_by_numbers(zemu, zbot, world: World)
     assert "liên kết" in answer and "Chi bộ thôn 1" in answer, answer
     await add_members(world.ctx, "C1", CELL_NAMES)
 
+    zemu.slow_next("sendMessage", 0.3)  # a slow answer is still an answer
     menu = await lan.ask("menu")  # the command as a typed word
     assert "Gõ số" in menu and "inline" not in menu
     step = await lan.ask(choice_number(menu, "Ghi sinh hoạt chi bộ"))
@@ -305,7 +306,6 @@ async def test_zalo_faults_a_5xx_is_retried_a_dropped_answer_is_not_resent(zemu,
     lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
     await add_officials(world.ctx.db, "C1")
     await add_member(world.ctx.db, "C1", "Nguyễn Văn An")
-    await add_member(world.ctx.db, "C1", "Trần Văn Ba")
 
     async def no_wait(seconds: float) -> None:
         return None
@@ -313,18 +313,14 @@ async def test_zalo_faults_a_5xx_is_retried_a_dropped_answer_is_not_resent(zemu,
     zalo = TelegramNotifier(zbot.bot, "vi", attempts=1, sleep=no_wait)
     notifier = ChannelNotifier(world.ctx, {"zalo": zalo})  # a Zalo-only user: Zalo
     world.ctx.clock.set(at_local(END))
-    zemu.fail_next("sendMessage", 502, count=2)
+    zemu.fail_next("sendMessage", 502)
     first = await reminders_uc.sweep(world.ctx, notifier)
-    assert len(first.retry_later) == 2 and first.sent == []
+    assert len(first.retry_later) == 1 and first.sent == []
     assert [m for m in lan.pending() if "Nguyễn Văn An" in m.text] == []
 
-    zemu.drop_next("sendMessage")  # the first send's answer is lost: maybe sent, not re-sent
-    zemu.slow_next("sendMessage", 0.2)  # a slow answer is still an answer
+    zemu.drop_next("sendMessage")  # the answer is lost: maybe sent, so not sent again
     second = await reminders_uc.sweep(world.ctx, notifier)
-    assert len(second.uncertain) == 1 and len(second.sent) == 1
-    assert (
-        len([m for m in lan.pending() if "Trần Văn Ba" in m.text or "Nguyễn Văn An" in m.text]) == 1
-    )
+    assert len(second.uncertain) == 1 and second.sent == []
     third = await reminders_uc.sweep(world.ctx, notifier)
     assert third.sent == [] and third.retry_later == [] and lan.pending() == []
 
