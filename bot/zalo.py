@@ -6,7 +6,9 @@ handlers, `ZaloRequest` (a `telegram.request.BaseRequest`) sits under a second `
 built with the same features and translates every Bot API call the handlers make:
 
 - `sendMessage` with an inline keyboard → the text with numbered lines ("1. Hôm nay"); the
-  numbers are the chat's current *screen*; long texts are split at 2,000 characters;
+  numbers are the chat's current *screen* (buttons labelled with a number — a vote's counts —
+  are typed as that number, the others then get letters: see `_numbered`); long texts are
+  split at 2,000 characters;
 - `editMessageText` → a new message (Zalo cannot edit);
 - `answerCallbackQuery` with a text → a message; `sendDocument`/`sendPhoto` → a message
   saying how to get the file (the Telegram channel or the CLI);
@@ -18,7 +20,8 @@ built with the same features and translates every Bot API call the handlers make
 
 A Zalo account speaks as a chibo user id (`usecases.channels.zalo_user`): its own negative id,
 or the Telegram user it was linked to. Outgoing `chat_id`s are such user ids, looked up to the
-Zalo chat. Screens are kept in memory per chat: after a restart an old number is "expired".
+Zalo chat. Screens are kept in memory per chat: after a restart an old number is "expired"
+(or, in an open step, that step's answer).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import string
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -47,7 +51,8 @@ log = logging.getLogger("chibo.zalo")
 DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
 #: Zalo's limit for one message, in characters (split in UTF-16 units: never more).
 ZALO_TEXT_LIMIT = 2000
-_NUMBER = re.compile(r"^\s*(\d{1,3})\s*$")
+_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+_LETTER = re.compile(r"^\s*[A-Za-z]\s*$")
 #: Words typed alone that act as commands (Zalo has no command menu).
 WORD_COMMANDS = {
     "menu": "/menu",
@@ -65,6 +70,7 @@ WORD_COMMANDS = {
 }
 
 CHOOSE = N_("Type the number of your choice.")
+CHOOSE_LETTER = N_("Type a number, or the letter of your choice.")
 EXPIRED_NUMBER = N_(
     "Number {n} is not on the latest screen: that screen has expired. Type menu to start again."
 )
@@ -136,7 +142,8 @@ class Screen:
     """The latest message with choices in one chat: its numbers are valid until the next."""
 
     message: dict[str, Any]
-    choices: list[str]
+    #: What may be typed ("1", "2"… or a count label "4" and letters "a"…) → the button's data.
+    keys: dict[str, str]
     at: float = field(default_factory=time.monotonic)
 
 
@@ -244,34 +251,20 @@ class Bridge:
         chat = await self.chat_of(user_id)
         if chat is None:
             raise ZaloError(400, "chat not found")
-        rows = (markup or {}).get("inline_keyboard") or []
-        choices: list[str] = []
-        lines: list[str] = []
-        for row in rows:
-            for button in row:
-                if button.get("callback_data"):
-                    choices.append(str(button["callback_data"]))
-                    lines.append(f"{len(choices)}. {button.get('text', '')}")
-                elif button.get("url"):
-                    lines.append(f"• {button.get('text', '')}: {button['url']}")
-        if choices and all(
-            line == f"{i}. {i}" for i, line in enumerate(lines, start=1)
-        ):  # buttons labelled with their own numbers (a digest): the text lists them already
-            lines = []
+        keys, lines = _numbered(markup)
         shown = text
-        if choices and not lines:
+        if keys:
             _ = await self._translator(user_id)
-            shown = f"{text}\n\n" + _(CHOOSE)
+            letters = any(key.isalpha() for key in keys)
+            footer = _(CHOOSE_LETTER) if letters else _(CHOOSE)
+            shown = f"{text}\n\n" + "\n".join([*lines, "", footer] if lines else [footer])
         elif lines:
-            _ = await self._translator(user_id)
             shown = f"{text}\n\n" + "\n".join(lines)
-            if choices:
-                shown += "\n\n" + _(CHOOSE)
         for part in split_message(shown, ZALO_TEXT_LIMIT):
             await self.client.call("sendMessage", {"chat_id": chat, "text": part or "…"})
         message = self._message(user_id, text, markup)
-        if choices:
-            self.screens[user_id] = Screen(message, choices)
+        if keys:
+            self.screens[user_id] = Screen(message, keys)
         else:
             self.screens.pop(user_id, None)  # a plain answer: the next typed text is text
         return message
@@ -376,14 +369,18 @@ class Bridge:
         self, user_id: int, text: str, user: dict[str, Any], update_id: int
     ) -> dict[str, Any] | None:
         """A number typed on a screen with choices: the press of that button, or "expired"."""
-        match = _NUMBER.match(text)
         screen = self.screens.get(user_id)
-        if match is None or screen is None:
+        match = _NUMBER.match(text)
+        letter = _LETTER.match(text)
+        if screen is None or (match is None and letter is None):
             return None
-        n = int(match.group(1))
+        key = str(int(match.group(1))) if match else text.strip().lower()
         timeout = self.ctx.config.conversation_timeout.total_seconds()
-        if 1 <= n <= len(screen.choices) and time.monotonic() - screen.at <= timeout:
-            return self._press(user_id, screen, n, user, update_id)
+        if key in screen.keys and time.monotonic() - screen.at <= timeout:
+            return self._press(user_id, screen, key, user, update_id)
+        if match is None:
+            return None  # a letter that is no choice: plain text
+        n = int(match.group(1))
         if await channels_uc.has_open_draft(self.ctx, user_id):
             return None  # a step that takes typed text (a number of votes, a year): its answer
         _ = await self._translator(user_id)
@@ -394,19 +391,56 @@ class Bridge:
         return {"update_id": update_id}  # carries nothing: PTB confirms it, no handler runs
 
     def _press(
-        self, user_id: int, screen: Screen, n: int, user: dict[str, Any], update_id: int
+        self, user_id: int, screen: Screen, key: str, user: dict[str, Any], update_id: int
     ) -> dict[str, Any]:
-        """The `callback_query` the screen's button `n` would have sent."""
+        """The `callback_query` the screen's button `key` would have sent."""
         return {
             "update_id": update_id,
             "callback_query": {
                 "id": f"zq{user_id}:{update_id}",
                 "from": user,
                 "chat_instance": f"zalo{user_id}",
-                "data": screen.choices[n - 1],
+                "data": screen.keys[key],
                 "message": screen.message,
             },
         }
+
+
+def _numbered(markup: dict[str, Any] | None) -> tuple[dict[str, str], list[str]]:
+    """The keys a user types for the keyboard's buttons and the lines that show them.
+
+    Buttons are numbered 1, 2, 3…, unless some are labelled with a number themselves (the
+    counts of a vote: "4", "0"): then the screen asks for a number, so a typed number must mean
+    that number — those buttons are shown by their label ("• 4") and typed as it, the others
+    get letters ("a. Hủy"). Buttons labelled 1…N in order (a digest's items, listed in the
+    text already) show no lines."""
+    buttons: list[dict[str, Any]] = [
+        b for row in (markup or {}).get("inline_keyboard") or [] for b in row
+    ]
+    pressable = [b for b in buttons if b.get("callback_data")]
+    labels = [str(b.get("text", "")).strip() for b in pressable]
+    counts = {label for label in labels if label.isdigit() and len(label) <= 4}
+    by_label = bool(counts) and len(pressable) - len(counts) <= len(string.ascii_lowercase)
+    keys: dict[str, str] = {}
+    lines: list[str] = []
+    letters = iter(string.ascii_lowercase)
+    for button in buttons:
+        label = str(button.get("text", ""))
+        if button.get("callback_data"):
+            data = str(button["callback_data"])
+            count = str(int(label.strip())) if label.strip() in counts else None
+            if by_label and count is not None and count not in keys:
+                keys[count] = data
+                lines.append(f"• {label.strip()}")
+            else:
+                key = next(letters) if by_label else str(len(keys) + 1)
+                keys[key] = data
+                lines.append(f"{key}. {label}")
+        elif button.get("url"):
+            lines.append(f"• {label}: {button['url']}")
+    if keys and len(lines) == len(keys) and labels == [str(i) for i in range(1, len(keys) + 1)]:
+        lines = []
+    return keys, lines
 
 
 def _text_fields(text: str) -> dict[str, Any]:

@@ -167,7 +167,7 @@ async def render(req: Req, draft: Draft) -> None:
             )
             + _now_line(_, draft, field)
         )
-        await req.show(text, [[(_("All {n}", n=base), cb(F, "all"))], _cancel_row(_, draft, field)])
+        await req.show(text, [[(str(base), cb(F, "all"))], _cancel_row(_, draft, field)])
     elif field == "decision_no":
         text = (
             head

@@ -374,7 +374,7 @@ async def _ask_number(req: Req, draft: Draft, *, reply: bool, prefix: str = "") 
             base=d["base"],
             name=c.member.full_name,
         )
-        buttons.append((_("All {n}", n=d["base"]), cb(F, "f", "n", d["base"])))
+        buttons.append((str(d["base"]), cb(F, "f", "n", d["base"])))  # a number: see bot.zalo
     else:
         text = _("And how many voted against it (the cell then proposes removal from the list)?")
         buttons.append(("0", cb(F, "f", "n", 0)))

@@ -354,3 +354,33 @@ async def test_long_screens_split_at_the_limit_and_other_kinds_get_an_answer(zem
     await lan.send("", event="message.image.received")
     answers = await lan.settle()
     assert len(answers) == 2 and all(a.text for a in answers)
+
+
+async def test_the_probation_vote_on_zalo_takes_typed_counts(zemu, zbot, world: World):
+    """A count step whose buttons are numbers: a typed number is the count (or the button with
+    that label), the other choices are letters; an ordinary screen still goes by index."""
+    from .test_probation import add
+
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    for name in ("Đảng viên Một", "Đảng viên Hai", "Đảng viên Ba", "Đảng viên Bốn"):
+        await add(world, name, date(2000, 1, 1), status="official", birth=date(1970, 1, 1))
+    await add(world, "Lê Thị Sớm", date(2025, 11, 20))
+    listing = await lan.ask("/probation")
+    card = await lan.ask(choice_number(listing, "Lê Thị Sớm"))
+    ask = await lan.ask(choice_number(card, "Ghi biểu quyết của chi bộ"))
+    base = await lan.ask(choice_number(ask, "Hôm nay"))
+    assert "4 đảng viên chính thức" in base
+    assert re.search(r"^• 4$", base, re.MULTILINE) and re.search(r"^a\. Hủy$", base, re.MULTILINE)
+    assert not re.search(r"^\d+\. ", base, re.MULTILINE)
+    count_for = await lan.ask("2")  # was: choice 2, "Hủy"
+    assert "tán thành" in count_for and "2 đảng viên" in count_for, count_for
+    count_against = await lan.ask("1")  # was: choice 1, the button "All 2"
+    assert "không tán thành" in count_against, count_against
+    confirm = await lan.ask("0")  # the button labelled 0: the same answer
+    assert "1 tán thành, 0 không tán thành" in confirm, confirm
+    done = await lan.ask(choice_number(confirm, "Xác nhận"))  # an ordinary screen: by index
+    assert "Lần biểu quyết thứ 1" in done, done
+    ask = await lan.ask(choice_number(done, "Ghi biểu quyết của chi bộ"))
+    base = await lan.ask(choice_number(ask, "Hôm nay"))
+    cancelled = await lan.ask("A")  # the letter of "Hủy"
+    assert "đã hủy" in cancelled.lower() or "Lê Thị Sớm" in cancelled, cancelled
