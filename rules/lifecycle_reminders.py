@@ -25,7 +25,9 @@ due the day after the N-th working day after the event, so Tết pushes it back:
 - ``card.collect``: removed from the list while holding a card: collect it.
 - ``removal.warn`` / ``removal.review`` (secretary): §6.5 evidence reaching 2 / 3 (see
   :mod:`rules.lifecycle_removal`), while no review is open; the review level on absences is
-  ``meeting.absences``'s (rules.meeting_reminders), so only its warning is sent here.
+  ``meeting.absences``'s (rules.meeting_reminders), so only its warning is sent here; unpaid
+  dues are ``dues.unpaid.warning`` / ``dues.unpaid.review``'s (rules.dues_reminders), so none
+  is sent here (the review screen still shows the months).
 """
 
 from __future__ import annotations
@@ -576,6 +578,8 @@ def removal_reminders(
         for a in assess_all(c.evidence, today, catalogue):
             if a.ground == "absences" and a.level == "review":
                 continue  # meeting.absences raises it
+            if a.ground == "dues":
+                continue  # dues.unpaid.warning / dues.unpaid.review raise both levels
             ev = Msg(
                 GROUND_EVIDENCE[a.ground],
                 {"count": a.count, "window": Msg(WINDOW_LABELS[a.window]), "since": a.evidence[0]},

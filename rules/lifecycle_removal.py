@@ -1,11 +1,11 @@
 """Removal from the list (xóa tên, domain-rules §6.5): weighing the evidence, never deciding.
 
 Evidence comes from several sources through one shape, :class:`Evidence` (a ground and its
-dates): unexcused absences (the meeting book), unpaid dues months (the dues ledger, once it
-exists), the start of a re-education (§6.5(c)) and the years rated KHT (the evaluation,
-§6.5(d)/E5). :func:`assess` counts the months in the calendar year and in the rolling
-12-month window and returns the higher: warn at 2, a review at 3 (§6.5). The cell proposes and
-the competent committee decides; nothing here removes anyone.
+dates): unexcused absences (the meeting book), unpaid dues months (the dues ledger), the start
+of a re-education (§6.5(c)) and the years rated KHT (the evaluation, §6.5(d)/E5).
+:func:`assess` counts the months in the calendar year and in the rolling 12-month window and
+returns the higher: warn at 2, a review at 3 (§6.5). The cell proposes and the competent
+committee decides; nothing here removes anyone.
 """
 
 from __future__ import annotations
@@ -36,9 +36,14 @@ COUNTED: tuple[Ground, ...] = ("absences", "dues", "education", "kht")
 Level = Literal["none", "warn", "review"]
 Window = Literal["year", "rolling", "education", "consecutive"]
 
+#: Per counted-by-month ground: the catalogue rules (review threshold, warn at, window months).
 _THRESHOLD = {
-    "absences": "attendance.unexcused.removal_threshold",
-    "dues": "dues.unpaid.removal_threshold",
+    "absences": (
+        "attendance.unexcused.removal_threshold",
+        "attendance.unexcused.warn_at",
+        "attendance.unexcused.window_months",
+    ),
+    "dues": ("dues.unpaid.removal_threshold", "dues.unpaid.warn_at", "dues.unpaid.window_months"),
 }
 
 
@@ -79,10 +84,10 @@ def assess(evidence: Evidence, today: date, catalogue: Catalogue = DEFAULT_CATAL
     dates = tuple(sorted({d for d in evidence.dates if d <= today}))
     g = evidence.ground
     if g in _THRESHOLD:
-        rule = _THRESHOLD[g]
+        rule, warn_rule, window_rule = _THRESHOLD[g]
         threshold = catalogue.get_int(rule, today)
-        warn = catalogue.get_int("attendance.unexcused.warn_at", today)
-        window_months = catalogue.get_int("attendance.unexcused.window_months", today)
+        warn = catalogue.get_int(warn_rule, today)
+        window_months = catalogue.get_int(window_rule, today)
         rolling_from = add_months(today, -window_months)
         rolling = tuple(d for d in dates if rolling_from < d)
         year = tuple(d for d in dates if d.year == today.year)

@@ -7,8 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from chibo.rules.dues import DuesProfile, Relief, first_of, month_key
+from chibo.rules.dues import (
+    DuesProfile,
+    LedgerMonth,
+    Relief,
+    Window,
+    first_of,
+    month_key,
+    unpaid_months,
+)
 from chibo.rules.dues_reminders import DuesCellCase, DuesMemberCase
+from chibo.rules.lifecycle_removal import Evidence
 from chibo.storage.db import Row, Tx, from_db_date, to_db_date, to_db_instant
 
 
@@ -214,6 +223,31 @@ async def recorded_months(tx: Tx, org_id: int) -> list[date]:
         "SELECT DISTINCT month FROM dues_ledger WHERE org_id = ? ORDER BY month", (org_id,)
     )
     return [_month(r[0]) for r in rows]
+
+
+# -- removal evidence (§6.5 a) -------------------------------------------------------------------
+
+
+async def unpaid_evidence(
+    tx: Tx, member_ids: Collection[int], today: date
+) -> dict[int, list[Evidence]]:
+    """The months recorded unpaid without a valid reason up to ``today``'s month: the dues
+    ground of the removal review (``storage.lifecycle`` lists this source)."""
+    where, params = _filter("member_id", member_ids)
+    rows = await tx.all(
+        f"SELECT member_id, month, status FROM dues_ledger WHERE status = 'unpaid'"
+        f" AND month <= ?{where} ORDER BY member_id, month",
+        (month_key(today), *params),
+    )
+    ledgers: dict[int, list[LedgerMonth]] = {}
+    for r in rows:
+        ledgers.setdefault(r[0], []).append(LedgerMonth(_month(r[1]), r[2]))
+    upto = Window("rolling", date.min, first_of(today))
+    return {
+        mid: [Evidence("dues", months)]
+        for mid, ledger in ledgers.items()
+        if (months := unpaid_months(ledger, upto))
+    }
 
 
 # -- reminder cases ------------------------------------------------------------------------------

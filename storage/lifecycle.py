@@ -2,7 +2,8 @@
 
 The records behind domain-rules §6.1-6.5, 6.7, 6.9 and 6.10 (migration 0007), what the
 lifecycle reminder rules look at (:func:`cases`), and the removal evidence sources
-(:func:`register_evidence_source`: the dues ledger and the evaluation plug in there).
+(:data:`_SOURCES`: the meeting book, re-educations and the dues ledger; the evaluation plugs in
+through :func:`register_evidence_source`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from chibo.rules.lifecycle_reminders import (
 )
 from chibo.rules.lifecycle_removal import Evidence
 from chibo.storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
+from chibo.storage.dues import unpaid_evidence
 
 _DAY = timedelta(days=1)
 ACTIVE = ("probationary", "official", "exempt")
@@ -579,7 +581,7 @@ async def put_card(tx: Tx, c: Card, at: datetime) -> None:
 
 #: A source of §6.5 evidence: (tx, member ids, today) -> {member id: [Evidence]}.
 EvidenceSource = Callable[[Tx, Collection[int], date], Awaitable[dict[int, list[Evidence]]]]
-_SOURCES: list[EvidenceSource] = []
+_SOURCES: list[EvidenceSource] = []  # the static sources are listed below their definitions
 
 
 def register_evidence_source(source: EvidenceSource) -> None:
@@ -635,8 +637,7 @@ async def education_evidence(
     return {r[0]: [Evidence("education", (need_date(r[1]),))] for r in rows}
 
 
-register_evidence_source(absence_evidence)
-register_evidence_source(education_evidence)
+_SOURCES.extend((absence_evidence, education_evidence, unpaid_evidence))
 
 
 async def evidence(tx: Tx, member_ids: Collection[int], today: date) -> dict[int, list[Evidence]]:

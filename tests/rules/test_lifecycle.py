@@ -217,6 +217,13 @@ def test_departure_card_and_removal_reminders():
     assert _kinds(LifecycleCases(removals=[r]), date(2026, 4, 8)) == [
         ("removal.review", "education:2025-01-15:review", "due")
     ]
+    # Unpaid dues at 2 or 3 months: dues.unpaid.warning / .review raise them, not this family.
+    dues = Evidence("dues", (date(2026, 1, 1), date(2026, 3, 1), date(2026, 4, 1)))
+    for ds in (dues, Evidence("dues", dues.dates[:2])):
+        assert (
+            _kinds(LifecycleCases(removals=[RemovalCase(9, 1, "Nam", (ds,))]), date(2026, 4, 8))
+            == []
+        )
     warn = RemovalCase(9, 1, "Nam", (Evidence("absences", absences.dates[:2]),))
     assert _kinds(LifecycleCases(removals=[warn]), date(2026, 4, 8)) == [
         ("removal.warn", "absences:2026-03-08:warn", "info")

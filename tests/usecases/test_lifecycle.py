@@ -487,3 +487,32 @@ async def test_numbers_use_case_and_cli(ctx, world, capsys):
     args = build_parser().parse_args(["lifecycle", "--org", "C1"])
     assert await args.func(args, ctx.config, translator("vi")) == 0
     assert "C1" in capsys.readouterr().out
+
+
+async def test_unpaid_dues_months_are_review_evidence_without_a_second_reminder(ctx, world):
+    from chibo.storage import dues as dues_store
+    from chibo.usecases import reminders as reminders_uc
+
+    cuong = world[0][2]
+    cell = await org_id(ctx, "C1")
+    months = [date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1)]
+    async with ctx.db.transaction() as tx:
+        await dues_store.put_rows(
+            tx,
+            [dues_store.LedgerRow(cuong, m, cell, 60_000, 0, None, None, "unpaid") for m in months]
+            + [
+                dues_store.LedgerRow(
+                    cuong, date(2026, 7, 1), cell, 60_000, 0, None, None, "excused"
+                )
+            ],
+            actor="t",
+            at=ctx.now(),
+        )
+    [a] = await uc.removal_assessment(ctx, actor=1001, member_id=cuong)
+    assert (a.ground, a.level, a.count, a.evidence) == ("dues", "review", 3, tuple(months))
+    # the dues family already prompts at 3 months: the lifecycle family does not prompt again
+    plan = await reminders_uc.plan(ctx, ctx.today())
+    kinds = [p.reminder.kind for p in plan.items if p.reminder.subject_id == cuong]
+    assert kinds == ["dues.unpaid.review"]
+    v = await uc.open_review(ctx, actor=1001, member_id=cuong, ground="dues", on=ctx.today())
+    assert v.evidence[0]["dates"] == [m.isoformat() for m in months]
