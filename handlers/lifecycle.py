@@ -89,6 +89,8 @@ LABELS = {
     ("exception", "barracks"): N_("lives in barracks"),
     ("exception", "study_away"): N_("official studying away"),
     ("exception", "student_away"): N_("student living away"),
+    ("year", "current"): N_("this year"),
+    ("year", "previous"): N_("last year"),
 }
 
 
@@ -105,7 +107,7 @@ class Field:
 class Form:
     title: str  # msgid
     fields: tuple[Field, ...]
-    target: str  # what the id names: member | transfer | exemption | review | org
+    target: str  # what the id names: member | transfer | exemption | review | org | residence
 
 
 _FUTURE = N_("{date} is in the future; only dates up to today ({today}) count here.")
@@ -223,6 +225,16 @@ FORMS: dict[str, Form] = {
         (Field("on", "date", N_("Date the cell began re-educating the member?"), N_("Started")),),
         "member",
     ),
+    "reend": Form(
+        N_("End of the re-education"),
+        (Field("on", "date", N_("Date the re-education ended?"), N_("Ended")),),
+        "member",
+    ),
+    "notice": Form(
+        N_("Notice sent upward with the dossier"),
+        (Field("on", "date", N_("Date the notice went upward with the dossier?"), N_("Sent")),),
+        "member",
+    ),
     "rev": Form(
         N_("Removal review (xóa tên)"),
         (
@@ -285,6 +297,25 @@ FORMS: dict[str, Form] = {
             ),
         ),
         "org",
+    ),
+    "rmeet": Form(
+        N_("Half-yearly meeting with the working member"),
+        (Field("on", "date", N_("Date the cell met the working member?"), N_("Met on")),),
+        "residence",
+    ),
+    "rcom": Form(
+        N_("Yearly comments sent to the workplace"),
+        (
+            Field(
+                "year",
+                "choice",
+                N_("Comments for which year?"),
+                N_("Year"),
+                ("current", "previous"),
+            ),
+            Field("on", "date", N_("Date the comments were sent?"), N_("Sent")),
+        ),
+        "residence",
     ),
     "ann": Form(
         N_("Arrival from outside the tree"),
@@ -405,6 +436,10 @@ async def show_member(req: Req, member_id: int, *, reply: bool = False, note: st
         if e.return_date:
             text += "; " + _("returned {date}", date=e.return_date)
         lines.append("⏸ " + text)
+    if life.reeducation_since:
+        lines.append("📖 " + _("Re-education since {date}", date=life.reeducation_since))
+    if life.departure and life.departure.notice_date:
+        lines.append("📨 " + _("Notice sent upward {date}", date=life.departure.notice_date))
     for v in life.reviews[-2:]:
         lines.extend(_review_lines(_, v))
     on_roll = m.status in ("probationary", "official", "exempt")
@@ -464,10 +499,16 @@ async def show_member(req: Req, member_id: int, *, reply: bool = False, note: st
         rows.append(
             [
                 (_("🪪 Party card"), cb(F, "n", "card", mid)),
-                (_("📖 Re-education"), cb(F, "n", "reedu", mid)),
+                (
+                    (_("📖 End of the re-education"), cb(F, "n", "reend", mid))
+                    if life.reeducation_since
+                    else (_("📖 Re-education"), cb(F, "n", "reedu", mid))
+                ),
             ]
         )
         rows.append([(_("🕯 Death or leaving"), cb(F, "n", "leave", mid))])
+    if life.departure and life.departure.notice_date is None:
+        rows.append([(_("📨 Notice sent upward"), cb(F, "n", "notice", mid))])
     elif m.status == "removed":
         rows.append([(_("🪪 Party card"), cb(F, "n", "card", mid))])
     rows.append([(_("« Member card"), cb("roster", "view", mid))])
@@ -655,6 +696,8 @@ def _back(draft: Draft) -> str:
         return cb(F, "cell")
     if form.target == "member":
         return cb(F, "m", draft.data["id"])
+    if form.target == "residence":
+        return cb(F, "res")
     return cb("roster", "menu")
 
 
@@ -674,7 +717,9 @@ async def _submit(req: Req, draft: Draft) -> None:
         await _ask(req, draft, reply=False, prefix=_.msg(exc.msg))
         return
     await drafts_uc.clear(req.ctx, req.user_id, (KIND,))
-    if member_id is None:
+    if FORMS[key].target == "residence":
+        await show_residents(req, note=note)
+    elif member_id is None:
         await show_cell(req, note=note)
     else:
         await show_member(req, member_id, note=note)
@@ -802,6 +847,20 @@ async def _reedu(req: Req, mid: int, v: dict[str, Any]) -> tuple[int | None, str
     return mid, req._("Re-education recorded.")
 
 
+async def _reend(req: Req, mid: int, v: dict[str, Any]) -> tuple[int | None, str]:
+    await uc.end_reeducation(
+        req.ctx, actor=req.user_id, member_id=mid, on=date.fromisoformat(v["on"])
+    )
+    return mid, req._("End of the re-education recorded.")
+
+
+async def _notice(req: Req, mid: int, v: dict[str, Any]) -> tuple[int | None, str]:
+    await uc.record_dossier_notice(
+        req.ctx, actor=req.user_id, member_id=mid, on=date.fromisoformat(v["on"])
+    )
+    return mid, req._("Notice upward recorded.")
+
+
 async def _rev(req: Req, mid: int, v: dict[str, Any]) -> tuple[int | None, str]:
     await uc.open_review(
         req.ctx,
@@ -849,6 +908,21 @@ async def _rreg(req: Req, org_id: int, v: dict[str, Any]) -> tuple[int | None, s
     return None, req._("Working member registered with the residence cell.")
 
 
+async def _rmeet(req: Req, cid: int, v: dict[str, Any]) -> tuple[int | None, str]:
+    c = await uc.record_residence_meeting(
+        req.ctx, actor=req.user_id, contact_id=cid, on=date.fromisoformat(v["on"])
+    )
+    return None, req._("Meeting with {name} recorded.", name=c.full_name)
+
+
+async def _rcom(req: Req, cid: int, v: dict[str, Any]) -> tuple[int | None, str]:
+    year = req.ctx.today().year - (1 if v["year"] == "previous" else 0)
+    c = await uc.record_residence_comments(
+        req.ctx, actor=req.user_id, contact_id=cid, year=year, on=date.fromisoformat(v["on"])
+    )
+    return None, req._("Comments for {year} on {name} recorded.", year=str(year), name=c.full_name)
+
+
 async def _ann(req: Req, org_id: int, v: dict[str, Any]) -> tuple[int | None, str]:
     await uc.announce_arrival(
         req.ctx,
@@ -875,10 +949,14 @@ SUBMIT: dict[str, Submit] = {
     "leave": _leave,
     "card": _card,
     "reedu": _reedu,
+    "reend": _reend,
+    "notice": _notice,
     "rev": _rev,
     "prop": _prop,
     "dec": _dec,
     "rreg": _rreg,
+    "rmeet": _rmeet,
+    "rcom": _rcom,
     "ann": _ann,
 }
 
@@ -957,7 +1035,7 @@ async def show_cell(req: Req, *, note: str = "", reply: bool = False) -> None:
     await (req.reply(text, rows) if reply else req.show(text, rows))
 
 
-async def show_residents(req: Req) -> None:
+async def show_residents(req: Req, *, note: str = "") -> None:
     org_id = await working_cell(req)
     if org_id is None:
         return
@@ -977,12 +1055,23 @@ async def show_residents(req: Req) -> None:
             text += "; " + _label(_, "exception", c.exception)
         if c.last_meeting:
             text += "; " + _("last met {date}", date=c.last_meeting)
+        if c.comments_years:
+            text += "; " + _(
+                "comments sent for {years}", years=", ".join(map(str, c.comments_years))
+            )
         lines.append("  · " + text)
     rows: Rows = [
-        [(_("➕ Register a working member"), cb(F, "n", "rreg", org_id))],
-        [(_("« Back"), cb(F, "cell"))],
+        [
+            (_("🤝 Met {name}", name=c.full_name)[:60], cb(F, "n", "rmeet", c.id)),
+            (_("📝 Comments sent"), cb(F, "n", "rcom", c.id)),
+        ]
+        for c in contacts
+        if c.ended_date is None and not c.exception
     ]
-    await req.show("\n".join(lines), rows)
+    rows.append([(_("➕ Register a working member"), cb(F, "n", "rreg", org_id))])
+    rows.append([(_("« Back"), cb(F, "cell"))])
+    text = "\n".join(lines)
+    await req.show(f"{note}\n\n{text}" if note else text, rows)
 
 
 # == officers =====================================================================================

@@ -1226,6 +1226,8 @@ class Lifecycle:
     exemptions: list[Exemption]
     reviews: list[Review]
     history: list[member_store.StatusChange]
+    departure: Departure | None = None  # died or left (§6.10): the notice upward pending or sent
+    reeducation_since: date | None = None  # a re-education in progress (§6.5 c)
 
 
 async def member_lifecycle(ctx: AppContext, *, actor: Actor, member_id: int) -> Lifecycle:
@@ -1239,6 +1241,8 @@ async def member_lifecycle(ctx: AppContext, *, actor: Actor, member_id: int) -> 
             (await store.exemptions_of(tx, [member.id])).get(member.id, []),
             await store.reviews_of_member(tx, member.id),
             await member_store.history(tx, member.id),
+            await store.get_departure(tx, member.id),
+            (r[1] if (r := await store.open_reeducation(tx, member.id)) else None),
         )
 
 
@@ -1287,13 +1291,17 @@ class TargetMember:
 
 async def target_member(ctx: AppContext, *, actor: Actor, kind: str, id: int) -> TargetMember:
     """The member a transfer, exemption or review is about, if ``actor`` writes their cell
-    (a transfer: the sending side, or the receiving one for an arrival)."""
+    (a transfer: the sending side, or the receiving one for an arrival; a residence contact:
+    the residence cell, member id 0 when not on the tree's roll)."""
     if kind == "transfer":
         t = await _transfer(ctx, id)
         await _write_side(ctx, actor, t, sending=t.from_org_id is not None)
         org = t.from_org_id if t.from_org_id is not None else t.to_org_id
         assert org is not None
         return TargetMember(t.member_id or 0, org)
+    if kind == "residence":  # a working member living here: the residence cell writes
+        c = await _contact(ctx, actor, id)
+        return TargetMember(c.member_id or 0, c.residence_org_id)
     if kind == "exemption":
         _e, member = await _exemption(ctx, actor, id)
     elif kind == "review":

@@ -252,3 +252,67 @@ async def test_officer_drill_down_and_report_sheet(emu: BotApiEmulator, world: W
     assert rows[0][:3] == ("Code", "Organisation", "Transfers out in progress")
     by_code = {r[0]: r for r in rows[1:]}
     assert by_code["C1"][2] == 1 and by_code["C2"][4] == 1 and by_code["X"][2] == 1
+
+
+async def test_residence_meeting_and_comments_buttons(emu: BotApiEmulator, world: World):
+    from chibo.usecases import lifecycle as life_uc
+
+    lan = await world.secretary(1001, "C1", language_code="en")
+    c1 = await orgs_uc.get_org(world.ctx, "C1")
+    contact = await life_uc.register_residence(
+        world.ctx,
+        actor="cli",
+        org_id=c1.id,
+        full_name="Vũ Văn Ở",
+        workplace="Chi bộ Trường THCS A",
+        assigned_date=date(2026, 3, 1),
+    )
+    await lan.send("/menu")
+    menu = await lan.next_reply()
+    await lan.press(menu, "Moves and arrivals")
+    await lan.press(await lan.next_edit(), "Working members living here")
+    residents = await lan.next_edit()
+    await lan.press(residents, "Met Vũ Văn Ở")
+    ask = await lan.next_edit()
+    await lan.press(ask, "Today")
+    await lan.press(await lan.next_edit(), "Confirm")
+    met = await lan.next_edit()
+    assert met.text.startswith("Meeting with Vũ Văn Ở recorded.")
+    assert "last met 23/11/2026" in met.text
+    await lan.press(met, "Comments sent")
+    await lan.press(await lan.next_edit(), "last year")
+    assert "Date the comments were sent?" in (await lan.next_edit()).text
+    await lan.send("20/1/2026")
+    confirm = await lan.next_reply()
+    assert "Year: last year" in confirm.text
+    await lan.press(confirm, "Confirm")
+    sent = await lan.next_edit()
+    assert "comments sent for 2025" in sent.text
+    # another cell's secretary cannot write this contact (nor a member's notice or re-education)
+    mid = await add(world, "Đinh Văn Dự")
+    await life_uc.start_reeducation(world.ctx, actor="cli", member_id=mid, on=date(2026, 1, 5))
+    mallory = await world.secretary(1003, "C2", language_code="en")
+    await mallory.send("/menu")
+    own = await mallory.next_reply()
+    for data in (
+        f"life:n:rmeet:{contact.id}",
+        f"life:n:rcom:{contact.id}",
+        f"life:n:reend:{mid}",
+        f"life:n:notice:{mid}",
+    ):
+        await mallory.press_data(own, data)
+        answer = await mallory.last_callback_answer()
+        assert "not" in answer.text.lower(), answer.text
+    await mallory.expect_no_reply()
+    async with world.ctx.db.read() as tx:
+        assert await life_store.open_reeducation(tx, mid) is not None
+    # the member's own cell ends the re-education from the member's screen
+    screen = await open_moves(lan, mid)
+    assert "Re-education since 05/01/2026" in screen.text
+    await lan.press(screen, "End of the re-education")
+    await lan.press(await lan.next_edit(), "Today")
+    await lan.press(await lan.next_edit(), "Confirm")
+    ended = await lan.next_edit()
+    assert ended.text.startswith("End of the re-education recorded.")
+    async with world.ctx.db.read() as tx:
+        assert await life_store.open_reeducation(tx, mid) is None
