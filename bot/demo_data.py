@@ -100,7 +100,8 @@ async def seed_meetings(ctx: AppContext) -> None:
 
 async def seed_lifecycle(ctx: AppContext) -> None:
     """Issue 14 for the committee: a transfer to the neighbouring cell awaiting reception, a
-    temporary exemption, and a removal review with the cell's proposal awaiting the decision."""
+    temporary exemption, a removal review with the cell's proposal awaiting the decision, and a
+    working member living in the village (residence contact, QĐ 213)."""
     from chibo.usecases import lifecycle as lifecycle_uc
 
     cell = await get_org(ctx, "CB1")
@@ -138,6 +139,19 @@ async def seed_lifecycle(ctx: AppContext) -> None:
     )
     await lifecycle_uc.record_proposal(
         ctx, actor="cli", review_id=review.id, on=today - timedelta(days=2), proposal="remove"
+    )
+    # QĐ 213: a member working in the province town who lives in the village, assigned to this
+    # cell by the commune committee (the residence list, its half-yearly meeting and comments).
+    resident = await lifecycle_uc.register_residence(
+        ctx,
+        actor="cli",
+        org_id=cell.id,
+        full_name="Phan Văn Tài",
+        workplace="Sở Nông nghiệp và Môi trường tỉnh",
+        assigned_date=today - timedelta(days=30),
+    )
+    await lifecycle_uc.record_residence_comments(
+        ctx, actor="cli", contact_id=resident.id, year=today.year, on=today - timedelta(days=3)
     )
 
 
