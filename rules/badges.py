@@ -164,6 +164,41 @@ class BadgeCellCase:
     members: tuple[BadgeMember, ...] = ()
 
 
+def _remind_on(award: date, catalogue: Catalogue) -> tuple[date, date]:
+    """The proposal deadline for ``award`` and the day its reminder starts."""
+    deadline = award - timedelta(days=catalogue.get_int("badge.proposal.lead_days", award))
+    remind_on = deadline - timedelta(days=catalogue.get_int("badge.proposal.notice_days", award))
+    return deadline, remind_on
+
+
+@dataclass(frozen=True)
+class BadgeWindow:
+    """Which members :func:`badge_reminders` can name on a day (a loading filter).
+
+    ``award`` is None when no proposal reminder is shown that day. Otherwise a member can be
+    due only if, for some milestone M in ``reach``, their decision date is on or before the
+    paired day (the last decision date reaching M by the award date without gaps: gaps only
+    delay) and no badge of M years or more is held; or if they asked for one early."""
+
+    award: date | None
+    reach: tuple[tuple[int, date], ...] = ()
+
+
+def badge_window(today: date, catalogue: Catalogue = DEFAULT_CATALOGUE) -> BadgeWindow:
+    award = next_award_date(today, catalogue)
+    if _remind_on(award, catalogue)[1] > today:
+        return BadgeWindow(None)
+    reach = []
+    for years in sorted(set(catalogue.get_ints("badge.milestones", award))):
+        last = add_months(award, -12 * years)
+        while milestone_date(last, (), years) > award:
+            last -= timedelta(days=1)
+        while milestone_date(last + timedelta(days=1), (), years) <= award:
+            last += timedelta(days=1)
+        reach.append((years, last))
+    return BadgeWindow(award, tuple(reach))
+
+
 def badge_reminders(
     cases: Iterable[BadgeCellCase],
     today: date,
@@ -172,8 +207,7 @@ def badge_reminders(
 ) -> list[Reminder]:
     """``badge.proposal``: the next award date's list, from ``lead_days`` before it."""
     award = next_award_date(today, catalogue)
-    deadline = award - timedelta(days=catalogue.get_int("badge.proposal.lead_days", award))
-    remind_on = deadline - timedelta(days=catalogue.get_int("badge.proposal.notice_days", award))
+    deadline, remind_on = _remind_on(award, catalogue)
     found: list[Reminder] = []
     for case in cases:
         due = due_for_award(case.members, award, catalogue)

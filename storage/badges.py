@@ -6,7 +6,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from chibo.rules.badges import ACTIVE, BadgeCellCase, BadgeMember
+from chibo.rules.badges import ACTIVE, BadgeCellCase, BadgeMember, BadgeWindow, badge_window
+from chibo.rules.catalogue import Catalogue
 from chibo.rules.party_age import Gap
 from chibo.storage.db import Row, Tx, from_db_date, need_date, to_db_date, to_db_instant
 
@@ -200,16 +201,41 @@ async def early_of_many(tx: Tx, member_ids: Iterable[int]) -> dict[int, tuple[in
 # -- the members the rules look at ---------------------------------------------------------------
 
 
+def _window_filter(window: BadgeWindow) -> tuple[str, list[object]]:
+    """SQL keeping the members `window` says can be due (`rules.badges.BadgeWindow`)."""
+    held = (
+        "NOT EXISTS (SELECT 1 FROM badge_awards a WHERE a.member_id = members.id"
+        " AND a.returned_on IS NULL AND a.milestone >= ?)"
+    )
+    terms = ["id IN (SELECT member_id FROM badge_early_requests)"]
+    params: list[object] = []
+    for years, last in window.reach:
+        terms.append(f"(decision_date <= ? AND {held})")
+        params += [to_db_date(last), years]
+    return f" AND ({' OR '.join(terms)})", params
+
+
 async def badge_members(
-    tx: Tx, org_ids: Collection[int] | None, *, statuses: Collection[str] = ACTIVE
+    tx: Tx,
+    org_ids: Collection[int] | None,
+    *,
+    statuses: Collection[str] = ACTIVE,
+    window: BadgeWindow | None = None,
 ) -> list[BadgeMember]:
-    """Members of these cells (with these statuses) with their gaps, awards and requests."""
+    """Members of these cells (with these statuses) with their gaps, awards and requests;
+    with a `window`, only those it says can be due."""
+    if window is not None and window.award is None:
+        return []
     wanted = sorted(set(statuses))
     sql = (
         "SELECT id, org_id, full_name, decision_date, status, birth_date FROM members"
         f" WHERE status IN ({','.join('?' * len(wanted))})"
     )
     params: list[object] = list(wanted)
+    if window is not None:
+        where, more = _window_filter(window)
+        sql += where
+        params += more
     if org_ids is not None:
         ids = sorted(set(org_ids))
         if not ids:
@@ -240,9 +266,13 @@ async def badge_members(
     ]
 
 
-async def cell_cases(tx: Tx, org_ids: Collection[int] | None = None) -> list[BadgeCellCase]:
-    """Per cell, its active members with a decision date (for the badge.proposal reminder)."""
-    members = [m for m in await badge_members(tx, org_ids) if m.decision_date is not None]
+async def cell_cases(
+    tx: Tx, org_ids: Collection[int] | None = None, *, window: BadgeWindow | None = None
+) -> list[BadgeCellCase]:
+    """Per cell, its active members with a decision date (for the badge.proposal reminder);
+    with a `window`, only the members it says can be due."""
+    members = await badge_members(tx, org_ids, window=window)
+    members = [m for m in members if m.decision_date is not None]
     if not members:
         return []
     cell_ids = sorted({m.org_id for m in members})
@@ -254,3 +284,10 @@ async def cell_cases(tx: Tx, org_ids: Collection[int] | None = None) -> list[Bad
     for m in members:
         by_cell.setdefault(m.org_id, []).append(m)
     return [BadgeCellCase(cid, names.get(cid, ""), tuple(by_cell[cid])) for cid in cell_ids]
+
+
+async def cell_cases_on(
+    tx: Tx, org_ids: Collection[int] | None, today: date, catalogue: Catalogue
+) -> list[BadgeCellCase]:
+    """`cell_cases` with only the members the reminder of `today` can name (the sweep)."""
+    return await cell_cases(tx, org_ids, window=badge_window(today, catalogue))

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from chibo.rules.badges import BADGE_FAMILY
 from chibo.rules.candidate_reminders import CANDIDATE_FAMILY
+from chibo.rules.catalogue import Catalogue
 from chibo.rules.dues_reminders import DUES_MEMBER_FAMILY, DUES_MONTH_FAMILY
 from chibo.rules.evaluation_reminders import CAMPAIGN_FAMILY, REMEDY_FAMILY
 from chibo.rules.lifecycle import outside_periods
@@ -73,9 +75,24 @@ async def probation_cases(tx: Tx, org_ids: Collection[int] | None = None) -> lis
     ]
 
 
-async def load(tx: Tx, org_ids: Collection[int] | None = None) -> ReminderState:
-    """Everything the rules need, for every organisation or only `org_ids`."""
-    return ReminderState({f.family: _frozen(await f.load(tx, org_ids)) for f in FAMILIES})
+async def load(
+    tx: Tx,
+    org_ids: Collection[int] | None = None,
+    *,
+    today: date | None = None,
+    catalogue: Catalogue | None = None,
+) -> ReminderState:
+    """Everything the rules need, for every organisation or only `org_ids`. With `today` and
+    `catalogue` (those the rules will plan with), a family with a `load_on` loads only the
+    cases its reminders of that day can concern."""
+    state: dict[ReminderFamily[Any], object] = {}
+    for f in FAMILIES:
+        if f.load_on is not None and today is not None and catalogue is not None:
+            cases = await f.load_on(tx, org_ids, today, catalogue)
+        else:
+            cases = await f.load(tx, org_ids)
+        state[f.family] = _frozen(cases)
+    return ReminderState(state)
 
 
 def _frozen(cases: object) -> object:
@@ -103,10 +120,12 @@ C = TypeVar("C")
 
 @dataclass(frozen=True)
 class Registered(Generic[C]):
-    """A reminder family with the loader of its cases."""
+    """A reminder family with the loader of its cases (and, optionally, a loader of only
+    the cases its reminders of a day can concern: the same reminders, fewer cases)."""
 
     family: ReminderFamily[C]
     load: Callable[[Tx, Collection[int] | None], Awaitable[C]]
+    load_on: Callable[[Tx, Collection[int] | None, date, Catalogue], Awaitable[C]] | None = None
 
 
 #: Every reminder family, in the order the sweep plans them.
@@ -120,7 +139,7 @@ FAMILIES: tuple[Registered[Any], ...] = (
     Registered(LIFECYCLE_FAMILY, lifecycle_store.cases),
     Registered(DUES_MONTH_FAMILY, dues_store.cell_cases),
     Registered(DUES_MEMBER_FAMILY, dues_store.member_cases),
-    Registered(BADGE_FAMILY, badge_store.cell_cases),
+    Registered(BADGE_FAMILY, badge_store.cell_cases, badge_store.cell_cases_on),
     Registered(CAMPAIGN_FAMILY, evaluation_store.campaign_cases),
     Registered(REMEDY_FAMILY, evaluation_store.remedy_cases),
 )

@@ -68,7 +68,7 @@ async def candidates_by_cell(
 
 
 async def overdue_items(ctx: AppContext, tx: Tx, cell_ids: list[int], on: date) -> list[Reminder]:
-    state = await reminder_state.load(tx, cell_ids)
+    state = await reminder_state.load(tx, cell_ids, today=on, catalogue=ctx.catalogue)
     due = due_reminders(state, on, ctx.calendar, ctx.catalogue)
     return [r for r in due if r.severity in OVERDUE_SEVERITIES]
 

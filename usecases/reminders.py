@@ -372,7 +372,7 @@ def _gc_paused() -> Iterator[None]:
 async def _plan(ctx: AppContext, today: date, org_code: str | None, stale_before: datetime) -> Plan:
     async with ctx.db.read() as tx:
         org_ids = await _org_scope(tx, org_code)
-        state = await reminder_state.load(tx, org_ids)
+        state = await reminder_state.load(tx, org_ids, today=today, catalogue=ctx.catalogue)
         t1 = time.perf_counter()
         due = due_reminders(state, today, ctx.calendar, ctx.catalogue)
         log.debug("planning: the rules took %.2f s", time.perf_counter() - t1)

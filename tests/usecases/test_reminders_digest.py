@@ -165,10 +165,10 @@ async def test_planning_runs_off_the_event_loop(ctx, world, monkeypatch):
     threads: list[str] = []
     real_load = reminder_state.load
 
-    async def slow_load(tx, org_ids=None):
+    async def slow_load(tx, org_ids=None, **day):
         threads.append(threading.current_thread().name)
         time.sleep(0.3)  # CPU-bound work the loop must not wait for
-        return await real_load(tx, org_ids)
+        return await real_load(tx, org_ids, **day)
 
     monkeypatch.setattr(reminder_state, "load", slow_load)
     ticks = 0
