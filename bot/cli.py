@@ -169,7 +169,8 @@ async def cmd_invite_create(args: argparse.Namespace, config: Config, _: Transla
             until=_.instant(created.expires_at, config.timezone),
         )
     )
-    print(_("Deep link: {link}", link=f"https://t.me/{username}?start={created.code}"))
+    link = f"https://t.me/{username}?start={created.code}"
+    print(_("Deep link: {link}", link=link))
     print(_("Or send to the bot: /start {code}", code=created.code))
     print(created.code)
     return 0

@@ -61,13 +61,14 @@ async def cmd_dues(args: argparse.Namespace, config: Config, _: Translator) -> i
         for line in view.lines:
             print(json.dumps(line.as_json(), ensure_ascii=False))
         return 0
+    month_text = f"{month.month:02d}/{month.year}"
     print(
         _(
             "Party dues of {org} ({code}) for {month}; the cell keeps {share}% of what it "
             "collects ({source}).",
             org=view.root.name,
             code=view.root.code,
-            month=f"{month.month:02d}/{month.year}",
+            month=month_text,
             share=round(float(view.share) * 100, 1),
             source=view.share_source if view.share_verified else _("not verified"),
         )

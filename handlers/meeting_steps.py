@@ -114,11 +114,12 @@ async def duplicate(req: Req, draft: Draft) -> bool:
     _ = req._
     draft.step = "dup"
     await drafts_uc.save(req.ctx, draft)
+    month = f"{existing.held_on.month:02d}/{existing.held_on.year}"
     text = _(
         "A regular meeting is already recorded for {month} (on {existing}). The cell holds"
         " one regular meeting a month (Party Charter, Art. 24). Do you want to edit that"
         " record instead?",
-        month=f"{existing.held_on.month:02d}/{existing.held_on.year}",
+        month=month,
         existing=existing.held_on,
     )
     rows = [
