@@ -537,3 +537,57 @@ async def test_forged_basis_presses_are_refused(emu: BotApiEmulator, world: Worl
     assert answer.show_alert and answer.text, answer
     async with world.ctx.db.read() as tx:
         assert await dues_store.profile(tx, ids[0]) == DuesProfile(cell_amount=20_000)
+
+
+async def test_gap_in_party_age_and_early_badge_from_the_card(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    (mid,) = await add_members(world.ctx, "C1", ["Đỗ Văn Lại"])
+    await lan.send("/members")
+    await lan.press(await lan.next_reply(), callback_data=f"roster:view:{mid}")
+    await lan.press(await lan.next_edit(), "Đảng phí")
+    card = await lan.next_edit()
+    assert "Tuổi đảng: 16 năm 10 tháng" in card.text, card.text
+    await lan.press(card, "Gián đoạn tuổi đảng")
+    await lan.press(await lan.next_edit(), "Bị xóa tên")
+    ask = await lan.next_edit()
+    assert "15/03/2012" in ask.text, ask.text
+    await lan.send("15/03/2012")
+    assert "hai ngày" in (await lan.next_reply()).text
+    await lan.send("15/03/2012 - 15/03/2015")
+    await lan.next_reply()
+    await lan.send("Quyết định số 45-QĐ/HU ngày 15/03/2015")
+    confirm = await lan.next_reply()
+    assert "15/03/2012 – 15/03/2015" in confirm.text, confirm.text
+    await lan.press(confirm, "Xác nhận")
+    card = await lan.next_edit()
+    assert "Tuổi đảng: 13 năm 10 tháng" in card.text, card.text
+    assert "Thời gian ở ngoài Đảng: 15/03/2012 – 15/03/2015" in card.text
+
+    await lan.press(card, "Huy hiệu sớm")
+    await lan.press(await lan.next_edit(), "30 năm")
+    await lan.next_edit()
+    await lan.send("Đơn của gia đình ngày 05/11/2026")
+    await lan.press(await lan.next_reply(), "Xác nhận")
+    card = await lan.next_edit()
+    assert "Đã ghi đề nghị tặng sớm Huy hiệu 30 năm" in card.text, card.text
+    async with world.ctx.db.read() as tx:
+        assert (await badge_store.early_of_many(tx, [mid]))[mid] == (30,)
+
+
+async def test_forged_gap_and_early_badge_presses_are_refused(emu: BotApiEmulator, world: World):
+    ids = await cell_of_ten(world)
+    await add_members(world.ctx, "C2", ["Người Chi Bộ Hai"])
+    mallory = await world.secretary(1101, "C2")
+    await mallory.send("/dues")
+    sheet = await mallory.next_reply()
+    for data in (
+        f"dues:gap:{ids[0]}",
+        f"dues:gr:{ids[0]}:removed",
+        f"dues:ear:{ids[0]}",
+        f"dues:em:{ids[0]}:30",
+    ):
+        await mallory.press_data(sheet, data)
+        answer = await mallory.last_callback_answer()
+        assert answer.show_alert and answer.text, (data, answer)
+    async with world.ctx.db.read() as tx:
+        assert await badge_store.gaps_of(tx, ids[0]) == []
