@@ -16,7 +16,7 @@ Callback contract (`dues:<action>[:arg…]`; months travel as the first day, yyy
   dues:pp:<member>:<month>:<what> · dues:red:<member> · dues:rp:<member>:<percent> ·
   dues:rn:<member>:<months> · dues:exm:<member> · dues:eg:<member>:<ground> ·
   dues:en:<member>:<months> · dues:rok · dues:om · dues:o:<org>:<month> ·
-  dues:oc:<org>:<month>
+  dues:oc:<org>:<month> · dues:bs:<member>[:<month>] · dues:bk:<member>:<basis> · dues:bok
 Every press re-checks scope through the use cases (write access to the cell, read access for
 officers); the draft's cell is re-checked by `open_draft`.
 """
@@ -45,8 +45,10 @@ from chibo.handlers.paging import page_label, page_of, pager_rows
 from chibo.handlers.registry import CommandSpec, MenuEntry, registry_of
 from chibo.handlers.roster_common import CANCELLED, Rows
 from chibo.handlers.routing import DAY, INT, Route, choice, int_in, opt
-from chibo.rules.dates import add_months
+from chibo.rules.dates import add_months, read_date
 from chibo.rules.dues import (
+    BASES,
+    BASIS_LABELS,
     CHANNEL_LABELS,
     GROUND_LABELS,
     RECORDED_GROUNDS,
@@ -54,7 +56,8 @@ from chibo.rules.dues import (
     first_of,
     parse_month_key,
 )
-from chibo.rules.messages import N_
+from chibo.rules.messages import N_, Msg
+from chibo.rules.party_age import GAP_REASONS
 from chibo.usecases import access
 from chibo.usecases import badges as badges_uc
 from chibo.usecases import drafts as drafts_uc
@@ -277,6 +280,9 @@ async def member_options(req: Req, member_id: int) -> None:
         ],
         [(_("« Back to the sheet"), cb(F, "back"))],
     ]
+    if line.due.full_amount is None and not line.due.exempt:
+        month = date.fromisoformat(draft.data["m"])
+        rows.insert(0, [(_("⚙️ Set the dues basis"), cb(F, "bs", member_id, _day(month)))])
     await req.show(text, rows)
 
 
@@ -600,6 +606,10 @@ async def show_card(req: Req, member_id: int, *, reply: bool = False, note: str 
     m = view.member
     lines = [note] if note else []
     lines += [_("Party dues — {name}", name=m.full_name), party_age_line(_, age)]
+    lines.extend(
+        "• " + _("Outside the party: {start} – {end}", start=g.gap.left_on, end=g.gap.returned_on)
+        for g in age.gaps
+    )
     due = view.due
     if due.exempt:
         lines.append(_("This month: exempt"))
@@ -607,6 +617,7 @@ async def show_card(req: Req, member_id: int, *, reply: bool = False, note: str 
         lines.append(_("This month: no amount set"))
     else:
         lines.append(_("This month: {amount}", amount=money(_, due.amount)))
+    lines.append(basis_line(_, view.profile))
     lines.extend("• " + _relief_text(_, r) for r in view.reliefs)
     if view.unpaid:
         lines.append(
@@ -627,8 +638,12 @@ async def show_card(req: Req, member_id: int, *, reply: bool = False, note: str 
     if not view.rows:
         lines.append(_("No month recorded yet."))
     rows: Rows = [
-        [(_("💰 Record a month"), cb(F, "pay", m.id))],
+        [(_("💰 Record a month"), cb(F, "pay", m.id)), (_("⚙️ Dues basis"), cb(F, "bs", m.id))],
         [(_("Dues reduction"), cb(F, "red", m.id)), (_("Dues exemption"), cb(F, "exm", m.id))],
+        [
+            (_("Gap in party age"), cb(F, "gap", m.id)),
+            (_("Early badge"), cb(F, "ear", m.id)),
+        ],
         [(_("« Member card"), cb("roster", "view", m.id))],
     ]
     text = "\n".join(lines)
@@ -791,6 +806,12 @@ def _relief_span(req: Req, months: int) -> tuple[date, date | None]:
 async def member_text(req: Req, draft: Draft) -> None:
     """Typed text for one member: an amount, a reason, or the decision."""
     _ = req._
+    if draft.data.get("kind") == "basis":
+        await basis_text(req, draft)
+        return
+    if draft.data.get("kind") in ("gap", "early"):
+        await gap_early_text(req, draft)
+        return
     mid = int(draft.data["mid"])
     back: Rows = [[(_("Cancel"), cb(F, "card", mid))]]
     if draft.step == "amt":
@@ -870,6 +891,337 @@ async def relief_confirmed(req: Req) -> None:
         )
     await drafts_uc.clear(req.ctx, req.user_id, (MEMBER,))
     await show_card(req, mid, note=_("Recorded."))
+
+
+# == one member: the dues basis =================================================================
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def basis_line(_: Translator, profile: Any) -> str:
+    if profile.basis in ("insured_salary", "pension") and profile.base_amount is not None:
+        return _(
+            "Dues basis: {basis} {amount}",
+            basis=_(BASIS_LABELS[profile.basis]),
+            amount=money(_, profile.base_amount),
+        )
+    if profile.cell_amount is not None:
+        return _("Dues basis: set by the cell, {amount}", amount=money(_, profile.cell_amount))
+    return _("Dues basis: not set")
+
+
+async def basis_start(req: Req, member_id: int, month: date | None = None) -> None:
+    """`dues:bs:<member>[:<month>]`: which basis (from the month's sheet when a month is given:
+    back to the sheet once saved)."""
+    member = await uc.member_for_write(req.ctx, req.user_id, member_id)
+    _ = req._
+    data: dict[str, Any] = {"mid": member_id, "kind": "basis"}
+    if month is not None:
+        data["ret"] = first_of(month).isoformat()
+    await start_draft(req, MEMBER, "bkind", org_id=member.org_id, data=data)
+    await req.show(
+        _("Dues basis of {name}: what are the dues counted from?", name=member.full_name),
+        [
+            *([(_cap(_(BASIS_LABELS[b])), cb(F, "bk", member_id, b))] for b in BASES),
+            [(_("Cancel"), cb(F, "card", member_id))],
+        ],
+    )
+
+
+async def _basis_draft(req: Req, member_id: int, steps: tuple[str, ...]) -> Draft | None:
+    await uc.member_for_write(req.ctx, req.user_id, member_id)
+    draft = await open_draft(req, (MEMBER,), closed=EXPIRED)
+    if draft is None:
+        return None
+    if draft.data.get("kind") != "basis" or draft.data.get("mid") != member_id:
+        await expired(req)
+        return None
+    if draft.step not in steps:
+        await expired(req)
+        return None
+    return draft
+
+
+async def basis_kind(req: Req, member_id: int, basis: str) -> None:
+    """`dues:bk:<member>:<basis>`: ask for the amount."""
+    draft = await _basis_draft(req, member_id, ("bkind", "base", "bconfirm"))
+    if draft is None:
+        return
+    _ = req._
+    draft.step, draft.data["b"] = "base", basis
+    await drafts_uc.save(req.ctx, draft)
+    ask = {
+        "insured_salary": _(
+            "Type the monthly salary on which social insurance is paid, in đồng, e.g."
+            " 5.000.000 or 5 triệu."
+        ),
+        "pension": _("Type the monthly pension in đồng, e.g. 4.500.000 or 4,5 triệu."),
+        "other": _("Type the monthly dues the cell set, in đồng, e.g. 20.000 or 20k."),
+    }[basis]
+    await req.show(ask, [[(_("Cancel"), cb(F, "card", member_id))]])
+
+
+async def basis_text(req: Req, draft: Draft) -> None:
+    """The typed amount of the basis: show what it makes due, to confirm."""
+    _ = req._
+    mid = int(draft.data["mid"])
+    back: Rows = [[(_("Cancel"), cb(F, "card", mid))]]
+    if draft.step != "base":
+        await req.reply(_("Please use the buttons above, or /cancel to stop."), back)
+        return
+    amount = uc.parse_amount(req.text)
+    if amount is None or not 0 < amount <= uc.MAX_AMOUNT:
+        await req.reply(
+            _(
+                "Type a monthly amount in đồng, up to {most}: e.g. 5.000.000, 5 triệu or 5tr.",
+                most=money(_, uc.MAX_AMOUNT),
+            ),
+            back,
+        )
+        return
+    profile = uc.profile_for(str(draft.data["b"]), amount)
+    due = await uc.due_with(req.ctx, req.user_id, mid, profile)
+    draft.step, draft.data["a"] = "bconfirm", amount
+    await drafts_uc.save(req.ctx, draft)
+    lines = [
+        basis_line(_, profile),
+        _("This month: exempt")
+        if due.exempt
+        else _("This month: {amount}", amount=money(_, due.amount)),
+    ]
+    if due.reduction_percent:
+        lines[-1] += " " + _("(reduced {p}%)", p=due.reduction_percent)
+    lines.append(_("Save this dues basis?"))
+    await req.reply("\n".join(lines), [[(_("✅ Confirm"), cb(F, "bok"))], *back])
+
+
+async def basis_confirmed(req: Req) -> None:
+    """`dues:bok`: save the basis (audited), then back to the card or the month's sheet."""
+    draft = await open_draft(req, (MEMBER,), closed=EXPIRED)
+    if draft is None:
+        return
+    if draft.data.get("kind") != "basis" or draft.step != "bconfirm":
+        await expired(req)
+        return
+    _ = req._
+    mid = int(draft.data["mid"])
+    profile = uc.profile_for(str(draft.data["b"]), int(draft.data["a"]))
+    await uc.set_profile(req.ctx, actor=req.user_id, member_id=mid, profile=profile)
+    await drafts_uc.clear(req.ctx, req.user_id, (MEMBER,))
+    if draft.data.get("ret"):
+        month_draft = await drafts_uc.current(req.ctx, req.user_id, (MONTH,))
+        if month_draft.draft is not None and month_draft.draft.data.get("m") == draft.data["ret"]:
+            await back_to_sheet(req, None)
+        else:
+            await show_sheet(req, date.fromisoformat(draft.data["ret"]))
+        return
+    await show_card(req, mid, note=_("Dues basis saved."))
+
+
+# == one member: a gap in party age, an early badge =============================================
+
+GAP_LABELS = {
+    "removed": N_("name removed (xóa tên)"),
+    "expelled": N_("expelled"),
+    "lost_contact": N_("lost contact"),
+    "transfer_gap": N_("gap in a transfer"),
+    "other": N_("another reason"),
+}
+
+
+async def gap_start(req: Req, member_id: int) -> None:
+    """`dues:gap:<member>`: a period outside the party (re-admission): why."""
+    member = await uc.member_for_write(req.ctx, req.user_id, member_id)
+    _ = req._
+    await req.show(
+        _(
+            "{name} was re-admitted: the time outside the party does not count in party age."
+            " Why did the member leave?",
+            name=member.full_name,
+        ),
+        [
+            *([(_cap(_(GAP_LABELS[r])), cb(F, "gr", member_id, r))] for r in GAP_REASONS),
+            [(_("« Back"), cb(F, "card", member_id))],
+        ],
+    )
+
+
+async def gap_reason(req: Req, member_id: int, reason: str) -> None:
+    member = await uc.member_for_write(req.ctx, req.user_id, member_id)
+    _ = req._
+    await start_draft(
+        req,
+        MEMBER,
+        "gdates",
+        org_id=member.org_id,
+        data={"mid": member_id, "kind": "gap", "r": reason},
+    )
+    await req.show(
+        _(
+            "Type the day the member left and the day of re-admission, e.g."
+            " 15/03/2012 - 20/06/2015."
+        ),
+        [[(_("Cancel"), cb(F, "card", member_id))]],
+    )
+
+
+async def early_start(req: Req, member_id: int) -> None:
+    """`dues:ear:<member>`: an early badge for serious illness: which milestone."""
+    view = await badges_uc.party_age_of(req.ctx, req.user_id, member_id)
+    await uc.member_for_write(req.ctx, req.user_id, member_id)
+    _ = req._
+    years = [
+        y
+        for y in req.ctx.catalogue.get_ints("badge.milestones", req.ctx.today())
+        if y not in view.received and (view.next_milestone is None or y >= view.next_milestone)
+    ][:4]
+    await req.show(
+        _(
+            "Request an early badge for {name} (serious illness): which badge?",
+            name=view.member.full_name,
+        ),
+        [
+            [(_("{n} years", n=y), cb(F, "em", member_id, y)) for y in years],
+            [(_("« Back"), cb(F, "card", member_id))],
+        ],
+    )
+
+
+async def early_milestone(req: Req, member_id: int, years: int) -> None:
+    member = await uc.member_for_write(req.ctx, req.user_id, member_id)
+    _ = req._
+    await start_draft(
+        req,
+        MEMBER,
+        "edoc",
+        org_id=member.org_id,
+        data={"mid": member_id, "kind": "early", "y": years},
+    )
+    await req.show(
+        _(
+            "Type the application it rests on (who, number and date), e.g. “Đơn của gia đình"
+            " ngày 05/11/2026”."
+        ),
+        [[(_("Cancel"), cb(F, "card", member_id))]],
+    )
+
+
+def _two_dates(req: Req) -> tuple[date, date] | Msg:
+    text = req.text.replace("–", "-").replace("—", "-")
+    parts = [p for p in text.replace(" den ", "-").replace(" đến ", "-").split("-") if p.strip()]
+    if len(parts) != 2:
+        return Msg(N_("Type two dates, the day the member left and the day of re-admission."))
+    days = [read_date(p, req.ctx.today(), past=True) for p in parts]
+    for d in days:
+        if isinstance(d, Msg):
+            return d
+    left, back = days
+    assert isinstance(left, date) and isinstance(back, date)
+    return left, back
+
+
+async def gap_early_text(req: Req, draft: Draft) -> None:
+    """Typed text of the gap (dates, then the document) or of the early badge (application)."""
+    _ = req._
+    mid = int(draft.data["mid"])
+    back: Rows = [[(_("Cancel"), cb(F, "card", mid))]]
+    if draft.step == "gdates":
+        got = _two_dates(req)
+        if isinstance(got, Msg):
+            await req.reply(_.msg(got), back)
+            return
+        draft.data.update({"l": got[0].isoformat(), "b": got[1].isoformat()})
+        draft.step = "gdoc"
+        await drafts_uc.save(req.ctx, draft)
+        await req.reply(
+            _(
+                "Type the re-admission decision (number and date), e.g. “Quyết định số"
+                " 45-QĐ/HU ngày 20/06/2015”."
+            ),
+            back,
+        )
+        return
+    if draft.step not in ("gdoc", "edoc"):
+        await req.reply(_("Please use the buttons above, or /cancel to stop."), back)
+        return
+    try:
+        document = uc.clean_text(req.text, N_("Decision or application"), required=True)
+    except InvalidInput as exc:
+        await req.reply(_.msg(exc.msg), back)
+        return
+    draft.data["doc"] = document
+    if draft.step == "gdoc":
+        draft.step = "gconfirm"
+        text = _(
+            "Record: outside the party {start} – {end} ({reason}); {doc}?",
+            start=date.fromisoformat(draft.data["l"]),
+            end=date.fromisoformat(draft.data["b"]),
+            reason=_(GAP_LABELS[draft.data["r"]]),
+            doc=document,
+        )
+        ok = cb(F, "gok")
+    else:
+        draft.step = "econfirm"
+        text = _("Request the {n}-year badge early; {doc}?", n=draft.data["y"], doc=document)
+        ok = cb(F, "eok")
+    await drafts_uc.save(req.ctx, draft)
+    await req.reply(text, [[(_("✅ Confirm"), ok)], *back])
+
+
+async def _confirmed_draft(req: Req, kind: str, step: str) -> Draft | None:
+    draft = await open_draft(req, (MEMBER,), closed=EXPIRED)
+    if draft is None:
+        return None
+    if draft.data.get("kind") != kind or draft.step != step:
+        await expired(req)
+        return None
+    return draft
+
+
+async def gap_confirmed(req: Req) -> None:
+    """`dues:gok`: record the gap (checked against the decision date and the other gaps)."""
+    draft = await _confirmed_draft(req, "gap", "gconfirm")
+    if draft is None:
+        return
+    _ = req._
+    mid = int(draft.data["mid"])
+    try:
+        await badges_uc.record_gap(
+            req.ctx,
+            actor=req.user_id,
+            member_id=mid,
+            left_on=date.fromisoformat(draft.data["l"]),
+            returned_on=date.fromisoformat(draft.data["b"]),
+            reason=str(draft.data["r"]),
+            source_document=str(draft.data["doc"]),
+        )
+    except InvalidInput as exc:
+        await drafts_uc.clear(req.ctx, req.user_id, (MEMBER,))
+        await req.show(_.msg(exc.msg), [[(_("« Back"), cb(F, "card", mid))]])
+        return
+    await drafts_uc.clear(req.ctx, req.user_id, (MEMBER,))
+    await show_card(req, mid, note=_("Recorded."))
+
+
+async def early_confirmed(req: Req) -> None:
+    """`dues:eok`: record the request for an early badge."""
+    draft = await _confirmed_draft(req, "early", "econfirm")
+    if draft is None:
+        return
+    _ = req._
+    mid = int(draft.data["mid"])
+    await badges_uc.request_early(
+        req.ctx,
+        actor=req.user_id,
+        member_id=mid,
+        milestone=int(draft.data["y"]),
+        requested_on=req.ctx.today(),
+        document=str(draft.data["doc"]),
+    )
+    await drafts_uc.clear(req.ctx, req.user_id, (MEMBER,))
+    await show_card(req, mid, note=_("Requested the {n}-year badge early.", n=draft.data["y"]))
 
 
 # == officers ===================================================================================
@@ -1031,6 +1383,15 @@ ROUTES = {
     "eg": Route(exemption_ground, INT, choice(*RECORDED_GROUNDS)),
     "en": Route(exemption_end, INT, choice(*RECORDED_GROUNDS), int_in(0, 24)),
     "rok": Route(relief_confirmed),
+    "bs": Route(basis_start, INT, opt(DAY)),
+    "bk": Route(basis_kind, INT, choice(*BASES)),
+    "bok": Route(basis_confirmed),
+    "gap": Route(gap_start, INT),
+    "gr": Route(gap_reason, INT, choice(*GAP_REASONS)),
+    "gok": Route(gap_confirmed),
+    "ear": Route(early_start, INT),
+    "em": Route(early_milestone, INT, int_in(1, 99)),
+    "eok": Route(early_confirmed),
     "om": Route(_menu_officer),
     "o": Route(officer_view, INT, DAY),
     "oc": Route(officer_cell, INT, DAY),

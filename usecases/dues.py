@@ -167,6 +167,59 @@ async def set_profile(
     return profile
 
 
+_UNITS = {"trieu": 1_000_000, "tr": 1_000_000, "m": 1_000_000, "nghin": 1_000, "ngan": 1_000}
+_UNITS.update({"k": 1_000, "ng": 1_000})
+_TYPED = re.compile(r"(\d[\d.,\s]*?)\s*([a-z]*)")
+
+
+def parse_amount(text: str) -> int | None:
+    """A typed amount in đồng, forgiving: "5.000.000", "5000000đ", "5 triệu", "5tr", "5,5tr",
+    "500k", "500 nghìn" (None when it is not one)."""
+    t = fold(text)
+    for tail in ("vnd", "dong", "d"):
+        t = t.removesuffix(tail).strip()
+    match = _TYPED.fullmatch(t)
+    if match is None:
+        return None
+    number, unit = match.group(1).replace(" ", ""), match.group(2)
+    if unit and unit not in _UNITS:
+        return None
+    scale = _UNITS.get(unit, 1)
+    decimal = re.fullmatch(r"(\d+)[.,](\d{1,2})", number) if unit else None
+    if decimal is not None:
+        value = Fraction(f"{decimal.group(1)}.{decimal.group(2)}") * scale
+    elif re.fullmatch(r"\d{1,3}([.,]\d{3})*|\d+", number):
+        value = Fraction(int(re.sub(r"[.,]", "", number)) * scale)
+    else:
+        return None
+    return int(value) if value.denominator == 1 and len(str(int(value))) <= 12 else None
+
+
+def profile_for(basis: str, amount: int) -> DuesProfile:
+    """The profile a secretary sets in the chat: a declared salary or pension, or the amount
+    the cell sets ("other")."""
+    if basis == "other":
+        return DuesProfile(basis="other", cell_amount=amount)
+    return DuesProfile(basis=basis, base_amount=amount)
+
+
+async def due_with(ctx: AppContext, actor: Actor, member_id: int, profile: DuesProfile) -> Due:
+    """What the member would owe this month with `profile` (to show before it is saved)."""
+    member = await member_for_write(ctx, actor, member_id)
+    this = first_of(ctx.today())
+    async with ctx.db.read() as tx:
+        reliefs = (await store.reliefs_of(tx, [member.id])).get(member.id, [])
+        gaps = (await badge_store.gaps_of_many(tx, [member.id])).get(member.id, ())
+    return rules.amount_due(
+        profile,
+        this,
+        decision_date=member.decision_date,
+        gaps=gaps,
+        reliefs=reliefs,
+        catalogue=ctx.catalogue,
+    )
+
+
 async def add_exemption(
     ctx: AppContext,
     *,
@@ -712,6 +765,7 @@ class MemberDues:
     reliefs: list[Relief]
     due: Due
     unpaid: tuple[date, ...]
+    profile: DuesProfile = field(default_factory=DuesProfile)
 
 
 async def member_dues(
@@ -725,10 +779,11 @@ async def member_dues(
         rows = await store.member_rows(tx, member.id, since, this)
         reliefs = (await store.reliefs_of(tx, [member.id])).get(member.id, [])
         due = (await _dues_of(tx, ctx, [member], this))[member.id]
+        profile = await store.profile(tx, member.id)
     window = Window.rolling(this, ctx.catalogue.get_int("dues.unpaid.window_months", this))
     unpaid = rules.unpaid_months((LedgerMonth(r.month, r.status) for r in rows), window)
     return MemberDues(
-        member, sorted(rows, key=lambda r: r.month, reverse=True), reliefs, due, unpaid
+        member, sorted(rows, key=lambda r: r.month, reverse=True), reliefs, due, unpaid, profile
     )
 
 

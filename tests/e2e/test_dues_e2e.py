@@ -444,3 +444,150 @@ async def test_exemption_from_the_card(emu: BotApiEmulator, world: World):
     await lan.press(confirm, "Xác nhận")
     card = await lan.next_edit()
     assert "Tháng này: miễn" in card.text and "11/2026 – đến khi có quyết định khác" in card.text
+
+
+async def test_set_the_basis_from_the_sheet_then_record_the_month(
+    emu: BotApiEmulator, world: World
+):
+    lan = await world.secretary(1001, "C1")
+    ids = await cell_of_ten(world)
+    (new,) = await add_members(world.ctx, "C1", ["Đỗ Thị Mới"])
+    await lan.send("/dues 2026-10")
+    sheet = await lan.next_reply()
+    assert "Đỗ Thị Mới: chưa có mức nộp" in sheet.text, sheet.text
+    await lan.press(sheet, callback_data="dues:all")
+    await lan.press(await lan.next_edit(), "Xác nhận")
+    refused = await lan.next_edit()
+    assert "Đỗ Thị Mới" in refused.text and "căn cứ tính đảng phí" in refused.text, refused.text
+    await lan.press(refused, "Về bảng")
+    sheet = await lan.next_edit()
+    await lan.press(sheet, callback_data=f"dues:m:{new}")
+    options = await lan.next_edit()
+    await lan.press(options, "Đặt mức đóng")
+    kinds = await lan.next_edit()
+    assert "Đỗ Thị Mới" in kinds.text, kinds.text
+    await lan.press(kinds, "Tiền lương đóng bảo hiểm xã hội")
+    ask = await lan.next_edit()
+    assert "5 triệu" in ask.text, ask.text
+    lan.pending_replies()  # the note that the month's sheet is kept
+    await lan.send("năm triệu")
+    bad = await lan.next_reply()
+    assert "5.000.000" in bad.text and "5tr" in bad.text, bad.text
+    await lan.send("5 triệu")
+    confirm = await lan.next_reply()
+    assert "Tháng này: 50.000 đ" in confirm.text, confirm.text
+    assert "5.000.000 đ" in confirm.text
+    await lan.press(confirm, "Xác nhận")
+    sheet = await lan.next_edit()
+    assert "Đỗ Thị Mới: 50.000 đ" in sheet.text, sheet.text
+    await lan.press(sheet, callback_data="dues:all")
+    await lan.press(await lan.next_edit(), "Xác nhận")
+    done = await lan.next_edit()
+    assert "đã nộp 11" in done.text, done.text
+    rows = await ledger(world, "C1")
+    assert rows[new].paid == 50_000 and rows[ids[0]].paid == 20_000
+    async with world.ctx.db.read() as tx:
+        assert await dues_store.profile(tx, new) == DuesProfile("insured_salary", 5_000_000)
+
+
+async def test_set_the_basis_from_the_card(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    (mid,) = await add_members(world.ctx, "C1", ["Đỗ Văn Hưu"])
+    await lan.send("/members")
+    await lan.press(await lan.next_reply(), callback_data=f"roster:view:{mid}")
+    await lan.press(await lan.next_edit(), "Đảng phí")
+    card = await lan.next_edit()
+    assert "Tháng này: chưa có mức nộp" in card.text and "Mức đóng: chưa đặt" in card.text, (
+        card.text
+    )
+    await lan.press(card, "Mức đóng")
+    await lan.press(await lan.next_edit(), "Lương hưu")
+    await lan.next_edit()
+    await lan.send("4,5tr")
+    confirm = await lan.next_reply()
+    assert "Tháng này: 22.500 đ" in confirm.text, confirm.text
+    await lan.press(confirm, "Xác nhận")
+    card = await lan.next_edit()
+    assert "Mức đóng: lương hưu 4.500.000 đ" in card.text, card.text
+    assert "Tháng này: 22.500 đ" in card.text
+    await lan.press(card, "Mức đóng")
+    await lan.press(await lan.next_edit(), "Mức do chi bộ quy định")
+    await lan.next_edit()
+    await lan.send("30.000")
+    await lan.press(await lan.next_reply(), "Xác nhận")
+    card = await lan.next_edit()
+    assert "Mức đóng: do chi bộ quy định, 30.000 đ" in card.text, card.text
+    assert "Tháng này: 30.000 đ" in card.text
+
+
+async def test_forged_basis_presses_are_refused(emu: BotApiEmulator, world: World):
+    ids = await cell_of_ten(world)
+    (own,) = await add_members(world.ctx, "C2", ["Người Chi Bộ Hai"])
+    mallory = await world.secretary(1101, "C2")
+    await mallory.send("/dues")
+    sheet = await mallory.next_reply()
+    for data in (f"dues:bs:{ids[0]}", f"dues:bs:{ids[0]}:20261001", f"dues:bk:{ids[0]}:pension"):
+        await mallory.press_data(sheet, data)
+        answer = await mallory.last_callback_answer()
+        assert answer.show_alert and answer.text, (data, answer)
+    # her own member's flow cannot be steered to another cell's member
+    await mallory.press_data(sheet, f"dues:bs:{own}")
+    await mallory.press_data(sheet, f"dues:bk:{ids[0]}:pension")
+    answer = await mallory.last_callback_answer()
+    assert answer.show_alert and answer.text, answer
+    async with world.ctx.db.read() as tx:
+        assert await dues_store.profile(tx, ids[0]) == DuesProfile(cell_amount=20_000)
+
+
+async def test_gap_in_party_age_and_early_badge_from_the_card(emu: BotApiEmulator, world: World):
+    lan = await world.secretary(1001, "C1")
+    (mid,) = await add_members(world.ctx, "C1", ["Đỗ Văn Lại"])
+    await lan.send("/members")
+    await lan.press(await lan.next_reply(), callback_data=f"roster:view:{mid}")
+    await lan.press(await lan.next_edit(), "Đảng phí")
+    card = await lan.next_edit()
+    assert "Tuổi đảng: 16 năm 10 tháng" in card.text, card.text
+    await lan.press(card, "Gián đoạn tuổi đảng")
+    await lan.press(await lan.next_edit(), "Bị xóa tên")
+    ask = await lan.next_edit()
+    assert "15/03/2012" in ask.text, ask.text
+    await lan.send("15/03/2012")
+    assert "hai ngày" in (await lan.next_reply()).text
+    await lan.send("15/03/2012 - 15/03/2015")
+    await lan.next_reply()
+    await lan.send("Quyết định số 45-QĐ/HU ngày 15/03/2015")
+    confirm = await lan.next_reply()
+    assert "15/03/2012 – 15/03/2015" in confirm.text, confirm.text
+    await lan.press(confirm, "Xác nhận")
+    card = await lan.next_edit()
+    assert "Tuổi đảng: 13 năm 10 tháng" in card.text, card.text
+    assert "Thời gian ở ngoài Đảng: 15/03/2012 – 15/03/2015" in card.text
+
+    await lan.press(card, "Huy hiệu sớm")
+    await lan.press(await lan.next_edit(), "30 năm")
+    await lan.next_edit()
+    await lan.send("Đơn của gia đình ngày 05/11/2026")
+    await lan.press(await lan.next_reply(), "Xác nhận")
+    card = await lan.next_edit()
+    assert "Đã ghi đề nghị tặng sớm Huy hiệu 30 năm" in card.text, card.text
+    async with world.ctx.db.read() as tx:
+        assert (await badge_store.early_of_many(tx, [mid]))[mid] == (30,)
+
+
+async def test_forged_gap_and_early_badge_presses_are_refused(emu: BotApiEmulator, world: World):
+    ids = await cell_of_ten(world)
+    await add_members(world.ctx, "C2", ["Người Chi Bộ Hai"])
+    mallory = await world.secretary(1101, "C2")
+    await mallory.send("/dues")
+    sheet = await mallory.next_reply()
+    for data in (
+        f"dues:gap:{ids[0]}",
+        f"dues:gr:{ids[0]}:removed",
+        f"dues:ear:{ids[0]}",
+        f"dues:em:{ids[0]}:30",
+    ):
+        await mallory.press_data(sheet, data)
+        answer = await mallory.last_callback_answer()
+        assert answer.show_alert and answer.text, (data, answer)
+    async with world.ctx.db.read() as tx:
+        assert await badge_store.gaps_of(tx, ids[0]) == []

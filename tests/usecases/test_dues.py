@@ -278,3 +278,24 @@ async def test_storage_member_cases_and_badges_cli(ctx, world, capsys, tmp_path)
     plan = await reminders_uc.plan(ctx, date(2026, 11, 5))
     kinds = {(p.reminder.kind, p.reminder.subject_id) for p in plan.items}
     assert ("dues.unpaid.review", world[1]) in kinds
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("5.000.000", 5_000_000),
+        ("5 triệu", 5_000_000),
+        ("5tr", 5_000_000),
+        ("4,5 triệu", 4_500_000),
+        ("500k", 500_000),
+        ("500 nghìn", 500_000),
+        ("5000000đ", 5_000_000),
+        ("50.000 VNĐ", 50_000),
+        ("năm triệu", None),
+        ("5.5", None),
+        ("5 tỷ", None),
+        ("", None),
+    ],
+)
+def test_typed_amounts_are_read_forgivingly(typed: str, amount: int | None):
+    assert uc.parse_amount(typed) == amount
