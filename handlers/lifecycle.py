@@ -7,7 +7,9 @@ user's to write; an officer only reads the subtree):
   life:n:<form>:<id>       start a form on a member, transfer, exemption or review
   life:f:<ok|cancel|skip|d|c|o>[:arg]   the form's buttons (a date, a choice, a cell code)
   life:cell                the cell's arrivals, members away and the residence list
-  life:recv:<transfer_id>  receive a member transferred from a cell of the tree (one tap)
+  life:recv:<transfer_id>  receive a member transferred from a cell of the tree (one tap);
+                           from outside: the matching members already added to the roll
+  life:lk:<transfer_id>:<member_id>  "this is the member": asks the arrival date, then links
   life:t:<transfer_id>     a transfer (reminder buttons)
   life:res                 working members living here (residence contact, QĐ 213)
   life:o[:<org_id>]        officers: transfers, exemptions, reviews per organisation
@@ -326,6 +328,11 @@ FORMS: dict[str, Form] = {
         ),
         "org",
     ),
+    "lk": Form(
+        N_("Arrival from outside the tree received"),
+        (Field("on", "date", N_("Date the member arrived?"), N_("Arrived on")),),
+        "arrival",
+    ),
 }
 
 
@@ -528,6 +535,10 @@ async def _org_of_target(req: Req, form: Form, target: int) -> int:
     if form.target == "org":
         await require_cell(req.ctx, req.user_id, target)
         return target
+    if form.target == "arrival":
+        t, _sending = await uc.transfer_for(req.ctx, actor=req.user_id, transfer_id=target)
+        assert t.to_org_id is not None
+        return t.to_org_id
     life_member = await uc.target_member(req.ctx, actor=req.user_id, kind=form.target, id=target)
     return life_member.org_id
 
@@ -557,6 +568,8 @@ async def _ask(req: Req, draft: Draft, *, reply: bool, prefix: str = "") -> None
     rows: Rows = []
     if field is None:  # all answered: confirm
         lines = [_(form.title)]
+        if draft.data.get("who"):
+            lines.append(draft.data["who"])
         for f in form.fields:
             value = draft.data["v"].get(f.name)
             lines.append(f"{_(f.label)}: {_shown(_, f, value)}")
@@ -692,7 +705,7 @@ async def form_button(req: Req, action: str, arg: str | None) -> None:
 
 def _back(draft: Draft) -> str:
     form = FORMS[draft.data["form"]]
-    if form.target == "org":
+    if form.target in ("org", "arrival"):
         return cb(F, "cell")
     if form.target == "member":
         return cb(F, "m", draft.data["id"])
@@ -933,8 +946,19 @@ async def _ann(req: Req, org_id: int, v: dict[str, Any]) -> tuple[int | None, st
         letter_date=date.fromisoformat(v["letter"]),
     )
     return None, req._(
-        "Arrival announced. When the member arrives, add them under “Party members”."
+        "Arrival announced. When the member arrives, add them under “Party members”, "
+        "then press “Receive” here."
     )
+
+
+async def _lk(req: Req, tid: int, v: dict[str, Any]) -> tuple[int | None, str]:
+    draft = await drafts_uc.get(req.ctx, req.user_id, (KIND,))
+    member_id = int(draft.data["member"]) if draft else 0
+    on = date.fromisoformat(v["on"])
+    t = await uc.link_arrival(
+        req.ctx, actor=req.user_id, transfer_id=tid, member_id=member_id, on=on
+    )
+    return None, req._("{name} is received into the cell from {date}.", name=t.full_name, date=on)
 
 
 SUBMIT: dict[str, Submit] = {
@@ -958,6 +982,7 @@ SUBMIT: dict[str, Submit] = {
     "rmeet": _rmeet,
     "rcom": _rcom,
     "ann": _ann,
+    "lk": _lk,
 }
 
 
@@ -975,7 +1000,12 @@ async def cancel_transfer(req: Req, transfer_id: int) -> None:
 
 
 async def receive(req: Req, transfer_id: int) -> None:
-    """One tap: the member moves here from a cell of the tree, with the history."""
+    """One tap: the member moves here from a cell of the tree, with the history. From outside
+    the tree: the members added to the roll since the announcement whose name matches."""
+    t, _sending = await uc.transfer_for(req.ctx, actor=req.user_id, transfer_id=transfer_id)
+    if t.member_id is None:
+        await _arrival_matches(req, t)
+        return
     t = await uc.complete_transfer(
         req.ctx, actor=req.user_id, transfer_id=transfer_id, on=req.ctx.today()
     )
@@ -987,6 +1017,60 @@ async def receive(req: Req, transfer_id: int) -> None:
             date=t.completed_date,
         ),
     )
+
+
+async def _arrival_matches(req: Req, t: uc.Transfer) -> None:
+    _ = req._
+    found = await uc.arrival_matches(req.ctx, actor=req.user_id, transfer_id=t.id)
+    if not found:
+        await show_cell(
+            req,
+            note=_(
+                "{name} is not on the roll yet: add the member under “Party members” first, "
+                "then press “Receive” again.",
+                name=t.full_name,
+            ),
+        )
+        return
+    text = _(
+        "{name} from {origin}: which member on the roll is it?",
+        name=t.full_name,
+        origin=t.from_external or "",
+    )
+    rows: Rows = [
+        [
+            (
+                _("✅ This is {name}, born {date}", name=m.full_name, date=m.birth_date)[:60],
+                cb(F, "lk", t.id, m.id),
+            )
+        ]
+        for m in found
+    ]
+    rows.append([(_("« Back"), cb(F, "cell"))])
+    await req.show(text, rows)
+
+
+async def link(req: Req, transfer_id: int, member_id: int) -> None:
+    """ "This is the member": the arrival date is asked, then the arrival closes with them."""
+    found = await uc.arrival_matches(req.ctx, actor=req.user_id, transfer_id=transfer_id)
+    member = next((m for m in found if m.id == member_id), None)
+    if member is None:
+        await expired(req)
+        return
+    draft = await start_draft(
+        req,
+        KIND,
+        "on",
+        org_id=member.org_id,
+        data={
+            "form": "lk",
+            "id": transfer_id,
+            "v": {},
+            "member": member.id,
+            "who": member.full_name,
+        },
+    )
+    await _ask(req, draft, reply=False)
 
 
 async def show_transfer(req: Req, transfer_id: int) -> None:
@@ -1018,8 +1102,7 @@ async def show_cell(req: Req, *, note: str = "", reply: bool = False) -> None:
             + _("{name} from {origin}", name=t.full_name, origin=origin)
             + (("; " + _("letter {date}", date=t.letter_date)) if t.letter_date else "")
         )
-        if t.member_id is not None:
-            rows.append([(_("📥 Receive {name}", name=t.full_name)[:60], cb(F, "recv", t.id))])
+        rows.append([(_("📥 Receive {name}", name=t.full_name)[:60], cb(F, "recv", t.id))])
     lines.append(_("Transfers out in progress: {n}", n=len(view.outgoing)))
     for t in view.outgoing:
         lines.append("  · " + _transfer_line(_, t, names).replace("🔀 ", f"{t.full_name}: "))
@@ -1133,10 +1216,11 @@ async def _cell(req: Req) -> None:
 
 ROUTES = {
     "m": Route(show_member, INT),
-    "n": Route(start_form, choice(*FORMS), INT),
+    "n": Route(start_form, choice(*(k for k in FORMS if k != "lk")), INT),
     "f": Route(form_button, choice("cancel", "ok", "skip", "d", "c", "o"), opt(TOKEN)),
     "cx": Route(cancel_transfer, INT),
     "recv": Route(receive, INT),
+    "lk": Route(link, INT, INT),
     "t": Route(show_transfer, INT),
     "cell": Route(_cell),
     "res": Route(show_residents),

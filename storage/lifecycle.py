@@ -103,6 +103,21 @@ async def get_transfer(tx: Tx, transfer_id: int) -> Transfer | None:
     return _transfer(row) if row else None
 
 
+async def arrival_matches(tx: Tx, transfer_id: int, name_key: str) -> list[int]:
+    """Members of the receiving cell's roll with that folded name, added since the arrival
+    was announced and not yet linked to another arrival from outside."""
+    rows = await tx.all(
+        "SELECT m.id FROM members m JOIN transfers t ON t.id = ?"
+        " WHERE m.org_id = t.to_org_id AND m.name_key = ? AND m.created_at >= t.created_at"
+        " AND m.status IN ('probationary', 'official', 'exempt')"
+        " AND NOT EXISTS (SELECT 1 FROM transfers x WHERE x.member_id = m.id"
+        " AND x.from_org_id IS NULL AND x.to_org_id = m.org_id)"
+        " ORDER BY m.id",
+        (transfer_id, name_key),
+    )
+    return [r["id"] for r in rows]
+
+
 async def open_transfers_of(tx: Tx, member_id: int) -> list[Transfer]:
     rows = await tx.all(
         "SELECT * FROM transfers WHERE member_id = ? AND state = 'open' ORDER BY id", (member_id,)

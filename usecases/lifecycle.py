@@ -77,6 +77,7 @@ _WRONG_KIND = N_("This is not that kind of transfer.")
 _NEEDS_MEMBER = N_(
     "This member arrives from outside the tree: record the arrival with their roster details."
 )
+_NOT_HERE = N_("That member is not on the receiving cell's roll.")
 _HAS_EXEMPTION = N_("{name} is already exempted (since {start}); record the return first.")
 _NO_EXEMPTION = N_("No such exemption.")
 _ALREADY_BACK = N_("The return was already recorded on {on}.")
@@ -534,6 +535,54 @@ async def receive_arrival(
         member = await member_store.get(tx, new_id)
     assert member is not None
     return member
+
+
+async def arrival_matches(ctx: AppContext, *, actor: Actor, transfer_id: int) -> list[Member]:
+    """For an announced arrival from outside: the cell's members added since the announcement
+    whose folded name matches (the secretary added the member under "Party members")."""
+    t = await _transfer(ctx, transfer_id)
+    if t.member_id is not None or t.to_org_id is None:
+        raise InvalidInput(Msg(_WRONG_KIND))
+    await require_cell(ctx, actor, t.to_org_id)
+    _open(t)
+    async with ctx.db.read() as tx:
+        ids = await store.arrival_matches(tx, t.id, name_key(t.full_name))
+        found = [await member_store.get(tx, i) for i in ids]
+    return [m for m in found if m is not None]
+
+
+async def link_arrival(
+    ctx: AppContext, *, actor: Actor, transfer_id: int, member_id: int, on: date
+) -> Transfer:
+    """The announced member arrived and is already on the roll: the arrival closes with them."""
+    t = await _transfer(ctx, transfer_id)
+    if t.member_id is not None or t.to_org_id is None:
+        raise InvalidInput(Msg(_WRONG_KIND))
+    await require_cell(ctx, actor, t.to_org_id)
+    _open(t)
+    _past(ctx, "completed", on)
+    _after("completed", on, "letter", t.letter_date)
+    async with ctx.db.read() as tx:
+        member = await member_store.get(tx, member_id)
+    if member is None or member.org_id != t.to_org_id:
+        raise NotFound(Msg(_NOT_HERE))
+    if member.status not in member_store.ACTIVE_STATUSES:
+        status = Msg(STATUS_LABELS[member.status])
+        raise InvalidInput(Msg(_NOT_ON_ROLL, {"name": member.full_name, "status": status}))
+    new = replace(t, member_id=member.id, state="completed", completed_date=on)
+    async with ctx.db.transaction() as tx:
+        await store.save_transfer(tx, new, ctx.now())
+        await _audit(
+            ctx,
+            tx,
+            actor,
+            "transfer",
+            t.id,
+            "link",
+            {"state": t.state},
+            {"state": "completed", "member_id": member.id, "completed_date": on},
+        )
+    return new
 
 
 @dataclass(frozen=True)

@@ -316,3 +316,56 @@ async def test_residence_meeting_and_comments_buttons(emu: BotApiEmulator, world
     assert ended.text.startswith("End of the re-education recorded.")
     async with world.ctx.db.read() as tx:
         assert await life_store.open_reeducation(tx, mid) is None
+
+
+async def test_arrival_from_outside_is_received_by_linking_the_added_member(
+    emu: BotApiEmulator, world: World
+):
+    lan = await world.secretary(1001, "C1", language_code="en")
+    mai = await world.secretary(1002, "C2", language_code="en")
+    await mai.send("/menu")
+    menu = await mai.next_reply()
+    await mai.press(menu, "Moves and arrivals")
+    cell = await mai.next_edit()
+    await mai.press(cell, "Announce an arrival from outside")
+    await mai.next_edit()
+    for typed in ("Lý Văn Mới", "Đảng bộ tỉnh Q", "1/11/2026"):
+        await mai.send(typed)
+        confirm = await mai.next_reply()
+    await mai.press(confirm, "Confirm")
+    cell = await mai.next_edit()
+    assert "Expected arrivals: 1" in cell.text
+    async with world.ctx.db.read() as tx:
+        [t] = await life_store.transfers_of(tx, None)
+    # not on the roll yet: the secretary is told to add the member first
+    await mai.press(cell, "Receive Lý Văn Mới")
+    cell = await mai.next_edit()
+    assert "add the member under “Party members” first" in cell.text
+    mid = await add(world, "LÝ VĂN MỚI", code="C2")  # added under "Party members"
+    await mai.press(cell, "Receive Lý Văn Mới")
+    which = await mai.next_edit()
+    assert "which member on the roll is it?" in which.text
+    # another cell's secretary cannot receive it, nor link it, by forged buttons
+    await lan.send("/menu")
+    own = await lan.next_reply()
+    for data in (f"life:recv:{t.id}", f"life:lk:{t.id}:{mid}"):
+        await lan.press_data(own, data)
+        answer = await lan.last_callback_answer()
+        assert "not" in answer.text.lower(), answer.text
+    await lan.expect_no_reply()
+    await mai.press(which, "This is LÝ VĂN MỚI, born 04/03/1980")
+    ask = await mai.next_edit()
+    assert "Date the member arrived?" in ask.text
+    await mai.press(ask, "Today")
+    confirm = await mai.next_edit()
+    assert "LÝ VĂN MỚI" in confirm.text and "Arrived on: 23/11/2026" in confirm.text
+    await mai.press(confirm, "Confirm")
+    done = await mai.next_edit()
+    assert "Lý Văn Mới is received into the cell from 23/11/2026" in done.text
+    assert "Expected arrivals: 0" in done.text
+    async with world.ctx.db.read() as tx:
+        closed = await life_store.get_transfer(tx, t.id)
+        entries = await audit.entries(tx, entity="transfer")
+    assert closed is not None
+    assert (closed.state, closed.member_id) == ("completed", mid)
+    assert entries[0].action == "link"

@@ -18,7 +18,7 @@ from chibo.storage import members as member_store
 from chibo.storage.meetings import MeetingFields
 from chibo.storage.members import MemberFields
 from chibo.usecases import lifecycle as uc
-from chibo.usecases.errors import AccessDenied, InvalidInput
+from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
 from chibo.usecases.i18n import translator
 
 from .helpers import bind, demo_tree
@@ -516,3 +516,44 @@ async def test_unpaid_dues_months_are_review_evidence_without_a_second_reminder(
     assert kinds == ["dues.unpaid.review"]
     v = await uc.open_review(ctx, actor=1001, member_id=cuong, ground="dues", on=ctx.today())
     assert v.evidence[0]["dates"] == [m.isoformat() for m in months]
+
+
+async def test_arrival_from_outside_is_linked_to_the_member_added_since(ctx, world):
+    c2 = await org_id(ctx, "C2")
+    t = await uc.announce_arrival(
+        ctx,
+        actor=1101,
+        org_id=c2,
+        full_name="Lý Văn Mới",
+        from_external="Đảng bộ tỉnh Q",
+        letter_date=date(2026, 7, 1),
+    )
+    assert await uc.arrival_matches(ctx, actor=1101, transfer_id=t.id) == []
+    [new] = await add_members(ctx, "C2", ["LY VAN MOI"])  # the folded name matches
+    assert [m.id for m in await uc.arrival_matches(ctx, actor=1101, transfer_id=t.id)] == [new]
+    with pytest.raises(AccessDenied):  # another cell's secretary
+        await uc.link_arrival(
+            ctx, actor=1001, transfer_id=t.id, member_id=new, on=date(2026, 11, 2)
+        )
+    with pytest.raises(AccessDenied):
+        await uc.arrival_matches(ctx, actor=1001, transfer_id=t.id)
+    with pytest.raises(NotFound):  # a member of another cell's roll
+        await uc.link_arrival(
+            ctx, actor=1101, transfer_id=t.id, member_id=world[0][0], on=date(2026, 11, 2)
+        )
+    with pytest.raises(InvalidInput):  # arrival before the letter
+        await uc.link_arrival(ctx, actor=1101, transfer_id=t.id, member_id=new, on=date(2026, 6, 1))
+    done = await uc.link_arrival(
+        ctx, actor=1101, transfer_id=t.id, member_id=new, on=date(2026, 11, 2)
+    )
+    assert (done.state, done.member_id, done.completed_date) == (
+        "completed",
+        new,
+        date(2026, 11, 2),
+    )
+    assert await uc.expected_arrivals(ctx, actor=2001, org_code="X") == []
+    assert (await entries(ctx, "transfer"))[0].action == "link"
+    with pytest.raises(InvalidInput):  # closed
+        await uc.link_arrival(
+            ctx, actor=1101, transfer_id=t.id, member_id=new, on=date(2026, 11, 2)
+        )
