@@ -184,26 +184,26 @@ async def require_officer(
     return org
 
 
-async def _cell_for_write(ctx: AppContext, actor: Actor, org_id: int) -> Org:
+async def _cell(ctx: AppContext, actor: Actor, org_id: int, *, write: bool) -> Org:
+    """The cell `org_id`, if a user may write it (its secretariat) or read it (also officers
+    above); the CLI may do both."""
     if isinstance(actor, int):
-        org = await access.require_write(ctx, actor, org_id)
+        require = access.require_write if write else access.require_read
+        org = await require(ctx, actor, org_id)
     else:
         async with ctx.db.read() as tx:
             org = await _org(tx, org_id)
     if not org.is_cell:
         raise InvalidInput(Msg(_NOT_CELL, {"code": org.code}))
     return org
+
+
+async def _cell_for_write(ctx: AppContext, actor: Actor, org_id: int) -> Org:
+    return await _cell(ctx, actor, org_id, write=True)
 
 
 async def _cell_for_read(ctx: AppContext, actor: Actor, org_id: int) -> Org:
-    if isinstance(actor, int):
-        org = await access.require_read(ctx, actor, org_id)
-    else:
-        async with ctx.db.read() as tx:
-            org = await _org(tx, org_id)
-    if not org.is_cell:
-        raise InvalidInput(Msg(_NOT_CELL, {"code": org.code}))
-    return org
+    return await _cell(ctx, actor, org_id, write=False)
 
 
 # -- the campaign ------------------------------------------------------------------------------
