@@ -147,48 +147,42 @@ async def publish_commands(app: App) -> None:
 async def running(
     app: App, *, poll_timeout: float = 10.0, webhook: WebhookConfig | None = None
 ) -> AsyncIterator[App]:
-    """Start the application with long polling (or, given a `webhook` in webhook mode, PTB's
-    webhook server with its secret token); stop it cleanly on exit. Runs the Application's
-    `post_init` and `post_shutdown` hooks as `run_polling`/`run_webhook` would."""
+    """Start the application with long polling or, given a `webhook` in webhook mode, PTB's own
+    webhook server (tornado, from the `webhooks` extra) on `webhook.listen`:`webhook.port` at the
+    path of `webhook.webhook_url`, registered with `setWebhook` and its secret token (PTB answers
+    403 to a call without it); stop it cleanly on exit.
+
+    This does what `run_polling`/`run_webhook` do (initialize, `post_init`, start the updater,
+    start; on exit stop the updater, stop, shutdown, `post_shutdown`) without their blocking
+    loop: `chibo run` runs several channels (Telegram, Zalo) in one process and event loop, so
+    each is entered as a context manager here instead."""
     await app.initialize()
     try:
         if app.post_init is not None:
             await app.post_init(app)
-        await app.start()
         assert app.updater is not None
         outage = app.bot_data.get("outage")
-        if webhook is not None and webhook.mode == "webhook":
-            # PTB's own `start_webhook` needs tornado; chibo already ships aiohttp
-            from chibo.bot.channels import serving_webhook
-
-            async with serving_webhook(
-                app,
-                channel="telegram",
-                secret=webhook.webhook_secret,
-                path=urlsplit(webhook.webhook_url).path or "/",
-                listen=webhook.listen,
-                port=webhook.port,
-            ):
-                await app.bot.set_webhook(
-                    webhook.webhook_url,
+        try:
+            if webhook is not None and webhook.mode == "webhook":
+                await app.updater.start_webhook(
+                    listen=webhook.listen,
+                    port=webhook.port,
+                    url_path=urlsplit(webhook.webhook_url).path.lstrip("/"),
+                    webhook_url=webhook.webhook_url,
                     secret_token=webhook.webhook_secret,
                     allowed_updates=Update.ALL_TYPES,
+                    drop_pending_updates=False,
                 )
-                try:
-                    yield app
-                finally:
-                    if app.running:
-                        await app.stop()
-            return
-        await app.updater.start_polling(
-            poll_interval=0.0,
-            timeout=timedelta(seconds=poll_timeout),
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-            # one log line per outage instead of a traceback per failed poll
-            error_callback=outage.failed if isinstance(outage, Outage) else None,
-        )
-        try:
+            else:
+                await app.updater.start_polling(
+                    poll_interval=0.0,
+                    timeout=timedelta(seconds=poll_timeout),
+                    allowed_updates=Update.ALL_TYPES,
+                    drop_pending_updates=False,
+                    # one log line per outage instead of a traceback per failed poll
+                    error_callback=outage.failed if isinstance(outage, Outage) else None,
+                )
+            await app.start()
             yield app
         finally:
             if app.updater.running:

@@ -97,31 +97,22 @@ def notifier_for(app: App) -> Notifier:
     )
 
 
-TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-
-def webhook_app(
-    app: App, secret: str, path: str = "/zalo", *, channel: str = "zalo"
-) -> web.Application:
-    """The aiohttp server a messenger calls: checks the secret header (Zalo's
-    `X-Bot-Api-Secret-Token`, Telegram's `X-Telegram-Bot-Api-Secret-Token`; anything else is
-    refused with 403), then feeds the update to the Application."""
-    header = SECRET_HEADER if channel == "zalo" else TELEGRAM_SECRET_HEADER
+def webhook_app(app: App, secret: str, path: str = "/zalo") -> web.Application:
+    """The aiohttp server Zalo calls: checks the secret header `X-Bot-Api-Secret-Token`
+    (anything else is refused with 403), then feeds the update to the Application. (Telegram's
+    webhook is PTB's own server, see `bot.app.running`.)"""
 
     async def receive(request: web.Request) -> web.Response:
-        given = request.headers.get(header, "")
+        given = request.headers.get(SECRET_HEADER, "")
         if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
-            log.warning("%s webhook: a call without the right secret was refused", channel)
+            log.warning("zalo webhook: a call without the right secret was refused")
             return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
         try:
             body = await request.json()
         except ValueError:
             return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
-        if channel == "zalo":
-            zalo = body.get("result") if isinstance(body, dict) else None
-            update = await app.bot_data["zalo_bridge"].to_telegram(zalo)
-        else:
-            update = body if isinstance(body, dict) and "update_id" in body else None
+        zalo = body.get("result") if isinstance(body, dict) else None
+        update = await app.bot_data["zalo_bridge"].to_telegram(zalo)
         if update is not None:
             await app.update_queue.put(Update.de_json(update, app.bot))
         return web.json_response({"ok": True})
@@ -133,10 +124,10 @@ def webhook_app(
 
 @asynccontextmanager
 async def serving_webhook(
-    app: App, *, channel: str, secret: str, path: str, listen: str, port: int
+    app: App, *, secret: str, path: str, listen: str, port: int
 ) -> AsyncIterator[None]:
-    """The webhook server of one Application, for as long as the block runs."""
-    runner = web.AppRunner(webhook_app(app, secret, path, channel=channel))
+    """The Zalo webhook server of one Application, for as long as the block runs."""
+    runner = web.AppRunner(webhook_app(app, secret, path))
     await runner.setup()
     try:
         await web.TCPSite(runner, listen, port).start()
@@ -201,7 +192,6 @@ async def running_zalo(
         try:
             async with serving_webhook(
                 app,
-                channel="zalo",
                 secret=zalo.webhook_secret,
                 path=zalo.webhook_path,
                 listen=zalo.listen,
