@@ -260,3 +260,52 @@ async def seed_dues(ctx: AppContext) -> None:
         month = add_months(first, -back)
         unpaid = {late.id: dues_uc.PaymentEntry(paid=0)} if back < 4 else {}
         await dues_uc.record_month(ctx, "cli", cell.id, month, unpaid)
+
+
+async def seed_newcomers(ctx: AppContext) -> None:
+    """After the dues: an arrival announced from outside the tree whose member the secretary
+    already added to the roll ("Receive" offers her), still without a dues basis (the month's
+    sheet says "no amount set"); and an early badge requested for the seriously ill member
+    (Trần Thị Hoa, exempted for treatment), on her card."""
+    from chibo.usecases import badges as badges_uc
+    from chibo.usecases import lifecycle as lifecycle_uc
+
+    cell = await get_org(ctx, "CB1")
+    today = ctx.today()
+    born = date(1988, 10, 10)
+    await lifecycle_uc.announce_arrival(
+        ctx,
+        actor="cli",
+        org_id=cell.id,
+        full_name="Mai Thị Nga",
+        from_external="Đảng ủy xã An Phú, tỉnh Nam Định",
+        letter_date=today - timedelta(days=6),
+        birth_date=born,
+        reason="residence",
+    )
+    joined = date(2015, 6, 12)
+    await roster_uc.add_member(
+        ctx,
+        actor="cli",
+        org_id=cell.id,
+        f=MemberFields(
+            full_name="Mai Thị Nga",
+            birth_date=born,
+            gender="female",
+            decision_date=joined,
+            ceremony_date=joined,
+            official_date=add_months(joined, 12),
+            status="official",
+            status_date=add_months(joined, 12),
+        ),
+    )
+    ill = (await roster_uc.roster_page(ctx, cell.id, query="Trần Thị Hoa")).items
+    hoa = next(m for m in ill if m.full_name == "Trần Thị Hoa")
+    await badges_uc.request_early(
+        ctx,
+        actor="cli",
+        member_id=hoa.id,
+        milestone=40,
+        requested_on=today - timedelta(days=4),
+        document="Đơn của gia đình, giấy xác nhận của Bệnh viện Đa khoa tỉnh",
+    )

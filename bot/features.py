@@ -95,4 +95,5 @@ DEMO_SEEDERS: list[Callable[[Any], Awaitable[None]]] = [
     demo_data.seed_lifecycle,
     demo_data.seed_evaluation,
     demo_data.seed_dues,
+    demo_data.seed_newcomers,
 ]

@@ -580,10 +580,24 @@ def party_age_line(_: Translator, view: badges_uc.PartyAgeView) -> str:
     return text
 
 
+def early_lines(_: Translator, view: badges_uc.PartyAgeView) -> list[str]:
+    """The member's early badge requests (serious illness) not yet awarded."""
+    return [
+        "• "
+        + _(
+            "Early {n}-year badge requested on {date} (serious illness): {document}",
+            n=r.milestone,
+            date=r.requested_on,
+            document=r.document or "",
+        )
+        for r in view.early
+    ]
+
+
 async def card_lines(req: Req, member_id: int) -> list[str]:
-    """The party-age line for the roster card (empty when it cannot be read)."""
+    """The party-age line and the early badge requests for the roster card."""
     view = await badges_uc.party_age_of(req.ctx, req.user_id, member_id)
-    return [party_age_line(req._, view)]
+    return [party_age_line(req._, view), *early_lines(req._, view)]
 
 
 def _relief_text(_: Translator, r: Any) -> str:
@@ -606,6 +620,7 @@ async def show_card(req: Req, member_id: int, *, reply: bool = False, note: str 
     m = view.member
     lines = [note] if note else []
     lines += [_("Party dues — {name}", name=m.full_name), party_age_line(_, age)]
+    lines += early_lines(_, age)
     lines.extend(
         "• " + _("Outside the party: {start} – {end}", start=g.gap.left_on, end=g.gap.returned_on)
         for g in age.gaps

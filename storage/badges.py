@@ -198,6 +198,24 @@ async def early_of_many(tx: Tx, member_ids: Iterable[int]) -> dict[int, tuple[in
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
+@dataclass(frozen=True)
+class EarlyRequest:
+    """A request to award a badge early for serious illness (§6.8)."""
+
+    milestone: int
+    requested_on: date
+    document: str | None
+
+
+async def early_requests_of(tx: Tx, member_id: int) -> list[EarlyRequest]:
+    rows = await tx.all(
+        "SELECT milestone, requested_on, document FROM badge_early_requests"
+        " WHERE member_id = ? ORDER BY milestone",
+        (member_id,),
+    )
+    return [EarlyRequest(r["milestone"], need_date(r["requested_on"]), r["document"]) for r in rows]
+
+
 # -- the members the rules look at ---------------------------------------------------------------
 
 

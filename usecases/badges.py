@@ -19,7 +19,7 @@ from chibo.storage import audit
 from chibo.storage import badges as store
 from chibo.storage import members as member_store
 from chibo.storage import orgs as org_store
-from chibo.storage.badges import Award, StoredGap
+from chibo.storage.badges import Award, EarlyRequest, StoredGap
 from chibo.storage.members import Member
 from chibo.storage.orgs import Org
 from chibo.usecases import access
@@ -53,6 +53,8 @@ class PartyAgeView:
     next_milestone: int | None = None
     next_milestone_on: date | None = None
     received: tuple[int, ...] = ()
+    #: early badge requests for serious illness not yet awarded (§6.8)
+    early: tuple[EarlyRequest, ...] = ()
 
 
 async def _member_for_read(ctx: AppContext, actor: Actor, member_id: int) -> Member:
@@ -76,9 +78,11 @@ async def party_age_of(
     async with ctx.db.read() as tx:
         gaps = await store.gaps_of(tx, member.id)
         awards = (await store.awards_of_many(tx, [member.id])).get(member.id, [])
+        requests = await store.early_requests_of(tx, member.id)
     received = tuple(a.milestone for a in awards if a.returned_on is None)
+    early = tuple(r for r in requests if r.milestone not in received)
     if member.decision_date is None:
-        return PartyAgeView(member, None, gaps, received=received)
+        return PartyAgeView(member, None, gaps, received=received, early=early)
     plain = [g.gap for g in gaps]
     age = party_age(member.decision_date, plain, day)
     nxt = next(
@@ -90,7 +94,7 @@ async def party_age_of(
         None,
     )
     when = milestone_date(member.decision_date, plain, nxt) if nxt else None
-    return PartyAgeView(member, age, gaps, nxt, when, received)
+    return PartyAgeView(member, age, gaps, nxt, when, received, early)
 
 
 async def record_gap(
