@@ -369,3 +369,46 @@ async def test_arrival_from_outside_is_received_by_linking_the_added_member(
     assert closed is not None
     assert (closed.state, closed.member_id) == ("completed", mid)
     assert entries[0].action == "link"
+
+
+async def test_death_then_the_notice_upward_from_the_members_screen(
+    emu: BotApiEmulator, world: World
+):
+    lan = await world.secretary(1001, "C1", language_code="en")
+    mid = await add(world, "Trương Văn Mất")
+    screen = await open_moves(lan, mid)
+    await lan.press(screen, "Death or leaving")
+    ask = await lan.next_edit()
+    await lan.press(ask, "died")
+    ask = await lan.next_edit()
+    await lan.send("10/11/2026")
+    confirm = await lan.next_reply()
+    await lan.press(confirm, "Confirm")
+    left = await lan.next_edit()
+    assert "Send the notice upward with the dossier within 30 working days" in left.text
+    assert (await member(world, mid)).status == "deceased"
+
+    await lan.press(left, "Notice sent upward")
+    ask = await lan.next_edit()
+    assert "Date the notice went upward with the dossier?" in ask.text
+    await lan.send("5/11/2026")  # before the death: refused on confirming
+    confirm = await lan.next_reply()
+    await lan.press(confirm, "Confirm")
+    refused = await lan.next_edit()
+    assert "cannot be before" in refused.text and "(10/11/2026)" in refused.text
+    assert "Date the notice went upward with the dossier?" in refused.text  # asked again
+    async with world.ctx.db.read() as tx:
+        assert (await life_store.get_departure(tx, mid)).notice_date is None  # nothing written
+    await lan.send("20/11/2026")
+    confirm = await lan.next_reply()
+    assert "20/11/2026" in confirm.text
+    await lan.press(confirm, "Confirm")
+    done = await lan.next_edit()
+    assert done.text.startswith("Notice upward recorded.")
+    assert "Notice sent upward 20/11/2026" in done.text
+    assert not any("Notice sent upward" in b.text for row in done.buttons for b in row)
+    async with world.ctx.db.read() as tx:
+        departure = await life_store.get_departure(tx, mid)
+        entries = await audit.entries(tx, entity="departure")
+    assert departure is not None and departure.notice_date == date(2026, 11, 20)
+    assert sorted(e.action for e in entries) == ["create", "notice"]
