@@ -2,8 +2,8 @@
 
 The same `build_application` serves `chibo run`, `chibo demo` and the end-to-end tests (which
 point `base_url` at the local Bot API emulator), and `running(app)` drives it the same way for
-all three: initialize, PTB's `post_init` hook (`on_startup`), start polling, and on exit stop,
-shutdown and the `post_shutdown` hook.
+all three: initialize, PTB's `post_init` hook (`on_startup`), start polling (or PTB's webhook
+server), and on exit stop, shutdown and the `post_shutdown` hook.
 
 Handlers receive a `handlers.common.ChiboContext` (registered with `ContextTypes`); what the
 features register lives in the Application (`handlers.registry.registry_of(app)`).
