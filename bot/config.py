@@ -211,7 +211,7 @@ def _parse(data: dict[str, Any], env: dict[str, str], source: str) -> Config:
         backup=backup,
         debug_updates=r.get("logging", "debug_updates", bool, False),
         zalo=_zalo(r, env),
-        telegram_webhook=_telegram_webhook(r),
+        telegram_webhook=_telegram_webhook(r, env),
     )
 
 
@@ -255,10 +255,12 @@ def _zalo(r: _Reader, env: dict[str, str]) -> ZaloConfig:
     )
 
 
-def _telegram_webhook(r: _Reader) -> WebhookConfig:
+def _telegram_webhook(r: _Reader, env: dict[str, str]) -> WebhookConfig:
     mode = _mode(r, "telegram")
     url = r.get("telegram", "webhook_url", str, "")
-    secret = r.get("telegram", "webhook_secret", str, "")
+    secret = env.get("CHIBO_TELEGRAM_WEBHOOK_SECRET") or r.get(
+        "telegram", "webhook_secret", str, ""
+    )
     _webhook_check("telegram", mode, url, secret)
     return WebhookConfig(
         mode=mode,

@@ -135,6 +135,25 @@ def test_zalo_section_and_its_environment_overrides(tmp_path):
     assert load_config(env={}).zalo.token == "" and load_config(env={}).zalo.mode == "polling"
 
 
+def test_webhook_secrets_can_come_from_the_environment(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text(
+        '[telegram]\nmode = "webhook"\nwebhook_url = "https://a.b/t"\n'
+        '[zalo]\nmode = "webhook"\nwebhook_url = "https://a.b/z"\n'
+    )
+    with pytest.raises(ConfigError):
+        load_config(env={"CHIBO_CONFIG": str(f)})
+    cfg = load_config(
+        env={
+            "CHIBO_CONFIG": str(f),
+            "CHIBO_TELEGRAM_WEBHOOK_SECRET": "tg-secret-from-env",
+            "CHIBO_ZALO_WEBHOOK_SECRET": "zalo-secret-from-env",
+        }
+    )
+    assert cfg.telegram_webhook.webhook_secret == "tg-secret-from-env"
+    assert cfg.zalo.webhook_secret == "zalo-secret-from-env"
+
+
 @pytest.mark.parametrize(
     "body",
     [

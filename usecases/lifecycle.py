@@ -114,7 +114,7 @@ _WHAT = {
     "review": N_("date of the review"),
     "proposal": N_("date of the cell's proposal"),
     "decision": N_("date of the committee's decision"),
-    "left": N_("date"),
+    "left": N_("date of the departure or death"),
     "notice": N_("date of the notice"),
     "reason": N_("reason"),
     "ground": N_("ground"),
