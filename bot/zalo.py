@@ -238,7 +238,9 @@ class Bridge:
     async def get_me(self) -> dict[str, Any]:
         if self.bot_user is None:
             me = await self.client.call("getMe", {})
-            name = str(me.get("account_name") or me.get("display_name") or "chibo")
+            name = str(
+                me.get("account_name") or me.get("name") or me.get("display_name") or "chibo"
+            )
             self.bot_user = {
                 "id": zlib.crc32(str(me.get("id", name)).encode()) or 1,
                 "is_bot": True,
@@ -328,7 +330,10 @@ class Bridge:
         user_id = await channels_uc.zalo_user(self.ctx, external, zalo_chat)
         if chat_type == "private":
             self.seen_chats[user_id] = zalo_chat
-        name = str(sender.get("display_name") or sender.get("first_name") or "Zalo")
+        # `display_name` in the platform's Python SDK, `name` in other public clients
+        name = str(
+            sender.get("display_name") or sender.get("name") or sender.get("first_name") or "Zalo"
+        )
         user = {"id": user_id, "is_bot": False, "first_name": name}
         chat_id = user_id if chat_type == "private" else -(zlib.crc32(str(chat["id"]).encode()))
         date = _seconds(msg.get("date"))

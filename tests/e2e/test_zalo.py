@@ -384,3 +384,19 @@ async def test_the_probation_vote_on_zalo_takes_typed_counts(zemu, zbot, world: 
     base = await lan.ask(choice_number(ask, "Hôm nay"))
     cancelled = await lan.ask("A")  # the letter of "Hủy"
     assert "đã hủy" in cancelled.lower() or "Lê Thị Sớm" in cancelled, cancelled
+
+
+@pytest.mark.parametrize(
+    ("sender", "shown"),
+    [
+        ({"id": "z-1", "display_name": "Lan", "is_bot": False}, "Lan"),
+        ({"id": "z-1", "name": "Lan", "is_bot": False}, "Lan"),
+        ({"id": "z-1", "is_bot": False}, "Zalo"),
+    ],
+)
+async def test_the_senders_name_is_read_as_either_public_client_names_it(ctx, sender, shown):
+    app = build_zalo_application(ctx, ZaloConfig(token="1:x", base_url="http://127.0.0.1:9"))
+    message = {"message_id": "m1", "date": 1766619597466, "text": "menu", "from": sender}
+    message["chat"] = {"id": "c-1", "chat_type": "PRIVATE"}
+    update = await app.bot_data["zalo_bridge"].to_telegram({"message": message})
+    assert update is not None and update["message"]["from"]["first_name"] == shown
