@@ -2,7 +2,8 @@
 `config.toml`, an optional user file, environment overrides.
 
 Precedence (later wins): embedded default → `--config PATH` or `CHIBO_CONFIG` → environment
-(`CHIBO_TELEGRAM_TOKEN`, `CHIBO_TELEGRAM_BASE_URL`, `CHIBO_DB`).
+(`CHIBO_TELEGRAM_TOKEN`, `CHIBO_TELEGRAM_BASE_URL`, `CHIBO_DB`, `CHIBO_ZALO_TOKEN`,
+`CHIBO_ZALO_BASE_URL`, `CHIBO_WEB_PUBLIC_URL`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from chibo.rules.messages import N_, Msg
 from chibo.usecases.config import BackupConfig as BackupConfig
 from chibo.usecases.config import Config as Config
 from chibo.usecases.config import TelegramConfig as TelegramConfig
+from chibo.usecases.config import WebConfig as WebConfig
 from chibo.usecases.config import WebhookConfig as WebhookConfig
 from chibo.usecases.config import ZaloConfig as ZaloConfig
 from chibo.usecases.i18n import LOCALES
@@ -212,6 +214,7 @@ def _parse(data: dict[str, Any], env: dict[str, str], source: str) -> Config:
         debug_updates=r.get("logging", "debug_updates", bool, False),
         zalo=_zalo(r, env),
         telegram_webhook=_telegram_webhook(r, env),
+        web=_web(r, env),
     )
 
 
@@ -268,6 +271,28 @@ def _telegram_webhook(r: _Reader, env: dict[str, str]) -> WebhookConfig:
         webhook_secret=secret,
         listen=r.get("telegram", "listen", str, "127.0.0.1"),
         port=r.get("telegram", "port", int, 8443),
+    )
+
+
+def _web(r: _Reader, env: dict[str, str]) -> WebConfig:
+    url = (env.get("CHIBO_WEB_PUBLIC_URL") or r.get("web", "public_url", str, "")).rstrip("/")
+    if url and not url.startswith("https://"):
+        raise ConfigError(N_("{key}: expected an https:// URL"), key="web.public_url")
+    minutes = r.get("web", "link_minutes", int, 15)
+    if not 1 <= minutes <= 24 * 60:
+        raise ConfigError(
+            N_("{key}: expected a number of minutes from 1 to {most}"),
+            key="web.link_minutes",
+            most=24 * 60,
+        )
+    port = r.get("web", "port", int, 8445)
+    if not 0 < port < 65536:
+        raise ConfigError(N_("{key}: expected a port number from 1 to 65535"), key="web.port")
+    return WebConfig(
+        public_url=url,
+        listen=r.get("web", "listen", str, "127.0.0.1"),
+        port=port,
+        link_minutes=minutes,
     )
 
 

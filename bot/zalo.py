@@ -10,8 +10,10 @@ built with the same features and translates every Bot API call the handlers make
   are typed as that number, the others then get letters: see `_numbered`); long texts are
   split at 2,000 characters;
 - `editMessageText` → a new message (Zalo cannot edit);
-- `answerCallbackQuery` with a text → a message; `sendDocument`/`sendPhoto` → a message
-  saying how to get the file (the Telegram channel or the CLI);
+- `answerCallbackQuery` with a text → a message; `sendDocument`/`sendPhoto` → a short-lived
+  download link when the bot's web endpoint is configured (`bot.web_files`, `[web]`), else a
+  message saying how to get the file (the Telegram channel or the CLI); `getFile` and its
+  download serve a file uploaded through an upload link (`bot.web_files`);
 - `getUpdates` → one Zalo update, turned into a Telegram `Update`: a typed number of the
   current screen becomes the `callback_query` its button would have sent, a number that is
   not on the current screen gets "that number has expired" (unless a flow step that takes
@@ -33,7 +35,7 @@ import string
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from telegram.error import NetworkError
@@ -45,6 +47,9 @@ from chibo.usecases import channels as channels_uc
 from chibo.usecases import users as users_uc
 from chibo.usecases.context import AppContext
 from chibo.usecases.i18n import Translator, locale_for, translator
+
+if TYPE_CHECKING:
+    from chibo.bot.web_files import FileShelf
 
 log = logging.getLogger("chibo.zalo")
 
@@ -78,6 +83,8 @@ NO_FILES = N_(
     "Zalo cannot carry files, so “{name}” was not sent. To get it, open the same screen in the"
     " bot on Telegram, or ask whoever runs the bot to export it with the chibo command line."
 )
+#: The `file_path` of files uploaded through an upload link (`bot.web_files`).
+UPLOADED_PATH = "zalo-upload"
 #: Methods that only matter on Telegram: answered "done" without a Zalo call.
 _NOOPS = {
     "setMyCommands",
@@ -158,6 +165,8 @@ class Bridge:
     #: still finds its chat when the identity was re-linked meanwhile (`/link`).
     seen_chats: dict[int, str] = field(default_factory=dict)
     bot_user: dict[str, Any] | None = None
+    #: The bot's web endpoint for files (`[web]` configured), else None: files become a note.
+    files: FileShelf | None = None
     _message_id: int = 0
     _update_id: int = 0
 
@@ -224,7 +233,9 @@ class Bridge:
         if method == "answerCallbackQuery":
             return await self.answer(p)
         if method in ("sendDocument", "sendPhoto"):
-            return await self.no_file(int(p["chat_id"]), p)
+            return await self.send_file(int(p["chat_id"]), p)
+        if method == "getFile":
+            return self.get_file(str(p.get("file_id", "")))
         if method == "sendChatAction":
             chat = await channels_uc.zalo_chat(self.ctx, int(p["chat_id"]))
             if chat is not None:
@@ -293,13 +304,47 @@ class Bridge:
                 await self.client.call("sendMessage", {"chat_id": chat, "text": text[:2000]})
         return True
 
-    async def no_file(self, user_id: int, p: dict[str, Any]) -> dict[str, Any]:
+    async def send_file(self, user_id: int, p: dict[str, Any]) -> dict[str, Any]:
+        """A file as a short-lived download link, or (no web endpoint) a note saying how to
+        get it."""
         _ = await self._translator(user_id)
         name = _file_name(p)
         text = _(NO_FILES, name=name)
+        upload = p.get("document") or p.get("photo")
+        content = getattr(upload, "input_file_content", None)
+        if self.files is not None and isinstance(content, bytes):
+            from chibo.bot.web_files import LINK, local_time
+
+            kind = str(getattr(upload, "mimetype", "") or "application/octet-stream")
+            made = self.files.put(name, content, kind, user_id=user_id, locale=_.locale)
+            if made is not None:
+                url, expires = made
+                text = _(LINK, name=name, url=url, time=local_time(expires, self.ctx))
         if p.get("caption"):
             text = f"{p['caption']}\n\n{text}"
-        return await self.send(user_id, text, None)
+        sent = await self.send(user_id, text, None)
+        # the message PTB gets back (and may log) names the file, not the link's token
+        return {**sent, "text": str(p.get("caption") or name)}
+
+    def get_file(self, file_id: str) -> dict[str, Any]:
+        """A file uploaded through an upload link, as Telegram's `getFile` describes it."""
+        found = self.files.peek_received(file_id) if self.files is not None else None
+        if found is None:
+            raise ZaloError(400, "wrong file_id or the file is temporarily unavailable")
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(found[1]),
+            "file_path": f"{UPLOADED_PATH}/{file_id}",
+        }
+
+    def file_bytes(self, url: str) -> bytes | None:
+        """The bytes behind a `getFile` path (PTB downloads it through the request)."""
+        head, _sep, file_id = url.rpartition("/")
+        if self.files is None or not head.endswith(UPLOADED_PATH):
+            return None
+        found = self.files.take_received(file_id)
+        return found[1] if found is not None else None
 
     # -- Zalo updates -> Telegram ----------------------------------------------------------
 
@@ -515,6 +560,9 @@ class ZaloRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if method == "GET" and UPLOADED_PATH in url:
+            data = self.bridge.file_bytes(url)
+            return (200, data) if data is not None else (404, b"")
         api_method = url.rstrip("/").rsplit("/", 1)[-1]
         params = _params(request_data)
         status, body = await self.bridge.handle(api_method, params)

@@ -15,16 +15,23 @@ from telegram import InputFile
 from chibo.handlers.common import EXPIRED, Req, cb, open_draft, working_cell
 from chibo.handlers.flows import start_draft
 from chibo.handlers.roster_common import IMPORT, F, browse_draft, list_button
+from chibo.rules.messages import N_
 from chibo.usecases import drafts as drafts_uc
 from chibo.usecases import roster as uc
 from chibo.usecases import roster_io
 from chibo.usecases.access import require_write
 from chibo.usecases.drafts import Draft
+from chibo.usecases.file_limits import MAX_UPLOAD_BYTES
 from chibo.usecases.i18n import Translator
 from chibo.usecases.roster import ImportReport
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = MAX_UPLOAD_BYTES
 MAX_ERRORS_SHOWN = 20
+UPLOAD_LINK = N_(
+    "Zalo cannot carry files, so send the roster through this upload page: {url}"
+    " (one file, Excel .xlsx or CSV, once; the link expires at {time}). The checked result"
+    " comes back here in the chat."
+)
 
 
 def report_text(_: Translator, report: ImportReport, filename: str) -> str:
@@ -143,7 +150,18 @@ async def ask_for_file(req: Req) -> None:
         return
     _ = req._
     cell = req.profile.current_cell
-    if req.context.application.bot_data.get("channel") == "zalo" and cell is not None:
+    bot_data = req.context.application.bot_data
+    upload_link = bot_data.get("upload_link")
+    if bot_data.get("channel") == "zalo" and cell is not None and upload_link is not None:
+        # Zalo carries no files: a short-lived upload page, whose file comes back here
+        await require_write(req.ctx, req.user_id, org_id)
+        await browse_draft(req, org_id, None)
+        url, expires = upload_link(req.user_id, org_id, cell.org_name, _.locale)
+        local = expires.astimezone(req.ctx.config.timezone)
+        when = f"{local:%H:%M} {_.date(local.date())}"
+        await req.show(_(UPLOAD_LINK, url=url, time=when), [[list_button(_)]])
+        return
+    if bot_data.get("channel") == "zalo" and cell is not None:
         # Zalo carries no files: say where the import can be done instead of waiting for one
         await req.show(
             _(

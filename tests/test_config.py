@@ -154,6 +154,17 @@ def test_webhook_secrets_can_come_from_the_environment(tmp_path):
     assert cfg.zalo.webhook_secret == "zalo-secret-from-env"
 
 
+def test_web_section_for_files_on_zalo(tmp_path):
+    default = load_config(env={}).web
+    assert not default.enabled and (default.port, default.link_minutes) == (8445, 15)
+    f = tmp_path / "c.toml"
+    f.write_text('[web]\npublic_url = "https://bot.example/"\nport = 9000\nlink_minutes = 30\n')
+    cfg = load_config(env={"CHIBO_CONFIG": str(f)}).web
+    assert (cfg.public_url, cfg.port, cfg.link_minutes) == ("https://bot.example", 9000, 30)
+    env = {"CHIBO_CONFIG": str(f), "CHIBO_WEB_PUBLIC_URL": "https://files.example"}
+    assert load_config(env=env).web.public_url == "https://files.example"
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -161,6 +172,9 @@ def test_webhook_secrets_can_come_from_the_environment(tmp_path):
         '[zalo]\nmode = "webhook"\nwebhook_url = "http://plain"\nwebhook_secret = "s3cret-token"\n',
         '[zalo]\nmode = "webhook"\nwebhook_url = "https://a.b/z"\nwebhook_secret = "short"\n',
         '[telegram]\nmode = "webhook"\nwebhook_url = "https://a.b/t"\nwebhook_secret = ""\n',
+        '[web]\npublic_url = "http://plain.example"\n',
+        '[web]\npublic_url = "https://a.b"\nlink_minutes = 0\n',
+        "[web]\nport = 70000\n",
     ],
 )
 def test_bad_channel_settings_are_refused(tmp_path, body):

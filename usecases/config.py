@@ -47,6 +47,23 @@ class WebhookConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """`[web]`: the bot's own small web endpoint for files on Zalo (short-lived download and
+    upload links), on when `public_url` is set. It listens on `listen`:`port` behind a reverse
+    proxy that forwards `public_url`'s `/files/` and `/upload/` to it; a link lives
+    `link_minutes`."""
+
+    public_url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = 8445
+    link_minutes: int = 15
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.public_url)
+
+
+@dataclass(frozen=True)
 class BackupConfig:
     """`[backup]`: a daily online backup into `dir` at `at` (local), keeping the newest
     `keep` copies; off when `dir` is empty."""
@@ -76,5 +93,6 @@ class Config:
     backup: BackupConfig = field(default_factory=BackupConfig)
     zalo: ZaloConfig = field(default_factory=ZaloConfig)
     telegram_webhook: WebhookConfig = field(default_factory=WebhookConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     #: Log whole updates (what users typed, names) with errors: for debugging only.
     debug_updates: bool = False

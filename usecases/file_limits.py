@@ -21,6 +21,8 @@ from xml.parsers import expat
 from chibo.rules.messages import N_, Msg
 from chibo.usecases.errors import InvalidInput
 
+#: An uploaded roster file (sent in Telegram, or through a Zalo upload link).
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
 MAX_PARTS = 1000
 MAX_SHEET_ROWS = 25_000
