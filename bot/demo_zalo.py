@@ -3,7 +3,9 @@
 The real Zalo Application (the bridge of `bot.zalo`) runs against the local Zalo emulator with
 the demo data of `bot.demo`; the two demo users' Zalo accounts are linked to them and their
 reminders go to Zalo. What is typed is sent as it is: a number answers the latest screen,
-"menu" or "hủy" are commands; `/as officer|secretary` switches user, `/quit` ends.
+"menu" or "hủy" are commands; `/as officer|secretary` switches user, `/quit` ends. Files
+(exports, the roster import) are links to the demo's own file server on 127.0.0.1
+(`bot.web_files`), as a deployment with `[web]` gives them.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from typing import TextIO
 from chibo.bot.app import running
 from chibo.bot.channels import build_zalo_application, connect, notifier_for
 from chibo.bot.demo import DEMO_USERS, _lines, seed
+from chibo.bot.web_files import serving_files
 from chibo.botapi_emulator.zalo import ZaloEmulator, ZaloUser
 from chibo.rules.messages import N_
 from chibo.storage.db import Database
 from chibo.usecases import channels as channels_uc
 from chibo.usecases import reminders as reminders_uc
 from chibo.usecases.clock import SystemClock
-from chibo.usecases.config import Config, ZaloConfig
+from chibo.usecases.config import Config, WebConfig, ZaloConfig
 from chibo.usecases.context import AppContext
 from chibo.usecases.i18n import translator
 
@@ -65,12 +68,20 @@ async def run_zalo_demo(
                     await _link(ctx, demo_user.tg_id, f"demo-{key}")
                     users[key] = zemu.user(f"demo-{key}", demo_user.name)
                 app = build_zalo_application(
-                    ctx, ZaloConfig(token=zemu.token, base_url=zemu.base_url), rate_limit=False
+                    ctx,
+                    ZaloConfig(token=zemu.token, base_url=zemu.base_url),
+                    rate_limit=False,
+                    web=WebConfig(public_url="http://127.0.0.1", port=0),
                 )
                 connect({"zalo": app})
                 zemu.track(app.update_queue.join)
                 active = "secretary"
-                async with running(app, poll_timeout=1):
+                shelf = app.bot_data["web_files"]
+                async with (
+                    serving_files(shelf, listen="127.0.0.1", port=0) as port,
+                    running(app, poll_timeout=1),
+                ):
+                    shelf.web = replace(shelf.web, public_url=f"http://127.0.0.1:{port}")
                     print(_(HELP), file=out)
                     await reminders_uc.sweep(ctx, notifier_for(app))
                     await _show(users[active], out)

@@ -184,3 +184,26 @@ async def test_the_zalo_demo_shows_numbered_choices(tmp_path):
     assert "Bước 1/5" in text  # "1" chose the first line of the menu
     assert "Số 9 không có trên màn hình mới nhất" in text
     assert "[b1]" not in text
+
+
+async def test_the_zalo_demo_gives_files_as_links(tmp_path):
+    import aiohttp
+
+    from chibo.bot.demo_zalo import run_zalo_demo
+
+    seen: list[str] = []
+
+    async def typist() -> AsyncIterator[str]:
+        for line in ("menu", "4"):
+            yield line
+        screen = out.getvalue()
+        yield re.findall(r"^(\d+)\. 📤", screen, re.MULTILINE)[-1]
+        link = re.findall(r"Tải tệp “[^”]+”: (http://127\.0\.0\.1:\d+/files/\S+)", out.getvalue())
+        async with aiohttp.ClientSession() as http, http.get(link[-1]) as got:
+            seen.append(f"{got.status} {got.content_type}")
+        yield "/quit"
+
+    out = io.StringIO()
+    assert await run_zalo_demo(load_config(env={}), lines=typist(), out=out) == 0
+    assert "hết hạn lúc" in out.getvalue()
+    assert seen == ["200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
