@@ -103,6 +103,8 @@ class UploadSlot:
     expires: datetime
     locale: str
     used: bool = False
+    #: A POST is being read: a second one at the same time is refused (single use).
+    busy: bool = False
 
 
 #: What receives an uploaded file: (slot, file name, bytes) → None, once access was checked.
@@ -244,12 +246,12 @@ def add_routes(server: web.Application, shelf: FileShelf) -> None:
             },
         )
 
-    def open_slot(request: web.Request) -> UploadSlot | web.Response:
+    def open_slot(request: web.Request, *, posting: bool = False) -> UploadSlot | web.Response:
         slot = shelf.uploads.get(request.match_info["token"])
         if slot is None:
             log.info("upload refused: no such link")
             return not_found()
-        if slot.used:
+        if slot.used or (posting and slot.busy):
             return gone(slot.locale, UPLOAD_USED_TEXT)
         if slot.expires <= shelf.clock.now():
             log.info("upload refused for user %s: the link expired", slot.user_id)
@@ -270,9 +272,16 @@ def add_routes(server: web.Application, shelf: FileShelf) -> None:
         return _page(_, _(FORM_TITLE, cell=slot.cell), text, 200, body)
 
     async def upload(request: web.Request) -> web.Response:
-        slot = open_slot(request)
+        slot = open_slot(request, posting=True)
         if isinstance(slot, web.Response):
             return slot
+        slot.busy = True
+        try:
+            return await take(slot, request)
+        finally:
+            slot.busy = False
+
+    async def take(slot: UploadSlot, request: web.Request) -> web.Response:
         _ = translator(slot.locale)
         bad = _(BAD_UPLOAD_TITLE)
         try:

@@ -185,13 +185,20 @@ async def test_a_roster_import_on_zalo_by_an_upload_link(zemu, zweb, world: Worl
         assert missing.status == 404
 
 
-async def test_an_upload_link_is_checked_again_and_expires(zemu, zweb, world: World, http):
+async def test_an_upload_link_is_checked_again_and_expires(
+    zemu, zweb, world: World, http, monkeypatch
+):
+    from chibo.bot import web_files
     from chibo.usecases import channels as channels_uc
 
     lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
     roster = await lan.ask("menu")
     roster = await lan.ask(choice_number(roster, "Đảng viên"))
     [(url, _)] = links(await lan.ask(choice_number(roster, "📥")))
+    monkeypatch.setattr(web_files, "MAX_UPLOAD_BYTES", 1000)  # the Telegram path's cap, smaller
+    status, text = await upload(http, url, "danh-sach.xlsx", roster_xlsx())
+    assert status == 413 and "quá lớn" in text
+    monkeypatch.undo()
     world.ctx.clock.advance(minutes=16)
     status, _text = await upload(http, url, "danh-sach.xlsx", roster_xlsx())
     assert status == 410 and await roster_of(world) == {}
