@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -261,6 +261,30 @@ Params = Sequence[Any] | dict[str, Any]
 Row = aiosqlite.Row
 
 
+async def _one_trip(conn: aiosqlite.Connection, fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(sqlite3 connection, *args)` in aiosqlite's thread, in one trip (its queue, as its own
+    methods do; aiosqlite's `_execute` is not public API: pinned in requirements*.lock)."""
+    return await conn._execute(fn, conn._conn, *args)  # type: ignore[no-untyped-call]
+
+
+def _run(conn: sqlite3.Connection, sql: str, params: Params, attribute: str) -> Any:
+    """Run `sql` (in aiosqlite's thread); the cursor's `attribute` (lastrowid, rowcount)."""
+    cur = conn.execute(sql, params)
+    try:
+        return getattr(cur, attribute)
+    finally:
+        cur.close()
+
+
+def _fetch_one(conn: sqlite3.Connection, sql: str, params: Params) -> Any:
+    """The first row of `sql` (run in aiosqlite's thread), the cursor closed at once."""
+    cur = conn.execute(sql, params)
+    try:
+        return cur.fetchone()
+    finally:
+        cur.close()
+
+
 class Tx:
     """The statements of one transaction. Only `storage/` modules use it."""
 
@@ -269,23 +293,26 @@ class Tx:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns lastrowid (inserts) — use `changes` for row counts."""
-        async with self._conn.execute(sql, params) as cur:
-            return cur.lastrowid or 0
+        lastrowid: int = await _one_trip(self._conn, _run, sql, params, "lastrowid")
+        return lastrowid or 0
 
     async def changes(self, sql: str, params: Params = ()) -> int:
-        async with self._conn.execute(sql, params) as cur:
-            return cur.rowcount
+        rowcount: int = await _one_trip(self._conn, _run, sql, params, "rowcount")
+        return rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self._conn.executemany(sql, rows)
 
+    # Each statement makes one trip to aiosqlite's thread each, where execute + fetch + close
+    # took three: each trip wakes the thread and the event loop, and an everyday update's
+    # few queries were a good part of its CPU (benchmarks/bench_update_cpu.py, issue 12).
+
     async def one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        row: aiosqlite.Row | None = await _one_trip(self._conn, _fetch_one, sql, params)
+        return row
 
     async def all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return list(await self._conn.execute_fetchall(sql, params))
 
     async def scalar(self, sql: str, params: Params = ()) -> Any:
         row = await self.one(sql, params)

@@ -229,7 +229,7 @@ async def recorded_months(tx: Tx, org_id: int) -> list[date]:
 
 
 async def unpaid_evidence(
-    tx: Tx, member_ids: Collection[int], today: date
+    tx: Tx, member_ids: Collection[int] | None, today: date
 ) -> dict[int, list[Evidence]]:
     """The months recorded unpaid without a valid reason up to ``today``'s month: the dues
     ground of the removal review (``storage.lifecycle`` lists this source)."""

@@ -536,28 +536,32 @@ async def campaign_cases(
 
 
 async def kht_evidence(
-    tx: Tx, member_ids: Collection[int], today: date
+    tx: Tx, member_ids: Collection[int] | None, today: date
 ) -> dict[int, list[Evidence]]:
     """§6.5 d evidence for the removal review (`storage.lifecycle`): one day in each year a
     member was rated KHT (the committee's level, else the cell's proposal), the day it was
     decided (31/12 of the year when not recorded or decided the next year)."""
-    ids = sorted(set(member_ids))
-    out: dict[int, list[Evidence]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        rows = await tx.all(
-            "SELECT member_id, year, decided_on FROM evaluation_members"
-            " WHERE coalesce(decided_level, proposed_level) = 'KHT'"
-            f" AND member_id IN ({','.join('?' * len(chunk))}) ORDER BY member_id, year",
-            chunk,
-        )
-        dates: dict[int, list[date]] = {}
-        for mid, year, decided in rows:
-            on = from_db_date(decided)
-            end = date(year, 12, 31)
-            dates.setdefault(mid, []).append(on if on is not None and on <= end else end)
-        out.update((mid, [Evidence("kht", tuple(ds))]) for mid, ds in dates.items())
-    return out
+    sql = (
+        "SELECT member_id, year, decided_on FROM evaluation_members"
+        " WHERE coalesce(decided_level, proposed_level) = 'KHT'"
+    )
+    if member_ids is None:  # every member: one query
+        rows = await tx.all(sql + " ORDER BY member_id, year")
+    else:
+        ids = sorted(set(member_ids))
+        rows = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows += await tx.all(
+                sql + f" AND member_id IN ({','.join('?' * len(chunk))}) ORDER BY member_id, year",
+                chunk,
+            )
+    dates: dict[int, list[date]] = {}
+    for mid, year, decided in rows:
+        on = from_db_date(decided)
+        end = date(year, 12, 31)
+        dates.setdefault(mid, []).append(on if on is not None and on <= end else end)
+    return {mid: [Evidence("kht", tuple(ds))] for mid, ds in dates.items()}
 
 
 register_evidence_source(kht_evidence)

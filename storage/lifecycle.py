@@ -594,8 +594,9 @@ async def put_card(tx: Tx, c: Card, at: datetime) -> None:
 
 # -- removal evidence sources (§6.5) -------------------------------------------------------------
 
-#: A source of §6.5 evidence: (tx, member ids, today) -> {member id: [Evidence]}.
-EvidenceSource = Callable[[Tx, Collection[int], date], Awaitable[dict[int, list[Evidence]]]]
+#: A source of §6.5 evidence: (tx, member ids, today) -> {member id: [Evidence]}; member ids
+#: None means every member (one set-based query: the sweep asks for the whole province).
+EvidenceSource = Callable[[Tx, Collection[int] | None, date], Awaitable[dict[int, list[Evidence]]]]
 _SOURCES: list[EvidenceSource] = []  # the static sources are listed below their definitions
 
 
@@ -620,7 +621,7 @@ async def excused_periods(tx: Tx, member_ids: Collection[int]) -> dict[int, list
 
 
 async def absence_evidence(
-    tx: Tx, member_ids: Collection[int], today: date
+    tx: Tx, member_ids: Collection[int] | None, today: date
 ) -> dict[int, list[Evidence]]:
     """Unexcused absences from the meeting book, outside exemption and temporary-transfer
     periods."""
@@ -643,7 +644,7 @@ async def absence_evidence(
 
 
 async def education_evidence(
-    tx: Tx, member_ids: Collection[int], today: date
+    tx: Tx, member_ids: Collection[int] | None, today: date
 ) -> dict[int, list[Evidence]]:
     where, params = _in("member_id", member_ids)
     rows = await tx.all(
@@ -655,8 +656,10 @@ async def education_evidence(
 _SOURCES.extend((absence_evidence, education_evidence, unpaid_evidence))
 
 
-async def evidence(tx: Tx, member_ids: Collection[int], today: date) -> dict[int, list[Evidence]]:
-    """Every registered source's evidence for these members."""
+async def evidence(
+    tx: Tx, member_ids: Collection[int] | None, today: date
+) -> dict[int, list[Evidence]]:
+    """Every registered source's evidence for these members (None: for every member)."""
     out: dict[int, list[Evidence]] = {}
     for source in _SOURCES:
         for mid, items in (await source(tx, member_ids, today)).items():
@@ -747,13 +750,24 @@ async def cases(
         elif converted is not None and requested is None and decided is None and not r[4]:
             cards.append(CardCase(r[0], r[1], r[2], "request", converted))
 
-    rows = await tx.all(
+    active = (
         "SELECT m.id, m.org_id, m.full_name FROM members m WHERE m.status IN"
-        f" ('probationary', 'official'){where} AND NOT EXISTS (SELECT 1 FROM removal_reviews v"
-        " WHERE v.member_id = m.id AND v.decision IS NULL)",
-        params,
+        " ('probationary', 'official') AND NOT EXISTS (SELECT 1 FROM removal_reviews v"
+        " WHERE v.member_id = m.id AND v.decision IS NULL)"
     )
-    found = await evidence(tx, [r[0] for r in rows], today) if rows else {}
+    if org_ids is None:
+        # the whole province: each source's evidence for every member in one query, then
+        # only the members with some evidence (not 100,000 ids passed to every source)
+        found = await evidence(tx, None, today)
+        rows = []
+        ids = sorted(found)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows += await tx.all(active + f" AND m.id IN ({_marks(len(chunk))})", chunk)
+        rows.sort(key=lambda r: r[0])
+    else:
+        rows = await tx.all(active + where, params)
+        found = await evidence(tx, [r[0] for r in rows], today) if rows else {}
     removals = [RemovalCase(r[0], r[1], r[2], tuple(found[r[0]])) for r in rows if r[0] in found]
     return LifecycleCases(t_cases, arrivals, exemptions, residence, departures, cards, removals)
 

@@ -88,3 +88,28 @@ async def test_two_connections_on_one_file_serialise_writes(config, clock):
     finally:
         await a.close()
         await b.close()
+
+
+async def test_statements_answer_as_before_in_one_trip_each(db, clock):
+    """Tx.one / all / execute / changes run in one trip to aiosqlite's thread each (issue 12):
+    the first row or None, every row, the new row's id, the rows changed."""
+    async with db.transaction() as tx:
+        first = await orgs.insert(
+            tx, code="A", name="A", kind="committee", parent_id=None, at=clock.now()
+        )
+        new_id = await tx.execute(
+            "INSERT INTO orgs (code, name, kind, parent_id, created_at)"
+            " VALUES ('B', 'B', 'cell', ?, 'x')",
+            (first.id,),
+        )
+        assert new_id == first.id + 1
+        assert await tx.changes("UPDATE orgs SET name = name || '!'") == 2
+        row = await tx.one("SELECT code, name FROM orgs ORDER BY code")
+        assert row is not None and tuple(row) == ("A", "A!") and row["code"] == "A"
+        assert await tx.one("SELECT code FROM orgs WHERE id = -1") is None
+        assert [r["code"] for r in await tx.all("SELECT code FROM orgs ORDER BY code")] == [
+            "A",
+            "B",
+        ]
+        assert await tx.all("SELECT code FROM orgs WHERE id = -1") == []
+        assert await tx.scalar("SELECT count(*) FROM orgs") == 2

@@ -93,3 +93,49 @@ async def test_an_evidence_source_plugs_in(db):
         assert [c.member_id for c in cases.removals] == [mid]
     finally:
         store._SOURCES.remove(dues)
+
+
+async def test_removal_cases_of_the_whole_tree_are_those_of_every_cell(db):
+    """The sweep asks for every organisation (org_ids None): the evidence sources then read
+    every member's evidence set-based; the cases are exactly those found cell by cell."""
+
+    async def dues(tx, member_ids, today):
+        found = {7: [Evidence("dues", (date(2026, 2, 1), date(2026, 3, 1), date(2026, 5, 1)))]}
+        return {m: v for m, v in found.items() if member_ids is None or m in member_ids}
+
+    store.register_evidence_source(dues)
+    try:
+        async with db.transaction() as tx:
+            a, b, mid = await _member(tx)
+            more = []
+            for i, (org, status) in enumerate(
+                [(a, "official"), (b, "probationary"), (b, "official"), (b, "official")]
+            ):
+                f = MemberFields(
+                    full_name=f"M{i}", birth_date=date(1980, 1, 1), status=status,
+                    status_date=date(2010, 1, 1),
+                )  # fmt: skip
+                more.append(await member_store.insert(tx, org_id=org, f=f, name_key=f"m{i}", at=AT))
+            for m in (mid, more[1], more[2]):  # in re-education (evidence), one under review
+                await tx.execute(
+                    "INSERT INTO reeducations (member_id, started_on) VALUES (?, '2026-01-05')",
+                    (m,),
+                )
+            await tx.execute(
+                "INSERT INTO removal_reviews (member_id, org_id, ground, opened_on, evidence,"
+                " created_at, updated_at) VALUES (?, ?, 'education', '2026-03-01', '[]', 'x', 'x')",
+                (more[2], b),
+            )
+            await tx.execute("UPDATE members SET id = 7 WHERE id = ?", (more[3],))
+            whole = await store.cases(tx, None, date(2026, 6, 1))
+            by_cell = await store.cases(tx, [a, b], date(2026, 6, 1))
+            only_b = await store.cases(tx, [b], date(2026, 6, 1))
+
+        def key(c):
+            return c.member_id
+
+        assert sorted(whole.removals, key=key) == sorted(by_cell.removals, key=key)
+        assert [c.member_id for c in whole.removals] == sorted([mid, more[1], 7])
+        assert sorted(c.member_id for c in only_b.removals) == sorted([more[1], 7])
+    finally:
+        store._SOURCES.remove(dues)
