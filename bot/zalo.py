@@ -22,8 +22,11 @@ built with the same features and translates every Bot API call the handlers make
 
 A Zalo account speaks as a chibo user id (`usecases.channels.zalo_user`): its own negative id,
 or the Telegram user it was linked to. Outgoing `chat_id`s are such user ids, looked up to the
-Zalo chat. Screens are kept in memory per chat: after a restart an old number is "expired"
-(or, in an open step, that step's answer).
+Zalo chat. Each chat's latest screen is kept in SQLite (`zalo_screens`, one row per chat,
+written once per screen sent, read through a small cache): after a restart a typed number
+still presses the button the user sees, and a number of an older screen is "expired" (or, in
+an open step, that step's answer). Callback data are plain strings (no PTB
+`arbitrary_callback_data`), so a stored screen needs nothing from the old process.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import string
 import time
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -146,12 +150,14 @@ class ZaloClient:
 
 @dataclass
 class Screen:
-    """The latest message with choices in one chat: its numbers are valid until the next."""
+    """The latest message with choices in one chat: its numbers are valid until the next.
+    No keys: the chat's last message had no choices (the next typed text is text)."""
 
     message: dict[str, Any]
     #: What may be typed ("1", "2"… or a count label "4" and letters "a"…) → the button's data.
     keys: dict[str, str]
-    at: float = field(default_factory=time.monotonic)
+    at: datetime
+    version: int = 0
 
 
 @dataclass
@@ -160,7 +166,8 @@ class Bridge:
 
     ctx: AppContext
     client: ZaloClient
-    screens: dict[int, Screen] = field(default_factory=dict)
+    #: A cache of `zalo_screens` by Zalo chat (the database is the truth: it survives restarts).
+    screens: dict[str, Screen] = field(default_factory=dict)
     #: The Zalo chat each user id of an incoming update came from: the answer to that update
     #: still finds its chat when the identity was re-linked meanwhile (`/link`).
     seen_chats: dict[int, str] = field(default_factory=dict)
@@ -276,11 +283,27 @@ class Bridge:
         for part in split_message(shown, ZALO_TEXT_LIMIT):
             await self.client.call("sendMessage", {"chat_id": chat, "text": part or "…"})
         message = self._message(user_id, text, markup)
-        if keys:
-            self.screens[user_id] = Screen(message, keys)
-        else:
-            self.screens.pop(user_id, None)  # a plain answer: the next typed text is text
+        await self._keep_screen(chat, message, keys)
         return message
+
+    async def _keep_screen(self, chat: str, message: dict[str, Any], keys: dict[str, str]) -> None:
+        """The chat's screen is now this one: one write, skipped when a plain answer follows
+        a plain answer (the next typed text is text either way)."""
+        cached = self.screens.get(chat)
+        if not keys and cached is not None and not cached.keys:
+            return
+        version = await channels_uc.save_zalo_screen(self.ctx, chat, keys, message)
+        self.screens[chat] = Screen(message, keys, self.ctx.now(), version)
+
+    async def _screen(self, chat: str) -> Screen | None:
+        cached = self.screens.get(chat)
+        if cached is None:
+            saved = await channels_uc.zalo_screen(self.ctx, chat)
+            if saved is None:
+                return None
+            cached = Screen(saved.message, saved.keys, saved.shown_at, saved.version)
+            self.screens[chat] = cached
+        return cached if cached.keys else None
 
     def _message(self, user_id: int, text: str, markup: dict[str, Any] | None) -> dict[str, Any]:
         message: dict[str, Any] = {
@@ -393,7 +416,7 @@ class Bridge:
         text = msg.get("text")
         if event == "message.text.received" and isinstance(text, str):
             if chat_type == "private":
-                pressed = await self._typed_number(user_id, text, user, update_id)
+                pressed = await self._typed_number(user_id, zalo_chat, text, user, update_id)
                 if pressed is not None:
                     return pressed
             return {"update_id": update_id, "message": {**base, **_text_fields(text)}}
@@ -416,17 +439,19 @@ class Bridge:
         return {"update_id": update_id, "message": {**base, "sticker": sticker}}
 
     async def _typed_number(
-        self, user_id: int, text: str, user: dict[str, Any], update_id: int
+        self, user_id: int, zalo_chat: str, text: str, user: dict[str, Any], update_id: int
     ) -> dict[str, Any] | None:
         """A number typed on a screen with choices: the press of that button, or "expired"."""
-        screen = self.screens.get(user_id)
         match = _NUMBER.match(text)
         letter = _LETTER.match(text)
-        if screen is None or (match is None and letter is None):
+        if match is None and letter is None:
+            return None
+        screen = await self._screen(zalo_chat)
+        if screen is None:
             return None
         key = str(int(match.group(1))) if match else text.strip().lower()
-        timeout = self.ctx.config.conversation_timeout.total_seconds()
-        if key in screen.keys and time.monotonic() - screen.at <= timeout:
+        timeout = self.ctx.config.conversation_timeout
+        if key in screen.keys and self.ctx.now() - screen.at <= timeout:
             return self._press(user_id, screen, key, user, update_id)
         if match is None:
             return None  # a letter that is no choice: plain text
@@ -437,13 +462,14 @@ class Bridge:
         chat = await self.chat_of(user_id)
         if chat is not None:
             await self.client.call("sendMessage", {"chat_id": chat, "text": _(EXPIRED_NUMBER, n=n)})
-        self.screens.pop(user_id, None)
         return {"update_id": update_id}  # carries nothing: PTB confirms it, no handler runs
 
     def _press(
         self, user_id: int, screen: Screen, key: str, user: dict[str, Any], update_id: int
     ) -> dict[str, Any]:
-        """The `callback_query` the screen's button `key` would have sent."""
+        """The `callback_query` the screen's button `key` would have sent (on the message as
+        this user's: the screen may predate a link that changed the user id)."""
+        message = {**screen.message, "chat": {"id": user_id, "type": "private"}}
         return {
             "update_id": update_id,
             "callback_query": {
@@ -451,7 +477,7 @@ class Bridge:
                 "from": user,
                 "chat_instance": f"zalo{user_id}",
                 "data": screen.keys[key],
-                "message": screen.message,
+                "message": message,
             },
         }
 

@@ -194,6 +194,8 @@ class ZaloEmulator:
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, f"Not Found: method {method}")
+        if method == "getUpdates":
+            params = {**params, "_gone": lambda: _gone(request)}
         result = await handler(params)
         if isinstance(result, web.Response):
             return result
@@ -211,7 +213,9 @@ class ZaloEmulator:
                 self._polls_after += 1
                 self._signal.notify_all()
             got = await _wait(self._signal, lambda: self._handed_out < len(self._updates), timeout)
-            if not got:
+            gone = p.get("_gone")
+            if not got or (gone is not None and gone()):
+                # a poller that hung up (a stopped bot) takes nothing: the next one gets it
                 return _error(408, "Request timeout", status=200)
             update = self._updates[self._handed_out]
             self._handed_out += 1
@@ -251,6 +255,11 @@ class ZaloEmulator:
 
     async def _m_getWebhookInfo(self, p: dict[str, Any]) -> Any:
         return {"url": self.webhook_url}
+
+
+def _gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
 async def _wait(cond: asyncio.Condition, predicate: Callable[[], bool], timeout: float) -> bool:

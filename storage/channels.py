@@ -1,9 +1,12 @@
-"""Messenger identities beside Telegram (Zalo), the reminder channel choice, link codes."""
+"""Messenger identities beside Telegram (Zalo), the reminder channel choice, link codes, the
+latest numbered screen of each Zalo chat, and merging a Zalo-only user into a Telegram user."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from chibo.storage.db import Tx, need_instant, to_db_instant
 
@@ -91,3 +94,56 @@ async def take_link(tx: Tx, code_hash: str) -> tuple[int, datetime] | None:
         return None
     await tx.execute("DELETE FROM channel_links WHERE code_hash = ?", (code_hash,))
     return int(row["user_id"]), need_instant(row["expires_at"])
+
+
+@dataclass(frozen=True)
+class ZaloScreen:
+    """The latest screen of a Zalo chat: what may be typed → the button's callback data."""
+
+    chat_id: str
+    version: int
+    labels: str  # "numbers" (1, 2, 3…) or "counts" (buttons typed by their number, others a, b…)
+    keys: dict[str, str]
+    message: dict[str, Any]
+    shown_at: datetime
+
+
+async def save_zalo_screen(
+    tx: Tx,
+    chat_id: str,
+    labels: str,
+    keys: dict[str, str],
+    message: dict[str, Any],
+    at: datetime,
+) -> int:
+    """Replace the chat's screen (one row per chat); the new screen's version."""
+    version = await tx.scalar(
+        "INSERT INTO zalo_screens (chat_id, version, labels, keys, message, shown_at)"
+        " VALUES (?, 1, ?, ?, ?, ?)"
+        " ON CONFLICT (chat_id) DO UPDATE SET version = zalo_screens.version + 1,"
+        " labels = excluded.labels, keys = excluded.keys, message = excluded.message,"
+        " shown_at = excluded.shown_at"
+        " RETURNING version",
+        (
+            chat_id,
+            labels,
+            json.dumps(keys, ensure_ascii=False),
+            json.dumps(message, ensure_ascii=False),
+            to_db_instant(at),
+        ),
+    )
+    return int(version)
+
+
+async def zalo_screen(tx: Tx, chat_id: str) -> ZaloScreen | None:
+    row = await tx.one("SELECT * FROM zalo_screens WHERE chat_id = ?", (chat_id,))
+    if row is None:
+        return None
+    return ZaloScreen(
+        chat_id,
+        int(row["version"]),
+        str(row["labels"]),
+        {str(k): str(v) for k, v in json.loads(row["keys"]).items()},
+        dict(json.loads(row["message"])),
+        need_instant(row["shown_at"]),
+    )

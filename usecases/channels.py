@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from chibo.rules.messages import N_, Msg
 from chibo.storage import audit
@@ -146,3 +147,25 @@ async def has_open_draft(ctx: AppContext, user_id: int) -> bool:
         d.updated_at is not None and now - d.updated_at <= ctx.config.conversation_timeout
         for d in drafts
     )
+
+
+# -- Zalo screens ----------------------------------------------------------------------------
+
+ZaloScreen = store.ZaloScreen
+
+
+async def save_zalo_screen(
+    ctx: AppContext, chat_id: str, keys: dict[str, str], message: dict[str, Any]
+) -> int:
+    """Keep `keys` (typed key → callback data) as the Zalo chat's only valid screen; no keys:
+    the chat has no screen (the next typed text is text). The screen's version."""
+    labels = "counts" if any(key.isalpha() for key in keys) else "numbers"
+    async with ctx.db.transaction() as tx:
+        return await store.save_zalo_screen(tx, chat_id, labels, keys, message, ctx.now())
+
+
+async def zalo_screen(ctx: AppContext, chat_id: str) -> ZaloScreen | None:
+    """The chat's latest screen, if it has choices and is younger than a conversation."""
+    async with ctx.db.read() as tx:
+        screen = await store.zalo_screen(tx, chat_id)
+    return screen

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 
 import pytest
@@ -400,3 +401,35 @@ async def test_the_senders_name_is_read_as_either_public_client_names_it(ctx, se
     message["chat"] = {"id": "c-1", "chat_type": "PRIVATE"}
     update = await app.bot_data["zalo_bridge"].to_telegram({"message": message})
     assert update is not None and update["message"]["from"]["first_name"] == shown
+
+
+@asynccontextmanager
+async def _zalo_running(zemu: ZaloEmulator, ctx: AppContext, bot: Application):
+    """A fresh Zalo Application on the same database (a restart of the Zalo channel)."""
+    from chibo.bot.app import running
+
+    app = build_zalo_application(ctx, ZaloConfig(token=zemu.token, base_url=zemu.base_url))
+    connect({"telegram": bot, "zalo": app})
+    untrack = zemu.track(app.update_queue.join)
+    try:
+        async with running(app, poll_timeout=1):
+            yield app
+    finally:
+        untrack()
+
+
+async def test_numbered_screens_survive_a_restart(zemu, ctx, bot, world: World):
+    async with _zalo_running(zemu, ctx, bot):
+        lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+        menu = await lan.ask("menu")
+        mine = choice_number(menu, "Thông tin của tôi")
+    async with _zalo_running(zemu, ctx, bot):  # restarted: the screen the user sees still works
+        answer = await lan.ask(mine)
+        assert "Bí thư chi bộ — Chi bộ thôn 1" in answer, answer
+        last = max(int(n) for n in re.findall(r"^(\d+)\. ", menu, re.MULTILINE))
+        assert last > len(re.findall(r"^\d+\. ", answer, re.MULTILINE))
+    async with _zalo_running(zemu, ctx, bot):  # a number of the older screen: expired
+        old = await lan.ask(str(last))
+        assert "Số" in old and "đã hết hạn" in old, old
+        again = await lan.ask("menu")
+        assert choice_number(again, "Ghi sinh hoạt chi bộ")
