@@ -76,6 +76,7 @@ WORD_COMMANDS = {
     "huy": "/cancel",
     "start": "/start",
     "bắt đầu": "/start",
+    "telegram": "/telegram",
 }
 
 CHOOSE = N_("Type the number of your choice.")

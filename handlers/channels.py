@@ -1,8 +1,10 @@
-"""Messengers: link a Zalo account to a Telegram user, choose where reminders go.
+"""Messengers: link Zalo and Telegram (both ways), choose where reminders go.
 
 The same module runs in the Telegram and the Zalo Application (`bot.zalo`); which one it is
 comes from `app.bot_data["channel"]`. On Telegram `/zalo` gives a one-time link code, typed on
-Zalo as `/link CODE`; either side shows the reminder channel choice when both are connected.
+Zalo as `/link CODE`; a person bound only on Zalo types `telegram` (or `/zalo`) there for a
+code and sends `/link CODE` on Telegram. Either side shows the reminder channel choice when
+both are connected.
 """
 
 from __future__ import annotations
@@ -38,6 +40,17 @@ async def _screen(req: Req, intro: str = "") -> None:
     elif channel_of(req) == "telegram":
         code = await channels_uc.new_link_code(req.ctx, req.user_id)
         lines.append(_link_text(_, code))
+    elif not channels_uc.is_telegram_user(req.user_id):
+        code = await channels_uc.new_link_code(req.ctx, req.user_id)
+        lines.append(
+            _(
+                "To use the assistant on Telegram as well: open the bot on Telegram and send"
+                "\n/link {code}\n(valid {minutes} minutes). Your roles and reminders stay the"
+                " same; reminders keep coming here until you choose otherwise.",
+                code=code,
+                minutes=int(channels_uc.LINK_VALID.total_seconds() // 60),
+            )
+        )
     rows.append([(_("« Menu"), cb("menu", "main"))])
     await req.show("\n\n".join(lines), rows)
 
@@ -68,10 +81,24 @@ async def set_reminders(req: Req, channel: str) -> None:  # chan:rem:<channel>
 @handler(bound=False)
 async def link_command(req: Req) -> None:
     _ = req._
-    if channel_of(req) != "zalo":
-        await req.reply(_("Send /link CODE in the Zalo chat with the bot; /zalo gives the code."))
-        return
     code = " ".join(req.context.args or [])
+    if channel_of(req) != "zalo":
+        if not code:
+            await req.reply(
+                _(
+                    "Send /link followed by the code that telegram (typed in the Zalo chat with"
+                    " the bot) showed. To link a Zalo account instead, /zalo gives a code."
+                )
+            )
+            return
+        await channels_uc.link_telegram(req.ctx, req.user_id, code)
+        await req.reply(
+            _(
+                "This Telegram account is now linked to your Zalo account: the same cell and"
+                " roles. Reminders still go to Zalo; /zalo chooses where they go."
+            )
+        )
+        return
     if not code:
         await req.reply(_("Send /link followed by the code that /zalo showed on Telegram."))
         return
@@ -88,6 +115,7 @@ def register(app: App) -> None:
     )
     reg.add_menu(MenuEntry(N_("Messengers"), cb(F, "show"), "all", 880))
     app.add_handler(CommandHandler("zalo", zalo_command))
+    app.add_handler(CommandHandler("telegram", zalo_command))
     app.add_handler(CommandHandler("link", link_command))
     reg.add_routes(
         F,

@@ -147,3 +147,86 @@ async def zalo_screen(tx: Tx, chat_id: str) -> ZaloScreen | None:
         dict(json.loads(row["message"])),
         need_instant(row["shown_at"]),
     )
+
+
+# -- merging a Zalo-only user into a Telegram user ---------------------------------------------
+
+#: The tables that hold a user id, checked against every migration (0001–0015). The *_by/actor
+#: TEXT columns of the records (meetings.created_by, audit_log.actor …) are history: they keep
+#: the id that acted then. `zalo_screens` is keyed by the Zalo chat, not the user.
+USER_TABLES = (
+    "users",
+    "roles",
+    "invites.used_by",
+    "invite_failures",
+    "drafts",
+    "reminder_deliveries",
+    "channel_identities",
+    "channel_prefs",
+    "channel_links",
+)
+
+
+async def merge_user(tx: Tx, old: int, new: int) -> dict[str, int]:
+    """Move everything of user `old` to user `new` (one transaction: the caller's) and delete
+    `old`; the rows moved per table. `new` keeps its own Telegram fields; what it lacks (a
+    language, a current cell) comes from `old`. A claim both hold for the same reminder keeps
+    the one further along (sent before anything else), so nothing is sent twice."""
+    moved: dict[str, int] = {}
+    await tx.execute(
+        "INSERT INTO users (tg_id, full_name, username, language, tg_language, current_org_id,"
+        " created_at, last_seen_at)"
+        " SELECT ?, full_name, username, language, tg_language, current_org_id, created_at,"
+        " last_seen_at FROM users WHERE tg_id = ?"
+        " ON CONFLICT (tg_id) DO UPDATE SET"
+        " language = COALESCE(users.language, excluded.language),"
+        " current_org_id = COALESCE(excluded.current_org_id, users.current_org_id),"
+        " full_name = CASE WHEN users.full_name = '' THEN excluded.full_name"
+        " ELSE users.full_name END,"
+        " created_at = MIN(users.created_at, excluded.created_at)",
+        (new, old),
+    )
+    moved["roles"] = await tx.changes(
+        "UPDATE OR IGNORE roles SET user_id = ? WHERE user_id = ?", (new, old)
+    )
+    moved["invites"] = await tx.changes(
+        "UPDATE invites SET used_by = ? WHERE used_by = ?", (new, old)
+    )
+    moved["invite_failures"] = await tx.changes(
+        "UPDATE invite_failures SET user_id = ? WHERE user_id = ?", (new, old)
+    )
+    await tx.execute(
+        "DELETE FROM drafts WHERE user_id = ? AND slot IN"
+        " (SELECT slot FROM drafts WHERE user_id = ?)",
+        (new, old),
+    )
+    moved["drafts"] = await tx.changes(
+        "UPDATE drafts SET user_id = ? WHERE user_id = ?", (new, old)
+    )
+    await tx.execute(
+        "DELETE FROM reminder_deliveries WHERE user_id = ? AND key IN"
+        " (SELECT key FROM reminder_deliveries WHERE user_id = ? AND state = 'sent')",
+        (old, new),
+    )
+    await tx.execute(
+        "DELETE FROM reminder_deliveries WHERE user_id = ? AND key IN"
+        " (SELECT key FROM reminder_deliveries WHERE user_id = ?)",
+        (new, old),
+    )
+    moved["reminder_deliveries"] = await tx.changes(
+        "UPDATE reminder_deliveries SET user_id = ? WHERE user_id = ?", (new, old)
+    )
+    for channel in CHANNELS:
+        if await identity_of_user(tx, channel, old) is not None:
+            await drop_identity_of_user(tx, channel, new)  # an earlier account of `new`
+    moved["channel_identities"] = await tx.changes(
+        "UPDATE channel_identities SET user_id = ? WHERE user_id = ?", (new, old)
+    )
+    chosen = await reminders_channel(tx, old)
+    await tx.execute("DELETE FROM channel_prefs WHERE user_id = ?", (old,))
+    if chosen is not None:
+        await set_reminders_channel(tx, new, chosen)
+    await tx.execute("DELETE FROM channel_links WHERE user_id IN (?, ?)", (old, new))
+    await tx.execute("DELETE FROM roles WHERE user_id = ?", (old,))  # duplicates of `new`'s
+    await tx.execute("DELETE FROM users WHERE tg_id = ?", (old,))
+    return {table: n for table, n in moved.items() if n}

@@ -2,10 +2,18 @@
 and the channel each user's reminders go to.
 
 A Zalo account that writes to the bot gets a user id of its own (negative, never a Telegram
-id), so an invite code binds it exactly as it binds a Telegram user. A person already bound on
-Telegram asks there for a link code (`/zalo`) and sends `/link CODE` on Zalo: the Zalo account
-then speaks as that same user (same roles, drafts, audit actor). Reminders go to one channel
-per user: the one they chose, else the one they are bound on (Telegram when both).
+id), so an invite code binds it exactly as it binds a Telegram user. Linking goes both ways
+with the same one-time codes (`/zalo` or `/telegram` asks for one, `/link CODE` on the other
+messenger uses it):
+
+- a person bound on Telegram gets a code there and sends `/link CODE` on Zalo: the Zalo account
+  then speaks as that same user (same roles, drafts, audit actor) — `link_zalo`;
+- a person bound only on Zalo gets a code there and sends `/link CODE` on Telegram: since a
+  Telegram user's id is their Telegram id, the Zalo-only user (negative id) is merged into
+  the Telegram id in one transaction (`storage.channels.merge_user`, audited) — `link_telegram`.
+
+Reminders go to one channel per user: the one they chose, else the one they are bound on
+(Telegram when both; a merged Zalo-only user keeps Zalo, chosen first).
 """
 
 from __future__ import annotations
@@ -114,6 +122,8 @@ async def link_zalo(ctx: AppContext, current_user_id: int, code: str) -> int:
                 Msg(N_("This link code is unknown or expired. Ask for a new one with /zalo."))
             )
         user_id = taken[0]
+        if not is_telegram_user(user_id):
+            raise InvalidInput(Msg(WRONG_SIDE_ZALO))
         if user_id != current_user_id and await user_store.roles_of(tx, current_user_id):
             raise InvalidInput(
                 Msg(
@@ -135,6 +145,69 @@ async def link_zalo(ctx: AppContext, current_user_id: int, code: str) -> int:
             after={"zalo": identity.external_id},
         )
     return user_id
+
+
+WRONG_SIDE_ZALO = N_(
+    "This code was made on Zalo: send /link with it to the bot on Telegram, not here."
+)
+WRONG_SIDE_TELEGRAM = N_(
+    "This code was made on Telegram: send /link with it to the bot on Zalo, not here."
+)
+
+
+async def link_telegram(ctx: AppContext, telegram_user_id: int, code: str) -> int:
+    """Link this Telegram account to the Zalo-only user who asked for `code` on Zalo: that
+    user (negative id) becomes `telegram_user_id` everywhere, in one transaction; the Zalo
+    user id merged. Refused when the code is unknown, old or made on Telegram, or when this
+    Telegram account already holds roles of its own (two people cannot become one)."""
+    now = ctx.now()
+    async with ctx.db.transaction() as tx:
+        taken = await store.take_link(tx, hash_code(code)) if normalize_code(code) else None
+        if not is_telegram_user(telegram_user_id):
+            raise InvalidInput(Msg(N_("Send /link CODE to the bot on Telegram.")))
+        if taken is None or taken[1] <= now:
+            raise InvalidInput(
+                Msg(
+                    N_(
+                        "This link code is unknown or expired. Type telegram in the Zalo chat"
+                        " with the bot for a new one."
+                    )
+                )
+            )
+        zalo_id = taken[0]
+        if is_telegram_user(zalo_id):
+            raise InvalidInput(Msg(WRONG_SIDE_TELEGRAM))
+        if await user_store.roles_of(tx, telegram_user_id):
+            raise InvalidInput(
+                Msg(
+                    N_(
+                        "This Telegram account is already bound to a cell on its own, so it"
+                        " cannot be linked to your Zalo account. Link from a Telegram account"
+                        " that is not bound yet, or ask the committee to remove this account's"
+                        " roles first."
+                    )
+                )
+            )
+        identity = await store.identity_of_user(tx, "zalo", zalo_id)
+        chosen = await store.reminders_channel(tx, zalo_id)
+        moved = await store.merge_user(tx, zalo_id, telegram_user_id)
+        if chosen is None and identity is not None:
+            await store.set_reminders_channel(tx, telegram_user_id, "zalo")  # chosen first
+        await audit.record(
+            tx,
+            at=now,
+            actor=telegram_user_id,
+            entity="user",
+            entity_id=telegram_user_id,
+            action="merge_zalo_user",
+            before={"user_id": zalo_id},
+            after={
+                "user_id": telegram_user_id,
+                "zalo": identity.external_id if identity else None,
+                "moved": moved,
+            },
+        )
+    return zalo_id
 
 
 async def has_open_draft(ctx: AppContext, user_id: int) -> bool:

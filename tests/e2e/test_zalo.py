@@ -433,3 +433,25 @@ async def test_numbered_screens_survive_a_restart(zemu, ctx, bot, world: World):
         assert "Số" in old and "đã hết hạn" in old, old
         again = await lan.ask("menu")
         assert choice_number(again, "Ghi sinh hoạt chi bộ")
+
+
+async def test_a_zalo_only_secretary_adds_telegram(emu: BotApiEmulator, zemu, zbot, bot, world):
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    zalo_id = await _uid(world, "z-lan")
+    screen = await lan.ask("telegram")  # the word, as on Zalo; /zalo shows the same
+    code = re.search(r"/link (\S+)", screen)
+    assert code and "Telegram" in screen, screen
+    lan_tg = emu.user(7007, "Lan", language_code="vi")
+    await lan_tg.send("/link SAI-MA00")
+    assert "không đúng hoặc đã hết hạn" in (await lan_tg.next_reply()).text
+    await lan_tg.send(f"/link {code.group(1)}")
+    linked = (await lan_tg.next_reply()).text
+    assert "đã được liên kết" in linked and "Zalo" in linked, linked
+    await lan_tg.send("/whoami")
+    assert "Bí thư chi bộ — Chi bộ thôn 1" in (await lan_tg.next_reply()).text
+    # the Zalo chat still works as her, now under her Telegram id
+    assert await _uid(world, "z-lan") == 7007 != zalo_id
+    menu = await lan.ask("menu")
+    mine = await lan.ask(choice_number(menu, "Thông tin của tôi"))
+    assert "Bí thư chi bộ — Chi bộ thôn 1" in mine, mine
+    assert await channels_uc.reminders_channel(world.ctx, 7007) == "zalo"
