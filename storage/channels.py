@@ -139,12 +139,17 @@ async def zalo_screen(tx: Tx, chat_id: str) -> ZaloScreen | None:
     row = await tx.one("SELECT * FROM zalo_screens WHERE chat_id = ?", (chat_id,))
     if row is None:
         return None
+    try:
+        keys = {str(k): str(v) for k, v in json.loads(row["keys"]).items()}
+        message = dict(json.loads(row["message"]))
+    except (ValueError, TypeError, AttributeError):
+        keys, message = {}, {}  # unreadable: as a screen without choices (typed text is text)
     return ZaloScreen(
         chat_id,
         int(row["version"]),
         str(row["labels"]),
-        {str(k): str(v) for k, v in json.loads(row["keys"]).items()},
-        dict(json.loads(row["message"])),
+        keys,
+        message,
         need_instant(row["shown_at"]),
     )
 

@@ -455,3 +455,22 @@ async def test_a_zalo_only_secretary_adds_telegram(emu: BotApiEmulator, zemu, zb
     mine = await lan.ask(choice_number(menu, "Thông tin của tôi"))
     assert "Bí thư chi bộ — Chi bộ thôn 1" in mine, mine
     assert await channels_uc.reminders_channel(world.ctx, 7007) == "zalo"
+
+
+async def test_a_stored_screen_whose_button_no_longer_exists_is_answered(zemu, ctx, bot, world):
+    """A screen saved by an older version (its callback data routes nowhere now) or unreadable:
+    a typed number gets an answer after the restart, never a traceback or silence."""
+    async with _zalo_running(zemu, ctx, bot) as app:
+        lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+        bridge = app.bot_data["zalo_bridge"]
+        markup = {"inline_keyboard": [[{"text": "Cũ", "callback_data": "retired:x:1"}]]}
+        await bridge.send(await _uid(world, "z-lan"), "Màn hình cũ", markup)
+        assert "1. Cũ" in "\n".join(m.text for m in lan.pending())
+    async with _zalo_running(zemu, ctx, bot):
+        answer = await lan.ask("1")
+        assert "Nút này đã hết hiệu lực" in answer, answer  # the routing's outdated button
+    async with ctx.db.transaction() as tx:
+        await tx.execute("UPDATE zalo_screens SET keys = 'not json', message = '{'")
+    async with _zalo_running(zemu, ctx, bot):
+        answer = await lan.ask("1")
+        assert "/menu" in answer and "Traceback" not in answer, answer
