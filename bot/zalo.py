@@ -293,7 +293,10 @@ class Bridge:
         cached = self.screens.get(chat)
         if not keys and cached is not None and not cached.keys:
             return
-        version = await channels_uc.save_zalo_screen(self.ctx, chat, keys, message)
+        # The text stays in memory only: it may hold a link code or a file link's token, which
+        # the database keeps hashed or not at all. After a restart a press sees no text.
+        kept = {k: v for k, v in message.items() if k != "text"} if keys else {}
+        version = await channels_uc.save_zalo_screen(self.ctx, chat, keys, kept)
         self.screens[chat] = Screen(message, keys, self.ctx.now(), version)
 
     async def _screen(self, chat: str) -> Screen | None:

@@ -6,6 +6,6 @@ CREATE TABLE zalo_screens (
     version  INTEGER NOT NULL,         -- counts the chat's screens; only a newer one replaces
     labels   TEXT NOT NULL CHECK (labels IN ('numbers', 'counts')),
     keys     TEXT NOT NULL,            -- JSON: typed key ("1", or "4"/"a" for counts) -> callback data
-    message  TEXT NOT NULL,            -- JSON: the Telegram message the buttons belong to
+    message  TEXT NOT NULL,            -- JSON: the message the buttons belong to, without its text
     shown_at TEXT NOT NULL
 );

@@ -474,3 +474,16 @@ async def test_a_stored_screen_whose_button_no_longer_exists_is_answered(zemu, c
     async with _zalo_running(zemu, ctx, bot):
         answer = await lan.ask("1")
         assert "/menu" in answer and "Traceback" not in answer, answer
+
+
+async def test_a_stored_screen_keeps_no_link_code(zemu, zbot, world: World):
+    """The screen that shows a link code is kept for its numbers, but not its text: the code
+    is stored hashed only."""
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    screen = await lan.ask("telegram")
+    code = re.search(r"/link (\S+)", screen)
+    assert code, screen
+    async with world.ctx.db.read() as tx:
+        dump = "\n".join(str(tuple(r)) for r in await tx.all("SELECT * FROM zalo_screens"))
+    assert dump and code.group(1) not in dump
+    assert "Menu" in await lan.ask(choice_number(screen, "« Menu"))  # its numbers still work
