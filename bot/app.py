@@ -32,7 +32,7 @@ from telegram.request import BaseRequest
 
 from chibo.bot import features
 from chibo.bot.logsafety import Outage, describe
-from chibo.bot.updates import PerUserUpdates
+from chibo.bot.updates import PerUserUpdates, favour_the_event_loop
 from chibo.handlers import errors, flows, members, routing
 from chibo.handlers.common import CONTEXT_TYPES, App
 from chibo.handlers.registry import registry_of
@@ -76,6 +76,7 @@ def build_application(
     )
     if concurrent:
         builder = builder.concurrent_updates(PerUserUpdates())
+        favour_the_event_loop()  # heavy work runs in threads: hand the GIL back sooner
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:

@@ -4,13 +4,14 @@ order (`bot.updates.PerUserUpdates`, wired in `bot.app.build_application`)."""
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, TypeHandler
 
-from chibo.bot.updates import GLOBAL, PerUserUpdates, key_of
+from chibo.bot.updates import GLOBAL, SWITCH_INTERVAL, PerUserUpdates, key_of
 from chibo.botapi_emulator import BotApiEmulator
 
 from .conftest import World
@@ -51,6 +52,7 @@ async def slow(bot: Application) -> AsyncIterator[Slow]:
 def test_the_bot_runs_updates_through_the_per_user_processor(bot: Application):
     assert isinstance(bot.update_processor, PerUserUpdates)
     assert bot.update_processor.max_concurrent_updates > 1
+    assert sys.getswitchinterval() <= SWITCH_INTERVAL  # worker threads hand the GIL back soon
 
 
 async def test_a_slow_update_of_one_user_does_not_delay_another_users_reply(
