@@ -99,6 +99,15 @@ class Run:
         return looks
 
 
+def roster_file(run_no: int) -> bytes:
+    """A CSV of `ROSTER_ROWS` members whose card numbers no earlier run used."""
+    rows = [
+        replace(f, card_no=f"{20 + run_no:02d}.{i:06d}", cccd=None)
+        for i, f in enumerate(roster_rows(ROSTER_ROWS))
+    ]
+    return roster_io.write_csv(rows)
+
+
 async def measure(
     ctx: AppContext, *, concurrent: bool, run_no: int, cells: list[str]
 ) -> tuple[Looks, Looks]:
@@ -133,11 +142,7 @@ async def measure(
 
                 during_report = await run.looks_while(others, asyncio.create_task(report()))
 
-                rows = [
-                    replace(f, card_no=f"{20 + run_no:02d}.{i:06d}", cccd=None)
-                    for i, f in enumerate(roster_rows(ROSTER_ROWS))
-                ]
-                data = await asyncio.to_thread(roster_io.write_csv, rows)  # not the bot's work
+                data = await asyncio.to_thread(roster_file, run_no)  # the users' side
 
                 async def import_roster() -> None:
                     await secretary.upload("danh-sach.csv", data)
