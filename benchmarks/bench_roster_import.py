@@ -34,6 +34,17 @@ GIVEN = ("An", "Bình", "Cường", "Dũng", "Hà", "Hoa", "Lan", "Nam", "Sơn",
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
 
+def name(i: int) -> str:
+    """A distinct name for every i, letters only (digits in names are refused)."""
+    rest, words = i // 80, []
+    while True:
+        words.append(GIVEN[rest % 12])
+        rest //= 12
+        if not rest:
+            break
+    return f"{FAMILY[i % 10]} {MIDDLE[i // 10 % 8]} {' '.join(words)}"
+
+
 def members(n: int) -> list[MemberFields]:
     out = []
     for i in range(n):
@@ -46,7 +57,7 @@ def members(n: int) -> list[MemberFields]:
         official = None if probationary else official_date(ceremony)
         out.append(
             MemberFields(
-                full_name=f"{FAMILY[i % 10]} {MIDDLE[i // 10 % 8]} {GIVEN[i // 80 % 12]} {i}",
+                full_name=name(i),
                 birth_date=birth,
                 gender="male" if i % 3 else "female",
                 card_no=f"{i // 1000 + 10:02d}.{i:06d}",

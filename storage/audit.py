@@ -61,6 +61,27 @@ async def record(
     )
 
 
+async def record_many(
+    tx: Tx,
+    *,
+    at: datetime,
+    actor: str | int,
+    entity: str,
+    action: str,
+    entries: list[tuple[object, Any, Any]],
+) -> None:
+    """Several entries of one action at once, each (entity_id, before, after) (imports)."""
+    stamp, who = to_db_instant(at), str(actor)
+    await tx.executemany(
+        "INSERT INTO audit_log (at, actor, entity, entity_id, action, before, after)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (stamp, who, entity, None if i is None else str(i), action, _dump(b), _dump(a))
+            for i, b, a in entries
+        ],
+    )
+
+
 async def _repeat_of_denied(
     tx: Tx, at: datetime, actor: str | int, entity: str, entity_id: object, after: Any
 ) -> bool:

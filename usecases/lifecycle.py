@@ -10,6 +10,7 @@ cell (``usecases.roster.member_for`` / ``require_cell``); the CLI (actor "cli") 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, is_dataclass, replace
 from datetime import date
@@ -1318,15 +1319,35 @@ async def numbers(
         ids = await org_store.subtree_ids(tx, root.id)
         orgs = {o.id: o for o in await org_store.all_orgs(tx)}
         per_org = await store.numbers(tx, ids, year or today.year, today)
-        below: dict[int, list[int]] = {i: await org_store.subtree_ids(tx, i) for i in ids}
-    out = []
-    for i in sorted(ids, key=lambda i: orgs[i].code):
-        total: dict[str, int] = {}
-        for sub in below[i]:
-            for k, v in asdict(per_org[sub]).items():
-                total[k] = total.get(k, 0) + v
-        out.append(OrgNumbers(orgs[i].code, orgs[i].name, orgs[i].kind, Numbers(**total)))
-    return out
+    # a province is 5,000 organisations: added up in a worker thread (issue 12)
+    return await asyncio.to_thread(_added_up, root.id, ids, orgs, per_org)
+
+
+def _added_up(
+    root_id: int, ids: list[int], orgs: dict[int, Org], per_org: dict[int, Numbers]
+) -> list[OrgNumbers]:
+    """Each organisation's numbers plus those of everything below it, by code."""
+    inside = set(ids)
+    children: dict[int, list[int]] = {i: [] for i in ids}
+    for i in ids:
+        parent = orgs[i].parent_id
+        if i != root_id and parent in inside:
+            children[parent].append(i)
+    totals: dict[int, dict[str, int]] = {}
+
+    def total(i: int) -> dict[str, int]:
+        out = dict(asdict(per_org[i]))
+        for child in children[i]:
+            for k, v in total(child).items():
+                out[k] = out.get(k, 0) + v
+        totals[i] = out
+        return out
+
+    total(root_id)
+    return [
+        OrgNumbers(orgs[i].code, orgs[i].name, orgs[i].kind, Numbers(**totals[i]))
+        for i in sorted(ids, key=lambda i: orgs[i].code)
+    ]
 
 
 # -- for the chat screens -------------------------------------------------------------------------

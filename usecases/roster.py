@@ -721,13 +721,32 @@ class _Planner:
         return errors
 
 
-async def _plan(tx: Tx, ctx: AppContext, org_id: int, rows: list[roster_io.ParsedRow]) -> _Plan:
+@dataclass(frozen=True)
+class _Stored:
+    """What the check of an import reads: the cell's members and the members (any cell)
+    holding the file's card and CCCD numbers."""
+
+    cell: list[Member]
+    cards: dict[str, Member]
+    cccds: dict[str, Member]
+
+
+async def _stored(tx: Tx, org_id: int, rows: list[roster_io.ParsedRow]) -> _Stored:
     values = [r.values for r in rows]
     cards = await store.by_cards(tx, (v["card_no"] for v in values if "card_no" in v))
     cccds = await store.by_cccds(tx, (v["cccd"] for v in values if "cccd" in v))
-    planner = _Planner(
-        org_id, await store.of_org(tx, org_id), cards, cccds, ctx.today(), ctx.catalogue
-    )
+    return _Stored(await store.of_org(tx, org_id), cards, cccds)
+
+
+def _plan(
+    stored: _Stored,
+    org_id: int,
+    rows: list[roster_io.ParsedRow],
+    today: date,
+    catalogue: Catalogue,
+) -> _Plan:
+    """Check and merge every row against `stored` (pure: run in a worker thread, issue 12)."""
+    planner = _Planner(org_id, stored.cell, stored.cards, stored.cccds, today, catalogue)
     plan = _Plan(ImportReport(rows=len(rows)))
     for parsed in rows:
         match, merged, errors = planner.row(parsed)
@@ -754,16 +773,26 @@ async def import_rows(
     dry_run: bool = False,
     source: str = "",
 ) -> ImportReport:
-    """Check every row; write all of them (one transaction, audited) only if all are good."""
+    """Check every row; write all of them (one transaction, audited) only if all are good.
+
+    Off the event loop and off the database lock (issue 12: a 5,000-row file must not hold up
+    other users): the stored members are read in a short snapshot, the rows are checked in a
+    worker thread, and the write transaction first reads them again: if anything changed
+    meanwhile, the rows are checked again against what is stored now, inside it."""
     await require_cell(ctx, actor, org_id)
-    if dry_run:
-        async with ctx.db.read() as tx:
-            return (await _plan(tx, ctx, org_id, rows)).report
+    today, catalogue = ctx.today(), ctx.catalogue
+    async with ctx.db.read() as tx:
+        stored = await _stored(tx, org_id, rows)
+    plan = await asyncio.to_thread(_plan, stored, org_id, rows, today, catalogue)
+    if dry_run or plan.report.errors or not (plan.creates or plan.updates):
+        return plan.report
     now = ctx.now()
     async with ctx.db.transaction() as tx:
-        plan = await _plan(tx, ctx, org_id, rows)
-        if plan.report.errors or not (plan.creates or plan.updates):
-            return plan.report
+        now_stored = await _stored(tx, org_id, rows)
+        if now_stored != stored:  # another change came in while the rows were checked
+            plan = _plan(now_stored, org_id, rows, today, catalogue)
+            if plan.report.errors or not (plan.creates or plan.updates):
+                return plan.report
         ids = await store.insert_many(
             tx, org_id=org_id, rows=[(f, name_key(f.full_name)) for f in plan.creates], at=now
         )
@@ -771,15 +800,17 @@ async def import_rows(
         for member_id, f in zip(ids, plan.creates, strict=True):
             assert f.status_date is not None
             history.append((member_id, f.status, f.status_date, None))
-            await audit.record(
-                tx,
-                at=now,
-                actor=actor,
-                entity="member",
-                entity_id=member_id,
-                action="import_create",
-                after=_audit_values(f),
-            )
+        await audit.record_many(
+            tx,
+            at=now,
+            actor=actor,
+            entity="member",
+            action="import_create",
+            entries=[
+                (member_id, None, _audit_values(f))
+                for member_id, f in zip(ids, plan.creates, strict=True)
+            ],
+        )
         await store.add_history_many(tx, history, actor=actor, at=now)
         for old, f in plan.updates:
             await _write_update(tx, old, f, actor=actor, note=None, at=now, action="import_update")
@@ -812,6 +843,10 @@ async def import_file(
     )
 
 
+def _parse_rows(table: roster_io.Table, today: date) -> list[roster_io.ParsedRow]:
+    return [roster_io.parse_row(r, today) for r in table.rows]
+
+
 async def import_table(
     ctx: AppContext,
     *,
@@ -822,7 +857,7 @@ async def import_table(
     source: str = "",
 ) -> ImportReport:
     today = ctx.today()
-    rows = [roster_io.parse_row(r, today) for r in table.rows]
+    rows = await asyncio.to_thread(_parse_rows, table, today)  # 5,000 rows: off the loop
     return await import_rows(
         ctx, actor=actor, org_id=org_id, rows=rows, dry_run=dry_run, source=source
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
 from datetime import date, datetime
 
 import pytest
@@ -300,3 +302,34 @@ def test_cp1258_and_short_cccd():
     parsed = roster_io.parse_file(text.encode("utf-8"), "a.csv", date(2026, 11, 23))
     [msg] = parsed.rows[0].errors
     assert msg.params["n"] == 10 and "leading zeros" in msg.key
+
+
+async def test_rows_are_checked_off_the_loop_and_again_if_the_cell_changed_meanwhile(
+    ctx, cell, monkeypatch
+):
+    """Issue 12: the check runs in a worker thread outside any transaction; a change stored
+    while it runs (here C2 takes a card of the file) is seen: the write re-checks first."""
+    real, calls = roster._plan, []
+    entered, gate = threading.Event(), threading.Event()
+
+    def watched(*args):
+        calls.append(threading.current_thread() is threading.main_thread())
+        if len(calls) == 1:
+            entered.set()
+            assert gate.wait(5)
+        return real(*args)
+
+    monkeypatch.setattr(roster, "_plan", watched)
+    importing = asyncio.create_task(do_import(ctx, cell, GOOD))
+    assert await asyncio.to_thread(entered.wait, 5)
+    c2 = (await orgs_uc.get_org(ctx, "C2")).id
+    other = "\n".join([HEADER, GOOD_ROWS[1].replace("Trần Thị Bình", "Võ Thị Khánh")])
+    taken = await roster.import_file(ctx, actor="cli", org_id=c2, data=other.encode(),
+                                     filename="c2.csv")  # fmt: skip
+    assert taken.written  # the database was free while the file was being checked
+    gate.set()
+    report = await importing
+    # the file in a thread (C2's file too), then the file again under the write lock
+    assert calls == [False, False, True]
+    assert [row for row, _ in report.errors] == [3] and not report.written
+    assert await members(ctx, cell) == {}
