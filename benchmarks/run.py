@@ -5,14 +5,17 @@
 Builds the province of `bench_status.py` once (default 100 communes × 50 cells × 20 members =
 100,000 members) in a temporary SQLite file and prints one row per figure. Sweep planning is
 measured on that province (with `bench_sweep.bind_users`' secretaries, deputies and officers),
-the CPU per everyday update by `bench_update_cpu` (its own small database and emulator); the
-fan-out rate against a 100 ms Bot API by `bench_sweep.py` alone.
+the morning fan-out on a copy of it (the first 300 secretaries, through the real Application
+against an emulator answering in 100 ms and refusing more than 30 msg/s: `bench_sweep.delivery`),
+others' reply times through the real Application (`bench_latency`), and the CPU per everyday
+update by `bench_update_cpu` (its own small database and emulator).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -26,9 +29,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_latency as latency  # noqa: E402
+import bench_sweep  # noqa: E402
 import bench_update_cpu  # noqa: E402
 from bench_status import NOW, build  # noqa: E402
-from bench_sweep import bind_users  # noqa: E402
+from bench_sweep import bind_users, delivery  # noqa: E402
 
 from chibo.bot.config import load_config  # noqa: E402
 from chibo.handlers.officer import overdue_line  # noqa: E402
@@ -100,6 +104,12 @@ async def sweep_planning(ctx: AppContext, times: int = 3) -> None:
     print(f"    (process RSS {before:.0f} MiB before planning, {peak:.0f} MiB peak)")
 
 
+def backup_to(source: Path, target: Path) -> None:
+    """A consistent copy of the province's file (its WAL included)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
 def update_cpu(n: int = 300) -> None:
     """`bench_update_cpu`: chibo's CPU per everyday update against a bare PTB echo bot built
     with the same AIORateLimiter and request settings."""
@@ -143,6 +153,7 @@ async def main(communes: int, cells: int, per_cell: int) -> None:
         )
         s, view = await timed(lambda: status_uc.status(ctx, "cli", code="P"))
         row("/status at the root, first look of the day (plan built)", f"{s * 1000:.0f} ms", "-")
+        at_rest = rss_mib()  # the day's plan in memory, nothing running
         s, _ = await timed(lambda: status_uc.status(ctx, "cli", code="P"))
         row("/status at the root of the province", f"{s * 1000:.0f} ms", "< 200 ms")
         async with db.transaction() as tx:
@@ -178,11 +189,18 @@ async def main(communes: int, cells: int, per_cell: int) -> None:
             chart_s.append(time.perf_counter() - t)
 
         await province_report()
-        row("XLSX for the province", f"{xlsx_s[0]:.2f} s", "< 2 s")
-        row("chart for the province", f"{chart_s[0]:.2f} s", "< 1 s")
+        await province_report()  # again: the first chart of a process also imports matplotlib
+        row("XLSX for the province", f"{min(xlsx_s):.2f} s", "< 2 s")
+        row("chart for the province", f"{chart_s[1]:.2f} s", "< 1 s")
+        print(f"    the process's first chart, importing matplotlib: {chart_s[0]:.2f} s")
         await bind_users(db)
         await sweep_planning(ctx)
-        row("reminder fan-out rate, Bot API answering in 100 ms", "see bench_sweep", "≥ 27 msg/s")
+        # the morning fan-out on a copy (it keeps the first 300 secretaries bound), through the
+        # real Application against an emulator answering in 100 ms with Telegram's 30 msg/s
+        copy = Path(tmp) / "deliver.sqlite3"
+        await asyncio.to_thread(backup_to, config.db_path, copy)
+        bench_sweep.row = lambda what, figure, target, ok: row(what, figure, target)  # one table
+        await delivery(copy, 300)
         # last (it adds a cell of 5,000 members): through the real Application and the
         # emulator, as users see it (bench_latency.py)
         codes = [f"X{k:03d}C{c:02d}" for c in range(cells) for k in range(communes)]
@@ -199,7 +217,11 @@ async def main(communes: int, cells: int, per_cell: int) -> None:
             f"{during_import.p95() * 1000:.0f} ms",
             "< 300 ms",
         )
-        row("bot process memory at rest / peak", f"{rss_mib():.0f} / {peak_mib():.0f} MiB", "-")
+        row("bot process memory at rest / peak", f"{at_rest:.0f} / {peak_mib():.0f} MiB", "-")
+        print(
+            "    at rest: after the day's plan is built; peak: over the whole run (report,"
+            " planning, fan-out, import); this process also built the province"
+        )
         await db.close()
 
 
