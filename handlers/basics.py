@@ -13,6 +13,7 @@ from chibo.handlers.flows import kept_lines
 from chibo.handlers.registry import CommandSpec, MenuEntry, audiences_of, registry_of
 from chibo.handlers.routing import INT, Route, choice
 from chibo.rules.messages import N_
+from chibo.usecases import channels as channels_uc
 from chibo.usecases import drafts as drafts_uc
 from chibo.usecases import invites as invites_uc
 from chibo.usecases import users as users_uc
@@ -208,7 +209,12 @@ async def whoami(req: Req) -> None:
 async def _show_whoami(req: Req) -> None:
     _ = req._
     p = req.profile
-    lines = [_("You are {name} (Telegram id {id}).", name=p.user.full_name, id=p.user.tg_id)]
+    if channels_uc.is_telegram_user(p.user.tg_id):
+        first = _("You are {name} (Telegram id {id}).", name=p.user.full_name, id=p.user.tg_id)
+    else:  # bound on Zalo only: no Telegram id, the number the committee's tools know her by
+        first = _("You are {name} (on Zalo only; user number {id}).", name=p.user.full_name,
+                  id=p.user.tg_id)  # fmt: skip
+    lines = [first]
     lines.append(_("Your roles:"))
     lines.extend(_roles_lines(_, p))
     cell = p.current_cell

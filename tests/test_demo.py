@@ -207,3 +207,17 @@ async def test_the_zalo_demo_gives_files_as_links(tmp_path):
     assert await run_zalo_demo(load_config(env={}), lines=typist(), out=out) == 0
     assert "hết hạn lúc" in out.getvalue()
     assert seen == ["200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+
+
+async def test_the_zalo_demo_has_a_zalo_only_deputy_who_can_add_telegram(tmp_path):
+    from chibo.bot.demo_zalo import run_zalo_demo
+
+    script = tmp_path / "typed.txt"
+    script.write_text("/as deputy\n/whoami\ntelegram\n/quit\n", encoding="utf-8")
+    out = io.StringIO()
+    assert await run_zalo_demo(load_config(env={}), script=str(script), out=out) == 0
+    text = out.getvalue()
+    assert "—— Lê Thị Thu ——" in text
+    assert "Đồng chí là Lê Thị Thu (chỉ dùng Zalo; mã người dùng -1)" in text
+    assert "Phó Bí thư chi bộ — Chi bộ thôn Đông" in text and "mã Telegram -" not in text
+    assert re.search(r"/link \S+", text.split("👤 telegram")[1]), text
