@@ -5,7 +5,7 @@ the demo data of `bot.demo`; the two demo users' Zalo accounts are linked to the
 reminders go to Zalo. A third user, the cell's deputy secretary, is on Zalo only (bound by an
 invite typed on Zalo): typing `telegram` there gives her the code that adds Telegram later.
 What is typed is sent as it is: a number answers the latest screen,
-"menu" or "hủy" are commands; `/as officer|secretary` switches user, `/quit` ends. Files
+"menu" or "hủy" are commands; `/as officer|secretary|deputy` switches user, `/quit` ends. Files
 (exports, the roster import) are links to the demo's own file server on 127.0.0.1
 (`bot.web_files`), as a deployment with `[web]` gives them.
 """
