@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -68,17 +69,19 @@ async def record_many(
     actor: str | int,
     entity: str,
     action: str,
-    entries: list[tuple[object, Any, Any]],
+    entries: Iterable[tuple[object, Any, Any]],
 ) -> None:
-    """Several entries of one action at once, each (entity_id, before, after) (imports)."""
+    """Several entries of one action at once, each (entity_id, before, after) (imports).
+    The rows are built (JSON and all) as SQLite takes them, in the connection's thread: a
+    5,000-row import's ~60 ms of it no longer blocks the event loop in one piece (issue 12)."""
     stamp, who = to_db_instant(at), str(actor)
     await tx.executemany(
         "INSERT INTO audit_log (at, actor, entity, entity_id, action, before, after)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
+        (
             (stamp, who, entity, None if i is None else str(i), action, _dump(b), _dump(a))
             for i, b, a in entries
-        ],
+        ),
     )
 
 

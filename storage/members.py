@@ -124,7 +124,7 @@ async def insert_many(
     await tx.executemany(
         f"INSERT INTO members (org_id, name_key, {_COLUMNS}, created_at, updated_at)"
         f" VALUES ({marks})",
-        [(org_id, key, *_values(f), stamp, stamp) for f, key in rows],
+        ((org_id, key, *_values(f), stamp, stamp) for f, key in rows),  # built in its thread
     )
     ids = [r[0] for r in await tx.all("SELECT id FROM members WHERE id > ? ORDER BY id", (last,))]
     if len(ids) != len(rows):
@@ -264,7 +264,7 @@ async def add_history_many(
     await tx.executemany(
         "INSERT INTO member_status_history (member_id, status, status_date, note, actor,"
         " recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [(mid, st, to_db_date(d), note, str(actor), stamp) for mid, st, d, note in rows],
+        ((mid, st, to_db_date(d), note, str(actor), stamp) for mid, st, d, note in rows),
     )
 
 

@@ -141,7 +141,7 @@ _LOCKS: WeakKeyDictionary[Database, asyncio.Lock] = WeakKeyDictionary()
 
 
 async def _build(ctx: AppContext, day: date) -> Plan:
-    async with ctx.db.read() as tx:
+    async with ctx.db.read(change_log=True) as tx:
         start = await changes.mark(tx)  # before the worker's snapshot: later changes count
 
     async def everything(worker: AppContext) -> dict[int, CellFigures]:
@@ -157,7 +157,7 @@ async def plan(ctx: AppContext, day: date, *, rebuild: bool = False) -> Plan:
     async with lock:
         current = _PLANS.get(ctx.db)
         if current is not None and current.day == day and not rebuild:
-            async with ctx.db.read() as tx:
+            async with ctx.db.read(change_log=True) as tx:  # the log, and figures as of it
                 now, changed = await changes.since(tx, current.mark)
                 if (
                     changed is not None

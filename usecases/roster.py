@@ -806,10 +806,10 @@ async def import_rows(
             actor=actor,
             entity="member",
             action="import_create",
-            entries=[
+            entries=(  # a generator: built in the connection's thread, off the event loop
                 (member_id, None, _audit_values(f))
                 for member_id, f in zip(ids, plan.creates, strict=True)
-            ],
+            ),
         )
         await store.add_history_many(tx, history, actor=actor, at=now)
         for old, f in plan.updates:
