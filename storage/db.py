@@ -157,25 +157,38 @@ class Database:
 
     @classmethod
     async def open(
-        cls, path: str | Path, *, migrate: bool = True, initialise_empty: bool = False
+        cls,
+        path: str | Path,
+        *,
+        migrate: bool = True,
+        initialise_empty: bool = False,
+        read_connection: bool = True,
     ) -> Database:
         """Open (and by default migrate) the database; a missing file is created.
 
         Raises `DatabaseFault` when the file cannot be used (damaged, not a database, no
         permission, disk full…). An existing zero-length file is refused as "not a chibo
         database" (a wrong path, or a copy that failed) unless `initialise_empty`, which
-        `chibo db upgrade` passes.
+        `chibo db upgrade` passes. `read_connection=False`: no second connection for `read()`
+        (a worker's short-lived database, `usecases.offload`, that only reads anyway).
         """
         path = Path(path)
         try:
-            return await cls._open(path, migrate=migrate, initialise_empty=initialise_empty)
+            return await cls._open(
+                path,
+                migrate=migrate,
+                initialise_empty=initialise_empty,
+                read_connection=read_connection,
+            )
         except (SchemaTooNewError, DatabaseFault):
             raise
         except (sqlite3.Error, OSError) as exc:
             raise DatabaseFault.wrap(exc, path) from exc
 
     @classmethod
-    async def _open(cls, path: Path, *, migrate: bool, initialise_empty: bool) -> Database:
+    async def _open(
+        cls, path: Path, *, migrate: bool, initialise_empty: bool, read_connection: bool
+    ) -> Database:
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.is_dir():
@@ -198,7 +211,7 @@ class Database:
             from chibo.storage import changes  # the change log reads the migrated schema
 
             await changes.install(conn)
-            if str(path) != ":memory:":
+            if read_connection and str(path) != ":memory:":
                 db._reader = await cls._open_reader(path)
                 db._read_lock = asyncio.Lock()
         except BaseException:

@@ -32,7 +32,7 @@ async def run(ctx: AppContext, fn: Callable[[AppContext], Awaitable[T]]) -> T:
     path = ctx.db.path
 
     async def inner() -> T:
-        db = await Database.open(path, migrate=False)
+        db = await Database.open(path, migrate=False, read_connection=False)  # reads only
         try:
             return await fn(replace(ctx, db=db))
         finally:

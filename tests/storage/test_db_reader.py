@@ -72,3 +72,15 @@ async def test_an_in_memory_database_reads_on_its_one_connection(clock):
             assert await tx.scalar("SELECT count(*) FROM temp.changed_orgs") >= 1
     finally:
         await db.close()
+
+
+async def test_a_worker_database_without_a_read_connection_reads_on_its_writer(config, clock):
+    db = await Database.open(config.db_path, read_connection=False)  # usecases.offload's
+    try:
+        async with db.transaction() as tx:
+            await _org(tx, clock, "W")
+        async with db.read() as tx:  # the writer's TEMP change log is visible: one connection
+            assert await tx.scalar("SELECT count(*) FROM temp.changed_orgs") >= 1
+        assert await _codes(db) == {"W"}
+    finally:
+        await db.close()
