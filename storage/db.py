@@ -5,10 +5,11 @@ write goes through `transaction()` (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any 
 asyncio lock keeps coroutines of the same process from interleaving inside a transaction.
 Other processes on the same file are serialised by SQLite itself (WAL + busy timeout).
 
-A database file also gets a second, read-only connection for `read()`, with its own lock: WAL
-gives each read transaction a snapshot of the last commit, so a long write transaction (a
-5,000-row import holds the writer for ~0.3 s) no longer makes every other user's reads wait
-for it (issue 12), and a read that starts after a transaction committed sees that commit.
+A database file also gets read-only connections for `read()` (`READ_CONNECTIONS`; each read
+takes a free one): WAL gives each read transaction a snapshot of the last commit, so a long
+write transaction (a 5,000-row import holds the writer for ~0.3 s) no longer makes every
+other user's reads wait for it (issue 12), nor does one long read the others, and a read
+that starts after a transaction committed sees that commit.
 `read(change_log=True)` stays on the writer connection: the TEMP change log of
 `storage.changes` and its `PRAGMA data_version` belong to that connection. An in-memory
 database (which a second connection cannot see) reads on its one connection.
@@ -29,6 +30,9 @@ import aiosqlite
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+#: Read-only connections behind `read()` for a database file: one long read (a report's) does
+#: not make every other user's reads wait.
+READ_CONNECTIONS = 2
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -152,8 +156,10 @@ class Database:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
-        self._reader = reader
-        self._read_lock = asyncio.Lock() if reader is not None else self._lock
+        self._readers: list[aiosqlite.Connection] = [] if reader is None else [reader]
+        self._free: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for r in self._readers:
+            self._free.put_nowait(r)
 
     @classmethod
     async def open(
@@ -212,8 +218,10 @@ class Database:
 
             await changes.install(conn)
             if read_connection and str(path) != ":memory:":
-                db._reader = await cls._open_reader(path)
-                db._read_lock = asyncio.Lock()
+                for _ in range(READ_CONNECTIONS):
+                    reader = await cls._open_reader(path)
+                    db._readers.append(reader)
+                    db._free.put_nowait(reader)
         except BaseException:
             await conn.close()
             raise
@@ -241,8 +249,8 @@ class Database:
 
     async def close(self) -> None:
         try:
-            if self._reader is not None:
-                await self._reader.close()
+            for reader in self._readers:
+                await reader.close()
         finally:
             await self._conn.close()
 
@@ -301,18 +309,28 @@ class Database:
     @asynccontextmanager
     async def read(self, *, change_log: bool = False) -> AsyncIterator[Tx]:
         """A consistent read snapshot (a deferred transaction that only reads) of the last
-        commit, on the read-only connection: it does not wait for a write transaction.
+        commit, on a free read-only connection: it does not wait for a write transaction.
         `change_log=True`: on the writer connection (waiting for any write transaction), for
         reads of `storage.changes`' TEMP change log, which only that connection has."""
-        conn, lock = self._conn, self._lock
-        if self._reader is not None and not change_log:
-            conn, lock = self._reader, self._read_lock
-        async with lock:
-            await conn.execute("BEGIN")
-            try:
-                yield Tx(conn)
-            finally:
-                await conn.execute("ROLLBACK")
+        if not self._readers or change_log:
+            async with self._lock, self._snapshot(self._conn) as tx:
+                yield tx
+            return
+        conn = await self._free.get()
+        try:
+            async with self._snapshot(conn) as tx:
+                yield tx
+        finally:
+            self._free.put_nowait(conn)
+
+    @staticmethod
+    @asynccontextmanager
+    async def _snapshot(conn: aiosqlite.Connection) -> AsyncIterator[Tx]:
+        await conn.execute("BEGIN")
+        try:
+            yield Tx(conn)
+        finally:
+            await conn.execute("ROLLBACK")
 
 
 Params = Sequence[Any] | dict[str, Any]

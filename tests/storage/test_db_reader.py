@@ -84,3 +84,11 @@ async def test_a_worker_database_without_a_read_connection_reads_on_its_writer(c
         assert await _codes(db) == {"W"}
     finally:
         await db.close()
+
+
+async def test_one_long_read_does_not_hold_up_another(db, clock):
+    async with db.transaction() as tx:
+        await _org(tx, clock, "R")
+    async with db.read() as tx:  # e.g. a report's read, still open
+        assert await tx.scalar("SELECT count(*) FROM orgs") == 1
+        assert await asyncio.wait_for(_codes(db), timeout=10) == {"R"}
