@@ -323,7 +323,13 @@ def main(argv: list[str] | None = None) -> int:
         assert config_error is not None
         print(f"chibo: {_.msg(config_error.msg)}", file=sys.stderr)
         return 2
-    logsafety.install(config.telegram.token)  # no token in any log line (httpx URLs…)
+    # no token or webhook secret in any log line (httpx URLs carry the tokens)
+    logsafety.install(
+        config.telegram.token,
+        config.zalo.token,
+        config.telegram_webhook.webhook_secret,
+        config.zalo.webhook_secret,
+    )
     try:
         return int(asyncio.run(args.func(args, config, _)))
     except UseCaseError as exc:

@@ -219,3 +219,29 @@ def test_every_reminder_kind_has_a_name():
     doc = (Path(__file__).parent.parent / "docs" / "reminders.md").read_text(encoding="utf-8")
     kinds = set(re.findall(r"^\| `([a-z_]+\.[a-z_.]+)` \|", doc, re.MULTILINE))
     assert kinds and kinds <= set(REMINDER_KINDS)
+
+
+def test_no_token_or_webhook_secret_of_either_channel_reaches_a_log_line(env, capsys, monkeypatch):
+    import logging
+
+    secrets = {
+        "CHIBO_TELEGRAM_TOKEN": "tg-token-without-the-usual-shape",
+        "CHIBO_ZALO_TOKEN": "zalo-token-without-the-usual-shape",
+        "CHIBO_TELEGRAM_WEBHOOK_SECRET": "telegram-webhook-secret",
+        "CHIBO_ZALO_WEBHOOK_SECRET": "zalo-webhook-secret",
+    }
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    root = logging.getLogger()
+    handler = logging.StreamHandler()
+    root.addHandler(handler)
+    try:
+        run(capsys, "org", "list")
+        record = logging.LogRecord(
+            "httpx", logging.INFO, __file__, 1, "POST %s", (" ".join(secrets.values()),), None
+        )
+        line = handler.format(record)
+    finally:
+        root.removeHandler(handler)
+    assert not any(value in line for value in secrets.values()), line
+    assert line.count("<token>") == 4
