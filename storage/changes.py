@@ -25,6 +25,9 @@ EVERYTHING = -1
 IGNORED = frozenset(
     {
         "audit_log",
+        "channel_identities",
+        "channel_links",
+        "channel_prefs",
         "drafts",
         "drafts_by_flow",
         "invites",
@@ -33,6 +36,7 @@ IGNORED = frozenset(
         "reminder_deliveries",
         "roles",
         "users",
+        "zalo_screens",
     }
 )
 _VIA = {"member": "members", "meeting": "meetings", "candidate": "candidates"}
@@ -43,6 +47,15 @@ def _org_exprs(columns: list[str], row: str) -> list[str]:
     for col in columns:
         if col == "org_id" or col.endswith("_org_id"):
             out.append(f"{row}.{col}")
+            continue
+        if col == "contact_id":  # a residence contact: its residence cell and the member's cell
+            contact = f"(SELECT {{}} FROM main.residence_contacts WHERE id = {row}.{col})"
+            out.append(f"coalesce({contact.format('residence_org_id')}, {EVERYTHING})")
+            member = contact.format("member_id")
+            out.append(
+                f"CASE WHEN {member} IS NULL THEN NULL ELSE coalesce((SELECT org_id FROM"
+                f" main.members WHERE id = {member}), {EVERYTHING}) END"
+            )
             continue
         for ref, table in _VIA.items():
             if col == f"{ref}_id" or col.endswith(f"_{ref}_id"):

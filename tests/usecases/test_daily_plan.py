@@ -180,3 +180,60 @@ async def test_a_write_by_another_connection_rebuilds_the_plan(ctx: AppContext) 
     assert (await daily_plan.plan(ctx, ctx.today())).builds == 2
     assert after == await _from_scratch(ctx)
     assert before  # (the numbers may or may not have moved: the plan was rebuilt)
+
+
+async def test_messenger_bookkeeping_keeps_the_plan(ctx: AppContext) -> None:
+    """A Zalo screen, a link code or a channel choice feeds no number: no rebuild."""
+    from chibo.usecases import channels as channels_uc
+
+    await _province(ctx.db, random.Random(5))
+    await _views(ctx)
+    zalo_id = await channels_uc.zalo_user(ctx, "z-1", "z-1")
+    await channels_uc.save_zalo_screen(ctx, "z-1", {"1": "menu:main"}, {"text": "x"})
+    await channels_uc.new_link_code(ctx, zalo_id)
+    assert (await daily_plan.plan(ctx, ctx.today())).builds == 1
+
+
+async def test_every_table_feeding_the_plan_names_its_organisations(ctx: AppContext) -> None:
+    """A new table must say which organisations a write touches (or be ignored on purpose):
+    a table recorded as "everything" would rebuild the whole plan on each write."""
+    from chibo.storage import changes
+
+    async with ctx.db.read() as tx:
+        tables = [
+            r[0]
+            for r in await tx.all(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        whole = []
+        for table in tables:
+            if table in changes.IGNORED:
+                continue
+            columns = [r[0] for r in await tx.all(f"SELECT name FROM pragma_table_info('{table}')")]
+            if changes._org_exprs(columns, "NEW") == [str(changes.EVERYTHING)]:
+                whole.append(table)
+    assert whole == ["orgs"]  # the tree itself: any change may move every number
+
+
+async def test_a_residence_comment_touches_its_cells_only(ctx: AppContext) -> None:
+    from chibo.storage import changes
+
+    cells = await _province(ctx.db, random.Random(9))
+    async with ctx.db.transaction() as tx:
+        member = await tx.scalar("SELECT id FROM members WHERE org_id = ? LIMIT 1", (cells[0],))
+        contact = await tx.execute(
+            "INSERT INTO residence_contacts (residence_org_id, member_id, full_name, workplace,"
+            " assigned_date, created_at, updated_at) VALUES (?, ?, 'A', 'B', '2026-01-01', '', '')",
+            (cells[1], member),
+        )
+        before = await changes.mark(tx)
+    async with ctx.db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO residence_comments (contact_id, year, sent_on)"
+            " VALUES (?, 2026, '2026-11-01')",
+            (contact,),
+        )
+    async with ctx.db.read(change_log=True) as tx:
+        _mark, touched = await changes.since(tx, before)
+    assert touched == {cells[0], cells[1]}
