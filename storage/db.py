@@ -297,7 +297,7 @@ class Database:
     async def transaction(self) -> AsyncIterator[Tx]:
         """A write transaction: everything inside commits together or not at all."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await _begin(self._conn, "BEGIN IMMEDIATE")
             try:
                 yield Tx(self._conn)
             except BaseException:
@@ -326,7 +326,7 @@ class Database:
     @staticmethod
     @asynccontextmanager
     async def _snapshot(conn: aiosqlite.Connection) -> AsyncIterator[Tx]:
-        await conn.execute("BEGIN")
+        await _begin(conn, "BEGIN")
         try:
             yield Tx(conn)
         finally:
@@ -341,6 +341,20 @@ async def _one_trip(conn: aiosqlite.Connection, fn: Callable[..., Any], *args: A
     """`fn(sqlite3 connection, *args)` in aiosqlite's thread, in one trip (its queue, as its own
     methods do; aiosqlite's `_execute` is not public API: pinned in requirements*.lock)."""
     return await conn._execute(fn, conn._conn, *args)  # type: ignore[no-untyped-call]
+
+
+async def _begin(conn: aiosqlite.Connection, sql: str) -> None:
+    """Start a transaction on a connection this task now holds alone (the writer under the
+    lock, a reader taken from the pool). A task cancelled while awaiting its own BEGIN leaves
+    that BEGIN queued in aiosqlite's thread with no ROLLBACK to follow; it is rolled back here,
+    in the same trip to the thread (which runs in order), so the connection is never lost."""
+    await _one_trip(conn, _begin_in_thread, sql)
+
+
+def _begin_in_thread(conn: sqlite3.Connection, sql: str) -> None:
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+    conn.execute(sql)
 
 
 def _run(conn: sqlite3.Connection, sql: str, params: Params, attribute: str) -> Any:

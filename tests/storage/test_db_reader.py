@@ -2,6 +2,7 @@
 write transaction, see every committed one, and the change log stays on the writer."""
 
 import asyncio
+import contextlib
 import sqlite3
 
 import pytest
@@ -92,3 +93,28 @@ async def test_one_long_read_does_not_hold_up_another(db, clock):
     async with db.read() as tx:  # e.g. a report's read, still open
         assert await tx.scalar("SELECT count(*) FROM orgs") == 1
         assert await asyncio.wait_for(_codes(db), timeout=10) == {"R"}
+
+
+async def test_a_task_cancelled_while_it_begins_loses_no_connection(tmp_path) -> None:
+    db = await Database.open(tmp_path / "x.sqlite3")
+    try:
+
+        async def read() -> None:
+            async with db.read() as tx:
+                await tx.scalar("SELECT 1")
+
+        async def write() -> None:
+            async with db.transaction() as tx:
+                await tx.execute("CREATE TABLE IF NOT EXISTS t (x)")
+
+        for work in (read, read, write):
+            task = asyncio.create_task(work())
+            await asyncio.sleep(0)  # the task now awaits its BEGIN in aiosqlite's thread
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for _ in range(6):  # every reader and the writer still work
+            await read()
+            await write()
+    finally:
+        await db.close()
