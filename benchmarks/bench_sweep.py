@@ -15,7 +15,8 @@ prints, each beside its target:
   cell secretaries and deputies (default 300; officers, who get
   many digests, are paced at 1 message a second per chat by the limiter) of a copy.
 
-Set CHIBO_BENCH_DB to a path to keep the built database between runs.
+Set CHIBO_BENCH_DB to a path to keep the built database between runs (`benchmarks/run.py`
+passes its province this way with `--plan-only`: planning alone, in a fresh process).
 """
 
 from __future__ import annotations
@@ -48,7 +49,11 @@ PLAN_SECONDS, PLAN_MB, RATE = 2.0, 200, 27.0
 
 
 def rss_mb() -> float:
-    """Peak resident set size of this process so far (MB)."""
+    """Peak resident set size of this process so far (MB): VmHWM, which starts afresh at
+    exec (getrusage's ru_maxrss would carry over the peak of a parent that started us)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -73,7 +78,7 @@ async def bind_users(db: Database) -> int:
 
 
 def row(label: str, figure: str, target: str, ok: bool) -> None:
-    print(f"  {label:<46} {figure:>16}   target {target:<16} {'ok' if ok else 'MISSED'}")
+    print(f"  {label:<62} {figure:>12}   target {target}{'' if ok else '   MISSED'}", flush=True)
 
 
 async def prepare(path: Path, communes: int, cells: int, per_cell: int) -> None:
@@ -175,6 +180,8 @@ async def main(communes: int, cells: int, per_cell: int, recipients: int) -> Non
         if not path.exists():
             await prepare(path, communes, cells, per_cell)
         await planning(path)
+        if recipients <= 0:  # --plan-only
+            return
         copy = Path(tmp) / "deliver.sqlite3"
         shutil.copy(path, copy)
         await delivery(copy, recipients)
@@ -183,6 +190,9 @@ async def main(communes: int, cells: int, per_cell: int, recipients: int) -> Non
 if __name__ == "__main__":
     argv = sys.argv[1:]
     deliver = 300
+    if "--plan-only" in argv:
+        argv.remove("--plan-only")
+        deliver = 0
     if "--deliver" in argv:
         i = argv.index("--deliver")
         deliver = int(argv[i + 1])
