@@ -6,8 +6,9 @@ token and the user gets a link to it instead; a roster import on Zalo gets an up
 file is fed to the Application as if the user had sent it in the chat.
 
 - `/files/<token>`: the file, with its type and name (RFC 5987), until `link_minutes` have
-  passed; then 410 Gone (the bytes are dropped by `cleanup`, run every minute). Any other token
-  is 404. Each link is for its one file only.
+  passed and while the user who asked for it still holds a role (else 403); then 410 Gone
+  (the bytes are dropped by `cleanup`, run every minute). Any other token is 404. Each link
+  is for its one file only.
 - `/upload/<token>`: GET a minimal form (no JavaScript), POST the file (multipart, at most
   `file_limits.MAX_UPLOAD_BYTES`). Single use; bound to the user and the cell that asked, and
   the user's write access to that cell is checked again at POST.
@@ -33,6 +34,7 @@ from urllib.parse import quote, unquote
 from aiohttp import web
 
 from chibo.rules.messages import N_
+from chibo.usecases import users as users_uc
 from chibo.usecases.access import require_write
 from chibo.usecases.clock import Clock
 from chibo.usecases.config import WebConfig
@@ -71,6 +73,10 @@ WRONG_KIND_TEXT = N_("Send an Excel (.xlsx) or CSV file. Go back and choose anot
 TOO_BIG_TEXT = N_("The file is too large (more than {mb} MB).")
 DENIED_TITLE = N_("Not allowed")
 DENIED_TEXT = N_("You can no longer import the roster of this cell.")
+FILE_DENIED_TEXT = N_(
+    "Whoever asked for this file no longer has a role in the bot, so the file is no longer"
+    " given out."
+)
 
 
 def local_time(at: datetime, ctx: AppContext) -> str:
@@ -233,6 +239,14 @@ def add_routes(server: web.Application, shelf: FileShelf) -> None:
         if stored.data is None or stored.expires <= shelf.clock.now():
             log.info("download refused for user %s: %s expired", stored.user_id, stored.name)
             return gone(stored.locale)
+        # the link is a capability until it expires, but only while whoever asked for the
+        # file still holds a role: a removed secretary's old link (or one forwarded on) ends
+        who = await users_uc.profile(ctx, stored.user_id)
+        if who is None or not who.roles:
+            log.info("download refused for user %s (no role any more): %s", stored.user_id,
+                     stored.name)  # fmt: skip
+            _ = translator(stored.locale)
+            return _page(_, _(DENIED_TITLE), _(FILE_DENIED_TEXT), 403)
         log.info(
             "download for user %s: %s (%d bytes)", stored.user_id, stored.name, len(stored.data)
         )

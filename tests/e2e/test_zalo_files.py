@@ -18,6 +18,8 @@ from telegram.ext import Application
 from chibo.bot.channels import build_zalo_application, connect
 from chibo.bot.web_files import FileShelf, serving_files
 from chibo.botapi_emulator.zalo import ZaloEmulator
+from chibo.usecases import channels as channels_uc
+from chibo.usecases import users as users_uc
 from chibo.usecases.config import WebConfig, ZaloConfig
 from chibo.usecases.context import AppContext
 
@@ -115,6 +117,20 @@ async def test_an_export_on_zalo_is_a_short_lived_link(
     logged = caplog.text
     assert "download for user" in logged and "dang-vien-C1-" in logged
     assert token not in logged
+
+
+async def test_a_download_link_ends_with_the_role_of_who_asked(zemu, zweb, world: World, http):
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    await add_members(world.ctx, "C1", ["Nguyễn Văn An"])
+    menu = await lan.ask("menu")
+    roster = await lan.ask(choice_number(menu, "Đảng viên"))
+    [(url, _token)] = links(await lan.ask(choice_number(roster, "📤")))
+    async with http.get(url) as got:
+        assert got.status == 200
+    uid = await channels_uc.zalo_user(world.ctx, "z-lan", "z-lan")
+    await users_uc.remove_user(world.ctx, actor="cli", tg_id=uid)
+    async with http.get(url) as refused:  # the secretary was removed: her link ends too
+        assert refused.status == 403 and "không còn" in await refused.text()
 
 
 async def test_an_officer_on_zalo_gets_the_report_and_chart_as_links(
@@ -239,7 +255,8 @@ async def test_the_zalo_webhook_and_the_file_links_can_share_one_server(zemu, ct
         ctx, ZaloConfig(token=zemu.token, base_url=zemu.base_url), web=web_config
     )
     shelf: FileShelf = app.bot_data["web_files"]
-    made = shelf.put("a.csv", b"x;y\n", "text/csv", user_id=1, locale="en")
+    await world.secretary(1001, "C1")  # the files go to people with a role
+    made = shelf.put("a.csv", b"x;y\n", "text/csv", user_id=1001, locale="en")
     assert made is not None and made[0].startswith("https://bot.example/files/")
     runner = web.AppRunner(webhook_app(app, "s3cret-token-42", files=shelf), access_log=None)
     await runner.setup()
