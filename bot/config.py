@@ -14,6 +14,7 @@ import tomllib
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chibo.rules.catalogue import DEFAULT_CATALOGUE
@@ -195,6 +196,8 @@ def _parse(data: dict[str, Any], env: dict[str, str], source: str) -> Config:
     if not isinstance(overrides, dict):
         raise ConfigError(N_("[{section}] must be a table"), section="rules")
     _check_rules(overrides)
+    zalo, telegram_webhook, web = _zalo(r, env), _telegram_webhook(r, env), _web(r, env)
+    _check_servers(zalo, telegram_webhook, web)
     return Config(
         telegram=tg,
         db_path=db_path,
@@ -212,9 +215,9 @@ def _parse(data: dict[str, Any], env: dict[str, str], source: str) -> Config:
         quiet_from=quiet_from,
         backup=backup,
         debug_updates=r.get("logging", "debug_updates", bool, False),
-        zalo=_zalo(r, env),
-        telegram_webhook=_telegram_webhook(r, env),
-        web=_web(r, env),
+        zalo=zalo,
+        telegram_webhook=telegram_webhook,
+        web=web,
     )
 
 
@@ -229,16 +232,50 @@ def _mode(r: _Reader, section: str) -> str:
     return str(mode)
 
 
+#: What both platforms accept as a webhook's secret token (Telegram: A-Z, a-z, 0-9, _ and -).
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{8,256}$")
+
+
 def _webhook_check(section: str, mode: str, url: str, secret: str) -> None:
     if mode != "webhook":
         return
     if not url.startswith("https://"):
         raise ConfigError(N_("{key}: expected an https:// URL"), key=f"{section}.webhook_url")
-    if not 8 <= len(secret) <= 256 or not secret.replace("-", "").replace("_", "").isalnum():
+    if not _SECRET.match(secret):
         raise ConfigError(
             N_("{key}: expected 8 to 256 letters, digits, - or _"),
             key=f"{section}.webhook_secret",
         )
+
+
+def _port(r: _Reader, section: str, default: int) -> int:
+    port = r.get(section, "port", int, default)
+    if not 0 < port < 65536:
+        raise ConfigError(
+            N_("{key}: expected a port number from 1 to 65535"), key=f"{section}.port"
+        )
+    return int(port)
+
+
+def _check_servers(zalo: ZaloConfig, telegram: WebhookConfig, web: WebConfig) -> None:
+    """No two servers of the process on one address, but the Zalo webhook's and the file
+    links', which share one server when they are given the same address."""
+    servers = []
+    if telegram.mode == "webhook":
+        servers.append(("telegram.port", (telegram.listen, telegram.port)))
+    if zalo.token and zalo.mode == "webhook":
+        servers.append(("zalo.port", (zalo.listen, zalo.port)))
+    if web.public_url and (web.listen, web.port) not in [a for k, a in servers if k == "zalo.port"]:
+        servers.append(("web.port", (web.listen, web.port)))
+    seen: dict[tuple[str, int], str] = {}
+    for key, address in servers:
+        if address in seen:
+            raise ConfigError(
+                N_("{key}: the same address as {other}; give each server its own port"),
+                key=key,
+                other=seen[address],
+            )
+        seen[address] = key
 
 
 def _zalo(r: _Reader, env: dict[str, str]) -> ZaloConfig:
@@ -246,15 +283,25 @@ def _zalo(r: _Reader, env: dict[str, str]) -> ZaloConfig:
     url = r.get("zalo", "webhook_url", str, "")
     secret = env.get("CHIBO_ZALO_WEBHOOK_SECRET") or r.get("zalo", "webhook_secret", str, "")
     _webhook_check("zalo", mode, url, secret)
+    token = env.get("CHIBO_ZALO_TOKEN") or r.get("zalo", "token", str, "")
+    if mode == "webhook" and not token:
+        raise ConfigError(
+            N_("{key}: the bot's token is needed for mode = webhook (or set CHIBO_ZALO_TOKEN)"),
+            key="zalo.token",
+        )
+    base_url = env.get("CHIBO_ZALO_BASE_URL") or r.get("zalo", "base_url", str, "")
+    if base_url and not base_url.startswith(("https://", "http://")):
+        raise ConfigError(N_("{key}: expected an http:// or https:// URL"), key="zalo.base_url")
     return ZaloConfig(
-        token=env.get("CHIBO_ZALO_TOKEN") or r.get("zalo", "token", str, ""),
-        base_url=env.get("CHIBO_ZALO_BASE_URL") or r.get("zalo", "base_url", str, ""),
+        token=token,
+        base_url=base_url,
         mode=mode,
         webhook_url=url,
         webhook_secret=secret,
-        webhook_path=r.get("zalo", "webhook_path", str, "/zalo"),
+        # where the proxy hands the calls on: by default the path of the public URL
+        webhook_path=r.get("zalo", "webhook_path", str, urlsplit(url).path or "/zalo"),
         listen=r.get("zalo", "listen", str, "127.0.0.1"),
-        port=r.get("zalo", "port", int, 8444),
+        port=_port(r, "zalo", 8444),
     )
 
 
@@ -270,7 +317,7 @@ def _telegram_webhook(r: _Reader, env: dict[str, str]) -> WebhookConfig:
         webhook_url=url,
         webhook_secret=secret,
         listen=r.get("telegram", "listen", str, "127.0.0.1"),
-        port=r.get("telegram", "port", int, 8443),
+        port=_port(r, "telegram", 8443),
     )
 
 
@@ -285,9 +332,7 @@ def _web(r: _Reader, env: dict[str, str]) -> WebConfig:
             key="web.link_minutes",
             most=24 * 60,
         )
-    port = r.get("web", "port", int, 8445)
-    if not 0 < port < 65536:
-        raise ConfigError(N_("{key}: expected a port number from 1 to 65535"), key="web.port")
+    port = _port(r, "web", 8445)
     return WebConfig(
         public_url=url,
         listen=r.get("web", "listen", str, "127.0.0.1"),

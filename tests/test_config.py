@@ -139,7 +139,7 @@ def test_webhook_secrets_can_come_from_the_environment(tmp_path):
     f = tmp_path / "c.toml"
     f.write_text(
         '[telegram]\nmode = "webhook"\nwebhook_url = "https://a.b/t"\n'
-        '[zalo]\nmode = "webhook"\nwebhook_url = "https://a.b/z"\n'
+        '[zalo]\ntoken = "1:x"\nmode = "webhook"\nwebhook_url = "https://a.b/z"\n'
     )
     with pytest.raises(ConfigError):
         load_config(env={"CHIBO_CONFIG": str(f)})
@@ -175,6 +175,19 @@ def test_web_section_for_files_on_zalo(tmp_path):
         '[web]\npublic_url = "http://plain.example"\n',
         '[web]\npublic_url = "https://a.b"\nlink_minutes = 0\n',
         "[web]\nport = 70000\n",
+        # Telegram refuses letters beyond A-Z in a secret token
+        '[telegram]\nmode = "webhook"\nwebhook_url = "https://a.b/t"\n'
+        'webhook_secret = "đảng-viên-01"\n',
+        # a webhook without the bot's token
+        '[zalo]\nmode = "webhook"\nwebhook_url = "https://a.b/z"\nwebhook_secret = "s3cret-tok"\n',
+        '[zalo]\ntoken = "1:x"\nbase_url = "bot-api.example"\n',
+        '[zalo]\ntoken = "1:x"\nport = 70000\n',
+        # two servers on one address
+        '[telegram]\nmode = "webhook"\nwebhook_url = "https://a.b/t"\nwebhook_secret = "s3cret-1"\n'
+        'port = 8444\n[zalo]\ntoken = "1:x"\nmode = "webhook"\nwebhook_url = "https://a.b/z"\n'
+        'webhook_secret = "s3cret-2"\n',
+        '[telegram]\nmode = "webhook"\nwebhook_url = "https://a.b/t"\nwebhook_secret = "s3cret-1"\n'
+        '[web]\npublic_url = "https://a.b"\nport = 8443\n',
     ],
 )
 def test_bad_channel_settings_are_refused(tmp_path, body):
@@ -182,3 +195,14 @@ def test_bad_channel_settings_are_refused(tmp_path, body):
     f.write_text(body)
     with pytest.raises(ConfigError):
         load_config(env={"CHIBO_CONFIG": str(f)})
+
+
+def test_the_zalo_webhook_path_follows_the_public_url_and_may_share_the_file_server(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text(
+        '[zalo]\ntoken = "1:x"\nmode = "webhook"\nwebhook_url = "https://a.b/hook-7f"\n'
+        'webhook_secret = "s3cret-token"\nport = 8444\n'
+        '[web]\npublic_url = "https://a.b"\nport = 8444\n'
+    )
+    cfg = load_config(env={"CHIBO_CONFIG": str(f)})
+    assert cfg.zalo.webhook_path == "/hook-7f" and cfg.web.port == cfg.zalo.port
