@@ -31,15 +31,16 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from chibo.bot import features
-from chibo.bot.logsafety import Outage, describe
+from chibo.bot.logsafety import Outage, describe, redact
 from chibo.bot.updates import PerUserUpdates, favour_the_event_loop
 from chibo.handlers import errors, flows, members, routing
 from chibo.handlers.common import CONTEXT_TYPES, App
 from chibo.handlers.registry import registry_of
+from chibo.rules.messages import N_
 from chibo.usecases import installation
 from chibo.usecases.config import WebhookConfig
 from chibo.usecases.context import AppContext
-from chibo.usecases.i18n import LOCALES, translator
+from chibo.usecases.i18n import LOCALES, Translator, translator
 
 log = logging.getLogger("chibo")
 
@@ -207,6 +208,39 @@ async def running(
 FIRST_WAIT = 1.0
 MAX_WAIT = 60.0
 
+#: How a channel is named in start-up errors: its name and where its token is configured.
+CHANNEL_NAMES = {
+    "telegram": ("Telegram", "CHIBO_TELEGRAM_TOKEN", "telegram"),
+    "zalo": ("Zalo", "CHIBO_ZALO_TOKEN", "zalo"),
+}
+REJECTED_TOKEN = N_(
+    "{channel} rejected the bot token ({error}): check {variable} or [{section}] token"
+)
+UNREACHABLE = N_("cannot reach {channel} ({error})")
+TRYING_AGAIN = N_("{problem}; trying again in {n} s")
+
+
+class ChannelFailed(Exception):
+    """A channel other than Telegram could not start (`bot.channels.running_channels`): the
+    error and the channel it came from, so the start-up message names the right one."""
+
+    def __init__(self, channel: str, error: Exception) -> None:
+        super().__init__(f"{channel}: {error}")
+        self.channel = channel
+        self.error = error
+
+
+def start_problem(_: Translator, channel: str, exc: Exception, token: str = "") -> str | None:
+    """The one line for a channel that could not start, or None when `exc` is no start-up
+    failure (no network, a rejected token, a refused call)."""
+    name, variable, section = CHANNEL_NAMES.get(channel, (channel, "", channel))
+    error = redact(describe(exc), (token,))
+    if isinstance(exc, InvalidToken):
+        return _(REJECTED_TOKEN, channel=name, error=error, variable=variable, section=section)
+    if isinstance(exc, NetworkError) or (channel != "telegram" and isinstance(exc, TelegramError)):
+        return _(UNREACHABLE, channel=name, error=error)
+    return None
+
 
 async def serve(
     build: Callable[[], App],
@@ -214,15 +248,18 @@ async def serve(
     *,
     pause: Callable[[float], Awaitable[object]] | None = None,
     run: Callable[[App], AbstractAsyncContextManager[App]] = running,
+    _: Translator | None = None,
 ) -> None:
-    """Run the bot until `stop` is set. When Telegram cannot be reached at start (no network,
-    a rejected token) log one line with the cause and try again with back-off (1 s, 2 s, …
-    up to a minute) instead of failing with a traceback."""
+    """Run the bot until `stop` is set. When a channel cannot be reached at start (no network,
+    a rejected token, a refused `setWebhook`) log one line naming the channel and the cause
+    and try again with back-off (1 s, 2 s, … up to a minute) instead of failing with a
+    traceback. `_`: the language of those lines (English by default)."""
 
     async def until_stopped(seconds: float) -> None:
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), seconds)
 
+    _ = _ or translator("en")
     pause = pause or until_stopped
     wait = FIRST_WAIT
     while not stop.is_set():
@@ -232,14 +269,16 @@ async def serve(
                 log.info("chibo is running as @%s; Ctrl+C to stop", app.bot.username)
                 await stop.wait()
                 return
-        except InvalidToken as exc:
-            log.error(
-                "Telegram rejected the bot token (%s): check CHIBO_TELEGRAM_TOKEN or [telegram]"
-                " token; trying again in %g s",
-                describe(exc),
-                wait,
+        except (TelegramError, ChannelFailed) as exc:
+            channel, error = (
+                (exc.channel, exc.error) if isinstance(exc, ChannelFailed) else ("telegram", exc)
             )
-        except NetworkError as exc:
-            log.error("cannot reach Telegram (%s); trying again in %g s", describe(exc), wait)
+            apps = app.bot_data.get("channels") or {"telegram": app}
+            token = apps[channel].bot.token if channel in apps else app.bot.token
+            problem = start_problem(_, channel, error, token)
+            if problem is None:
+                raise
+            seconds = f"{wait:g}"
+            log.error("%s", _(TRYING_AGAIN, problem=problem, n=seconds))
         await pause(wait)
         wait = min(wait * 2, MAX_WAIT)

@@ -24,9 +24,11 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
+import httpx
 from aiohttp import web
 from aiohttp.log import access_logger
 from telegram import Update
+from telegram.error import TelegramError
 
 from chibo.handlers.common import App
 from chibo.handlers.reminders import TelegramNotifier
@@ -227,8 +229,9 @@ def build_channels(ctx: AppContext, config: Config) -> App:
 @asynccontextmanager
 async def running_channels(primary: App) -> AsyncIterator[App]:
     """Run every connected channel (each by polling or webhook, as configured)."""
-    from chibo.bot.app import running
+    from chibo.bot.app import ChannelFailed, running
     from chibo.bot.web_files import serving_files
+    from chibo.bot.zalo import ZaloError
 
     ctx: AppContext = primary.bot_data["ctx"]
     apps: Mapping[str, App] = primary.bot_data.get("channels") or {"telegram": primary}
@@ -243,9 +246,13 @@ async def running_channels(primary: App) -> AsyncIterator[App]:
                         serving_files(shelf, listen=web_config.listen, port=web_config.port)
                     )
                     log.info("file links are served on %s:%s", web_config.listen, web_config.port)
-                await stack.enter_async_context(
-                    running_zalo(app, zalo, files=shelf if shared else None)
-                )
+                try:
+                    await stack.enter_async_context(
+                        running_zalo(app, zalo, files=shelf if shared else None)
+                    )
+                except (TelegramError, ZaloError, httpx.HTTPError) as exc:
+                    # `serve` names the channel in its one line and tries again
+                    raise ChannelFailed(name, exc) from exc
             else:
                 await stack.enter_async_context(running(app, webhook=ctx.config.telegram_webhook))
             log.info("channel %s is running", name)
@@ -287,10 +294,8 @@ async def running_zalo(
                 port=zalo.port,
                 files=files,
             ):
-                bridge = app.bot_data["zalo_bridge"]
-                await bridge.client.call(
-                    "setWebhook", {"url": zalo.webhook_url, "secret_token": zalo.webhook_secret}
-                )
+                # through the bridge: a failure is a `TelegramError` as for the other calls
+                await app.bot.set_webhook(zalo.webhook_url, secret_token=zalo.webhook_secret)
                 yield app
         finally:
             if app.running:

@@ -69,10 +69,10 @@ async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> in
     from chibo.bot.cli_backup import run_lock
 
     with run_lock(config, _):  # `chibo restore` refuses while the bot runs
-        return await _run_bot(config)
+        return await _run_bot(config, _)
 
 
-async def _run_bot(config: Config) -> int:
+async def _run_bot(config: Config, _: Translator | None = None) -> int:
     from chibo.bot.app import serve
     from chibo.bot.channels import build_channels, running_channels
 
@@ -83,7 +83,7 @@ async def _run_bot(config: Config) -> int:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         # every configured channel ([telegram], [zalo]) in this one process
-        await serve(lambda: build_channels(ctx, config), stop, run=running_channels)
+        await serve(lambda: build_channels(ctx, config), stop, run=running_channels, _=_)
     return 0
 
 

@@ -114,11 +114,12 @@ async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> in
     from chibo.bot.channels import build_channels, notifier_for
     from chibo.bot.cli import CliError, open_context
 
-    if not config.telegram.token:
+    if not config.telegram.token and not config.zalo.token:
         raise CliError(
             _(
-                "no Telegram bot token: sending reminders needs the bot's token in"
-                " CHIBO_TELEGRAM_TOKEN or in [telegram] token of the config file."
+                "no bot token: sending reminders needs the Telegram bot's token in"
+                " CHIBO_TELEGRAM_TOKEN or [telegram] token, or the Zalo bot's in"
+                " CHIBO_ZALO_TOKEN or [zalo] token of the config file."
                 " To see what would be sent, use: chibo reminders due"
             )
         )
@@ -128,13 +129,13 @@ async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> in
         # their bots; they are not started: nothing polls. With [zalo] configured too, each
         # recipient gets the reminder on their chosen channel.
         app = build_channels(ctx, config)
-        apps = list(app.bot_data.get("channels", {"telegram": app}).values())
-        for each in apps:
-            await _connect(each.bot, _)
+        channels = app.bot_data.get("channels", {"telegram": app})
+        for name, each in channels.items():
+            await _connect(each.bot, _, name)
         try:
             report = await reminders_uc.sweep(ctx, notifier_for(app), today=day, org_code=args.org)
         finally:
-            for each in apps:
+            for each in channels.values():
                 await each.bot.shutdown()
     print(
         _(
@@ -154,22 +155,24 @@ async def cmd_run(args: argparse.Namespace, config: Config, _: Translator) -> in
 CONNECT_WAITS: tuple[float, ...] = (1.0, 2.0, 4.0)
 
 
-async def _connect(bot: Any, _: Translator) -> None:
-    """Log in to Telegram; without network or with a rejected token say so in one line and
-    try again with back-off, then give up with one line (exit status 1)."""
-    from telegram.error import InvalidToken, NetworkError
+async def _connect(bot: Any, _: Translator, channel: str = "telegram") -> None:
+    """Log in to the channel's bot API; without network or with a rejected token say so in
+    one line (naming the channel and its token's variable) and try again with back-off, then
+    give up with one line (exit status 1)."""
+    from telegram.error import TelegramError
 
+    from chibo.bot.app import start_problem
     from chibo.bot.cli import CliError
-    from chibo.bot.logsafety import describe
 
     for wait in (*CONNECT_WAITS, None):
         try:
             await bot.initialize()
             return
-        except InvalidToken as exc:
-            problem = _("Telegram rejected the bot token ({error})", error=describe(exc))
-        except NetworkError as exc:
-            problem = _("cannot reach Telegram ({error})", error=describe(exc))
+        except TelegramError as exc:
+            found = start_problem(_, channel, exc, bot.token)
+            if found is None:
+                raise
+            problem = found
         if wait is None:
             raise CliError(_("{problem}; no reminders were sent.", problem=problem))
         seconds = f"{wait:g}"
@@ -188,7 +191,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     due.add_argument("--org", help=N_("only this organisation and those below it"))
     due.add_argument("--json", action="store_true", help=N_("one JSON object per line"))
     due.set_defaults(func=cmd_due)
-    run = cmds.add_parser("run", help=N_("run one sweep now (needs the Telegram token)"))
+    run = cmds.add_parser("run", help=N_("run one sweep now (needs a bot token)"))
     run.add_argument("--date", help=N_("sweep as on this day, YYYY-MM-DD (default: today)"))
     run.add_argument("--org", help=N_("only this organisation and those below it"))
     run.set_defaults(func=cmd_run)

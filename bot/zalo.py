@@ -31,6 +31,7 @@ an open step, that step's answer). Callback data are plain strings (no PTB
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -113,6 +114,14 @@ class ZaloError(Exception):
         self.description = description
 
 
+class PartlySent(NetworkError):
+    """A long message's first part went out, a later one could not: the message may be
+    partly on the user's screen, so it must not be sent again (the reminder notifier reads
+    it as "maybe sent", see `handlers.reminders.certainly_not_sent`)."""
+
+    partly_sent = True
+
+
 class ZaloClient:
     """The few Zalo Bot API methods chibo needs, over httpx: POST with a JSON body, the answer
     `{"ok": true, "result": …}` or `{"ok": false, "error_code", "description"}`."""
@@ -173,6 +182,8 @@ class Bridge:
     #: still finds its chat when the identity was re-linked meanwhile (`/link`).
     seen_chats: dict[int, str] = field(default_factory=dict)
     bot_user: dict[str, Any] | None = None
+    #: Waits before each new try of a long message's later part (`_send_part`).
+    part_waits: tuple[float, ...] = (0.5, 2.0)
     #: The bot's web endpoint for files (`[web]` configured), else None: files become a note.
     files: FileShelf | None = None
     _message_id: int = 0
@@ -226,12 +237,15 @@ class Bridge:
             return await self.get_me()
         if method == "getUpdates":
             return await self.get_updates(float(p.get("timeout") or 0))
-        if method in ("deleteWebhook", "setWebhook", "getWebhookInfo"):
-            return (
-                {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
-                if (method == "getWebhookInfo")
-                else True
-            )
+        if method == "deleteWebhook":
+            # Zalo refuses `getUpdates` while a webhook is set: polling starts with this call
+            # (PTB's `start_polling`), so it must reach Zalo
+            return await self.client.call("deleteWebhook", {}) or True
+        if method == "setWebhook":
+            params = {"url": str(p.get("url", "")), "secret_token": str(p.get("secret_token", ""))}
+            return await self.client.call("setWebhook", params) or True
+        if method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
         if method == "sendMessage":
             return await self.send(int(p["chat_id"]), str(p.get("text", "")), p.get("reply_markup"))
         if method == "editMessageText":
@@ -281,11 +295,35 @@ class Bridge:
             shown = f"{text}\n\n" + "\n".join([*lines, "", footer] if lines else [footer])
         elif lines:
             shown = f"{text}\n\n" + "\n".join(lines)
-        for part in split_message(shown, ZALO_TEXT_LIMIT):
-            await self.client.call("sendMessage", {"chat_id": chat, "text": part or "…"})
+        first, *rest = split_message(shown, ZALO_TEXT_LIMIT) or [""]
+        await self.client.call("sendMessage", {"chat_id": chat, "text": first or "…"})
+        for i, part in enumerate(rest, 2):
+            await self._send_part(chat, part or "…", f"part {i} of {len(rest) + 1}")
         message = self._message(user_id, text, markup)
         await self._keep_screen(chat, message, keys)
         return message
+
+    async def _send_part(self, chat: str, text: str, which: str) -> None:
+        """A later part of a long message: part 1 is out, so a failure must never make the
+        caller send the whole again. A part Zalo certainly did not take (an error answer, a
+        refused connection) is retried alone (`part_waits`); one still failing, or whose
+        answer was lost, is `PartlySent` — "maybe sent", as a lost answer is."""
+        for wait in (*self.part_waits, None):
+            try:
+                await self.client.call("sendMessage", {"chat_id": chat, "text": text})
+                return
+            except ZaloError as exc:
+                if not 500 <= exc.code <= 599 and exc.code != 429:
+                    raise PartlySent(f"zalo: {which} refused ({exc})") from exc
+                problem: Exception = exc
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                problem = exc
+            except httpx.HTTPError as exc:  # the request went out: maybe sent, not retried
+                raise PartlySent(f"zalo: {which}: answer lost ({exc!r})") from exc
+            if wait is None:
+                raise PartlySent(f"zalo: {which} not sent ({problem!r})") from problem
+            log.warning("zalo: %s not sent (%r); trying it again", which, problem)
+            await asyncio.sleep(wait)
 
     async def _keep_screen(self, chat: str, message: dict[str, Any], keys: dict[str, str]) -> None:
         """The chat's screen is now this one: one write, skipped when a plain answer follows

@@ -12,8 +12,9 @@ is allowed here — and a secret sent back in `X-Bot-Api-Secret-Token`), `delete
         await lan.send("menu")
         reply = await lan.next_reply()
 
-Faults: `fail_next(method, status)` (a 5xx or any error answer), `drop_next(method)` (the
-connection is closed without an answer), `slow_next(method, seconds)`.
+Faults: `fail_next(method, status)` (a 5xx or any error answer; `skip=n` lets the next n calls
+through first), `drop_next(method)` (the connection is closed without an answer),
+`slow_next(method, seconds)`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class _Fault:
     kind: str  # "fail" | "drop" | "slow"
     status: int = 500
     seconds: float = 0.0
+    skip: int = 0  # calls of `method` let through before this fault
 
 
 @dataclass
@@ -124,8 +126,10 @@ class ZaloEmulator:
             self._updates.append(update)
             self._signal.notify_all()
 
-    def fail_next(self, method: str, status: int = 500, count: int = 1) -> None:
+    def fail_next(self, method: str, status: int = 500, count: int = 1, *, skip: int = 0) -> None:
         self._faults += [_Fault(method, "fail", status=status) for _ in range(count)]
+        if count and skip:
+            self._faults[-count].skip = skip
 
     def drop_next(self, method: str, count: int = 1) -> None:
         self._faults += [_Fault(method, "drop") for _ in range(count)]
@@ -182,6 +186,9 @@ class ZaloEmulator:
         async with self._signal:
             self._signal.notify_all()
         fault = next((f for f in self._faults if f.method == method), None)
+        if fault is not None and fault.skip > 0:
+            fault.skip -= 1
+            fault = None
         if fault is not None:
             self._faults.remove(fault)
             if fault.kind == "fail":

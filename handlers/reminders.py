@@ -123,6 +123,8 @@ def certainly_not_sent(exc: NetworkError) -> bool:
     timeout, a connection reset or closed after the request was written, a bare `TimedOut` —
     may have been sent.
     """
+    if getattr(exc, "partly_sent", False):  # a long message's later part (Zalo): part 1 is out
+        return False
     cause = exc.__cause__
     if isinstance(exc, TimedOut):
         return isinstance(cause, _NOT_SENT)
