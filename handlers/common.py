@@ -170,6 +170,17 @@ class Req:
         return self.update.callback_query
 
     @property
+    def on_zalo(self) -> bool:
+        """The update came through the Zalo bridge: buttons are numbered lines there."""
+        return self.context.application.bot_data.get("channel") == "zalo"
+
+    def use_buttons(self) -> str:
+        """ "Use the buttons, or /cancel" as this channel has them (typed numbers on Zalo)."""
+        if self.on_zalo:
+            return self._("Please type the number of your choice, or /cancel to stop.")
+        return self._("Please use the buttons above, or /cancel to stop.")
+
+    @property
     def text(self) -> str:
         msg = self.update.effective_message
         return (msg.text or msg.caption or "") if msg else ""
