@@ -18,8 +18,8 @@ built with the same features and translates every Bot API call the handlers make
   current screen becomes the `callback_query` its button would have sent, a number that is
   not on the current screen gets "that number has expired" (unless the latest message was
   the prompt of a flow step that takes typed text: then it is that step's answer; see
-  `Bridge.last_update`), text is read in NFC (Unikey's "Unicode tổ hợp" types NFD), "menu"/"hủy"/"help" typed as
-  words are the commands, `/start CODE` is a command as on Telegram.
+  `Bridge.last_update`), text is read in NFC (Unikey's "Unicode tổ hợp" types NFD),
+  "menu"/"hủy"/"help" typed as words are the commands, `/start CODE` is a command as on Telegram.
 
 A Zalo account speaks as a chibo user id (`usecases.channels.zalo_user`): its own negative id,
 or the Telegram user it was linked to. Outgoing `chat_id`s are such user ids, looked up to the

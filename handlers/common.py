@@ -18,6 +18,7 @@ import contextlib
 import functools
 import logging
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -182,8 +183,10 @@ class Req:
 
     @property
     def text(self) -> str:
+        """The message's text (or caption) in NFC: Unikey's "Unicode tổ hợp" types NFD, and
+        every comparison, search and stored answer expects composed letters."""
         msg = self.update.effective_message
-        return (msg.text or msg.caption or "") if msg else ""
+        return unicodedata.normalize("NFC", (msg.text or msg.caption or "") if msg else "")
 
     async def reply(self, text: str, rows: Keyboard | None = None) -> Message:
         """Send `text` (in several messages if it is longer than one; the keyboard under

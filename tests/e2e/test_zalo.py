@@ -530,3 +530,31 @@ async def test_buttons_are_typed_numbers_in_the_messages_on_zalo(zemu, zbot, wor
     await lan.ask(choice_number(step, "Hôm qua"))
     answer = await lan.ask("một việc gì đó")  # text where the step takes a choice
     assert "nút" not in answer and "gõ số" in answer.lower(), answer
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "expected"),
+    [
+        ("hủy", "vi", "Đã hủy. Không có gì được lưu."),
+        ("huỷ", "vi", "Đã hủy. Không có gì được lưu."),
+        ("HỦY", "vi", "Đã hủy. Không có gì được lưu."),
+        ("cancel", "vi", "Đã hủy. Không có gì được lưu."),
+        ("hủy", "en", "Cancelled. Nothing was saved."),
+        ("cancel", "en", "Cancelled. Nothing was saved."),
+        ("help", "en", "What you can do here:"),
+        ("Help", "vi", "Đồng chí có thể dùng các lệnh sau:"),
+        ("trợ giúp", "vi", "Đồng chí có thể dùng các lệnh sau:"),
+        ("trợ giúp", "en", "What you can do here:"),
+    ],
+)
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+async def test_words_typed_alone_are_commands(zemu, zbot, world, typed, language, expected, form):
+    """Zalo has no command menu: these words typed alone are /cancel and /help, in either
+    Unicode form (Unikey's "Unicode tổ hợp" types NFD)."""
+    import unicodedata
+
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    await users_uc.set_language(world.ctx, await _uid(world, "z-lan"), language)
+    await lan.ask("/meeting")  # a flow to cancel
+    answer = await lan.ask(unicodedata.normalize(form, typed))
+    assert expected in answer, answer
