@@ -54,6 +54,7 @@ def build_zalo_application(
     files when its `public_url` is set."""
     from chibo.bot.app import build_application
     from chibo.bot.zalo import Bridge, ZaloClient, ZaloRequest
+    from chibo.handlers.registry import registry_of
 
     bridge = Bridge(ctx, ZaloClient(zalo.token, zalo.base_url))
     web = ctx.config.web if web is None else web
@@ -67,6 +68,7 @@ def build_zalo_application(
         requests=(ZaloRequest(bridge), ZaloRequest(bridge)),
     )
     app.bot_data["zalo_bridge"] = bridge
+    bridge.text_kinds = frozenset(registry_of(app).text_flows)
     if web.enabled:
         attach_files(app, web)
     return app

@@ -16,9 +16,10 @@ built with the same features and translates every Bot API call the handlers make
   download serve a file uploaded through an upload link (`bot.web_files`);
 - `getUpdates` → one Zalo update, turned into a Telegram `Update`: a typed number of the
   current screen becomes the `callback_query` its button would have sent, a number that is
-  not on the current screen gets "that number has expired" (unless a flow step that takes
-  typed text is open: then it is that step's answer), "menu"/"hủy"/"help" typed as
-  words are the commands, `/start CODE` is a command as on Telegram.
+  not on the current screen gets "that number has expired" (unless the latest message was
+  the prompt of a flow step that takes typed text: then it is that step's answer; see
+  `Bridge.last_update`), text is read in NFC (Unikey's "Unicode tổ hợp" types NFD),
+  "menu"/"hủy"/"help" typed as words are the commands, `/start CODE` is a command as on Telegram.
 
 A Zalo account speaks as a chibo user id (`usecases.channels.zalo_user`): its own negative id,
 or the Telegram user it was linked to. Outgoing `chat_id`s are such user ids, looked up to the
@@ -37,6 +38,7 @@ import logging
 import re
 import string
 import time
+import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -161,7 +163,8 @@ class ZaloClient:
 @dataclass
 class Screen:
     """The latest message with choices in one chat: its numbers are valid until the next.
-    No keys: the chat's last message had no choices (the next typed text is text)."""
+    No keys: the chat's last message had no choices (a typed number is no choice: "expired",
+    or the answer of a step that takes typed text)."""
 
     message: dict[str, Any]
     #: What may be typed ("1", "2"… or a count label "4" and letters "a"…) → the button's data.
@@ -184,6 +187,14 @@ class Bridge:
     bot_user: dict[str, Any] | None = None
     #: Waits before each new try of a long message's later part (`_send_part`).
     part_waits: tuple[float, ...] = (0.5, 2.0)
+    #: The draft kinds whose step takes typed text (the Application's text flows).
+    text_kinds: frozenset[str] = frozenset()
+    #: Per Zalo chat, the latest update before it was handled: whether it went to the open
+    #: flow (text, a photo: not a command or a press) and that flow's draft then. The step's
+    #: prompt is the latest message the user got when that update went to the flow or moved
+    #: the draft on (a press that led to the step); any other update (menu, another screen)
+    #: answered with a message of its own.
+    last_update: dict[str, tuple[bool, tuple[str, ...] | None]] = field(default_factory=dict)
     #: The bot's web endpoint for files (`[web]` configured), else None: files become a note.
     files: FileShelf | None = None
     _message_id: int = 0
@@ -327,7 +338,7 @@ class Bridge:
 
     async def _keep_screen(self, chat: str, message: dict[str, Any], keys: dict[str, str]) -> None:
         """The chat's screen is now this one: one write, skipped when a plain answer follows
-        a plain answer (the next typed text is text either way)."""
+        a plain answer (no number is a choice either way)."""
         cached = self.screens.get(chat)
         if not keys and cached is not None and not cached.keys:
             return
@@ -338,6 +349,7 @@ class Bridge:
         self.screens[chat] = Screen(message, keys, self.ctx.now(), version)
 
     async def _screen(self, chat: str) -> Screen | None:
+        """The chat's latest screen; without keys when the latest message had no choices."""
         cached = self.screens.get(chat)
         if cached is None:
             saved = await channels_uc.zalo_screen(self.ctx, chat)
@@ -345,7 +357,7 @@ class Bridge:
                 return None
             cached = Screen(saved.message, saved.keys, saved.shown_at, saved.version)
             self.screens[chat] = cached
-        return cached if cached.keys else None
+        return cached
 
     def _message(self, user_id: int, text: str, markup: dict[str, Any] | None) -> dict[str, Any]:
         message: dict[str, Any] = {
@@ -456,12 +468,26 @@ class Bridge:
         event = str(zalo.get("event_name", "message.text.received"))
         update_id = self.next_update_id()
         text = msg.get("text")
+        step = await self._text_step(user_id) if chat_type == "private" else None
+        before = self.last_update.get(zalo_chat)
+        # the open step asked last: its prompt came after the latest update (it went to the
+        # flow, or moved it on); unknown (a restart): the step's, as before
+        asked = step is not None and (before is None or before[0] or before[1] != step)
         if event == "message.text.received" and isinstance(text, str):
+            text = unicodedata.normalize("NFC", text)
             if chat_type == "private":
-                pressed = await self._typed_number(user_id, zalo_chat, text, user, update_id)
+                pressed = await self._typed_number(
+                    user_id, zalo_chat, text, user, update_id, asked=asked
+                )
                 if pressed is not None:
+                    self.last_update[zalo_chat] = (False, step)
                     return pressed
-            return {"update_id": update_id, "message": {**base, **_text_fields(text)}}
+            fields = _text_fields(text)
+            if chat_type == "private":
+                self.last_update[zalo_chat] = (not fields["text"].startswith("/"), step)
+            return {"update_id": update_id, "message": {**base, **fields}}
+        if chat_type == "private":
+            self.last_update[zalo_chat] = (True, step)
         if event == "message.image.received":
             photo = {"file_id": "zalo-photo", "file_unique_id": "zalo-photo", "width": 1}
             photo["height"] = 1
@@ -480,10 +506,26 @@ class Bridge:
         }
         return {"update_id": update_id, "message": {**base, "sticker": sticker}}
 
+    async def _text_step(self, user_id: int) -> tuple[str, ...] | None:
+        """The open flow's draft as it stands, when its step takes typed text; else None."""
+        draft = await channels_uc.open_draft(self.ctx, user_id)
+        if draft is None or draft.kind not in self.text_kinds:
+            return None
+        data = json.dumps(draft.data, sort_keys=True, default=str)
+        return (draft.kind, draft.step, str(draft.updated_at), data)
+
     async def _typed_number(
-        self, user_id: int, zalo_chat: str, text: str, user: dict[str, Any], update_id: int
+        self,
+        user_id: int,
+        zalo_chat: str,
+        text: str,
+        user: dict[str, Any],
+        update_id: int,
+        *,
+        asked: bool,
     ) -> dict[str, Any] | None:
-        """A number typed on a screen with choices: the press of that button, or "expired"."""
+        """A number typed on a screen with choices: the press of that button, or "expired";
+        `asked`: the latest message was the prompt of a step that takes typed text."""
         match = _NUMBER.match(text)
         letter = _LETTER.match(text)
         if match is None and letter is None:
@@ -498,7 +540,7 @@ class Bridge:
         if match is None:
             return None  # a letter that is no choice: plain text
         n = int(match.group(1))
-        if await channels_uc.has_open_draft(self.ctx, user_id):
+        if asked:
             return None  # a step that takes typed text (a number of votes, a year): its answer
         _ = await self._translator(user_id)
         chat = await self.chat_of(user_id)

@@ -205,7 +205,7 @@ async def on_text(req: Req, draft: Draft) -> None:
             return
         draft.data["notes"] = text
     else:
-        await req.reply(_("Please use the buttons above, or /cancel to stop."))
+        await req.reply(req.use_buttons())
         return
     await _new_advance(req, draft)
 

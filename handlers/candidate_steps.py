@@ -419,7 +419,7 @@ async def on_text(req: Req, draft: Draft) -> None:
             draft.step = UNION_FIELD[draft.data["v"]["route"]]
         await _set_field(req, draft, day)
     else:
-        await req.reply(_("Please use the buttons above, or /cancel to stop."))
+        await req.reply(req.use_buttons())
 
 
 async def on_button(req: Req, draft: Draft, data: CallbackData) -> None:
@@ -571,7 +571,7 @@ async def on_close_button(req: Req, draft: Draft, data: CallbackData) -> None:
 
 async def on_close_text(req: Req, draft: Draft) -> None:
     if draft.step != "reason":
-        await req.reply(req._("Please use the buttons above, or /cancel to stop."))
+        await req.reply(req.use_buttons())
         return
     c = await uc.close(
         req.ctx,

@@ -18,6 +18,7 @@ import contextlib
 import functools
 import logging
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -170,9 +171,22 @@ class Req:
         return self.update.callback_query
 
     @property
+    def on_zalo(self) -> bool:
+        """The update came through the Zalo bridge: buttons are numbered lines there."""
+        return self.context.application.bot_data.get("channel") == "zalo"
+
+    def use_buttons(self) -> str:
+        """ "Use the buttons, or /cancel" as this channel has them (typed numbers on Zalo)."""
+        if self.on_zalo:
+            return self._("Please type the number of your choice, or /cancel to stop.")
+        return self._("Please use the buttons above, or /cancel to stop.")
+
+    @property
     def text(self) -> str:
+        """The message's text (or caption) in NFC: Unikey's "Unicode tổ hợp" types NFD, and
+        every comparison, search and stored answer expects composed letters."""
         msg = self.update.effective_message
-        return (msg.text or msg.caption or "") if msg else ""
+        return unicodedata.normalize("NFC", (msg.text or msg.caption or "") if msg else "")
 
     async def reply(self, text: str, rows: Keyboard | None = None) -> Message:
         """Send `text` (in several messages if it is longer than one; the keyboard under

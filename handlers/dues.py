@@ -337,7 +337,7 @@ async def month_text(req: Req, draft: Draft) -> None:
     back: Rows = [[(_("« Back to the sheet"), cb(F, "back"))]]
     mid = draft.data.get("mid")
     if draft.step not in ("amt", "why") or mid is None:
-        await req.reply(_("Please use the buttons above, or /cancel to stop."))
+        await req.reply(req.use_buttons())
         return
     e = dict(_exceptions(draft).get(str(mid), {}))
     if draft.step == "amt":
@@ -864,7 +864,7 @@ async def member_text(req: Req, draft: Draft) -> None:
         )
         return
     else:
-        await req.reply(_("Please use the buttons above, or /cancel to stop."))
+        await req.reply(req.use_buttons())
         return
     if draft.data.get("kind") != "pay":
         await expired(req)
@@ -984,7 +984,7 @@ async def basis_text(req: Req, draft: Draft) -> None:
     mid = int(draft.data["mid"])
     back: Rows = [[(_("Cancel"), cb(F, "card", mid))]]
     if draft.step != "base":
-        await req.reply(_("Please use the buttons above, or /cancel to stop."), back)
+        await req.reply(req.use_buttons(), back)
         return
     amount = uc.parse_amount(req.text)
     if amount is None or not 0 < amount <= uc.MAX_AMOUNT:
@@ -1159,7 +1159,7 @@ async def gap_early_text(req: Req, draft: Draft) -> None:
         )
         return
     if draft.step not in ("gdoc", "edoc"):
-        await req.reply(_("Please use the buttons above, or /cancel to stop."), back)
+        await req.reply(req.use_buttons(), back)
         return
     try:
         document = uc.clean_text(req.text, N_("Decision or application"), required=True)

@@ -675,7 +675,7 @@ async def text_flow(req: Req, draft: Draft) -> None:
             )
             return
         else:
-            await req.reply(_("Please use the buttons above, or /cancel to stop."))
+            await req.reply(req.use_buttons())
             return
     except InvalidInput as exc:
         await _ask(req, draft, reply=True, prefix="⛔ " + _.msg(exc.msg))

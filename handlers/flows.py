@@ -144,9 +144,11 @@ def expected(req: Req, draft: Draft) -> str:
         )
     if takes_file:
         return _("Please send the file (Excel or CSV) as a document, or /cancel to stop.")
+    if takes_text and req.on_zalo:
+        return _("Please type your answer or the number of your choice, or /cancel to stop.")
     if takes_text:
         return _("Please type your answer or press a button above, or /cancel to stop.")
-    return _("Please use the buttons above, or /cancel to stop.")
+    return req.use_buttons()
 
 
 async def _cannot_use(req: Req, draft: Draft) -> None:

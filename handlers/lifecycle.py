@@ -662,7 +662,8 @@ async def form_text(req: Req, draft: Draft) -> None:
         else:
             await _take(req, draft, {"ext": text}, reply=True)
     else:
-        await _ask(req, draft, reply=True, prefix=_("Please use the buttons."))
+        use = _("Please type the number of your choice.") if req.on_zalo else None
+        await _ask(req, draft, reply=True, prefix=use or _("Please use the buttons."))
 
 
 async def form_button(req: Req, action: str, arg: str | None) -> None:

@@ -358,4 +358,4 @@ async def on_text(req: Req, draft: Draft) -> None:
             draft.data[step] = value
             await goto(req, draft, "more")
         return
-    await req.reply(_("Please use the buttons above, or /cancel to stop."))
+    await req.reply(req.use_buttons())

@@ -481,7 +481,7 @@ async def text_flow(req: Req, draft: Draft) -> None:
             reason=draft.data["reason"],
         )
     else:
-        await req.reply(_("Please use the buttons above, or /cancel to stop."))
+        await req.reply(req.use_buttons())
         return
     draft.step = f"{draft.step}_ok"
     await drafts_uc.save(req.ctx, draft)

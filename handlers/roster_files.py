@@ -207,4 +207,4 @@ async def send_export(req: Req, fmt: str) -> None:
 
 async def import_text(req: Req, draft: Draft) -> None:
     """Typed text while a checked file waits for confirmation."""
-    await req.reply(req._("Please use the buttons above, or /cancel to stop."))
+    await req.reply(req.use_buttons())

@@ -255,7 +255,7 @@ async def flow_text(req: Req, draft: Draft) -> None:
         return
     await require_write(req.ctx, req.user_id, draft.org_id)
     if draft.step in ("confirm", "dup"):
-        await req.reply(req._("Please use the buttons above, or /cancel to stop."))
+        await req.reply(req.use_buttons())
         return
     try:
         value = parse_answer(req, draft.step, req.text)

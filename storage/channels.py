@@ -156,19 +156,53 @@ async def zalo_screen(tx: Tx, chat_id: str) -> ZaloScreen | None:
 
 # -- merging a Zalo-only user into a Telegram user ---------------------------------------------
 
-#: The tables that hold a user id, checked against every migration (0001–0015). The *_by/actor
-#: TEXT columns of the records (meetings.created_by, audit_log.actor …) are history: they keep
-#: the id that acted then. `zalo_screens` is keyed by the Zalo chat, not the user.
-USER_TABLES = (
-    "users",
-    "roles",
-    "invites.used_by",
-    "invite_failures",
-    "drafts",
-    "reminder_deliveries",
-    "channel_identities",
-    "channel_prefs",
-    "channel_links",
+#: Every column that holds a user id, moved to the Telegram user by `merge_user` (checked
+#: against the migrated schema by tests/usecases/test_channels.py). `zalo_screens` is keyed by
+#: the Zalo chat, not the user.
+USER_TABLES: tuple[tuple[str, str], ...] = (
+    ("users", "tg_id"),
+    ("roles", "user_id"),
+    ("invites", "used_by"),
+    ("invite_failures", "user_id"),
+    ("drafts", "user_id"),
+    ("reminder_deliveries", "user_id"),
+    ("channel_identities", "user_id"),
+    ("channel_prefs", "user_id"),
+    ("channel_links", "user_id"),
+)
+#: The columns that name who acted (TEXT: a user id, or "cli"…): history, kept as written —
+#: they hold the id that acted then; the merge's own audit entry links the two ids.
+HISTORY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("audit_log", "actor"),
+    ("badge_awards", "created_by"),
+    ("badge_early_requests", "created_by"),
+    ("conversion_votes", "actor"),
+    ("dues_ledger", "recorded_by"),
+    ("dues_reliefs", "created_by"),
+    ("evaluation_campaigns", "opened_by"),
+    ("evaluation_remedies", "created_by"),
+    ("invites", "created_by"),
+    ("meeting_notices", "updated_by"),
+    ("meetings", "created_by"),
+    ("member_moves", "actor"),
+    ("member_status_history", "actor"),
+    ("official_lists", "imported_by"),
+    ("party_age_gaps", "created_by"),
+    ("reconciliation_discrepancies", "resolved_by"),
+    ("reconciliations", "confirmed_by"),
+)
+#: The tables of `USER_TABLES` whose move needs a rule of its own (a conflict to settle, a
+#: row to merge or drop); the others move by a plain UPDATE.
+_MERGED_BY_RULE = frozenset(
+    {
+        "users",
+        "roles",
+        "drafts",
+        "reminder_deliveries",
+        "channel_identities",
+        "channel_prefs",
+        "channel_links",
+    }
 )
 
 
@@ -194,12 +228,11 @@ async def merge_user(tx: Tx, old: int, new: int) -> dict[str, int]:
     moved["roles"] = await tx.changes(
         "UPDATE OR IGNORE roles SET user_id = ? WHERE user_id = ?", (new, old)
     )
-    moved["invites"] = await tx.changes(
-        "UPDATE invites SET used_by = ? WHERE used_by = ?", (new, old)
-    )
-    moved["invite_failures"] = await tx.changes(
-        "UPDATE invite_failures SET user_id = ? WHERE user_id = ?", (new, old)
-    )
+    for table, column in USER_TABLES:
+        if table not in _MERGED_BY_RULE:  # names from the constant above, not from input
+            moved[table] = await tx.changes(
+                f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (new, old)
+            )
     await tx.execute(
         "DELETE FROM drafts WHERE user_id = ? AND slot IN"
         " (SELECT slot FROM drafts WHERE user_id = ?)",

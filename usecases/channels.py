@@ -28,6 +28,7 @@ from chibo.storage import channels as store
 from chibo.storage import drafts as draft_store
 from chibo.storage import users as user_store
 from chibo.storage.channels import CHANNELS
+from chibo.storage.drafts import Draft
 from chibo.usecases.context import AppContext
 from chibo.usecases.errors import InvalidInput
 from chibo.usecases.invites import ALPHABET, hash_code, normalize_code
@@ -210,16 +211,15 @@ async def link_telegram(ctx: AppContext, telegram_user_id: int, code: str) -> in
     return zalo_id
 
 
-async def has_open_draft(ctx: AppContext, user_id: int) -> bool:
-    """True when the user is in the middle of a flow (a live draft), so typed text is an
-    answer to its step. Read only: an expired draft is left for the flow to report."""
+async def open_draft(ctx: AppContext, user_id: int) -> Draft | None:
+    """The user's live draft touched last (the flow typed text goes to), if any. Read only: an
+    expired draft is left for the flow to report."""
     async with ctx.db.read() as tx:
         drafts = await draft_store.all_of(tx, user_id)
     now = ctx.now()
-    return any(
-        d.updated_at is not None and now - d.updated_at <= ctx.config.conversation_timeout
-        for d in drafts
-    )
+    timeout = ctx.config.conversation_timeout
+    live = (d for d in drafts if d.updated_at is not None and now - d.updated_at <= timeout)
+    return next(live, None)  # touched last first
 
 
 # -- Zalo screens ----------------------------------------------------------------------------

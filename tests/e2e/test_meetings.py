@@ -391,3 +391,43 @@ async def test_changing_the_date_calls_the_roll_of_the_new_day(emu: BotApiEmulat
     detail = await uc.detail(world.ctx, 1001, meeting.id)
     assert {a.member_id: a.status for a in detail.attendees} == {an: "present"}
     assert ha not in {a.member_id for a in detail.attendees}
+
+
+async def test_text_typed_in_decomposed_unicode_is_read_as_composed(emu: BotApiEmulator, world):
+    """Unikey's "Unicode tổ hợp" types NFD: the topic shows and is kept in NFC."""
+    import unicodedata
+
+    minh = await world.deputy(1002, "C1")
+    await add_members(world.ctx, "C1", ["An"])
+    await minh.send("/meeting")
+    press = Presser(minh)
+    step = await press(await minh.next_reply(), "Hôm qua")
+    step = await press(step, "Chuyên đề")
+    topic = "Học tập tư tưởng Hồ Chí Minh"
+    await minh.send(unicodedata.normalize("NFD", topic))
+    await minh.next_reply()
+    from chibo.usecases import drafts as drafts_uc
+
+    draft = (await drafts_uc.current(world.ctx, 1002)).draft
+    assert draft is not None and topic in str(draft.data), draft
+
+
+def test_the_text_handlers_read_is_composed():
+    """The single entry where handlers read typed text (`Req.text`) gives NFC on Telegram too:
+    a name typed with Unikey's "Unicode tổ hợp" matches the name stored."""
+    import unicodedata
+
+    from telegram import Update
+
+    from chibo.handlers.common import Req
+
+    name = "Nguyễn Thị Hồng Nhung"
+    message = {
+        "message_id": 1,
+        "date": 0,
+        "chat": {"id": 1, "type": "private"},
+        "text": unicodedata.normalize("NFD", name),
+    }
+    update = Update.de_json({"update_id": 1, "message": message}, None)
+    req = Req(update, None, None, None, None)  # type: ignore[arg-type]
+    assert req.text == name

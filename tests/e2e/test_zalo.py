@@ -473,7 +473,7 @@ async def test_a_stored_screen_whose_button_no_longer_exists_is_answered(zemu, c
         await tx.execute("UPDATE zalo_screens SET keys = 'not json', message = '{'")
     async with _zalo_running(zemu, ctx, bot):
         answer = await lan.ask("1")
-        assert "/menu" in answer and "Traceback" not in answer, answer
+        assert "menu" in answer and "Traceback" not in answer, answer
 
 
 async def test_a_stored_screen_keeps_no_link_code(zemu, zbot, world: World):
@@ -487,3 +487,74 @@ async def test_a_stored_screen_keeps_no_link_code(zemu, zbot, world: World):
         dump = "\n".join(str(tuple(r)) for r in await tx.all("SELECT * FROM zalo_screens"))
     assert dump and code.group(1) not in dump
     assert "Menu" in await lan.ask(choice_number(screen, "« Menu"))  # its numbers still work
+
+
+async def test_an_old_number_after_another_screen_with_a_flow_open_has_expired(
+    zemu, zbot, world: World
+):
+    """A flow left at a step (buttons only or typed text): a number of an older screen, typed
+    after another screen came, is "expired", not that step's answer."""
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    await add_members(world.ctx, "C1", ["An", "Bình"])
+    step = await lan.ask("/meeting")
+    step = await lan.ask(choice_number(step, "Hôm qua"))
+    menu = await lan.ask("menu")
+    await lan.ask(choice_number(menu, "Thông tin của tôi"))
+    answer = await lan.ask("14")
+    assert "hết hạn" in answer and "nút" not in answer
+    # the same with the flow at a step that takes typed text
+    step = await lan.ask("/meeting")
+    step = await lan.ask(choice_number(step, "Hôm qua"))
+    step = await lan.ask(choice_number(step, "Chuyên đề"))
+    assert "tên chuyên đề" in step
+    menu = await lan.ask("menu")
+    await lan.ask(choice_number(menu, "Thông tin của tôi"))
+    answer = await lan.ask("45")
+    assert "hết hạn" in answer
+    menu = await lan.ask("menu")
+    assert "Chuyên đề 45" not in await lan.ask(choice_number(menu, "Thông tin của tôi"))
+
+
+async def test_an_old_number_after_a_reply_without_choices_has_expired(zemu, zbot, world: World):
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    menu = await lan.ask("menu")
+    plain = await lan.ask("xin chào bạn")
+    assert "/menu" in plain and "nút" not in plain
+    answer = await lan.ask(choice_number(menu, "Thông tin của tôi"))
+    assert "hết hạn" in answer
+
+
+async def test_buttons_are_typed_numbers_in_the_messages_on_zalo(zemu, zbot, world: World):
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    step = await lan.ask("/meeting")
+    await lan.ask(choice_number(step, "Hôm qua"))
+    answer = await lan.ask("một việc gì đó")  # text where the step takes a choice
+    assert "nút" not in answer and "gõ số" in answer.lower(), answer
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "expected"),
+    [
+        ("hủy", "vi", "Đã hủy. Không có gì được lưu."),
+        ("huỷ", "vi", "Đã hủy. Không có gì được lưu."),
+        ("HỦY", "vi", "Đã hủy. Không có gì được lưu."),
+        ("cancel", "vi", "Đã hủy. Không có gì được lưu."),
+        ("hủy", "en", "Cancelled. Nothing was saved."),
+        ("cancel", "en", "Cancelled. Nothing was saved."),
+        ("help", "en", "What you can do here:"),
+        ("Help", "vi", "Đồng chí có thể dùng các lệnh sau:"),
+        ("trợ giúp", "vi", "Đồng chí có thể dùng các lệnh sau:"),
+        ("trợ giúp", "en", "What you can do here:"),
+    ],
+)
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+async def test_words_typed_alone_are_commands(zemu, zbot, world, typed, language, expected, form):
+    """Zalo has no command menu: these words typed alone are /cancel and /help, in either
+    Unicode form (Unikey's "Unicode tổ hợp" types NFD)."""
+    import unicodedata
+
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    await users_uc.set_language(world.ctx, await _uid(world, "z-lan"), language)
+    await lan.ask("/meeting")  # a flow to cancel
+    answer = await lan.ask(unicodedata.normalize(form, typed))
+    assert expected in answer, answer

@@ -85,18 +85,8 @@ async def test_a_zalo_only_user_becomes_the_telegram_user_everywhere(ctx, clock,
     assert entry.after["moved"]["roles"] == 1
     # the audit log keeps history as written: her earlier entries still name the Zalo id
     assert await rows(ctx, "SELECT COUNT(*) FROM audit_log WHERE actor = ?", (str(zid),)) != [(0,)]
-    # nothing anywhere still holds the old id
-    for table, column in (
-        ("roles", "user_id"),
-        ("drafts", "user_id"),
-        ("reminder_deliveries", "user_id"),
-        ("channel_identities", "user_id"),
-        ("channel_prefs", "user_id"),
-        ("channel_links", "user_id"),
-        ("invites", "used_by"),
-        ("invite_failures", "user_id"),
-        ("users", "tg_id"),
-    ):
+    # nothing anywhere still holds the old id (every such column: see the test below)
+    for table, column in channel_store.USER_TABLES:
         assert await rows(ctx, f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (zid,)) == [
             (0,)
         ], table
@@ -160,3 +150,39 @@ async def test_wrong_expired_or_wrong_side_codes_get_a_short_answer(ctx, clock, 
         await uc.link_zalo(ctx, other, await uc.new_link_code(ctx, zid))
     assert wrong.value.msg.key == uc.WRONG_SIDE_ZALO
     assert timedelta(minutes=15) == uc.LINK_VALID
+
+
+#: Columns named like a user id that hold something else: the days of a campaign's deadlines.
+NOT_USER_IDS = {("evaluation_campaigns", "review_by"), ("evaluation_campaigns", "report_by")}
+
+
+async def test_the_merge_moves_every_user_id_column_of_the_schema(ctx):
+    """Every column of the migrated schema that holds a user id (by its name: user_id, tg_id,
+    used_by, actor, *_by; or a reference to users) is moved by the merge (`USER_TABLES`) or
+    listed as history kept as written (`HISTORY_COLUMNS`): a new table with a user id must
+    choose."""
+    tables = [t for (t,) in await rows(ctx, "SELECT name FROM sqlite_master WHERE type='table'")]
+    found = set()
+    for table in tables:
+        if table.startswith("sqlite_"):
+            continue
+        refs = {
+            r[0]
+            for r in await rows(
+                ctx,
+                'SELECT "from" FROM pragma_foreign_key_list(?) WHERE "table" = \'users\'',
+                (table,),
+            )
+        }
+        for (column,) in await rows(ctx, "SELECT name FROM pragma_table_info(?)", (table,)):
+            named = column in ("user_id", "tg_id", "used_by", "actor") or column.endswith("_by")
+            if named or column in refs:
+                found.add((table, column))
+    moved = set(channel_store.USER_TABLES)
+    kept = set(channel_store.HISTORY_COLUMNS)
+    assert not moved & kept
+    assert found - NOT_USER_IDS == moved | kept, (
+        f"not chosen: {sorted(found - NOT_USER_IDS - moved - kept)};"
+        f" gone: {sorted((moved | kept) - found)}"
+    )
+    assert ("users", "tg_id") in moved and ("audit_log", "actor") in kept
