@@ -44,7 +44,7 @@ async def zbot(zemu: ZaloEmulator, ctx: AppContext, bot: Application) -> AsyncIt
     connect({"telegram": bot, "zalo": app})
     untrack = zemu.track(app.update_queue.join)
     try:
-        async with running(app, poll_timeout=1):  # a short poll: a quick stop
+        async with running(app, poll_timeout=0.2):  # a short poll: a quick stop
             yield app
     finally:
         untrack()
@@ -412,7 +412,7 @@ async def _zalo_running(zemu: ZaloEmulator, ctx: AppContext, bot: Application):
     connect({"telegram": bot, "zalo": app})
     untrack = zemu.track(app.update_queue.join)
     try:
-        async with running(app, poll_timeout=1):
+        async with running(app, poll_timeout=0.2):
             yield app
     finally:
         untrack()

@@ -51,7 +51,7 @@ async def zweb(zemu: ZaloEmulator, ctx: AppContext, bot: Application) -> AsyncIt
     try:
         async with (
             serving_files(app.bot_data["web_files"], listen="127.0.0.1", port=port),
-            running(app, poll_timeout=1),
+            running(app, poll_timeout=0.2),
         ):
             yield app
     finally:

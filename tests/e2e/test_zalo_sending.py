@@ -28,7 +28,7 @@ async def test_polling_after_a_webhook_deletes_the_webhook_and_answers(
     connect({"telegram": bot, "zalo": app})
     untrack = zemu.track(app.update_queue.join)
     try:
-        async with running_zalo(app, ZaloConfig(token=zemu.token), poll_timeout=1):
+        async with running_zalo(app, ZaloConfig(token=zemu.token), poll_timeout=0.2):
             assert zemu.calls_to("deleteWebhook") and zemu.webhook_url == ""
             answer = await zemu.user("z-lan", "Lan").ask("xin chào")
             assert "mã mời" in answer
