@@ -20,7 +20,7 @@ from types import ModuleType
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
@@ -217,6 +217,7 @@ REJECTED_TOKEN = N_(
     "{channel} rejected the bot token ({error}): check {variable} or [{section}] token"
 )
 UNREACHABLE = N_("cannot reach {channel} ({error})")
+REFUSED = N_("{channel} refused the bot's call ({error}): check the [{section}] settings")
 TRYING_AGAIN = N_("{problem}; trying again in {n} s")
 
 
@@ -237,6 +238,8 @@ def start_problem(_: Translator, channel: str, exc: Exception, token: str = "") 
     error = redact(describe(exc), (token,))
     if isinstance(exc, InvalidToken):
         return _(REJECTED_TOKEN, channel=name, error=error, variable=variable, section=section)
+    if isinstance(exc, BadRequest):  # reached, and told the call is wrong (a webhook URL…)
+        return _(REFUSED, channel=name, error=error, section=section)
     if isinstance(exc, NetworkError) or (channel != "telegram" and isinstance(exc, TelegramError)):
         return _(UNREACHABLE, channel=name, error=error)
     return None

@@ -3,7 +3,9 @@ messages whose later part fails, start-up failures named by channel, reminders f
 
 from __future__ import annotations
 
+import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import Application
 
 from chibo.bot.channels import build_zalo_application, connect, running_zalo
@@ -184,3 +186,21 @@ async def test_reminders_run_from_the_cli_on_a_zalo_only_deployment(
     assert len(got) == 1 and "Nhắc lại sau" in got[0]
     assert await args.func(args, config, translator("en")) == 0  # exactly once
     assert "0 sent" in capsys.readouterr().out and lan.pending() == []
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (BadRequest("Bad Request: bad webhook: HTTPS url must be provided"), "refused"),
+        (NetworkError("connection refused"), "cannot reach"),
+        (InvalidToken("Unauthorized"), "rejected the bot token"),
+    ],
+)
+def test_a_start_up_failure_says_whether_the_channel_was_reached(error, expected):
+    from chibo.bot.app import start_problem
+    from chibo.usecases.i18n import translator
+
+    line = start_problem(translator("en"), "zalo", error, "1:secret")
+    assert line is not None and expected in line and "Zalo" in line
+    if expected == "refused":
+        assert "[zalo]" in line and "cannot reach" not in line
