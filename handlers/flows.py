@@ -176,7 +176,10 @@ async def _route(req: Req, flows: dict[str, Flow]) -> bool:
 @handler()
 async def on_text(req: Req) -> None:
     if not await _route(req, req.registry.text_flows):
-        await req.reply(req._("I did not understand that. Press /menu to see what you can do."))
+        if req.on_zalo:  # no command menu to press there: the word is typed
+            await req.reply(req._("I did not understand that. Type menu to see what you can do."))
+        else:
+            await req.reply(req._("I did not understand that. Press /menu to see what you can do."))
 
 
 @handler()

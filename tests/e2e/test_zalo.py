@@ -519,7 +519,7 @@ async def test_an_old_number_after_a_reply_without_choices_has_expired(zemu, zbo
     lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
     menu = await lan.ask("menu")
     plain = await lan.ask("xin chào bạn")
-    assert "/menu" in plain and "nút" not in plain
+    assert "Gõ menu" in plain and "nút" not in plain
     answer = await lan.ask(choice_number(menu, "Thông tin của tôi"))
     assert "hết hạn" in answer
 
@@ -558,3 +558,9 @@ async def test_words_typed_alone_are_commands(zemu, zbot, world, typed, language
     await lan.ask("/meeting")  # a flow to cancel
     answer = await lan.ask(unicodedata.normalize(form, typed))
     assert expected in answer, answer
+
+
+async def test_text_that_means_nothing_says_to_type_menu_on_zalo(zemu, zbot, world: World):
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    answer = await lan.ask("xin chào đồng chí")
+    assert "Gõ menu để xem các việc có thể làm" in answer and "/menu" not in answer, answer
