@@ -117,7 +117,8 @@ def test_an_outage_is_one_line_and_its_end_another(caplog):
     assert len(lines) == 3 and "20 failed" in lines[1] and "down again" in lines[2]
 
 
-async def _run_until(stop_after: int, build, caplog) -> list[float]:
+async def _run_until(stop_after: int, build, caplog=None, *, run=None) -> list[float]:
+    """`serve` until it has paused `stop_after` times (the waits it asked for)."""
     stop = asyncio.Event()
     waits: list[float] = []
 
@@ -126,7 +127,7 @@ async def _run_until(stop_after: int, build, caplog) -> list[float]:
         if len(waits) >= stop_after:
             stop.set()
 
-    await serve(build, stop, pause=pause)
+    await serve(build, stop, pause=pause, **({"run": run} if run is not None else {}))
     return waits
 
 

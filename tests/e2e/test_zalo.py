@@ -4,6 +4,7 @@ the Telegram one, sharing one database."""
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -55,6 +56,24 @@ def choice_number(text: str, label: str) -> str:
     match = re.search(rf"^(\d+)\. (?:\S+ )?{re.escape(label)}", text, re.MULTILINE)
     assert match, f"no choice {label!r} in:\n{text}"
     return match.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def zalo_by_webhook(zemu: ZaloEmulator, port: int) -> ZaloConfig:
+    """Zalo by webhook on 127.0.0.1:`port` (the emulator allows local http)."""
+    return ZaloConfig(
+        token=zemu.token,
+        base_url=zemu.base_url,
+        mode="webhook",
+        webhook_url=f"http://127.0.0.1:{port}/zalo",
+        webhook_secret="s3cret-token-42",
+        port=port,
+    )
 
 
 async def bind_on_zalo(world: World, zemu: ZaloEmulator, uid: str, org: str, role: str) -> ZaloUser:
@@ -190,29 +209,18 @@ async def test_a_forged_webhook_call_is_refused(zemu, ctx, world):
 
 async def test_run_starts_both_channels_zalo_by_webhook(emu: BotApiEmulator, zemu, ctx):
     import asyncio
-    import socket
     from dataclasses import replace
 
     from chibo.bot.app import serve
     from chibo.bot.channels import build_channels, running_channels
     from chibo.usecases.config import TelegramConfig
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     config = replace(
         ctx.config,
         telegram=TelegramConfig(
             token=emu.token, base_url=emu.base_url, base_file_url=emu.base_file_url
         ),
-        zalo=ZaloConfig(
-            token=zemu.token,
-            base_url=zemu.base_url,
-            mode="webhook",
-            webhook_url=f"http://127.0.0.1:{port}/zalo",  # the emulator allows local http
-            webhook_secret="s3cret-token-42",
-            port=port,
-        ),
+        zalo=zalo_by_webhook(zemu, free_port()),
     )
     ctx.config = config
     stop = asyncio.Event()
@@ -237,16 +245,12 @@ async def test_run_starts_both_channels_zalo_by_webhook(emu: BotApiEmulator, zem
 
 
 async def test_telegram_by_webhook_checks_the_secret(emu: BotApiEmulator, ctx):
-    import socket
-
     import aiohttp
 
     from chibo.bot.app import build_application, running
     from chibo.usecases.config import WebhookConfig
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     hook = WebhookConfig(
         mode="webhook",
         webhook_url="https://bot.example/tg-hook",

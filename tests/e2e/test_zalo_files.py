@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-import socket
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -26,16 +25,10 @@ from chibo.usecases.context import AppContext
 from ..usecases.test_meeting_support import add_members
 from .conftest import World
 from .test_roster import HEADER, ROWS, roster_of
-from .test_zalo import bind_on_zalo, choice_number
+from .test_zalo import bind_on_zalo, choice_number, free_port, zalo_by_webhook
 from .test_zalo import zemu as zemu  # the fixture
 
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/(?:files|upload)/([A-Za-z0-9_-]{43}))")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -279,14 +272,7 @@ async def test_run_serves_the_file_links_when_web_is_configured(zemu, ctx, http)
     from chibo.bot.channels import build_channels, running_channels
 
     port = free_port()
-    zalo = ZaloConfig(
-        token=zemu.token,
-        base_url=zemu.base_url,
-        mode="webhook",
-        webhook_url=f"http://127.0.0.1:{port}/zalo",
-        webhook_secret="s3cret-token-42",
-        port=port,
-    )
+    zalo = zalo_by_webhook(zemu, port)
     config = replace(
         ctx.config, zalo=zalo, web=WebConfig(public_url="https://bot.example", port=port)
     )

@@ -16,7 +16,7 @@ from chibo.usecases.context import AppContext
 from chibo.usecases.reminders import Delivered, Uncertain
 
 from .conftest import World
-from .test_zalo import _uid, bind_on_zalo, zbot, zemu
+from .test_zalo import _uid, bind_on_zalo, free_port, zalo_by_webhook, zbot, zemu
 
 __all__ = ["zbot", "zemu"]
 
@@ -76,22 +76,12 @@ async def test_a_later_part_that_keeps_failing_is_uncertain_never_resent(zemu, z
 
 
 async def _serve_channels(ctx: AppContext, config, stop_after: int) -> list[float]:
-    import asyncio
-
-    from chibo.bot.app import serve
     from chibo.bot.channels import build_channels, running_channels
 
-    stop = asyncio.Event()
-    waits: list[float] = []
-
-    async def pause(seconds: float) -> None:
-        waits.append(seconds)
-        if len(waits) >= stop_after:
-            stop.set()
+    from .test_faults_logs import _run_until
 
     ctx.config = config
-    await serve(lambda: build_channels(ctx, config), stop, pause=pause, run=running_channels)
-    return waits
+    return await _run_until(stop_after, lambda: build_channels(ctx, config), run=running_channels)
 
 
 async def test_a_rejected_zalo_token_names_zalo_and_its_variable(zemu, ctx, caplog):
@@ -116,27 +106,14 @@ async def test_a_rejected_zalo_token_names_zalo_and_its_variable(zemu, ctx, capl
 async def test_a_failed_set_webhook_is_one_line_and_tried_again(zemu, ctx, caplog):
     import asyncio
     import logging
-    import socket
     from dataclasses import replace
 
     from chibo.bot.app import serve
     from chibo.bot.channels import build_channels, running_channels
     from chibo.usecases.config import TelegramConfig
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     config = replace(
-        ctx.config,
-        telegram=TelegramConfig(token=""),
-        zalo=ZaloConfig(
-            token=zemu.token,
-            base_url=zemu.base_url,
-            mode="webhook",
-            webhook_url=f"http://127.0.0.1:{port}/zalo",
-            webhook_secret="s3cret-token-42",
-            port=port,
-        ),
+        ctx.config, telegram=TelegramConfig(token=""), zalo=zalo_by_webhook(zemu, free_port())
     )
     ctx.config = config
     zemu.fail_next("setWebhook", 502)
