@@ -85,15 +85,19 @@ def reminder_keyboard(
 DIGEST_ROW = 5
 
 
-def digest_text(_: Translator, digest: Digest) -> str:
-    """A line per item, most urgent first; the full texts and sources are a tap away."""
+def digest_text(_: Translator, digest: Digest, *, typed: bool = False) -> str:
+    """A line per item, most urgent first; the full texts and sources are a tap away (a
+    typed number away on Zalo: `typed`)."""
     one_cell = len({item.org.name for item in digest.items}) == 1
     lines = [_.msg(reminders_uc.digest_header(digest)), ""]
     lines += [
         f"{i}. {_.msg(reminders_uc.digest_line(item, with_cell=not one_cell))}"
         for i, item in enumerate(digest.items, 1)
     ]
-    lines += ["", _("Tap a number for the full text with its sources and its buttons.")]
+    if typed:
+        lines += ["", _("Type a number for the full text with its sources and what to do.")]
+    else:
+        lines += ["", _("Tap a number for the full text with its sources and its buttons.")]
     return "\n".join(lines)
 
 
@@ -154,8 +158,11 @@ class TelegramNotifier:
         max_wait: float = 60.0,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         actions: Mapping[str, ReminderActions] | None = None,
+        typed: bool = False,
     ) -> None:
         self.bot = bot
+        #: The channel's choices are typed numbers (Zalo), not buttons.
+        self.typed = typed
         self.actions: Mapping[str, ReminderActions] = actions or {}
         self.default_locale = default_locale
         self.attempts = attempts
@@ -166,7 +173,8 @@ class TelegramNotifier:
     def for_app(cls, app: App, default_locale: str | None = None) -> TelegramNotifier:
         """Through the Application's bot, with the buttons its features registered."""
         locale = default_locale or app.bot_data["ctx"].config.default_locale
-        return cls(app.bot, locale, actions=registry_of(app).reminder_actions)
+        typed = app.bot_data.get("channel") == "zalo"
+        return cls(app.bot, locale, actions=registry_of(app).reminder_actions, typed=typed)
 
     async def deliver(self, item: Outgoing) -> DeliveryResult:
         user = item.user
@@ -178,7 +186,7 @@ class TelegramNotifier:
         """One message for everything due for the user today (delivered or failed whole)."""
         user = digest.user
         _ = translator(locale_for(user.language, user.tg_language, self.default_locale))
-        text, markup = digest_text(_, digest), keyboard(digest_rows(digest))
+        text, markup = digest_text(_, digest, typed=self.typed), keyboard(digest_rows(digest))
         return await self._send(user.tg_id, text, markup, f"digest of {len(digest.items)}")
 
     async def _send(

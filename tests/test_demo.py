@@ -180,6 +180,7 @@ async def test_the_zalo_demo_shows_numbered_choices(tmp_path):
     text = out.getvalue()
     # today's reminders on Zalo: the digest's items are answered by their numbers
     assert "5. 📌 Xét chuyển đảng chính thức — Ngô Thị Lan" in text and "\n1. 1\n" not in text
+    assert "Gõ số để xem toàn văn" in text and "Bấm số để xem" not in text
     assert "1. Ghi sinh hoạt chi bộ" in text and "Gõ số tương ứng để chọn." in text
     assert "Bước 1/5" in text  # "1" chose the first line of the menu
     assert "Số 9 không có trên màn hình mới nhất" in text
