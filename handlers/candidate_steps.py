@@ -184,7 +184,11 @@ async def _render_date(req: Req, draft: Draft, field: str, text: str) -> None:
     text += (
         _now_line(_, draft, field)
         + "\n"
-        + _("Press a button or type the date (for example 5/3 or 05/03/2026).")
+        + (
+            _("Type the number of a choice, or the date (for example 5/3 or 05/03/2026).")
+            if req.on_zalo
+            else _("Press a button or type the date (for example 5/3 or 05/03/2026).")
+        )
     )
     rows: Rows = [
         [

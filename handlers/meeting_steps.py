@@ -77,9 +77,16 @@ async def _render_date(req: Req, draft: Draft) -> None:
     text = (
         _header(_, draft, 1, _("Meeting date"))
         + "\n\n"
-        + _(
-            "When was the meeting held? Press a button, or type the date (for example 5/3 or"
-            " 05/03/2026); an earlier meeting can be entered too."
+        + (
+            _(
+                "When was the meeting held? Type the number of a choice, or the date (for"
+                " example 5/3 or 05/03/2026); an earlier meeting can be entered too."
+            )
+            if req.on_zalo
+            else _(
+                "When was the meeting held? Press a button, or type the date (for example 5/3 or"
+                " 05/03/2026); an earlier meeting can be entered too."
+            )
         )
     )
     rows = [
@@ -321,7 +328,10 @@ async def _render_task_due(req: Req, draft: Draft) -> None:
         for k, d in due_choices(meeting_date(draft))
     ]
     rows.append([(_("« Back"), cb(F, "go", "sub"))])
-    await req.show(_("When is the task due? Press a button or type a date."), rows)
+    if req.on_zalo:
+        await req.show(_("When is the task due? Type the number of a choice, or a date."), rows)
+    else:
+        await req.show(_("When is the task due? Press a button or type a date."), rows)
 
 
 async def _render_rating(req: Req, draft: Draft) -> None:

@@ -96,6 +96,7 @@ async def test_binding_and_a_meeting_logged_by_numbers(zemu, zbot, world: World)
     assert "Gõ số" in menu and "inline" not in menu
     step = await lan.ask(choice_number(menu, "Ghi sinh hoạt chi bộ"))
     assert "Bước 1/5 · Ngày họp" in step
+    assert "Gõ số của một lựa chọn, hoặc gõ ngày" in step and "Bấm nút" not in step
     step = await lan.ask(choice_number(step, "Hôm nay"))
     assert "Buổi sinh hoạt ngày 23/11/2026 là loại nào?" in step
     step = await lan.ask(choice_number(step, "Thường kỳ"))
