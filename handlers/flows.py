@@ -257,7 +257,9 @@ def register(app: App) -> None:
 
 @handler(bound=False)
 async def unknown_command(req: Req) -> None:
-    if req.profile.bound:
+    if req.profile.bound and req.on_zalo:
+        await req.reply(req._("I do not know that command. Type menu or help."))
+    elif req.profile.bound:
         await req.reply(req._("I do not know that command. Press /menu or /help."))
     else:
         await req.reply(stranger_text(req._))

@@ -569,3 +569,9 @@ async def test_text_that_means_nothing_says_to_type_menu_on_zalo(zemu, zbot, wor
     lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
     answer = await lan.ask("xin chào đồng chí")
     assert "Gõ menu để xem các việc có thể làm" in answer and "/menu" not in answer, answer
+
+
+async def test_an_unknown_command_says_to_type_menu_on_zalo(zemu, zbot, world: World):
+    lan = await bind_on_zalo(world, zemu, "z-lan", "C1", "secretary")
+    answer = await lan.ask("/khongco")
+    assert "Gõ menu hoặc help" in answer and "/menu" not in answer, answer
