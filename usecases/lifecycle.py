@@ -11,10 +11,10 @@ cell (``usecases.roster.member_for`` / ``require_cell``); the CLI (actor "cli") 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, is_dataclass, replace
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, TypeVar
 
 from chibo.rules.lifecycle import (
     DEPARTURE_KINDS,
@@ -57,6 +57,8 @@ from chibo.usecases.roster import (
 )
 
 MAX_TEXT = 200
+#: A record saved with its audit entry (`_saved`).
+S = TypeVar("S")
 
 _FUTURE = N_("The {what} ({value}) is in the future; only dates up to today ({today}) count.")
 _BEFORE = N_("The {what} ({value}) cannot be before the {other} ({earlier}).")
@@ -187,6 +189,24 @@ def _plain(value: object) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return {k: v for k, v in asdict(value).items() if v is not None}
     return value
+
+
+async def _saved(
+    ctx: AppContext,
+    actor: Actor,
+    save: Callable[[Tx, S, datetime], Awaitable[None]],
+    new: S,
+    entity: str,
+    entity_id: object,
+    action: str,
+    before: object,
+    after: object,
+) -> S:
+    """Save `new` with its audit entry in one transaction; `new` back."""
+    async with ctx.db.transaction() as tx:
+        await save(tx, new, ctx.now())
+        await _audit(ctx, tx, actor, entity, entity_id, action, before, after)
+    return new
 
 
 async def _audit(
@@ -334,19 +354,17 @@ async def record_letter(
     if t.trigger_date and (problem := check_transfer_dates(t.trigger_date, letter_date)):
         raise InvalidInput(problem)
     new = replace(t, letter_date=letter_date)
-    async with ctx.db.transaction() as tx:
-        await store.save_transfer(tx, new, ctx.now())
-        await _audit(
-            ctx,
-            tx,
-            actor,
-            "transfer",
-            t.id,
-            "letter",
-            {"letter_date": t.letter_date},
-            {"letter_date": letter_date},
-        )
-    return new
+    return await _saved(
+        ctx,
+        actor,
+        store.save_transfer,
+        new,
+        "transfer",
+        t.id,
+        "letter",
+        {"letter_date": t.letter_date},
+        {"letter_date": letter_date},
+    )
 
 
 def _open(t: Transfer) -> None:
@@ -433,12 +451,17 @@ async def cancel_transfer(ctx: AppContext, *, actor: Actor, transfer_id: int) ->
     await _write_side(ctx, actor, t, sending=True)
     _open(t)
     new = replace(t, state="cancelled")
-    async with ctx.db.transaction() as tx:
-        await store.save_transfer(tx, new, ctx.now())
-        await _audit(
-            ctx, tx, actor, "transfer", t.id, "cancel", {"state": t.state}, {"state": "cancelled"}
-        )
-    return new
+    return await _saved(
+        ctx,
+        actor,
+        store.save_transfer,
+        new,
+        "transfer",
+        t.id,
+        "cancel",
+        {"state": t.state},
+        {"state": "cancelled"},
+    )
 
 
 async def announce_arrival(
@@ -571,19 +594,17 @@ async def link_arrival(
         status = Msg(STATUS_LABELS[member.status])
         raise InvalidInput(Msg(_NOT_ON_ROLL, {"name": member.full_name, "status": status}))
     new = replace(t, member_id=member.id, state="completed", completed_date=on)
-    async with ctx.db.transaction() as tx:
-        await store.save_transfer(tx, new, ctx.now())
-        await _audit(
-            ctx,
-            tx,
-            actor,
-            "transfer",
-            t.id,
-            "link",
-            {"state": t.state},
-            {"state": "completed", "member_id": member.id, "completed_date": on},
-        )
-    return new
+    return await _saved(
+        ctx,
+        actor,
+        store.save_transfer,
+        new,
+        "transfer",
+        t.id,
+        "link",
+        {"state": t.state},
+        {"state": "completed", "member_id": member.id, "completed_date": on},
+    )
 
 
 @dataclass(frozen=True)
@@ -681,19 +702,17 @@ async def record_return(ctx: AppContext, *, actor: Actor, transfer_id: int, on: 
     _past(ctx, "return", on)
     _after("return", on, "start", t.start_date)
     new = replace(t, state="completed", completed_date=on)
-    async with ctx.db.transaction() as tx:
-        await store.save_transfer(tx, new, ctx.now())
-        await _audit(
-            ctx,
-            tx,
-            actor,
-            "transfer",
-            t.id,
-            "return",
-            {"state": t.state},
-            {"state": "completed", "completed_date": on},
-        )
-    return new
+    return await _saved(
+        ctx,
+        actor,
+        store.save_transfer,
+        new,
+        "transfer",
+        t.id,
+        "return",
+        {"state": t.state},
+        {"state": "completed", "completed_date": on},
+    )
 
 
 async def vote_base_on(
@@ -820,19 +839,17 @@ async def report_exemption(
     _past(ctx, "report", on)
     _after("report", on, "resolution", e.resolution_date)
     new = replace(e, reported_date=on)
-    async with ctx.db.transaction() as tx:
-        await store.save_exemption(tx, new, ctx.now())
-        await _audit(
-            ctx,
-            tx,
-            actor,
-            "exemption",
-            e.id,
-            "report",
-            {"reported_date": e.reported_date},
-            {"reported_date": on},
-        )
-    return new
+    return await _saved(
+        ctx,
+        actor,
+        store.save_exemption,
+        new,
+        "exemption",
+        e.id,
+        "report",
+        {"reported_date": e.reported_date},
+        {"reported_date": on},
+    )
 
 
 async def end_exemption(
@@ -912,19 +929,17 @@ async def record_residence_meeting(
     _past(ctx, "meeting", on)
     _after("meeting", on, "assigned", c.assigned_date)
     new = replace(c, last_meeting=max(on, c.last_meeting or on))
-    async with ctx.db.transaction() as tx:
-        await store.save_contact(tx, new, ctx.now())
-        await _audit(
-            ctx,
-            tx,
-            actor,
-            "residence",
-            c.id,
-            "meeting",
-            {"last_meeting": c.last_meeting},
-            {"last_meeting": on},
-        )
-    return new
+    return await _saved(
+        ctx,
+        actor,
+        store.save_contact,
+        new,
+        "residence",
+        c.id,
+        "meeting",
+        {"last_meeting": c.last_meeting},
+        {"last_meeting": on},
+    )
 
 
 async def record_residence_comments(
@@ -944,10 +959,9 @@ async def end_residence(ctx: AppContext, *, actor: Actor, contact_id: int, on: d
     c = await _contact(ctx, actor, contact_id)
     _past(ctx, "left", on)
     new = replace(c, ended_date=on)
-    async with ctx.db.transaction() as tx:
-        await store.save_contact(tx, new, ctx.now())
-        await _audit(ctx, tx, actor, "residence", c.id, "end", None, {"ended_date": on})
-    return new
+    return await _saved(
+        ctx, actor, store.save_contact, new, "residence", c.id, "end", None, {"ended_date": on}
+    )
 
 
 async def residence_list(ctx: AppContext, *, actor: Actor, org_id: int) -> list[Contact]:
@@ -1205,19 +1219,17 @@ async def record_dossier_notice(
     _past(ctx, "notice", on)
     _after("notice", on, "left", d.left_on)
     new = replace(d, notice_date=on)
-    async with ctx.db.transaction() as tx:
-        await store.put_departure(tx, new, ctx.now())
-        await _audit(
-            ctx,
-            tx,
-            actor,
-            "departure",
-            member.id,
-            "notice",
-            {"notice_date": d.notice_date},
-            {"notice_date": on},
-        )
-    return new
+    return await _saved(
+        ctx,
+        actor,
+        store.put_departure,
+        new,
+        "departure",
+        member.id,
+        "notice",
+        {"notice_date": d.notice_date},
+        {"notice_date": on},
+    )
 
 
 async def record_card(
@@ -1257,10 +1269,9 @@ async def record_card(
     )
     if new.handed_on and new.decision_date:
         _after("meeting", new.handed_on, "decision", new.decision_date)
-    async with ctx.db.transaction() as tx:
-        await store.put_card(tx, new, ctx.now())
-        await _audit(ctx, tx, actor, "party_card", member.id, "update", old, new)
-    return new
+    return await _saved(
+        ctx, actor, store.put_card, new, "party_card", member.id, "update", old, new
+    )
 
 
 # -- history and the officers' numbers ------------------------------------------------------------
