@@ -12,7 +12,7 @@ import json
 from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Generic, Protocol, TypeVar
 
 from chibo.rules.lifecycle import Period, outside_periods
 from chibo.rules.lifecycle_reminders import (
@@ -33,6 +33,14 @@ _DAY = timedelta(days=1)
 ACTIVE = ("probationary", "official", "exempt")
 
 
+class _HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+R = TypeVar("R", bound=_HasId)
+
+
 def _marks(n: int) -> str:
     return ",".join("?" * n)
 
@@ -46,6 +54,44 @@ def _in(column: str, ids: Collection[int] | None) -> tuple[str, list[object]]:
 
 def _db(value: object) -> object:
     return to_db_date(value) if isinstance(value, date) else value
+
+
+class _Records(Generic[R]):
+    """A table that holds one frozen dataclass per row: its `id`, then every other field in a
+    column of the same name (dates as ISO text: the fields named `…_date`), and the
+    `created_at`/`updated_at` stamps."""
+
+    def __init__(self, table: str, cls: type[R]) -> None:
+        self.table = table
+        self.make: Callable[..., R] = cls
+        self.cols = tuple(f.name for f in fields(cls))[1:]  # type: ignore[arg-type]  # R: a dataclass
+        self.dates = frozenset(c for c in self.cols if c.endswith("_date"))
+
+    def from_row(self, r: Row) -> R:
+        values = {c: (from_db_date(r[c]) if c in self.dates else r[c]) for c in self.cols}
+        return self.make(id=r["id"], **values)
+
+    def _values(self, record: R) -> tuple[object, ...]:
+        return tuple(_db(getattr(record, c)) for c in self.cols)
+
+    async def insert(self, tx: Tx, record: R, at: datetime) -> int:
+        stamp = to_db_instant(at)
+        return await tx.execute(
+            f"INSERT INTO {self.table} ({', '.join(self.cols)}, created_at, updated_at)"
+            f" VALUES ({_marks(len(self.cols) + 2)})",
+            (*self._values(record), stamp, stamp),
+        )
+
+    async def save(self, tx: Tx, record: R, at: datetime) -> None:
+        sets = ", ".join(f"{c} = ?" for c in self.cols)
+        await tx.execute(
+            f"UPDATE {self.table} SET {sets}, updated_at = ? WHERE id = ?",
+            (*self._values(record), to_db_instant(at), record.id),
+        )
+
+    async def get(self, tx: Tx, record_id: int) -> R | None:
+        row = await tx.one(f"SELECT * FROM {self.table} WHERE id = ?", (record_id,))
+        return self.from_row(row) if row else None
 
 
 # -- transfers (§6.1-6.3) ------------------------------------------------------------------------
@@ -72,35 +118,11 @@ class Transfer:
     note: str | None
 
 
-_T_COLS = tuple(f.name for f in fields(Transfer))[1:]
-_T_DATES = {"birth_date", "trigger_date", "letter_date", "start_date", "end_date", "completed_date"}
-
-
-def _transfer(r: Row) -> Transfer:
-    values: dict[str, Any] = {c: (from_db_date(r[c]) if c in _T_DATES else r[c]) for c in _T_COLS}
-    return Transfer(id=r["id"], **values)
-
-
-async def insert_transfer(tx: Tx, t: Transfer, at: datetime) -> int:
-    stamp = to_db_instant(at)
-    return await tx.execute(
-        f"INSERT INTO transfers ({', '.join(_T_COLS)}, created_at, updated_at)"
-        f" VALUES ({_marks(len(_T_COLS) + 2)})",
-        (*(_db(getattr(t, c)) for c in _T_COLS), stamp, stamp),
-    )
-
-
-async def save_transfer(tx: Tx, t: Transfer, at: datetime) -> None:
-    sets = ", ".join(f"{c} = ?" for c in _T_COLS)
-    await tx.execute(
-        f"UPDATE transfers SET {sets}, updated_at = ? WHERE id = ?",
-        (*(_db(getattr(t, c)) for c in _T_COLS), to_db_instant(at), t.id),
-    )
-
-
-async def get_transfer(tx: Tx, transfer_id: int) -> Transfer | None:
-    row = await tx.one("SELECT * FROM transfers WHERE id = ?", (transfer_id,))
-    return _transfer(row) if row else None
+_TRANSFERS = _Records("transfers", Transfer)
+_transfer = _TRANSFERS.from_row
+insert_transfer = _TRANSFERS.insert
+save_transfer = _TRANSFERS.save
+get_transfer = _TRANSFERS.get
 
 
 async def arrival_matches(tx: Tx, transfer_id: int, name_key: str) -> list[int]:
@@ -242,42 +264,17 @@ class Exemption:
         return Period(self.start_date, self.return_date - _DAY if self.return_date else None)
 
 
-_E_COLS = tuple(f.name for f in fields(Exemption))[1:]
-_E_DATES = {c for c in _E_COLS if c.endswith("_date")}
-
-
-def _exemption(r: Row) -> Exemption:
-    values: dict[str, Any] = {c: (from_db_date(r[c]) if c in _E_DATES else r[c]) for c in _E_COLS}
-    return Exemption(id=r["id"], **values)
-
-
-async def insert_exemption(tx: Tx, e: Exemption, at: datetime) -> int:
-    stamp = to_db_instant(at)
-    return await tx.execute(
-        f"INSERT INTO exemptions ({', '.join(_E_COLS)}, created_at, updated_at)"
-        f" VALUES ({_marks(len(_E_COLS) + 2)})",
-        (*(_db(getattr(e, c)) for c in _E_COLS), stamp, stamp),
-    )
-
-
-async def save_exemption(tx: Tx, e: Exemption, at: datetime) -> None:
-    sets = ", ".join(f"{c} = ?" for c in _E_COLS)
-    await tx.execute(
-        f"UPDATE exemptions SET {sets}, updated_at = ? WHERE id = ?",
-        (*(_db(getattr(e, c)) for c in _E_COLS), to_db_instant(at), e.id),
-    )
-
-
-async def get_exemption(tx: Tx, exemption_id: int) -> Exemption | None:
-    row = await tx.one("SELECT * FROM exemptions WHERE id = ?", (exemption_id,))
-    return _exemption(row) if row else None
+_EXEMPTIONS = _Records("exemptions", Exemption)
+insert_exemption = _EXEMPTIONS.insert
+save_exemption = _EXEMPTIONS.save
+get_exemption = _EXEMPTIONS.get
 
 
 async def exemptions_of(tx: Tx, member_ids: Collection[int]) -> dict[int, list[Exemption]]:
     where, params = _in("member_id", member_ids)
     rows = await tx.all(f"SELECT * FROM exemptions WHERE 1{where} ORDER BY start_date", params)
     out: dict[int, list[Exemption]] = {}
-    for e in map(_exemption, rows):
+    for e in map(_EXEMPTIONS.from_row, rows):
         out.setdefault(e.member_id, []).append(e)
     return out
 
