@@ -79,6 +79,17 @@ async def require_read(ctx: AppContext, user_id: int, org_id: int) -> Org:
     return org
 
 
+async def org_for(ctx: AppContext, actor: int | str, org_id: int, *, write: bool) -> Org | None:
+    """The organisation `org_id` as `actor` may use it: a user (an int) must be its
+    secretariat (`write`) or read it (also officers above), else AccessDenied (audited); the
+    command line (a str) may use any, and gets None when there is none. Whether it must be a
+    cell, and what to say when it is not, is the caller's."""
+    if isinstance(actor, int):
+        return await (require_write if write else require_read)(ctx, actor, org_id)
+    async with ctx.db.read() as tx:
+        return await org_store.by_id(tx, org_id)
+
+
 async def require_read_code(ctx: AppContext, user_id: int, code: str) -> Org:
     async with ctx.db.read() as tx:
         scope = await scope_of(tx, user_id)

@@ -37,8 +37,9 @@ from chibo.storage.candidates import IntroducerRow as IntroducerRow
 from chibo.storage.db import Tx
 from chibo.storage.members import Member
 from chibo.storage.orgs import Org
+from chibo.usecases import access
 from chibo.usecases import roster as roster_uc
-from chibo.usecases.access import DENIED, require_read, require_write, scope_of
+from chibo.usecases.access import DENIED, require_read, scope_of
 from chibo.usecases.context import AppContext
 from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
 
@@ -112,10 +113,7 @@ def warnings_of(findings: Sequence[Finding]) -> list[Msg]:
 
 
 async def cell_for_write(ctx: AppContext, actor: Actor, org_id: int) -> Org:
-    if isinstance(actor, int):
-        return await require_write(ctx, actor, org_id)
-    async with ctx.db.read() as tx:
-        org = await org_store.by_id(tx, org_id)
+    org = await access.org_for(ctx, actor, org_id, write=True)
     if org is None or not org.is_cell:
         raise NotFound(Msg(_NOT_A_CELL))
     return org

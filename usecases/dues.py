@@ -61,14 +61,13 @@ _FUTURE_MONTH = N_("{month} has not started yet: dues are recorded for this mont
 
 
 async def cell_for_write(ctx: AppContext, actor: Actor, org_id: int) -> Org:
-    if isinstance(actor, int):
-        org = await access.require_write(ctx, actor, org_id)
-    else:
-        async with ctx.db.read() as tx:
-            found = await org_store.by_id(tx, org_id)
-        if found is None:
-            raise NotFound(Msg(N_("No such cell.")))
-        org = found
+    return await _cell_for(ctx, actor, org_id, write=True)
+
+
+async def _cell_for(ctx: AppContext, actor: Actor, org_id: int, *, write: bool) -> Org:
+    org = await access.org_for(ctx, actor, org_id, write=write)
+    if org is None:
+        raise NotFound(Msg(N_("No such cell.")))
     if not org.is_cell:
         raise InvalidInput(Msg(_NOT_CELL, {"code": org.code}))
     return org
@@ -741,16 +740,7 @@ async def month_sheet_for_read(
     ctx: AppContext, actor: Actor, org_id: int, month: date
 ) -> MonthSheet:
     """The cell's month as an officer above it (or the cell itself) may read it."""
-    if isinstance(actor, int):
-        org = await access.require_read(ctx, actor, org_id)
-    else:
-        async with ctx.db.read() as tx:
-            found = await org_store.by_id(tx, org_id)
-        if found is None:
-            raise NotFound(Msg(N_("No such cell.")))
-        org = found
-    if not org.is_cell:
-        raise InvalidInput(Msg(_NOT_CELL, {"code": org.code}))
+    org = await _cell_for(ctx, actor, org_id, write=False)
     async with ctx.db.read() as tx:
         return await _sheet(tx, ctx, org, first_of(month))
 

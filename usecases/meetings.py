@@ -175,10 +175,7 @@ async def for_write(ctx: AppContext, actor: Actor, meeting_id: int) -> Meeting:
 
 async def cell_for_write(ctx: AppContext, actor: Actor, org_id: int) -> Org:
     """The cell, if `actor` may record its meetings."""
-    if isinstance(actor, int):
-        return await access.require_write(ctx, actor, org_id)
-    async with ctx.db.read() as tx:
-        org = await org_store.by_id(tx, org_id)
+    org = await access.org_for(ctx, actor, org_id, write=True)
     if org is None or not org.is_cell:
         raise NotFound(Msg(N_("No such cell.")))
     return org
@@ -186,14 +183,9 @@ async def cell_for_write(ctx: AppContext, actor: Actor, org_id: int) -> Org:
 
 async def cell_for_read(ctx: AppContext, actor: Actor, org_id: int) -> Org:
     """The cell, if `actor` may read its meeting book."""
-    if isinstance(actor, int):
-        org = await access.require_read(ctx, actor, org_id)
-    else:
-        async with ctx.db.read() as tx:
-            found = await org_store.by_id(tx, org_id)
-        if found is None:
-            raise NotFound(Msg(N_("No such cell.")))
-        org = found
+    org = await access.org_for(ctx, actor, org_id, write=False)
+    if org is None:
+        raise NotFound(Msg(N_("No such cell.")))
     if not org.is_cell:
         raise InvalidInput(
             Msg(

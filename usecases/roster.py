@@ -39,7 +39,7 @@ from chibo.storage.members import FIELD_NAMES
 from chibo.storage.members import STATUSES as STATUSES
 from chibo.storage.members import Member as Member
 from chibo.storage.members import MemberFields as MemberFields
-from chibo.usecases import roster_io
+from chibo.usecases import access, roster_io
 from chibo.usecases.access import DENIED, require_write
 from chibo.usecases.context import AppContext
 from chibo.usecases.errors import AccessDenied, InvalidInput, NotFound
@@ -359,11 +359,7 @@ async def member_for(ctx: AppContext, actor: Actor, member_id: int) -> Member:
 
 
 async def require_cell(ctx: AppContext, actor: Actor, org_id: int) -> None:
-    if isinstance(actor, int):
-        await require_write(ctx, actor, org_id)
-        return
-    async with ctx.db.read() as tx:
-        org = await org_store.by_id(tx, org_id)
+    org = await access.org_for(ctx, actor, org_id, write=True)
     if org is None or not org.is_cell:
         raise NotFound(Msg(N_("Members belong to a cell (chi bộ); that is not one.")))
 
