@@ -187,12 +187,9 @@ async def require_officer(
 async def _cell(ctx: AppContext, actor: Actor, org_id: int, *, write: bool) -> Org:
     """The cell `org_id`, if a user may write it (its secretariat) or read it (also officers
     above); the CLI may do both."""
-    if isinstance(actor, int):
-        require = access.require_write if write else access.require_read
-        org = await require(ctx, actor, org_id)
-    else:
-        async with ctx.db.read() as tx:
-            org = await _org(tx, org_id)
+    org = await access.org_for(ctx, actor, org_id, write=write)
+    if org is None:
+        raise NotFound(Msg(_NO_ORG, {"code": org_id}))
     if not org.is_cell:
         raise InvalidInput(Msg(_NOT_CELL, {"code": org.code}))
     return org
